@@ -1,0 +1,353 @@
+"""Admin for actions: edits, assignment, status updates and evaluation via the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from actions import services
+from actions.models import Action, StatusUpdate
+from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm, admin_link
+from planportal.locking import VersionConflict
+from planportal.models import Unit, User
+from planportal.permissions import get_access
+from strategies.models import Goal, Plan
+
+ASSIGNMENT_FIELDS = ["responsible_unit", "responsible_person", "due_date"]
+
+
+class ActionForm(ServiceForm):
+    """Edit an action; the extra fields post a status update or the final evaluation."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_status = forms.ChoiceField(
+        label=_("new status"),
+        choices=[("", _("(no new status update)")), *Action.Status.choices],
+        required=False,
+    )
+    new_progress = forms.IntegerField(
+        label=_("progress (%)"), min_value=0, max_value=100, required=False
+    )
+    new_risk = forms.ChoiceField(
+        label=_("risk"), choices=StatusUpdate.Risk.choices, required=False
+    )
+    new_comment = forms.CharField(
+        label=_("comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Do not write personal data about patients or users."),
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "goal", "order", "code", "title", "description", "responsible_unit",
+            "responsible_person", "contributing_units", "start_date", "due_date",
+            "period_text", "budget", "budget_reference", "evaluation",
+        ]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("new_status") and data.get("new_progress") is None:
+            self.add_error("new_progress", _("Give the progress with the new status."))
+        return data
+
+    def call_service(self, actor: Any, original: Action | None, data: dict[str, Any]) -> Action:
+        if original is None:
+            return services.create_action(
+                actor=actor,
+                **{k: v for k, v in data.items() if k in self.Meta.fields and k != "evaluation"},
+            )
+        version = data["expected_version"]
+        if version is None:
+            raise ValidationError(_("The form is missing the version; reload the page."))
+        edits = {
+            name: data[name]
+            for name in services.EDITABLE_FIELDS
+            if name in data and data[name] != getattr(original, name)
+        }
+        contributing = list(data["contributing_units"])
+        if edits or set(contributing) != set(original.contributing_units.all()):
+            services.update_action(
+                actor=actor,
+                action=original,
+                expected_version=version,
+                contributing_units=contributing,
+                **edits,
+            )
+            version = original.version
+        if any(data[name] != getattr(original, name) for name in ASSIGNMENT_FIELDS):
+            services.assign_action(
+                actor=actor,
+                action=original,
+                expected_version=version,
+                **{name: data[name] for name in ASSIGNMENT_FIELDS},
+            )
+            version = original.version
+        if data.get("new_status"):
+            services.post_status_update(
+                actor=actor,
+                action=original,
+                expected_version=version,
+                status=data["new_status"],
+                progress=data["new_progress"],
+                risk=data.get("new_risk") or StatusUpdate.Risk.ON_TRACK,
+                comment=data.get("new_comment", ""),
+            )
+            version = original.version
+        if data["evaluation"] and data["evaluation"] != original.evaluation:
+            services.evaluate_action(
+                actor=actor, action=original, expected_version=version,
+                evaluation=data["evaluation"],
+            )
+        return original
+
+
+class StatusUpdateInline(ReadOnlyInline):
+    model = StatusUpdate
+    fields = ["created_at", "author", "status", "progress", "risk", "comment"]
+    readonly_fields = fields
+    show_change_link = False
+    ordering = ["-created_at", "-pk"]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.overdue()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.overdue().values("pk"))
+        return queryset
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = _("responsibility and deadline")
+    parameter_name = "assigned"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [("no", _("Missing unit or deadline")), ("yes", _("Unit and deadline set"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "no":
+            return queryset.unassigned()
+        if self.value() == "yes":
+            return queryset.exclude(pk__in=queryset.unassigned().values("pk"))
+        return queryset
+
+
+class PlanFilter(admin.SimpleListFilter):
+    title = _("plan")
+    parameter_name = "plan"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        plans = Plan.objects.all()
+        access = get_access(request.user)
+        if not access.everything:
+            plans = plans.filter(organization_id__in=access.member_org_ids)
+        return [(str(p.pk), p.title) for p in plans.only("pk", "title")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() and self.value().isdigit():
+            return queryset.filter(goal__focus_area__plan_id=int(self.value()))
+        return queryset
+
+
+class BulkAssignForm(forms.Form):
+    responsible_unit = forms.ModelChoiceField(queryset=Unit.objects.none(),
+                                              label=_("responsible unit"))
+    responsible_person = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                                label=_("responsible person"))
+    due_date = forms.DateField(required=False, label=_("deadline"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.visible_to(user)
+        self.fields["responsible_unit"].queryset = units
+        self.fields["responsible_person"].queryset = User.objects.filter(
+            is_active=True, memberships__unit__in=units
+        ).distinct()
+
+
+@admin.register(Action)
+class ActionAdmin(ServiceAdmin):
+    form = ActionForm
+    organization_lookup = "goal__focus_area__plan__organization_id"
+    list_display = ["title_short", "plan_title", "responsible_unit", "deadline", "status",
+                    "progress", "overdue"]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        AssignmentFilter,
+        ("responsible_unit", admin.RelatedOnlyFieldListFilter),
+        PlanFilter,
+    ]
+    search_fields = ["title", "code", "description", "goal__title", "period_text"]
+    list_select_related = ["goal__focus_area__plan", "responsible_unit"]
+    inlines = [StatusUpdateInline]
+    readonly_fields = ["goal_link", "current_status", "version"]
+    filter_horizontal = ["contributing_units"]
+    actions = ["bulk_assign"]
+    date_hierarchy = "due_date"
+
+    def get_fieldsets(self, request: HttpRequest, obj: Action | None = None) -> Any:
+        main = ["goal_link"] if obj else ["goal"]
+        sets: list[Any] = [
+            (None, {"fields": [*main, "order", "code", "title", "description"]}),
+            (_("Responsibility and deadline"), {"fields": [
+                "responsible_unit", "responsible_person", "contributing_units",
+                ("start_date", "due_date"), "period_text"]}),
+            (_("Budget"), {"fields": [("budget", "budget_reference")]}),
+        ]
+        if obj:
+            sets += [
+                (_("Status"), {"fields": ["current_status", "new_status", "new_progress",
+                                          "new_risk", "new_comment"]}),
+                (_("Final evaluation"), {"fields": ["evaluation"]}),
+                (None, {"fields": ["expected_version"], "classes": ["hidden"]}),
+            ]
+        return sets
+
+    @admin.display(description=_("action"), ordering="title")
+    def title_short(self, action: Action) -> str:
+        return action.title if len(action.title) <= 90 else action.title[:88] + " …"
+
+    @admin.display(description=_("plan"), ordering="goal__focus_area__plan__title")
+    def plan_title(self, action: Action) -> str:
+        return action.goal.focus_area.plan.title
+
+    @admin.display(description=_("deadline"), ordering="due_date")
+    def deadline(self, action: Action) -> str:
+        if action.due_date:
+            return action.due_date.strftime("%d.%m.%Y")
+        return action.period_text or "–"
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, action: Action) -> bool:
+        return action.is_overdue(timezone.localdate())
+
+    @admin.display(description=_("goal"))
+    def goal_link(self, action: Action) -> str:
+        return admin_link(action.goal)
+
+    @admin.display(description=_("current status"))
+    def current_status(self, action: Action) -> str:
+        return f"{action.get_status_display()}, {action.progress} %"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        access = get_access(request.user)
+        return request.user.is_staff and (
+            access.everything or bool(access.admin_org_ids or access.sector_leader_units)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Action | None = None) -> bool:
+        if not request.user.is_staff:
+            return False
+        if obj is None:
+            return self.has_module_permission(request)
+        allowed = Action.objects.permitted(request.user, "manage") | Action.objects.permitted(
+            request.user, "report"
+        )
+        return allowed.filter(pk=obj.pk).exists()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "goal":
+            kwargs["queryset"] = Goal.objects.visible_to(request.user).filter(
+                focus_area__plan__organization_id__in=self._org_ids(request)
+            ).select_related("focus_area__plan")
+        elif db_field.name == "responsible_unit":
+            kwargs["queryset"] = Unit.objects.visible_to(request.user)
+        elif db_field.name == "responsible_person":
+            kwargs["queryset"] = User.objects.filter(
+                is_active=True, memberships__unit__in=Unit.objects.visible_to(request.user)
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "contributing_units":
+            kwargs["queryset"] = Unit.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _org_ids(self, request: HttpRequest) -> Any:
+        access = get_access(request.user)
+        if access.everything:
+            return Plan.objects.values("organization_id")
+        return access.member_org_ids
+
+    @admin.action(description=_("Assign responsibility and deadline"))
+    def bulk_assign(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = BulkAssignForm(request.POST if "apply" in request.POST else None,
+                              user=request.user)
+        if "apply" in request.POST and form.is_valid():
+            done, failed = 0, []
+            for action in queryset.select_related("goal__focus_area__plan"):
+                try:
+                    services.assign_action(
+                        actor=request.user,
+                        action=action,
+                        expected_version=action.version,
+                        **form.cleaned_data,
+                    )
+                    done += 1
+                except (ValidationError, PermissionDenied, VersionConflict) as exc:
+                    failed.append(f"{action}: {_error_text(exc)}")
+            if done:
+                self.message_user(request, ngettext(
+                    "%(count)d action assigned.", "%(count)d actions assigned.", done
+                ) % {"count": done}, messages.SUCCESS)
+            for line in failed:
+                self.message_user(request, line, messages.ERROR)
+            return None
+        return render(request, "admin/actions/action/bulk_assign.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Assign responsibility and deadline"),
+            "form": form,
+            "queryset": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc)
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(ServiceAdmin):
+    """The status history: read-only, append-only."""
+
+    organization_lookup = "action__goal__focus_area__plan__organization_id"
+    list_display = ["created_at", "action", "author", "status", "progress", "risk"]
+    list_filter = ["status", "risk", "action__goal__focus_area__plan__organization"]
+    search_fields = ["comment", "action__title"]
+    list_select_related = ["action", "author"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionsConfig(AppConfig):
+    """Actions (tiltak) and their status history."""
+
+    name = "actions"
+    verbose_name = _("Actions")

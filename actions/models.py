@@ -1,0 +1,223 @@
+"""Actions (tiltak) and their append-only status history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
+
+PROGRESS_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Action(models.Model):
+    """A tiltak under a goal: who is responsible, by when, and how far it has come.
+
+    ``version`` is bumped by every write (see :mod:`planportal.locking`); *overdue* is
+    derived (due date passed and neither completed nor cancelled), never stored.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        POSTPONED = "postponed", _("postponed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # Statuses that end an action: it can no longer be overdue.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+
+    goal = models.ForeignKey(
+        "strategies.Goal",
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("goal"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    code = models.CharField(_("number"), max_length=20, blank=True)
+    title = models.TextField(_("title"))
+    description = models.TextField(_("description"), blank=True)
+    responsible_unit = models.ForeignKey(
+        "planportal.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+        verbose_name=_("responsible unit"),
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+        verbose_name=_("responsible person"),
+    )
+    contributing_units = models.ManyToManyField(
+        "planportal.Unit",
+        blank=True,
+        related_name="contributes_to",
+        verbose_name=_("contributing units"),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    period_text = models.CharField(
+        _("period (as written)"),
+        max_length=100,
+        blank=True,
+        help_text=_('The time as the plan writes it, e.g. "2024-" or "løpende".'),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=PROGRESS_VALIDATORS
+    )
+    budget = models.DecimalField(
+        _("budget (NOK)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_reference = models.CharField(
+        _("budget reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("Item in the economic plan (økonomiplan)."),
+    )
+    evaluation = models.TextField(_("final evaluation"), blank=True)
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluated_actions",
+        verbose_name=_("evaluated by"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["goal", "order", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="action_progress_between_0_and_100",
+                violation_error_message=_("Progress must be between 0 and 100 %."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=F("start_date")),
+                name="action_due_date_not_before_start",
+                violation_error_message=_("The deadline cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["not_started", "in_progress", "completed",
+                                        "postponed", "cancelled"]),
+                name="action_status_valid",
+                violation_error_message=_("Unknown status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="action_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+        ]
+        indexes = [
+            # "My unit's actions" and the sector views: filter by responsible unit + status.
+            models.Index(fields=["responsible_unit", "status"], name="action_unit_status_idx"),
+            # Deadline sweeps and overdue lists: due date range, then status.
+            models.Index(fields=["due_date", "status"], name="action_due_status_idx"),
+            # The plan tree: a goal's actions in order.
+            models.Index(fields=["goal", "order"], name="action_goal_order_idx"),
+            # "Mine tiltak" for a responsible person.
+            models.Index(fields=["responsible_person", "status"], name="action_person_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    def is_overdue(self, today: Any = None) -> bool:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return (
+            self.due_date is not None
+            and self.due_date < today
+            and self.status not in self.CLOSED_STATUSES
+        )
+
+
+class StatusUpdate(models.Model):
+    """One entry of an action's status history. Append-only: never edited or deleted."""
+
+    class Risk(models.TextChoices):
+        ON_TRACK = "on_track", _("on track")
+        AT_RISK = "at_risk", _("at risk")
+        OFF_TRACK = "off_track", _("off track")
+
+    action = models.ForeignKey(
+        Action,
+        # History outlives nothing: an action with history cannot be deleted, only cancelled.
+        on_delete=models.PROTECT,
+        related_name="status_updates",
+        verbose_name=_("action"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Action.Status.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), validators=PROGRESS_VALIDATORS)
+    risk = models.CharField(
+        _("risk"), max_length=20, choices=Risk.choices, default=Risk.ON_TRACK
+    )
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        help_text=_("Do not write personal data about patients or users."),
+    )
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="status_update_progress_between_0_and_100",
+                violation_error_message=_("Progress must be between 0 and 100 %."),
+            ),
+        ]
+        indexes = [
+            # Latest update per action (Subquery ordered by time).
+            models.Index(fields=["action", "-created_at"], name="statusupdate_action_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} – {self.get_status_display()} {self.progress} %"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Status updates are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Status updates are append-only and cannot be deleted.")

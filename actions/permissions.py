@@ -1,0 +1,67 @@
+"""Action access rules (design §3) as Q objects over Action.
+
+- view: as the action's plan (public, or the user's organisation);
+- manage (create, edit, assign): organisation admins, and sector leaders when the
+  responsible unit is in their subtree or not yet set;
+- report (post status updates, evaluate): organisation admins, unit managers whose
+  subtree holds the responsible unit, and the responsible person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from planportal.permissions import Access, any_of, get_access
+from strategies.permissions import plan_view_q
+
+PLAN = "goal__focus_area__plan__"
+
+
+def action_view_q(access: Access, prefix: str = "") -> Q:
+    return plan_view_q(access, prefix + PLAN)
+
+
+def action_manage_q(access: Access, prefix: str = "") -> Q:
+    if access.everything:
+        return Q()
+    conditions = []
+    if access.admin_org_ids:
+        conditions.append(Q(**{f"{prefix}{PLAN}organization_id__in": access.admin_org_ids}))
+    for org_id, path in access.sector_leader_units:
+        conditions.append(
+            Q(**{f"{prefix}{PLAN}organization_id": org_id})
+            & (
+                Q(**{f"{prefix}responsible_unit__isnull": True})
+                | Q(**{f"{prefix}responsible_unit__path__startswith": path})
+            )
+        )
+    return any_of(conditions)
+
+
+def action_report_q(access: Access, prefix: str = "") -> Q:
+    if access.everything:
+        return Q()
+    conditions = []
+    if access.admin_org_ids:
+        conditions.append(Q(**{f"{prefix}{PLAN}organization_id__in": access.admin_org_ids}))
+    for _org_id, path in access.unit_manager_units:
+        conditions.append(Q(**{f"{prefix}responsible_unit__path__startswith": path}))
+    if access.user_id is not None and access.member_org_ids:
+        conditions.append(
+            Q(**{f"{prefix}responsible_person_id": access.user_id})
+            & Q(**{f"{prefix}{PLAN}organization_id__in": access.member_org_ids})
+        )
+    return any_of(conditions)
+
+
+RULES = {"view": action_view_q, "manage": action_manage_q, "report": action_report_q}
+
+
+def can_create_action_in(user: Any, organization_id: int, responsible_unit: Any) -> bool:
+    """Python mirror of ``action_manage_q`` for an action that does not exist yet."""
+    access = get_access(user)
+    return access.is_admin_of(organization_id) or access.leads_unit(
+        organization_id, responsible_unit
+    )

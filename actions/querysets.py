@@ -1,0 +1,80 @@
+"""Querysets for actions and status updates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+from actions.permissions import RULES
+from planportal.permissions import get_access
+
+CLOSED = ("completed", "cancelled")
+
+
+class ActionQuerySet(models.QuerySet):
+    """Actions, with permission scoping and the derived *overdue* flag."""
+
+    def visible_to(self, user: Any) -> ActionQuerySet:
+        """Actions the user may read."""
+        return self.permitted(user, "view")
+
+    def permitted(self, user: Any, verb: str) -> ActionQuerySet:
+        """Actions on which the user may do *verb*: ``view``, ``manage`` or ``report``."""
+        return self.filter(RULES[verb](get_access(user)))
+
+    def overdue(self, today: date | None = None) -> ActionQuerySet:
+        """Deadline passed and neither completed nor cancelled."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).exclude(status__in=CLOSED)
+
+    def unassigned(self) -> ActionQuerySet:
+        """No responsible unit, or no deadline: the blank Ansvar/Tid columns."""
+        return self.filter(Q(responsible_unit__isnull=True) | Q(due_date__isnull=True))
+
+    def with_overdue(self, today: date | None = None) -> ActionQuerySet:
+        """Annotate ``overdue`` (bool) for lists and filters."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            overdue=Case(
+                When(Q(due_date__lt=today) & ~Q(status__in=CLOSED), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+    def with_latest_update(self) -> ActionQuerySet:
+        """Annotate the latest status update's risk, comment and time."""
+        from actions.models import StatusUpdate
+
+        latest = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+        return self.annotate(
+            latest_risk=Subquery(latest.values("risk")[:1]),
+            latest_comment=Subquery(latest.values("comment")[:1]),
+            latest_update_at=Subquery(latest.values("created_at")[:1]),
+        )
+
+    def for_list(self) -> ActionQuerySet:
+        """The joins every action list needs, in a fixed number of queries."""
+        return self.select_related(
+            "goal__focus_area__plan", "responsible_unit", "responsible_person"
+        )
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    """Status updates: readable as their action, never updated or deleted in bulk."""
+
+    def visible_to(self, user: Any) -> StatusUpdateQuerySet:
+        """Updates on actions the user may read."""
+        from actions.permissions import action_view_q
+
+        return self.filter(action_view_q(get_access(user), "action__"))
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("Status updates are append-only and cannot be changed.")
+
+    def delete(self) -> Any:
+        raise ValueError("Status updates are append-only and cannot be deleted.")

@@ -1,0 +1,241 @@
+"""State changes for actions: create, edit, assign, post a status update, evaluate.
+
+Every write to an existing action is a compare-and-set on ``version``
+(:func:`planportal.locking.cas_update`): a stale version raises
+:class:`~planportal.locking.VersionConflict` and nothing is written. Permission is
+checked before the write and, where the write can move the action (assignment),
+re-checked on the new row inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import Action, StatusUpdate
+from actions.permissions import can_create_action_in
+from planportal.locking import cas_update
+from planportal.models import Membership, Unit
+from planportal.permissions import deny
+from strategies.models import Goal
+
+EDITABLE_FIELDS = {
+    "order", "code", "title", "description", "start_date", "budget", "budget_reference",
+    "period_text",
+}
+_UNSET: Any = object()
+
+
+def _require(actor: Any, action: Action, verb: str, message: str) -> None:
+    if not Action.objects.permitted(actor, verb).filter(pk=action.pk).exists():
+        raise deny(message)
+
+
+def _validate_people_and_units(
+    organization_id: int,
+    responsible_unit: Unit | None,
+    responsible_person: Any,
+    contributing_units: Iterable[Unit] = (),
+) -> None:
+    errors: dict[str, str] = {}
+    if responsible_unit is not None and responsible_unit.organization_id != organization_id:
+        errors["responsible_unit"] = _("The unit belongs to another organisation.")
+    if any(u.organization_id != organization_id for u in contributing_units):
+        errors["contributing_units"] = _("A contributing unit belongs to another organisation.")
+    if responsible_person is not None:
+        if not responsible_person.is_active:
+            errors["responsible_person"] = _("This user is deactivated.")
+        elif not Membership.objects.filter(
+            user=responsible_person, unit__organization_id=organization_id
+        ).exists():
+            errors["responsible_person"] = _(
+                "The person is not a member of the plan's organisation."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@contextmanager
+def _write(action: Action, expected_version: int, changes: dict[str, Any]) -> Iterator[None]:
+    """Apply *changes* to *action*, validate, and compare-and-set them in one transaction.
+
+    The body of the ``with`` block runs after the write, inside the same transaction
+    (post-write checks, history rows). On any error the database rolls back and the
+    in-memory instance gets its old values back, so callers never see a half-change.
+    """
+    before = {name: getattr(action, name) for name in (*changes, "version", "updated_at")}
+    try:
+        with transaction.atomic():
+            for name, value in changes.items():
+                setattr(action, name, value)
+            action.full_clean(exclude=["goal"], validate_unique=False)
+            values = {**changes, "updated_at": timezone.now()}
+            action.version = cas_update(Action, action.pk, expected_version, **values)
+            action.updated_at = values["updated_at"]
+            yield
+    except BaseException:
+        for name, value in before.items():
+            setattr(action, name, value)
+        raise
+
+
+def create_action(
+    *,
+    actor: Any,
+    goal: Goal,
+    title: str,
+    responsible_unit: Unit | None = None,
+    responsible_person: Any = None,
+    contributing_units: Iterable[Unit] = (),
+    due_date: date | None = None,
+    **fields: Any,
+) -> Action:
+    """Add a tiltak to a goal. Sector leaders may only create in their own subtree."""
+    organization_id = goal.focus_area.plan.organization_id
+    if not can_create_action_in(actor, organization_id, responsible_unit):
+        raise deny(_("You cannot create actions for this unit."))
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    contributing_units = list(contributing_units)
+    _validate_people_and_units(
+        organization_id, responsible_unit, responsible_person, contributing_units
+    )
+    with transaction.atomic():
+        if "order" not in fields:
+            last = goal.actions.order_by("-order").values_list("order", flat=True).first()
+            fields["order"] = 0 if last is None else last + 1
+        action = Action(
+            goal=goal,
+            title=title,
+            responsible_unit=responsible_unit,
+            responsible_person=responsible_person,
+            due_date=due_date,
+            **fields,
+        )
+        action.full_clean()
+        action.save()
+        action.contributing_units.set(contributing_units)
+    return action
+
+
+def update_action(
+    *,
+    actor: Any,
+    action: Action,
+    expected_version: int,
+    contributing_units: Iterable[Unit] | None = None,
+    **changes: Any,
+) -> Action:
+    """Edit an action's own text, order, start date and budget (not its assignment)."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            {name: _("This field cannot be changed here.") for name in sorted(unknown)}
+        )
+    _require(actor, action, "manage", _("You cannot edit this action."))
+    organization_id = action.goal.focus_area.plan.organization_id
+    if contributing_units is not None:
+        contributing_units = list(contributing_units)
+        _validate_people_and_units(organization_id, None, None, contributing_units)
+    with _write(action, expected_version, changes):
+        if contributing_units is not None:
+            action.contributing_units.set(contributing_units)
+    return action
+
+
+def assign_action(
+    *,
+    actor: Any,
+    action: Action,
+    expected_version: int,
+    responsible_unit: Unit | None,
+    responsible_person: Any = None,
+    due_date: date | None = None,
+    start_date: date | None = _UNSET,
+    period_text: str = _UNSET,
+) -> Action:
+    """Set who is responsible (unit, person) and by when (Ansvar and Tid)."""
+    _require(actor, action, "manage", _("You cannot assign this action."))
+    organization_id = action.goal.focus_area.plan.organization_id
+    _validate_people_and_units(organization_id, responsible_unit, responsible_person)
+    if responsible_person is not None and responsible_unit is None:
+        raise ValidationError(
+            {"responsible_unit": _("Choose the responsible unit as well as the person.")}
+        )
+    changes: dict[str, Any] = {
+        "responsible_unit": responsible_unit,
+        "responsible_person": responsible_person,
+        "due_date": due_date,
+    }
+    if start_date is not _UNSET:
+        changes["start_date"] = start_date
+    if period_text is not _UNSET:
+        changes["period_text"] = period_text
+    with _write(action, expected_version, changes):
+        # A sector leader must not move an action out of their own subtree.
+        _require(actor, action, "manage", _("You cannot give this action to a unit outside "
+                                            "your own area of responsibility."))
+    return action
+
+
+def post_status_update(
+    *,
+    actor: Any,
+    action: Action,
+    expected_version: int,
+    status: str,
+    progress: int,
+    risk: str = StatusUpdate.Risk.ON_TRACK,
+    comment: str = "",
+) -> StatusUpdate:
+    """Append a status update and make it the action's current status and progress."""
+    _require(actor, action, "report", _("You cannot post status updates on this action."))
+    if status == Action.Status.COMPLETED and progress != 100:
+        raise ValidationError({"progress": _("A completed action has 100 % progress.")})
+    with _write(action, expected_version, {"status": status, "progress": progress}):
+        update = StatusUpdate(
+            action=action,
+            author=actor if getattr(actor, "pk", None) else None,
+            status=status,
+            progress=progress,
+            risk=risk,
+            comment=comment,
+        )
+        update.full_clean()
+        update.save()
+    return update
+
+
+def evaluate_action(
+    *,
+    actor: Any,
+    action: Action,
+    expected_version: int,
+    evaluation: str,
+    evaluated_on: date | None = None,
+) -> Action:
+    """Write the final evaluation (sluttevaluering) of a completed or cancelled action."""
+    _require(actor, action, "report", _("You cannot evaluate this action."))
+    if not evaluation.strip():
+        raise ValidationError({"evaluation": _("Write the evaluation.")})
+    if action.status not in Action.CLOSED_STATUSES:
+        raise ValidationError(
+            {"evaluation": _("Only a completed or cancelled action can be given a final "
+                             "evaluation.")}
+        )
+    changes = {
+        "evaluation": evaluation.strip(),
+        "evaluated_on": evaluated_on or timezone.localdate(),
+        "evaluated_by": actor if getattr(actor, "pk", None) else None,
+    }
+    with _write(action, expected_version, changes):
+        pass
+    return action

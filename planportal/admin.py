@@ -1,0 +1,146 @@
+"""Admin for organisations, units, users and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from planportal import services
+from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
+from planportal.models import Membership, Organization, Unit, User
+from planportal.permissions import get_access
+
+
+class MembershipInline(ReadOnlyInline):
+    model = Membership
+    fk_name = "user"
+    fields = ["unit", "role"]
+    readonly_fields = fields
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users are platform-wide; roles are given as memberships."""
+
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Preferences"), {"fields": ("preferred_language",)}),
+    )
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+
+
+class OrganizationForm(ServiceForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "org_number"]
+
+    def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Organization:
+        if original is None:
+            return services.create_organization(actor=actor, **data)
+        raise forms.ValidationError(_("Organisations are changed by the platform operator."))
+
+
+class UnitInline(ReadOnlyInline):
+    model = Unit
+    fields = ["name", "kind", "code", "parent"]
+    readonly_fields = fields
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ServiceAdmin):
+    form = OrganizationForm
+    organization_lookup = "pk"
+    list_display = ["name", "slug", "org_number"]
+    search_fields = ["name", "slug"]
+    inlines = [UnitInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        access = get_access(request.user)
+        return queryset if access.everything else queryset.filter(pk__in=access.member_org_ids)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return get_access(request.user).everything
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return get_access(request.user).everything
+
+
+class UnitForm(ServiceForm):
+    class Meta:
+        model = Unit
+        fields = ["organization", "parent", "kind", "code", "name", "email"]
+
+    def call_service(self, actor: Any, original: Unit | None, data: dict[str, Any]) -> Unit:
+        if original is None:
+            return services.create_unit(actor=actor, **data)
+        return services.update_unit(actor=actor, unit=original, name=data["name"],
+                                    email=data["email"])
+
+
+class MembershipOfUnitInline(ReadOnlyInline):
+    model = Membership
+    fk_name = "unit"
+    fields = ["user", "role"]
+    readonly_fields = fields
+
+
+@admin.register(Unit)
+class UnitAdmin(ServiceAdmin):
+    form = UnitForm
+    list_display = ["indented_name", "kind", "code", "organization"]
+    list_filter = ["organization", "kind"]
+    search_fields = ["name", "code"]
+    inlines = [MembershipOfUnitInline]
+    list_select_related = ["organization"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, unit: Unit) -> str:
+        return "— " * unit.depth + unit.name
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> Any:
+        # The place in the tree is fixed once created; the path depends on it.
+        return ["organization", "parent", "kind", "code"] if obj else []
+
+
+class MembershipForm(ServiceForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "unit", "role"]
+
+    def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Membership:
+        if original is not None:
+            raise forms.ValidationError(_("Remove the role and add a new one instead."))
+        return services.add_membership(actor=actor, **data)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ServiceAdmin):
+    form = MembershipForm
+    organization_lookup = "unit__organization_id"
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role", "unit__organization"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    list_select_related = ["user", "unit"]
+    autocomplete_fields = ["user", "unit"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return self.has_add_permission(request)
+        return get_access(request.user).is_admin_of(obj.unit.organization_id)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.remove_membership(actor=request.user, membership=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for membership in queryset.select_related("unit", "user"):
+            services.remove_membership(actor=request.user, membership=membership)

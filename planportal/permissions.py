@@ -1,0 +1,148 @@
+"""Who may do what: the roles of design §3, computed once per user.
+
+Every rule is expressed as a ``Q`` over the model being filtered, so the same rule
+serves lists (``visible_to``), object checks (``can``) and the post-write re-check in
+services. The role data is read with one query and cached on the user object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from planportal.models import Unit
+
+
+class SystemActor:
+    """The actor for trusted internal callers: the demo loader, importers and tasks.
+
+    Passing it explicitly (never ``None``) keeps a forgotten actor from becoming a
+    silent bypass of the permission rules.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def __init__(self, label: str = "system") -> None:
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+SYSTEM = SystemActor()
+
+_CACHE_ATTR = "_planportal_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    """A user's effective roles: which organisations and unit subtrees they reach."""
+
+    everything: bool = False
+    user_id: int | None = None
+    member_org_ids: frozenset[int] = frozenset()
+    admin_org_ids: frozenset[int] = frozenset()
+    # (organization_id, unit path) per sector-leader / unit-manager membership.
+    sector_leader_units: tuple[tuple[int, str], ...] = ()
+    unit_manager_units: tuple[tuple[int, str], ...] = ()
+    reader_org_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def sector_leader_org_ids(self) -> frozenset[int]:
+        return frozenset(org for org, _path in self.sector_leader_units)
+
+    def is_admin_of(self, organization_id: int) -> bool:
+        return self.everything or organization_id in self.admin_org_ids
+
+    def is_member_of(self, organization_id: int) -> bool:
+        return self.everything or organization_id in self.member_org_ids
+
+    def leads_unit(self, organization_id: int, unit: Unit | None) -> bool:
+        """True if a sector-leader role covers *unit* (or an unassigned action) in the org."""
+        for org_id, path in self.sector_leader_units:
+            if org_id != organization_id:
+                continue
+            if unit is None or unit.path.startswith(path):
+                return True
+        return False
+
+
+def get_access(user: Any) -> Access:
+    """Return (and cache on *user*) the roles the user holds."""
+    if isinstance(user, SystemActor) or (
+        getattr(user, "is_superuser", False) and getattr(user, "is_active", False)
+    ):
+        return Access(everything=True, user_id=getattr(user, "pk", None))
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Access()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+
+    from planportal.models import Membership
+
+    rows = Membership.objects.filter(user_id=user.pk).values_list(
+        "role", "unit__organization_id", "unit__path"
+    )
+    member, admin, reader = set(), set(), set()
+    leaders: list[tuple[int, str]] = []
+    managers: list[tuple[int, str]] = []
+    for role, org_id, path in rows:
+        member.add(org_id)
+        if role == Membership.Role.ADMIN:
+            admin.add(org_id)
+        elif role == Membership.Role.SECTOR_LEADER:
+            leaders.append((org_id, path))
+        elif role == Membership.Role.UNIT_MANAGER:
+            managers.append((org_id, path))
+        else:
+            reader.add(org_id)
+    access = Access(
+        user_id=user.pk,
+        member_org_ids=frozenset(member),
+        admin_org_ids=frozenset(admin),
+        sector_leader_units=tuple(leaders),
+        unit_manager_units=tuple(managers),
+        reader_org_ids=frozenset(reader),
+    )
+    setattr(user, _CACHE_ATTR, access)
+    return access
+
+
+def forget_access(user: Any) -> None:
+    """Drop the cached roles, e.g. after a membership change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def nothing() -> Q:
+    """A Q that matches no row (``pk__in=[]``), for users without any role."""
+    return Q(pk__in=[])
+
+
+def any_of(conditions: list[Q]) -> Q:
+    """OR the conditions together; no conditions means no rows."""
+    if not conditions:
+        return nothing()
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result |= condition
+    return result
+
+
+def unit_subtree_q(path: str, prefix: str) -> Q:
+    """Rows whose unit (at ``prefix``) lies in the subtree rooted at *path*."""
+    return Q(**{f"{prefix}path__startswith": path})
+
+
+def deny(message: str | None = None) -> PermissionDenied:
+    """Build the PermissionDenied that services raise, with a user-facing message."""
+    return PermissionDenied(message or _("You do not have permission to do this."))

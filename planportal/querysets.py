@@ -1,0 +1,50 @@
+"""Querysets for units and memberships."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from planportal.permissions import get_access
+
+if TYPE_CHECKING:
+    from planportal.models import Unit
+
+
+class UnitQuerySet(models.QuerySet):
+    """Units, with subtree lookups on the materialised path."""
+
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        """The unit itself and every unit below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def visible_to(self, user: Any) -> UnitQuerySet:
+        """Units of the organisations the user is a member of."""
+        access = get_access(user)
+        if access.everything:
+            return self.all()
+        return self.filter(organization_id__in=access.member_org_ids)
+
+
+class MembershipQuerySet(models.QuerySet):
+    """Memberships, scoped like units."""
+
+    def visible_to(self, user: Any) -> MembershipQuerySet:
+        """Memberships in the organisations the user belongs to."""
+        access = get_access(user)
+        if access.everything:
+            return self.all()
+        return self.filter(unit__organization_id__in=access.member_org_ids)
+
+    def managers_of(self, unit: Unit) -> MembershipQuerySet:
+        """Unit managers whose role covers *unit* (their unit is the unit or an ancestor)."""
+        ancestors = [p for p in _ancestor_paths(unit.path)]
+        return self.filter(Q(unit__path__in=ancestors), role="unit_manager")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """"1/4/9/" → ["1/", "1/4/", "1/4/9/"]."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

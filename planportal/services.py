@@ -1,0 +1,107 @@
+"""State changes for organisations, units and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from planportal.models import Membership, Organization, Unit
+from planportal.permissions import deny, forget_access, get_access
+
+
+def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "") -> Organization:
+    """Create a kommune together with the root unit of its tree."""
+    if not get_access(actor).everything:
+        raise deny(_("Only a platform administrator can create organisations."))
+    with transaction.atomic():
+        organization = Organization(name=name, slug=slug, org_number=org_number)
+        organization.full_clean()
+        organization.save()
+        create_unit(
+            actor=actor,
+            organization=organization,
+            parent=None,
+            kind=Unit.Kind.MUNICIPALITY,
+            code=slug,
+            name=name,
+        )
+    return organization
+
+
+def create_unit(
+    *,
+    actor: Any,
+    organization: Organization,
+    parent: Unit | None,
+    kind: str,
+    code: str,
+    name: str,
+    email: str = "",
+) -> Unit:
+    """Add a unit to the organisation's tree, one level below *parent*."""
+    if not get_access(actor).is_admin_of(organization.pk):
+        raise deny(_("Only an administrator of the organisation can change its units."))
+    if parent is not None and parent.organization_id != organization.pk:
+        raise ValidationError({"parent": _("The parent unit belongs to another organisation.")})
+    if kind not in Unit.Kind.values:
+        raise ValidationError({"kind": _("Unknown level %(kind)s.") % {"kind": kind}})
+    expected_depth = 0 if parent is None else Unit.DEPTH[parent.kind] + 1
+    if Unit.DEPTH[kind] != expected_depth:
+        raise ValidationError(
+            {"kind": _("A %(kind)s cannot be placed directly under %(parent)s.")
+             % {"kind": Unit.Kind(kind).label, "parent": parent or _("the top level")}}
+        )
+    with transaction.atomic():
+        unit = Unit(
+            organization=organization,
+            parent=parent,
+            kind=kind,
+            code=code,
+            name=name,
+            email=email,
+            path="-",
+        )
+        unit.full_clean(exclude=["path"])
+        unit.save()
+        # The path holds primary keys, so it can only be set once the row has one.
+        unit.path = f"{parent.path if parent else ''}{unit.pk}/"
+        Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    return unit
+
+
+def add_membership(*, actor: Any, user: Any, unit: Unit, role: str) -> Membership:
+    """Give *user* a role on *unit* (and so on its subtree)."""
+    if not get_access(actor).is_admin_of(unit.organization_id):
+        raise deny(_("Only an administrator of the organisation can grant roles."))
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    with transaction.atomic():
+        membership = Membership(user=user, unit=unit, role=role)
+        membership.full_clean()
+        membership.save()
+    forget_access(user)
+    return membership
+
+
+def remove_membership(*, actor: Any, membership: Membership) -> None:
+    """Take a role away from a user."""
+    if not get_access(actor).is_admin_of(membership.unit.organization_id):
+        raise deny(_("Only an administrator of the organisation can revoke roles."))
+    user = membership.user
+    membership.delete()
+    forget_access(user)
+
+
+def update_unit(*, actor: Any, unit: Unit, name: str, email: str = "") -> Unit:
+    """Rename a unit or change its e-mail; its place in the tree stays."""
+    if not get_access(actor).is_admin_of(unit.organization_id):
+        raise deny(_("Only an administrator of the organisation can change its units."))
+    unit.name = name
+    unit.email = email
+    with transaction.atomic():
+        unit.full_clean()
+        unit.save(update_fields=["name", "email"])
+    return unit

@@ -1,0 +1,249 @@
+"""State changes for plans, focus areas, goals, indicators and measurements.
+
+Each service checks the actor's permission, validates (field errors as a dict),
+and writes inside one transaction, so a refused or invalid call changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from planportal.models import Organization, Unit
+from planportal.permissions import deny, get_access
+from strategies.models import (
+    FocusArea,
+    Goal,
+    Indicator,
+    Measurement,
+    Plan,
+    SustainableDevelopmentGoal,
+)
+
+PLAN_FIELDS = {
+    "title", "kind", "period_start", "period_end", "status", "adopted_on", "adopted_by",
+    "vision", "description", "owner_unit", "revision_interval_years", "next_revision_on",
+    "is_public", "parent", "previous_version",
+}
+FOCUS_AREA_FIELDS = {"order", "code", "title", "description", "current_state", "vision", "partners"}
+GOAL_FIELDS = {"order", "code", "title", "description", "success_criteria"}
+INDICATOR_FIELDS = {
+    "order", "name", "unit", "direction", "baseline_value", "baseline_year",
+    "target_value", "target_year", "source",
+}
+
+
+def _require_plan_admin(actor: Any, organization_id: int) -> None:
+    if not get_access(actor).is_admin_of(organization_id):
+        raise deny(_("Only an administrator of the organisation can change plans."))
+
+
+def _assign(instance: models.Model, changes: dict[str, Any], allowed: set[str]) -> list[str]:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            {name: _("This field cannot be changed here.") for name in sorted(unknown)}
+        )
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def _check_same_org(organization_id: int, **related: Any) -> None:
+    errors = {}
+    for name, obj in related.items():
+        if obj is not None and obj.organization_id != organization_id:
+            errors[name] = _("This belongs to another organisation.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(instance: models.Model) -> None:
+    instance.full_clean()
+    instance.save()
+
+
+def _next_order(queryset: models.QuerySet) -> int:
+    last = queryset.aggregate(m=models.Max("order"))["m"]
+    return 0 if last is None else last + 1
+
+
+# --- Plans -----------------------------------------------------------------------------
+
+
+def create_plan(*, actor: Any, organization: Organization, **fields: Any) -> Plan:
+    """Create a plan in the organisation."""
+    _require_plan_admin(actor, organization.pk)
+    plan = Plan(organization=organization)
+    _assign(plan, fields, PLAN_FIELDS)
+    _check_same_org(
+        organization.pk,
+        owner_unit=plan.owner_unit,
+        parent=plan.parent,
+        previous_version=plan.previous_version,
+    )
+    with transaction.atomic():
+        _save(plan)
+    return plan
+
+
+def update_plan(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
+    """Change a plan's own fields (title, status, adoption, period …)."""
+    _require_plan_admin(actor, plan.organization_id)
+    _assign(plan, changes, PLAN_FIELDS)
+    _check_same_org(
+        plan.organization_id,
+        owner_unit=plan.owner_unit,
+        parent=plan.parent,
+        previous_version=plan.previous_version,
+    )
+    with transaction.atomic():
+        _save(plan)
+    return plan
+
+
+# --- Focus areas -----------------------------------------------------------------------
+
+
+def _set_focus_area_links(
+    focus_area: FocusArea,
+    sdg_numbers: Iterable[int] | None,
+    lead_units: Iterable[Unit] | None,
+) -> None:
+    if sdg_numbers is not None:
+        numbers = sorted(set(sdg_numbers))
+        sdgs = list(SustainableDevelopmentGoal.objects.filter(number__in=numbers))
+        missing = set(numbers) - {s.number for s in sdgs}
+        if missing:
+            raise ValidationError(
+                {"sdgs": _("Unknown UN goal number(s): %(numbers)s.")
+                 % {"numbers": ", ".join(map(str, sorted(missing)))}}
+            )
+        focus_area.sdgs.set(sdgs)
+    if lead_units is not None:
+        units = list(lead_units)
+        if any(u.organization_id != focus_area.plan.organization_id for u in units):
+            raise ValidationError({"lead_units": _("A lead unit belongs to another organisation.")})
+        focus_area.lead_units.set(units)
+
+
+def create_focus_area(
+    *,
+    actor: Any,
+    plan: Plan,
+    sdg_numbers: Iterable[int] = (),
+    lead_units: Iterable[Unit] = (),
+    **fields: Any,
+) -> FocusArea:
+    """Add a satsingsområde to a plan (at the end unless ``order`` is given)."""
+    _require_plan_admin(actor, plan.organization_id)
+    with transaction.atomic():
+        focus_area = FocusArea(plan=plan)
+        fields.setdefault("order", _next_order(plan.focus_areas.all()))
+        _assign(focus_area, fields, FOCUS_AREA_FIELDS)
+        _save(focus_area)
+        _set_focus_area_links(focus_area, sdg_numbers, lead_units)
+    return focus_area
+
+
+def update_focus_area(
+    *,
+    actor: Any,
+    focus_area: FocusArea,
+    sdg_numbers: Iterable[int] | None = None,
+    lead_units: Iterable[Unit] | None = None,
+    **changes: Any,
+) -> FocusArea:
+    """Change a focus area; ``sdg_numbers``/``lead_units`` replace the links when given."""
+    _require_plan_admin(actor, focus_area.plan.organization_id)
+    with transaction.atomic():
+        _assign(focus_area, changes, FOCUS_AREA_FIELDS)
+        _save(focus_area)
+        _set_focus_area_links(focus_area, sdg_numbers, lead_units)
+    return focus_area
+
+
+# --- Goals -----------------------------------------------------------------------------
+
+
+def create_goal(*, actor: Any, focus_area: FocusArea, **fields: Any) -> Goal:
+    """Add a delmål to a focus area (at the end unless ``order`` is given)."""
+    _require_plan_admin(actor, focus_area.plan.organization_id)
+    with transaction.atomic():
+        goal = Goal(focus_area=focus_area)
+        fields.setdefault("order", _next_order(focus_area.goals.all()))
+        _assign(goal, fields, GOAL_FIELDS)
+        _save(goal)
+    return goal
+
+
+def update_goal(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
+    """Change a goal's text, position or success criteria."""
+    _require_plan_admin(actor, goal.focus_area.plan.organization_id)
+    with transaction.atomic():
+        _assign(goal, changes, GOAL_FIELDS)
+        _save(goal)
+    return goal
+
+
+# --- Indicators and measurements -------------------------------------------------------
+
+
+def create_indicator(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
+    """Add a measurable criterion to a goal."""
+    _require_plan_admin(actor, goal.focus_area.plan.organization_id)
+    with transaction.atomic():
+        indicator = Indicator(goal=goal)
+        fields.setdefault("order", _next_order(goal.indicators.all()))
+        _assign(indicator, fields, INDICATOR_FIELDS)
+        _save(indicator)
+    return indicator
+
+
+def update_indicator(*, actor: Any, indicator: Indicator, **changes: Any) -> Indicator:
+    """Change an indicator's definition, baseline or target."""
+    _require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
+    with transaction.atomic():
+        _assign(indicator, changes, INDICATOR_FIELDS)
+        _save(indicator)
+    return indicator
+
+
+def record_measurement(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    value: Decimal | int | float | str,
+    period_end: date,
+    period_label: str = "",
+    note: str = "",
+) -> Measurement:
+    """Record an indicator's value for a period; one value per indicator and period."""
+    if not Indicator.objects.recordable_by(actor).filter(pk=indicator.pk).exists():
+        raise deny(_("Only administrators and sector leaders can record indicator values."))
+    try:
+        value = Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError({"value": _("Enter a number.")}) from None
+    if not value.is_finite():
+        raise ValidationError({"value": _("Enter a number.")})
+    measurement = Measurement(
+        indicator=indicator,
+        value=value,
+        period_end=period_end,
+        period_label=period_label,
+        note=note,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    with transaction.atomic():
+        _save(measurement)
+    return measurement
