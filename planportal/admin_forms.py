@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from planportal.locking import VersionConflict
 from planportal.permissions import get_access

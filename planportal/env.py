@@ -139,25 +139,38 @@ def database_from_url(name: str, url: str) -> dict[str, Any]:
     }
 
 
-def email_from_url(name: str, url: str) -> dict[str, Any]:
-    """Turn ``smtp://user:pass@host:587`` (or ``smtps://`` for implicit TLS) into settings."""
+def mailers_from_url(name: str, url: str | None) -> dict[str, Any]:
+    """Build Django's ``MAILERS`` from ``smtp://user:pass@host:587`` (``smtps://`` = TLS).
+
+    Without a URL, mail is written to the console (the embedded default).
+    """
+    if url is None:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
     parts = urlsplit(url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     implicit_tls = parts.scheme == "smtps"
     try:
         timeout = int(query.get("timeout", "30"))
     except ValueError:
-        raise ImproperlyConfigured(f"{name}: timeout must be an integer number of seconds.") from None
+        raise ImproperlyConfigured(
+            f"{name}: timeout must be an integer number of seconds."
+        ) from None
+    # STARTTLS by default when credentials are sent, unless ?tls=false says otherwise.
+    starttls = (not implicit_tls) and query.get(
+        "tls", "true" if parts.username else "false"
+    ).lower() in TRUE_VALUES
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname,
-        "EMAIL_PORT": parts.port or (465 if implicit_tls else 587 if parts.username else 25),
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_SSL": implicit_tls,
-        # STARTTLS by default when credentials are sent, unless ?tls=false says otherwise.
-        "EMAIL_USE_TLS": (not implicit_tls)
-        and query.get("tls", "true" if parts.username else "false").lower() in TRUE_VALUES,
-        # Django's default is no timeout at all: a hung server would block a worker forever.
-        "EMAIL_TIMEOUT": timeout,
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname,
+                "port": parts.port or (465 if implicit_tls else 587 if starttls else 25),
+                "username": unquote(parts.username or "") or None,
+                "password": unquote(parts.password or "") or None,
+                "use_ssl": implicit_tls,
+                "use_tls": starttls,
+                # Django's default is no timeout: a hung server would block a worker forever.
+                "timeout": timeout,
+            },
+        }
     }

@@ -105,3 +105,41 @@ def update_unit(*, actor: Any, unit: Unit, name: str, email: str = "") -> Unit:
         unit.full_clean()
         unit.save(update_fields=["name", "email"])
     return unit
+
+
+def create_user(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    preferred_language: str = "nb",
+) -> Any:
+    """Create a user account; only platform operators (or the system) may make staff."""
+    from django.contrib.auth import get_user_model
+
+    access = get_access(actor)
+    if not (access.everything or (access.admin_org_ids and not (is_staff or is_superuser))):
+        raise deny(_("You cannot create this user."))
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model(
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            is_staff=is_staff or is_superuser,
+            is_superuser=is_superuser,
+            preferred_language=preferred_language,
+        )
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+    return user

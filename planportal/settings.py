@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from planportal.env import (
     database_from_url,
-    email_from_url,
     env_bool,
     env_int,
     env_list,
     env_secret,
     env_str,
     env_url,
+    mailers_from_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -151,11 +151,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- E-mail ---------------------------------------------------------------------------
 
-if EMAIL_URL:
-    globals().update(email_from_url("EMAIL_URL", EMAIL_URL))
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-    EMAIL_TIMEOUT = 30
+MAILERS = mailers_from_url("EMAIL_URL", EMAIL_URL)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Planportal <planportal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,0 +1,248 @@
+"""Loads the seed plans, unit trees and demo users from ``fixtures/`` through the services.
+
+Every object is looked up by a natural key first (organisation slug, unit code, plan
+title and start year, position within the parent, indicator name, username), so loading
+twice creates nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from actions import services as action_services
+from actions.models import Action
+from planportal import services as core_services
+from planportal.models import Membership, Organization, Unit
+from planportal.permissions import SystemActor
+from strategies import services as plan_services
+from strategies.models import FocusArea, Goal, Plan
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+LOADER = SystemActor("demo loader")
+
+
+@dataclass
+class LoadReport:
+    """What a load created, per kind of object (zero everywhere on a second run)."""
+
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def plan_files(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or FIXTURES_DIR / "plans").glob("*.json"))
+
+
+@transaction.atomic
+def load_demo(directory: Path | None = None) -> LoadReport:
+    """Load every plan file and then the demo users; returns what was created."""
+    report = LoadReport()
+    base = directory or FIXTURES_DIR
+    for path in plan_files(base / "plans"):
+        load_plan_file(read_json(path), report)
+    users_file = base / "users.json"
+    if users_file.exists():
+        load_users(read_json(users_file), report)
+    return report
+
+
+def load_plan_file(data: dict[str, Any], report: LoadReport) -> Plan:
+    """Load one ``plans/<kommune>.json``: organisation, unit tree and plan."""
+    org_data = data["organization"]
+    organization = Organization.objects.filter(slug=org_data["slug"]).first()
+    if organization is None:
+        organization = core_services.create_organization(
+            actor=LOADER, name=org_data["name"], slug=org_data["slug"]
+        )
+        report.add("organizations")
+    units = _load_units(organization, data["units"], report)
+    return _load_plan(organization, units, data["plan"], report)
+
+
+def _load_units(
+    organization: Organization, rows: list[dict[str, Any]], report: LoadReport
+) -> dict[str, Unit]:
+    units = {u.code: u for u in organization.units.all()}
+    for row in rows:
+        if row["code"] in units:
+            continue
+        if row["parent"] is None:
+            raise ValueError(f"Unit {row['code']}: only the organisation root has no parent.")
+        units[row["code"]] = core_services.create_unit(
+            actor=LOADER,
+            organization=organization,
+            parent=units[row["parent"]],
+            kind=row["kind"],
+            code=row["code"],
+            name=row["name"],
+        )
+        report.add("units")
+    return units
+
+
+def _load_plan(
+    organization: Organization, units: dict[str, Unit], data: dict[str, Any], report: LoadReport
+) -> Plan:
+    plan = Plan.objects.filter(
+        organization=organization, title=data["title"], period_start=data["period_start"]
+    ).first()
+    if plan is None:
+        plan = plan_services.create_plan(
+            actor=LOADER,
+            organization=organization,
+            title=data["title"],
+            kind=data["kind"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            status=data["status"],
+            adopted_on=_date(data["adopted_on"]),
+            adopted_by=data["adopted_by"],
+            vision=data["vision"],
+            description=data["description"],
+            owner_unit=units[data["owner_unit"]] if data["owner_unit"] else None,
+            revision_interval_years=data["revision_interval_years"],
+            next_revision_on=_date(data["next_revision_on"]),
+            is_public=data["is_public"],
+        )
+        report.add("plans")
+    existing_areas = {fa.order: fa for fa in plan.focus_areas.all()}
+    for order, area in enumerate(data["focus_areas"]):
+        focus_area = existing_areas.get(order)
+        if focus_area is None:
+            focus_area = plan_services.create_focus_area(
+                actor=LOADER,
+                plan=plan,
+                order=order,
+                code=area["code"],
+                title=area["title"],
+                description=area["description"],
+                current_state=area["current_state"],
+                vision=area["vision"],
+                partners=area["partners"],
+                sdg_numbers=area["sdgs"],
+                lead_units=[units[code] for code in area["lead_units"]],
+            )
+            report.add("focus_areas")
+        _load_goals(focus_area, units, area["goals"], report)
+    return plan
+
+
+def _load_goals(
+    focus_area: FocusArea, units: dict[str, Unit], goals: list[dict[str, Any]], report: LoadReport
+) -> None:
+    existing = {g.order: g for g in focus_area.goals.all()}
+    for order, row in enumerate(goals):
+        goal = existing.get(order)
+        if goal is None:
+            goal = plan_services.create_goal(
+                actor=LOADER,
+                focus_area=focus_area,
+                order=order,
+                code=row["code"],
+                title=row["title"],
+                description=row["description"],
+                success_criteria=row["success_criteria"],
+            )
+            report.add("goals")
+        _load_indicators(goal, row["indicators"], report)
+        _load_actions(goal, units, row["actions"], report)
+
+
+def _load_indicators(goal: Goal, rows: list[dict[str, Any]], report: LoadReport) -> None:
+    existing = set(goal.indicators.values_list("name", flat=True))
+    for order, row in enumerate(rows):
+        if row["name"] in existing:
+            continue
+        plan_services.create_indicator(
+            actor=LOADER,
+            goal=goal,
+            order=order,
+            name=row["name"],
+            unit=row["unit"],
+            direction=row["direction"],
+            baseline_value=_decimal(row["baseline_value"]),
+            baseline_year=row["baseline_year"],
+            target_value=_decimal(row["target_value"]),
+            target_year=row["target_year"],
+            source=row["source"],
+        )
+        report.add("indicators")
+
+
+def _load_actions(
+    goal: Goal, units: dict[str, Unit], rows: list[dict[str, Any]], report: LoadReport
+) -> None:
+    existing = set(Action.objects.filter(goal=goal).values_list("order", flat=True))
+    for order, row in enumerate(rows):
+        if order in existing:
+            continue
+        action_services.create_action(
+            actor=LOADER,
+            goal=goal,
+            order=order,
+            code=row["code"],
+            title=row["title"],
+            description=row["description"],
+            period_text=row["period_text"],
+            start_date=_date(row["start_date"]),
+            due_date=_date(row["due_date"]),
+            responsible_unit=units[row["responsible_unit"]] if row["responsible_unit"] else None,
+            contributing_units=[units[code] for code in row["contributing_units"]],
+        )
+        report.add("actions")
+
+
+def load_users(data: dict[str, Any], report: LoadReport) -> None:
+    """Create the demo users (one per role) and their memberships."""
+    user_model = get_user_model()
+    for row in data["users"]:
+        user = user_model.objects.filter(username=row["username"]).first()
+        if user is None:
+            user = core_services.create_user(
+                actor=LOADER,
+                username=row["username"],
+                password=data["password"],
+                email=row["email"],
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+                is_staff=row.get("is_staff", False),
+                is_superuser=row.get("is_superuser", False),
+            )
+            report.add("users")
+        for membership in row["memberships"]:
+            unit = Unit.objects.get(
+                organization__slug=membership["organization"], code=membership["unit"]
+            )
+            if Membership.objects.filter(user=user, unit=unit, role=membership["role"]).exists():
+                continue
+            core_services.add_membership(
+                actor=LOADER, user=user, unit=unit, role=membership["role"]
+            )
+            report.add("memberships")

@@ -1,0 +1,107 @@
+"""Shared personas (as healthchecks' alice/bob/charlie) and the world they live in.
+
+Testkommune has: root → sektor "Helse og omsorg" → enheter "Hjemmetjenesten" and
+"Sykehjemmet"; and sektor "Oppvekst" → enhet "Skole". The personas are an admin, a
+sector leader for Helse og omsorg, the unit manager of Hjemmetjenesten, a reader
+(committee member), and an admin of another kommune.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from actions.models import Action
+from planportal.models import Membership, Organization, Unit, User
+from tests.factories import (
+    ActionFactory,
+    FocusAreaFactory,
+    GoalFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PlanFactory,
+    UnitFactory,
+    UserFactory,
+    root_unit,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Real hashers cost ~0.5 s per user; tests need many users, not strong hashes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    org: Organization
+    root: Unit
+    health: Unit
+    home_care: Unit
+    nursing_home: Unit
+    education: Unit
+    school: Unit
+    admin: User
+    sector_leader: User
+    unit_manager: User
+    reader: User
+    other_org: Organization
+    other_admin: User
+    plan: Any
+    goal: Any
+    action: Action
+
+    def persona(self, name: str) -> User:
+        return getattr(self, name)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org = OrganizationFactory(name="Testkommune", slug="testkommune")
+    root = root_unit(org)
+    health = UnitFactory(organization=org, parent=root, kind="sektor", code="helse",
+                         name="Helse og omsorg")
+    home_care = UnitFactory(organization=org, parent=health, code="hjemme",
+                            name="Hjemmetjenesten")
+    nursing_home = UnitFactory(organization=org, parent=health, code="sykehjem",
+                               name="Sykehjemmet")
+    education = UnitFactory(organization=org, parent=root, kind="sektor", code="oppvekst",
+                            name="Oppvekst")
+    school = UnitFactory(organization=org, parent=education, code="skole", name="Skole")
+
+    def member(username: str, unit: Unit, role: str) -> User:
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, unit=unit, role=role)
+        return user
+
+    other_org = OrganizationFactory(name="Nabokommune", slug="nabokommune")
+    plan = PlanFactory(organization=org, title="Helse- og omsorgsplan 2025–2030")
+    goal = GoalFactory(focus_area=FocusAreaFactory(plan=plan))
+    return World(
+        org=org,
+        root=root,
+        health=health,
+        home_care=home_care,
+        nursing_home=nursing_home,
+        education=education,
+        school=school,
+        admin=member("admin1", root, Membership.Role.ADMIN),
+        sector_leader=member("sektorleder1", health, Membership.Role.SECTOR_LEADER),
+        unit_manager=member("enhetsleder1", home_care, Membership.Role.UNIT_MANAGER),
+        reader=member("politiker1", root, Membership.Role.READER),
+        other_org=other_org,
+        other_admin=member("annenkommune", root_unit(other_org), Membership.Role.ADMIN),
+        plan=plan,
+        goal=goal,
+        action=ActionFactory(goal=goal, responsible_unit=home_care, title="Ærlig øving på å"),
+    )
+
+
+@pytest.fixture
+def other_plan(world: World) -> Any:
+    """A plan, goal and action in the other kommune."""
+    plan = PlanFactory(organization=world.other_org, title="Nabokommunens plan")
+    goal = GoalFactory(focus_area=FocusAreaFactory(plan=plan))
+    return ActionFactory(goal=goal, responsible_unit=None)
