@@ -28,6 +28,9 @@ ASSIGNMENT_FIELDS = ["responsible_unit", "responsible_person", "due_date"]
 class ActionForm(ServiceForm):
     """Edit an action; the extra fields post a status update or the final evaluation."""
 
+    service_field_names = {"status": "new_status", "progress": "new_progress",
+                           "risk": "new_risk", "comment": "new_comment"}
+
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     new_status = forms.ChoiceField(
         label=_("new status"),

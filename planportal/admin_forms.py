@@ -11,12 +11,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
 from planportal.locking import VersionConflict
 from planportal.permissions import get_access
@@ -26,6 +32,8 @@ class ServiceForm(forms.ModelForm):
     """A ModelForm whose ``save`` is a service call made during validation."""
 
     request: HttpRequest  # set by ServiceAdmin.get_form
+    #: service field name → form field name, where the form names a field differently
+    service_field_names: dict[str, str] = {}
 
     def call_service(self, actor: Any, original: Model | None, data: dict[str, Any]) -> Model:
         raise NotImplementedError
@@ -43,9 +51,29 @@ class ServiceForm(forms.ModelForm):
             with transaction.atomic():
                 self.instance = self.call_service(self.request.user, original, self.cleaned_data)
         except ValidationError as exc:
-            self._update_errors(exc)
+            self._add_service_errors(exc)
         except (PermissionDenied, VersionConflict) as exc:
             self.add_error(None, str(exc))
+
+    def _add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, errors in exc.error_dict.items():
+            field = self.service_field_names.get(name, name)
+            if field in self.fields:
+                self.add_error(field, errors)
+            else:
+                # A rule on a field the form does not show: say which field, at the top.
+                label = name
+                if name != NON_FIELD_ERRORS:
+                    try:
+                        label = self._meta.model._meta.get_field(name).verbose_name
+                    except FieldDoesNotExist:
+                        label = name
+                for error in ValidationError(errors).messages:
+                    self.add_error(None, error if name == NON_FIELD_ERRORS else
+                                   f"{capfirst(label)}: {error}")
 
     def save(self, commit: bool = True) -> Model:
         return self.instance
@@ -79,6 +107,9 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Related rows are written by services; inlines here are read-only."""
+        for formset in formsets:
+            # The admin's change message reads these; nothing was saved through them.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         access = get_access(request.user)

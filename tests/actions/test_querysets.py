@@ -1,0 +1,72 @@
+"""The derived flags: overdue and unassigned, and the latest-update annotation."""
+
+from datetime import date
+
+import pytest
+
+from actions.models import Action
+from actions.services import post_status_update
+from tests.factories import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 1)
+
+
+@pytest.fixture
+def actions(world):
+    def make(title, **kwargs):
+        return ActionFactory(goal=world.goal, title=title, **kwargs)
+
+    return {
+        "late": make("late", due_date=date(2026, 2, 28), responsible_unit=world.home_care),
+        "due_today": make("due_today", due_date=TODAY, responsible_unit=world.home_care),
+        "late_done": make("late_done", due_date=date(2025, 1, 1), status="completed",
+                          progress=100, responsible_unit=world.home_care),
+        "late_cancelled": make("late_cancelled", due_date=date(2025, 1, 1),
+                               status="cancelled", responsible_unit=world.home_care),
+        "late_postponed": make("late_postponed", due_date=date(2025, 1, 1),
+                               status="postponed", responsible_unit=world.home_care),
+        "no_deadline": make("no_deadline", responsible_unit=world.home_care),
+    }
+
+
+def test_overdue_means_deadline_passed_and_not_completed_or_cancelled(actions):
+    overdue = {a.title for a in Action.objects.overdue(TODAY)}
+    assert overdue == {"late", "late_postponed"}
+
+
+def test_the_overdue_annotation_agrees_with_the_filter_and_the_model(actions):
+    for action in Action.objects.with_overdue(TODAY):
+        assert action.overdue == action.is_overdue(TODAY)
+        assert action.overdue == Action.objects.overdue(TODAY).filter(pk=action.pk).exists()
+
+
+def test_unassigned_means_no_unit_or_no_deadline(world, actions):
+    unassigned = {a.title for a in Action.objects.unassigned()}
+    assert "no_deadline" in unassigned
+    assert world.action.title in unassigned  # the world's action has no deadline
+    assert "late" not in unassigned
+
+
+def test_the_latest_update_annotation_shows_the_newest_entry(world):
+    post_status_update(actor=world.admin, action=world.action, expected_version=1,
+                       status="in_progress", progress=10, comment="første")
+    post_status_update(actor=world.admin, action=world.action, expected_version=2,
+                       status="in_progress", progress=20, risk="at_risk", comment="andre")
+    annotated = Action.objects.with_latest_update().get(pk=world.action.pk)
+    assert (annotated.latest_comment, annotated.latest_risk) == ("andre", "at_risk")
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_the_list_queryset_runs_one_query_whatever_the_number_of_rows(
+    world, n, django_assert_num_queries
+):
+    ActionFactory.create_batch(n, goal=world.goal, responsible_unit=world.home_care)
+    with django_assert_num_queries(2):  # memberships of the user, then the list
+        rows = list(
+            Action.objects.visible_to(world.reader).for_list().with_overdue().with_latest_update()
+        )
+        for row in rows:
+            _ = (row.goal.focus_area.plan.title, row.responsible_unit, row.responsible_person)
+    assert len(rows) == n + 1

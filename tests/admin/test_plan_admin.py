@@ -1,0 +1,107 @@
+"""The plan admin: the hierarchy is reachable by links, and saves go through services."""
+
+import pytest
+from django.urls import reverse
+
+from planportal.models import Membership, Unit
+from strategies.models import FocusArea, Goal, Plan
+from tests.factories import IndicatorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def plan_admin(world, client):
+    world.admin.is_staff = True
+    world.admin.save()
+    client.force_login(world.admin)
+    return client
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["strategies_plan", "strategies_focusarea", "strategies_goal", "strategies_indicator",
+     "strategies_measurement", "strategies_sustainabledevelopmentgoal", "actions_action",
+     "actions_statusupdate", "planportal_unit", "planportal_membership",
+     "planportal_organization", "planportal_user"],
+)
+def test_every_admin_list_and_add_page_opens(world, superuser_client, name):
+    IndicatorFactory(goal=world.goal)
+    assert superuser_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    add = superuser_client.get(reverse(f"admin:{name}_add"))
+    assert add.status_code in (200, 403)
+
+
+def test_the_hierarchy_is_linked_from_plan_to_action(world, plan_admin):
+    focus_area, goal, action = world.goal.focus_area, world.goal, world.action
+    plan_page = plan_admin.get(reverse("admin:strategies_plan_change", args=[world.plan.pk]))
+    assert reverse("admin:strategies_focusarea_change", args=[focus_area.pk]) in (
+        plan_page.content.decode())
+    area_page = plan_admin.get(reverse("admin:strategies_focusarea_change",
+                                       args=[focus_area.pk]))
+    assert reverse("admin:strategies_goal_change", args=[goal.pk]) in area_page.content.decode()
+    goal_page = plan_admin.get(reverse("admin:strategies_goal_change", args=[goal.pk]))
+    body = goal_page.content.decode()
+    assert reverse("admin:actions_action_change", args=[action.pk]) in body
+    assert "Ærlig øving på å" in body
+
+
+def test_a_focus_area_added_in_the_admin_goes_through_the_service(world, plan_admin):
+    response = plan_admin.post(reverse("admin:strategies_focusarea_add"), {
+        "plan": world.plan.pk, "order": 5, "code": "5", "title": "Digitalisering",
+        "description": "", "current_state": "", "vision": "", "partners": "",
+        "sdgs": [9], "lead_units": [world.health.pk],
+        "goals-TOTAL_FORMS": 0, "goals-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    area = FocusArea.objects.get(title="Digitalisering")
+    assert [s.number for s in area.sdgs.all()] == [9]
+    assert list(area.lead_units.all()) == [world.health]
+
+
+def test_an_invalid_plan_is_shown_as_a_form_error_and_not_saved(world, plan_admin):
+    response = plan_admin.post(reverse("admin:strategies_plan_add"), {
+        "organization": world.org.pk, "title": "Baklengs", "kind": "thematic_plan",
+        "status": "draft", "period_start": 2030, "period_end": 2020,
+        "focus_areas-TOTAL_FORMS": 0, "focus_areas-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 200
+    assert not Plan.objects.filter(title="Baklengs").exists()
+
+
+def test_a_plan_administrator_cannot_add_plans_to_another_kommune(world, plan_admin):
+    response = plan_admin.post(reverse("admin:strategies_plan_add"), {
+        "organization": world.other_org.pk, "title": "Inntrenger", "kind": "thematic_plan",
+        "status": "draft", "period_start": 2025, "period_end": 2026,
+        "focus_areas-TOTAL_FORMS": 0, "focus_areas-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 200
+    assert not Plan.objects.filter(title="Inntrenger").exists()
+
+
+def test_goals_cannot_be_deleted_from_the_admin(world, plan_admin):
+    url = reverse("admin:strategies_goal_delete", args=[world.goal.pk])
+    assert plan_admin.post(url, {"post": "yes"}).status_code == 403
+    assert Goal.objects.filter(pk=world.goal.pk).exists()
+
+
+def test_units_and_roles_are_managed_through_the_services(world, plan_admin):
+    response = plan_admin.post(reverse("admin:planportal_unit_add"), {
+        "organization": world.org.pk, "parent": world.health.pk, "kind": "enhet",
+        "code": "legetjenesten", "name": "Legetjenesten", "email": "",
+        "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    unit = Unit.objects.get(code="legetjenesten")
+    assert unit.path.startswith(world.health.path)
+    newcomer = UserFactory()
+    response = plan_admin.post(reverse("admin:planportal_membership_add"), {
+        "user": newcomer.pk, "unit": unit.pk, "role": "unit_manager"})
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=newcomer, role="unit_manager").exists()
