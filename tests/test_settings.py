@@ -86,6 +86,8 @@ def test_database_redis_and_email_urls_switch_to_the_real_services():
         ("DEBUG", "kanskje"),
         ("SITE_URL", "plan.kommune.no"),
         ("DB_POOL_SIZE", "mange"),
+        ("LOG_LEVEL", "mye"),
+        ("SESSION_COOKIE_AGE", "lenge"),
     ],
 )
 def test_a_malformed_value_stops_start_up_with_a_message_naming_the_variable(name, value):

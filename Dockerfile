@@ -1,0 +1,25 @@
+# One image for web (gunicorn), the Celery worker and Celery beat.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir .
+
+# Translations and static files are built into the image; the build-time key is
+# never used at run time.
+RUN python manage.py compilemessages --ignore=.venv \
+    && SECRET_KEY=build-only-not-secret DEBUG=false python manage.py collectstatic --no-input
+
+RUN useradd --system --home /app planportal && chown -R planportal /app
+USER planportal
+
+EXPOSE 8000
+CMD ["gunicorn", "planportal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Planportal set-up in one command.
+#   ./dev.sh run    install, migrate, load the demo data and start on http://127.0.0.1:8000/
+#   ./dev.sh test   install and run the whole test suite (extra arguments go to pytest)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\033[1m%s\033[0m\n' "$*"; }
+
+find_python() {
+  # .python-version makes pyenv's python3 resolve to 3.12; fall back to any 3.12+.
+  local candidate
+  for candidate in python3 python3.12 python3.13 python3.14 \
+      "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+        "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      command -v "$candidate"
+      return
+    fi
+  done
+  echo "Planportal needs Python 3.12 or newer; none was found on PATH." >&2
+  exit 1
+}
+
+install() {
+  if [ ! -x .venv/bin/python ] ||
+      ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+    say "Creating .venv with $(find_python)"
+    rm -rf .venv
+    "$(find_python)" -m venv .venv
+  fi
+  say "Installing Python packages"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 |
+    grep -v '^WARNING: Location' || true
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 |
+    grep -v '^WARNING: Location' || true
+  .venv/bin/python -c 'import django, rest_framework, celery, psycopg, pytest' ||
+    { echo "Installing the Python packages failed." >&2; exit 1; }
+  if ! command -v msgfmt >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "Installing gettext (msgfmt) for the translations"
+      apt-get update -qq && apt-get install -y -qq gettext >/dev/null
+    else
+      echo "msgfmt is missing: install gettext (e.g. 'sudo apt-get install gettext')." >&2
+      exit 1
+    fi
+  fi
+  say "Compiling translations"
+  .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
+}
+
+case "${1:-}" in
+  run)
+    install
+    say "Migrating the database"
+    .venv/bin/python manage.py migrate --no-input -v 0
+    say "Loading the demo data"
+    .venv/bin/python manage.py load_demo
+    port="${PORT:-8000}"
+    cat <<INFO
+
+  Planportal runs on http://127.0.0.1:${port}/  (admin: http://127.0.0.1:${port}/admin/)
+
+  Demo logins (password for all: planportal-demo)
+    admin        plan administrator (all five kommuner)
+    sektorleder  sector leader, Helse og omsorg, Rendalen
+    enhetsleder  unit manager, Hjemmetjenesten, Rendalen
+    politiker    committee member (reader), Rendalen
+
+  Stop with Ctrl+C.
+INFO
+    exec .venv/bin/python manage.py runserver "127.0.0.1:${port}"
+    ;;
+  test)
+    shift
+    install
+    say "Running the test suite"
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest arguments]" >&2
+    exit 2
+    ;;
+esac
