@@ -34,6 +34,18 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def plain_http_test_client(settings: Any) -> None:
+    """CI runs in production mode (DATABASE_URL set), which redirects http to https;
+    the test client speaks http. Tests of the redirect itself turn it back on."""
+    settings.SECURE_SSL_REDIRECT = False
+    # Production's manifest storage needs collectstatic, which tests never run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @dataclass
 class World:
     org: Organization
