@@ -46,7 +46,8 @@ install() {
     fi
   fi
   say "Compiling translations"
-  .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
+  # Compiling needs no secrets or database, so it runs in development mode whatever is set.
+  DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 }
 
 case "${1:-}" in
