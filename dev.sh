@@ -30,12 +30,14 @@ install() {
     "$(find_python)" -m venv .venv
   fi
   say "Installing Python packages"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 |
-    grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 |
-    grep -v '^WARNING: Location' || true
-  .venv/bin/python -c 'import django, rest_framework, celery, psycopg, pytest' ||
-    { echo "Installing the Python packages failed." >&2; exit 1; }
+  # pip's own chatter goes to a log; it is shown only when the install fails.
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"; } \
+      > .venv/pip-install.log 2>&1; then
+    cat .venv/pip-install.log >&2
+    echo "Installing the Python packages failed (log: .venv/pip-install.log)." >&2
+    exit 1
+  fi
   if ! command -v msgfmt >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "Installing gettext (msgfmt) for the translations"
