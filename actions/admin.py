@@ -63,6 +63,25 @@ class ActionForm(ServiceForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
+        goal_id = self.instance.goal_id or self.initial.get("goal")
+        if goal_id:
+            self._limit_choices_to_organization(goal_id)
+
+    def _limit_choices_to_organization(self, goal_id: Any) -> None:
+        """Offer only the units and people of the action's own kommune."""
+        organization_id = (
+            Goal.objects.filter(pk=goal_id).values_list("focus_area__plan__organization_id",
+                                                         flat=True).first()
+        )
+        for name in ("responsible_unit", "contributing_units"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.queryset = field.queryset.filter(organization_id=organization_id)
+        if "responsible_person" in self.fields:
+            field = self.fields["responsible_person"]
+            field.queryset = field.queryset.filter(
+                memberships__unit__organization_id=organization_id
+            ).distinct()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

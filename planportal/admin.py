@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,10 @@ from planportal import services
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
 from planportal.models import Membership, Organization, Unit, User
 from planportal.permissions import get_access
+
+# Access comes from memberships, not from Django groups; hiding them avoids a second,
+# unused permission system in the admin.
+admin.site.unregister(Group)
 
 
 class MembershipInline(ReadOnlyInline):
@@ -33,6 +39,25 @@ class UserAdmin(DjangoUserAdmin):
     )
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)
+        access = get_access(request.user)
+        if access.everything:
+            return queryset
+        # A kommune's administrator sees its members, and accounts that have no role yet
+        # (so they can be given one), never other kommuners' people.
+        return queryset.filter(
+            Q(memberships__unit__organization_id__in=access.admin_org_ids)
+            | Q(memberships__isnull=True)
+        ).distinct()
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        access = get_access(request.user)
+        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
 
 
 class OrganizationForm(ServiceForm):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from planportal.querysets import MembershipQuerySet, UnitQuerySet
+from planportal.querysets import MembershipQuerySet, OrganizationQuerySet, UnitQuerySet
 
 
 class User(AbstractUser):
@@ -40,6 +40,8 @@ class Organization(models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     org_number = models.CharField(_("organisation number"), max_length=9, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

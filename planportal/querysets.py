@@ -13,6 +13,17 @@ if TYPE_CHECKING:
     from planportal.models import Unit
 
 
+class OrganizationQuerySet(models.QuerySet):
+    """Organisations (kommuner)."""
+
+    def visible_to(self, user: Any) -> OrganizationQuerySet:
+        """The organisations the user is a member of (all for platform operators)."""
+        access = get_access(user)
+        if access.everything:
+            return self.all()
+        return self.filter(pk__in=access.member_org_ids)
+
+
 class UnitQuerySet(models.QuerySet):
     """Units, with subtree lookups on the materialised path."""
 

@@ -19,7 +19,9 @@ PROBE = (
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
     "'cache': s.CACHES['default']['BACKEND'], 'mail': s.MAILERS['default'], "
     "'debug': s.DEBUG, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, "
-    "'langs': [c for c, _ in s.LANGUAGES], 'hosts': s.ALLOWED_HOSTS}))"
+    "'langs': [c for c, _ in s.LANGUAGES], 'hosts': s.ALLOWED_HOSTS, "
+    "'celery': [__import__('planportal').celery_app.conf.broker_url, "
+    "__import__('planportal').celery_app.conf.task_always_eager]}))"
 )
 SECRET = "a-production-secret-key-that-is-long-and-random-enough-0123456789abcdef"
 
@@ -47,6 +49,7 @@ def test_with_nothing_set_it_runs_embedded_on_sqlite_with_eager_celery_and_conso
     assert s["engine"] == "django.db.backends.sqlite3"
     assert s["eager"] is True
     assert s["broker"] == "memory://"
+    assert s["celery"] == ["memory://", True]  # the Celery app itself reads the settings
     assert s["cache"].endswith("LocMemCache")
     assert s["mail"]["BACKEND"].endswith("console.EmailBackend")
     assert s["debug"] is True
@@ -65,6 +68,7 @@ def test_database_redis_and_email_urls_switch_to_the_real_services():
     assert (s["db"], s["host"]) == ("planportal", "db.example")
     assert s["eager"] is False
     assert s["broker"] == "redis://redis:6379/0"
+    assert s["celery"] == ["redis://redis:6379/0", False]
     assert s["cache"].endswith("RedisCache")
     options = s["mail"]["OPTIONS"]
     assert (options["host"], options["port"], options["username"]) == (

@@ -91,3 +91,17 @@ def test_status_updates_cannot_be_changed_or_deleted(world):
     with pytest.raises(ValueError, match="append-only"):
         StatusUpdate.objects.all().delete()
     assert StatusUpdate.objects.get().comment == ""
+
+
+def test_the_database_refuses_to_rewrite_history_on_postgresql(world):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    update = _post(world, world.unit_manager)
+    for sql in ("UPDATE actions_statusupdate SET comment = 'x' WHERE id = %s",
+                "DELETE FROM actions_statusupdate WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(sql, [update.pk])
+    assert StatusUpdate.objects.get(pk=update.pk).comment == ""

@@ -178,3 +178,16 @@ def test_a_staff_user_without_memberships_sees_nothing(world, client):
     assert client.get(reverse("admin:actions_action_changelist")).status_code == 403
     MembershipFactory(user=stranger, unit=world.root, role=Membership.Role.READER)
     assert client.get(reverse("admin:actions_action_changelist")).status_code == 200
+
+
+def test_the_action_form_offers_only_the_kommunes_own_units_and_people(world, other_plan,
+                                                                       client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    form = client.get(_change_url(world.action)).context["adminform"].form
+    units = set(form.fields["responsible_unit"].queryset)
+    assert world.nursing_home in units
+    assert all(unit.organization_id == world.org.pk for unit in units)
+    assert all(unit.organization_id == world.org.pk
+               for unit in form.fields["contributing_units"].queryset)
+    people = set(form.fields["responsible_person"].queryset)
+    assert world.unit_manager in people and world.other_admin not in people

@@ -105,3 +105,18 @@ def test_units_and_roles_are_managed_through_the_services(world, plan_admin):
         "user": newcomer.pk, "unit": unit.pk, "role": "unit_manager"})
     assert response.status_code == 302
     assert Membership.objects.filter(user=newcomer, role="unit_manager").exists()
+
+
+def test_a_plan_administrator_sees_own_members_and_unplaced_accounts_only(world, plan_admin):
+    newcomer = UserFactory(username="nyansatt")
+    response = plan_admin.get(reverse("admin:planportal_user_changelist"))
+    assert response.status_code == 200
+    shown = {u.username for u in response.context["cl"].result_list}
+    assert {"sektorleder1", "enhetsleder1", "nyansatt"} <= shown
+    assert "annenkommune" not in shown
+    # The role form's user search works for them too.
+    search = plan_admin.get(reverse("admin:autocomplete"), {
+        "app_label": "planportal", "model_name": "membership", "field_name": "user",
+        "term": newcomer.username})
+    assert search.status_code == 200
+    assert [r["text"] for r in search.json()["results"]] == [str(newcomer)]
