@@ -146,6 +146,7 @@ class StatusUpdateInline(ReadOnlyInline):
     readonly_fields = fields
     show_change_link = False
     ordering = ["-created_at", "-pk"]
+    list_select_related = ["author", "action"]
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -288,10 +289,14 @@ class ActionAdmin(ServiceAdmin):
             return False
         if obj is None:
             return self.has_module_permission(request)
-        allowed = Action.objects.permitted(request.user, "manage") | Action.objects.permitted(
-            request.user, "report"
-        )
-        return allowed.filter(pk=obj.pk).exists()
+        # The admin asks this once per inline row; answer from the database once per request.
+        cache = request.__dict__.setdefault("_action_change_permission", {})
+        if obj.pk not in cache:
+            allowed = Action.objects.permitted(request.user, "manage") | Action.objects.permitted(
+                request.user, "report"
+            )
+            cache[obj.pk] = allowed.filter(pk=obj.pk).exists()
+        return cache[obj.pk]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "goal":

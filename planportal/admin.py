@@ -27,6 +27,7 @@ class MembershipInline(ReadOnlyInline):
     fk_name = "user"
     fields = ["unit", "role"]
     readonly_fields = fields
+    list_select_related = ["unit"]
 
 
 @admin.register(User)
@@ -75,6 +76,7 @@ class UnitInline(ReadOnlyInline):
     model = Unit
     fields = ["name", "kind", "code", "parent"]
     readonly_fields = fields
+    list_select_related = ["parent"]
 
 
 @admin.register(Organization)
@@ -114,6 +116,7 @@ class MembershipOfUnitInline(ReadOnlyInline):
     fk_name = "unit"
     fields = ["user", "role"]
     readonly_fields = fields
+    list_select_related = ["user"]
 
 
 @admin.register(Unit)

@@ -146,6 +146,14 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    #: foreign keys the inline's columns show, fetched in the same query
+    list_select_related: list[str] = []
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,17 @@ class PlanForm(ServiceForm):
             "previous_version",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.organization_id:
+            # Owner unit and related plans come from the plan's own kommune.
+            for name in ("owner_unit", "parent", "previous_version"):
+                if name in self.fields:
+                    field = self.fields[name]
+                    field.queryset = field.queryset.filter(
+                        organization_id=self.instance.organization_id
+                    ).exclude(**({"pk": self.instance.pk} if name != "owner_unit" else {}))
+
     def call_service(self, actor: Any, original: Plan | None, data: dict[str, Any]) -> Plan:
         if original is None:
             return services.create_plan(actor=actor, **data)
@@ -51,9 +63,12 @@ class FocusAreaInline(ReadOnlyInline):
     fields = ["code", "title", "goal_count"]
     readonly_fields = fields
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(goal_total=Count("goals"))
+
     @admin.display(description=_("goals"))
     def goal_count(self, focus_area: FocusArea) -> int:
-        return focus_area.goals.count()
+        return focus_area.goal_total
 
 
 @admin.register(Plan)
@@ -117,9 +132,12 @@ class GoalInline(ReadOnlyInline):
     fields = ["code", "title", "action_count"]
     readonly_fields = fields
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(action_total=Count("actions"))
+
     @admin.display(description=_("actions"))
     def action_count(self, goal: Goal) -> int:
-        return goal.actions.count()
+        return goal.action_total
 
 
 @admin.register(FocusArea)
@@ -177,6 +195,7 @@ class ActionInline(ReadOnlyInline):
     fields = ["code", "title", "responsible_unit", "due_date", "period_text", "status",
               "progress"]
     readonly_fields = fields
+    list_select_related = ["responsible_unit"]
 
 
 class IndicatorInline(ReadOnlyInline):
@@ -241,6 +260,7 @@ class MeasurementInline(ReadOnlyInline):
     model = Measurement
     fields = ["period_end", "period_label", "value", "note", "recorded_by", "recorded_at"]
     readonly_fields = fields
+    list_select_related = ["recorded_by"]
 
 
 @admin.register(Indicator)

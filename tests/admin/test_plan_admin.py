@@ -120,3 +120,39 @@ def test_a_plan_administrator_sees_own_members_and_unplaced_accounts_only(world,
         "term": newcomer.username})
     assert search.status_code == 200
     assert [r["text"] for r in search.json()["results"]] == [str(newcomer)]
+
+
+def test_the_plan_form_offers_only_the_kommunes_own_units_and_plans(world, other_plan,
+                                                                    superuser_client):
+    form = superuser_client.get(
+        reverse("admin:strategies_plan_change", args=[world.plan.pk])).context["adminform"].form
+    assert {u.organization_id for u in form.fields["owner_unit"].queryset} == {world.org.pk}
+    assert world.plan not in form.fields["parent"].queryset  # not its own parent
+    assert other_plan.goal.focus_area.plan not in form.fields["previous_version"].queryset
+
+
+def test_the_plan_page_runs_the_same_number_of_queries_however_many_focus_areas(
+    world, plan_admin
+):
+    from tests.factories import FocusAreaFactory, GoalFactory
+    from tests.queries import assert_constant_queries
+
+    def add(n):
+        for _ in range(n):
+            GoalFactory(focus_area=FocusAreaFactory(plan=world.plan))
+
+    url = reverse("admin:strategies_plan_change", args=[world.plan.pk])
+    assert_constant_queries(add, lambda: plan_admin.get(url))
+
+
+def test_the_goal_page_runs_the_same_number_of_queries_however_many_actions(
+    world, plan_admin
+):
+    from tests.factories import ActionFactory
+    from tests.queries import assert_constant_queries
+
+    url = reverse("admin:strategies_goal_change", args=[world.goal.pk])
+    assert_constant_queries(
+        lambda n: ActionFactory.create_batch(n, goal=world.goal, responsible_unit=world.home_care),
+        lambda: plan_admin.get(url),
+    )

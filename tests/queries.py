@@ -1,0 +1,25 @@
+"""Helpers for "constant in N" query-count tests."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(call: Callable[[], Any]) -> int:
+    """Run *call* and return how many SQL queries it made."""
+    with CaptureQueriesContext(connection) as context:
+        call()
+    return len(context.captured_queries)
+
+
+def assert_constant_queries(add_rows: Callable[[int], Any], request: Callable[[], Any]) -> int:
+    """Query count of *request* is the same with 1 and with 10 more rows added."""
+    add_rows(1)
+    request()  # warm caches (content types, sessions) so both counts compare like with like
+    few = count_queries(request)
+    add_rows(9)
+    many = count_queries(request)
+    assert few == many, f"{few} queries with few rows, {many} with many"
+    return many
