@@ -12,6 +12,11 @@ from planportal.models import Membership, Organization, Unit
 from planportal.permissions import deny, forget_access, get_access
 
 
+def _require_admin_of(actor: Any, organization_id: int, message: str) -> None:
+    if not get_access(actor).is_admin_of(organization_id):
+        raise deny(message)
+
+
 def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "") -> Organization:
     """Create a kommune together with the root unit of its tree."""
     if not get_access(actor).everything:
@@ -42,8 +47,9 @@ def create_unit(
     email: str = "",
 ) -> Unit:
     """Add a unit to the organisation's tree, one level below *parent*."""
-    if not get_access(actor).is_admin_of(organization.pk):
-        raise deny(_("Only an administrator of the organisation can change its units."))
+    _require_admin_of(
+        actor, organization.pk, _("Only an administrator of the organisation can change its units.")
+    )
     if parent is not None and parent.organization_id != organization.pk:
         raise ValidationError({"parent": _("The parent unit belongs to another organisation.")})
     if kind not in Unit.Kind.values:
@@ -74,8 +80,9 @@ def create_unit(
 
 def add_membership(*, actor: Any, user: Any, unit: Unit, role: str) -> Membership:
     """Give *user* a role on *unit* (and so on its subtree)."""
-    if not get_access(actor).is_admin_of(unit.organization_id):
-        raise deny(_("Only an administrator of the organisation can grant roles."))
+    _require_admin_of(
+        actor, unit.organization_id, _("Only an administrator of the organisation can grant roles.")
+    )
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
     with transaction.atomic():
@@ -88,8 +95,11 @@ def add_membership(*, actor: Any, user: Any, unit: Unit, role: str) -> Membershi
 
 def remove_membership(*, actor: Any, membership: Membership) -> None:
     """Take a role away from a user."""
-    if not get_access(actor).is_admin_of(membership.unit.organization_id):
-        raise deny(_("Only an administrator of the organisation can revoke roles."))
+    _require_admin_of(
+        actor,
+        membership.unit.organization_id,
+        _("Only an administrator of the organisation can revoke roles."),
+    )
     user = membership.user
     membership.delete()
     forget_access(user)
@@ -97,8 +107,11 @@ def remove_membership(*, actor: Any, membership: Membership) -> None:
 
 def update_unit(*, actor: Any, unit: Unit, name: str, email: str = "") -> Unit:
     """Rename a unit or change its e-mail; its place in the tree stays."""
-    if not get_access(actor).is_admin_of(unit.organization_id):
-        raise deny(_("Only an administrator of the organisation can change its units."))
+    _require_admin_of(
+        actor,
+        unit.organization_id,
+        _("Only an administrator of the organisation can change its units."),
+    )
     unit.name = name
     unit.email = email
     with transaction.atomic():

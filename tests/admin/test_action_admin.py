@@ -12,15 +12,6 @@ from tests.factories import ActionFactory, MembershipFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_admin(world, client):
-    """The kommune's plan administrator: staff with the admin role, not a superuser."""
-    world.admin.is_staff = True
-    world.admin.save()
-    client.force_login(world.admin)
-    return client
-
-
 def _form_data(action, **changes):
     data = {
         "order": action.order, "code": action.code, "title": action.title,
@@ -41,8 +32,8 @@ def _change_url(action):
     return reverse("admin:actions_action_change", args=[action.pk])
 
 
-def test_editing_an_action_in_the_admin_bumps_its_version(world, staff_admin):
-    response = staff_admin.post(_change_url(world.action),
+def test_editing_an_action_in_the_admin_bumps_its_version(world, plan_admin):
+    response = plan_admin.post(_change_url(world.action),
                                 _form_data(world.action, title="Nytt navn på tiltaket",
                                            due_date="2026-06-30"))
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -52,9 +43,9 @@ def test_editing_an_action_in_the_admin_bumps_its_version(world, staff_admin):
     assert stored.version == 3  # one edit, one assignment
 
 
-def test_a_stale_admin_form_shows_an_error_and_keeps_what_was_typed(world, staff_admin):
+def test_a_stale_admin_form_shows_an_error_and_keeps_what_was_typed(world, plan_admin):
     Action.objects.filter(pk=world.action.pk).update(version=5)
-    response = staff_admin.post(_change_url(world.action),
+    response = plan_admin.post(_change_url(world.action),
                                 _form_data(world.action, title="Mitt utkast", expected_version=1))
     assert response.status_code == 200
     body = response.content.decode()
@@ -63,8 +54,8 @@ def test_a_stale_admin_form_shows_an_error_and_keeps_what_was_typed(world, staff
     assert Action.objects.get(pk=world.action.pk).title == world.action.title
 
 
-def test_a_status_update_can_be_posted_from_the_admin(world, staff_admin):
-    response = staff_admin.post(_change_url(world.action), _form_data(
+def test_a_status_update_can_be_posted_from_the_admin(world, plan_admin):
+    response = plan_admin.post(_change_url(world.action), _form_data(
         world.action, new_status="in_progress", new_progress=30, new_risk="at_risk",
         new_comment="Venter på budsjett"))
     assert response.status_code == 302
@@ -74,29 +65,29 @@ def test_a_status_update_can_be_posted_from_the_admin(world, staff_admin):
     assert Action.objects.get(pk=world.action.pk).progress == 30
 
 
-def test_an_invalid_status_update_is_a_form_error_and_changes_nothing(world, staff_admin):
-    response = staff_admin.post(_change_url(world.action), _form_data(
+def test_an_invalid_status_update_is_a_form_error_and_changes_nothing(world, plan_admin):
+    response = plan_admin.post(_change_url(world.action), _form_data(
         world.action, new_status="completed", new_progress=50))
     assert response.status_code == 200
     assert "100 %" in response.content.decode()
     assert not StatusUpdate.objects.exists()
 
 
-def test_the_status_history_is_read_only(world, staff_admin):
+def test_the_status_history_is_read_only(world, plan_admin):
     StatusUpdate.objects.create(action=world.action, status="in_progress", progress=10)
     update = StatusUpdate.objects.get()
-    assert staff_admin.get(reverse("admin:actions_statusupdate_changelist")).status_code == 200
-    assert staff_admin.get(reverse("admin:actions_statusupdate_add")).status_code == 403
-    staff_admin.post(reverse("admin:actions_statusupdate_change", args=[update.pk]),
+    assert plan_admin.get(reverse("admin:actions_statusupdate_changelist")).status_code == 200
+    assert plan_admin.get(reverse("admin:actions_statusupdate_add")).status_code == 403
+    plan_admin.post(reverse("admin:actions_statusupdate_change", args=[update.pk]),
                      {"comment": "endret"})
     assert StatusUpdate.objects.get().comment == ""
-    delete = staff_admin.post(reverse("admin:actions_statusupdate_delete", args=[update.pk]),
+    delete = plan_admin.post(reverse("admin:actions_statusupdate_delete", args=[update.pk]),
                               {"post": "yes"})
     assert delete.status_code == 403
     assert StatusUpdate.objects.exists()
 
 
-def test_list_filters_for_status_overdue_assignment_unit_and_plan(world, staff_admin):
+def test_list_filters_for_status_overdue_assignment_unit_and_plan(world, plan_admin):
     late = ActionFactory(goal=world.goal, title="Forsinket", due_date=date(2020, 1, 1),
                          responsible_unit=world.nursing_home)
     done = ActionFactory(goal=world.goal, title="Ferdig", status="completed", progress=100,
@@ -104,7 +95,7 @@ def test_list_filters_for_status_overdue_assignment_unit_and_plan(world, staff_a
     url = reverse("admin:actions_action_changelist")
 
     def titles(query):
-        response = staff_admin.get(url + query)
+        response = plan_admin.get(url + query)
         assert response.status_code == 200
         return {a.title for a in response.context["cl"].result_list}
 
@@ -118,32 +109,32 @@ def test_list_filters_for_status_overdue_assignment_unit_and_plan(world, staff_a
 
 
 def test_the_action_list_runs_the_same_number_of_queries_however_many_rows(
-    world, staff_admin
+    world, plan_admin
 ):
     from tests.queries import assert_constant_queries
 
     url = reverse("admin:actions_action_changelist")
     assert_constant_queries(
         lambda n: ActionFactory.create_batch(n, goal=world.goal, responsible_unit=world.home_care),
-        lambda: staff_admin.get(url),
+        lambda: plan_admin.get(url),
     )
 
 
 def test_the_action_page_runs_the_same_number_of_queries_however_long_the_history(
-    world, staff_admin
+    world, plan_admin
 ):
     from tests.factories import StatusUpdateFactory
     from tests.queries import assert_constant_queries
 
     assert_constant_queries(
         lambda n: StatusUpdateFactory.create_batch(n, action=world.action),
-        lambda: staff_admin.get(_change_url(world.action)),
+        lambda: plan_admin.get(_change_url(world.action)),
     )
 
 
-def test_bulk_assignment_goes_through_the_service_for_each_action(world, staff_admin):
+def test_bulk_assignment_goes_through_the_service_for_each_action(world, plan_admin):
     second = ActionFactory(goal=world.goal, title="Andre tiltak")
-    response = staff_admin.post(reverse("admin:actions_action_changelist"), {
+    response = plan_admin.post(reverse("admin:actions_action_changelist"), {
         "action": "bulk_assign", "_selected_action": [world.action.pk, second.pk],
         "apply": "1", "responsible_unit": world.nursing_home.pk,
         "responsible_person": world.unit_manager.pk, "due_date": "2027-01-31",
@@ -169,11 +160,11 @@ def test_bulk_assignment_reports_actions_the_user_may_not_move(world, client):
     assert any(world.action.title in m for m in messages)
 
 
-def test_a_plan_administrator_sees_only_their_own_kommune(world, other_plan, staff_admin):
-    response = staff_admin.get(reverse("admin:actions_action_changelist"))
+def test_a_plan_administrator_sees_only_their_own_kommune(world, other_plan, plan_admin):
+    response = plan_admin.get(reverse("admin:actions_action_changelist"))
     shown = set(response.context["cl"].result_list)
     assert world.action in shown and other_plan not in shown
-    assert staff_admin.get(_change_url(other_plan)).status_code in (302, 404)
+    assert plan_admin.get(_change_url(other_plan)).status_code in (302, 404)
 
 
 def test_a_reader_with_staff_flag_cannot_change_actions(world, client):

@@ -8,12 +8,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def test_the_admin_speaks_bokmal_by_default(world, superuser_client):
     body = superuser_client.get(reverse("admin:index")).content.decode()
     assert "Tiltak" in body

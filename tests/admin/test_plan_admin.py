@@ -10,20 +10,6 @@ from tests.factories import IndicatorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
-def plan_admin(world, client):
-    world.admin.is_staff = True
-    world.admin.save()
-    client.force_login(world.admin)
-    return client
-
-
 @pytest.mark.parametrize(
     "name",
     ["strategies_plan", "strategies_focusarea", "strategies_goal", "strategies_indicator",
