@@ -39,6 +39,12 @@ class ServiceForm(forms.ModelForm):
         raise NotImplementedError
 
     def _post_clean(self) -> None:
+        # Browsers send textarea line breaks as CRLF; stored text uses LF. Without this,
+        # every multi-line text would look changed and trigger a needless (and perhaps
+        # forbidden) edit.
+        for name, value in self.cleaned_data.items():
+            if isinstance(value, str):
+                self.cleaned_data[name] = value.replace("\r\n", "\n")
         super()._post_clean()
         if self.errors:
             return

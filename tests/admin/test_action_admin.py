@@ -196,3 +196,21 @@ def test_the_action_form_offers_only_the_kommunes_own_units_and_people(world, ot
                for unit in form.fields["contributing_units"].queryset)
     people = set(form.fields["responsible_person"].queryset)
     assert world.unit_manager in people and world.other_admin not in people
+
+
+def test_a_unit_manager_posts_a_status_update_on_an_action_with_multiline_text(world, client):
+    """Regression: CRLF from the browser made the unchanged description look edited, and
+    the edit needs rights the unit manager does not have."""
+    Action.objects.filter(pk=world.action.pk).update(description="Første linje\nAndre linje")
+    world.action.refresh_from_db()
+    manager = world.unit_manager
+    manager.is_staff = True
+    manager.save()
+    client.force_login(manager)
+    response = client.post(_change_url(world.action), _form_data(
+        world.action, description="Første linje\r\nAndre linje", new_status="in_progress",
+        new_progress=20))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    stored = Action.objects.get(pk=world.action.pk)
+    assert (stored.progress, stored.version) == (20, 2)
+    assert stored.description == "Første linje\nAndre linje"
