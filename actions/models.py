@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -79,7 +80,12 @@ class Action(models.Model):
         _("progress (%)"), default=0, validators=PROGRESS_VALIDATORS
     )
     budget = models.DecimalField(
-        _("budget (NOK)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("budget (NOK)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     budget_reference = models.CharField(
         _("budget reference"),
@@ -145,6 +151,14 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+    def clean(self) -> None:
+        # Mirrors the date constraint in Python, so services can validate the fields they
+        # change without a database round trip per constraint.
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError(
+                {"due_date": _("The deadline cannot be before the start date.")}
+            )
 
     def is_overdue(self, today: Any = None) -> bool:
         from django.utils import timezone

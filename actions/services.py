@@ -75,7 +75,13 @@ def _write(action: Action, expected_version: int, changes: dict[str, Any]) -> It
         with transaction.atomic():
             for name, value in changes.items():
                 setattr(action, name, value)
-            action.full_clean(exclude=["goal"], validate_unique=False)
+            # Field validators and Action.clean() cover every check constraint, so only the
+            # changed fields are validated and the constraints are left to the database.
+            action.full_clean(
+                exclude=[f.name for f in Action._meta.fields if f.name not in changes],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             values = {**changes, "updated_at": timezone.now()}
             action.version = cas_update(Action, action.pk, expected_version, **values)
             action.updated_at = values["updated_at"]
@@ -209,7 +215,8 @@ def post_status_update(
             risk=risk,
             comment=comment,
         )
-        update.full_clean()
+        # action and author were checked above; the field validators cover the constraint.
+        update.full_clean(exclude=["action", "author"], validate_constraints=False)
         update.save()
     return update
 

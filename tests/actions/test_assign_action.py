@@ -79,5 +79,5 @@ def test_a_deadline_before_the_start_date_is_refused(world):
     with pytest.raises(ValidationError) as error:
         _assign(world, world.admin, world.home_care, start_date=date(2026, 5, 1),
                 due_date=date(2026, 4, 1))
-    assert "__all__" in error.value.message_dict
+    assert "due_date" in error.value.message_dict
     assert Action.objects.get(pk=world.action.pk).version == 1

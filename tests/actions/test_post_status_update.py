@@ -105,3 +105,9 @@ def test_the_database_refuses_to_rewrite_history_on_postgresql(world):
                 connection.cursor() as cursor:
             cursor.execute(sql, [update.pk])
     assert StatusUpdate.objects.get(pk=update.pk).comment == ""
+
+
+def test_posting_an_update_takes_a_handful_of_queries(world, django_assert_max_num_queries):
+    # roles, permission check, savepoint, compare-and-set UPDATE, INSERT, release
+    with django_assert_max_num_queries(6):
+        _post(world, world.unit_manager)

@@ -1,0 +1,1 @@
+"""Hand-run benchmarks: ``python -m bench.run`` (see bench/README.md)."""
