@@ -1,0 +1,126 @@
+"""Serializers for actions, their transitions and status updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from actions.models import Action, StatusUpdate
+from planportal.api.fields import VisiblePrimaryKeyField
+from planportal.api.serializers import PersonSerializer, UnitBriefSerializer, hide_people_from
+from planportal.models import Unit, User
+from strategies.models import Goal
+
+PEOPLE = ("responsible_person", "evaluated_by")
+
+
+class LatestUpdateSerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField(source="latest_update_at")
+    risk = serializers.CharField(source="latest_risk")
+    comment = serializers.CharField(source="latest_comment")
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    """An action as lists and detail pages show it (from ``Action.objects.for_list()``)."""
+
+    plan = serializers.IntegerField(source="goal.focus_area.plan_id", read_only=True)
+    focus_area = serializers.IntegerField(source="goal.focus_area_id", read_only=True)
+    responsible_unit = UnitBriefSerializer(read_only=True)
+    responsible_person = PersonSerializer(read_only=True)
+    evaluated_by = PersonSerializer(read_only=True)
+    contributing_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+    latest_update = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id", "plan", "focus_area", "goal", "order", "code", "title", "description",
+            "responsible_unit", "responsible_person", "contributing_units", "start_date",
+            "due_date", "period_text", "status", "progress", "overdue", "latest_update",
+            "budget", "budget_reference", "evaluation", "evaluated_on", "evaluated_by",
+            "version", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_latest_update(self, action: Action) -> dict[str, Any] | None:
+        if getattr(action, "latest_update_at", None) is None:
+            return None
+        return LatestUpdateSerializer(action).data
+
+    def to_representation(self, instance: Action) -> dict[str, Any]:
+        return hide_people_from(super().to_representation(instance),
+                                self.context.get("request"), *PEOPLE)
+
+
+class ActionWriteSerializer(serializers.ModelSerializer):
+    """Create an action, or edit its own fields (assignment has its own transition)."""
+
+    goal = VisiblePrimaryKeyField(Goal)
+    responsible_unit = VisiblePrimaryKeyField(Unit, required=False, allow_null=True)
+    responsible_person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
+    contributing_units = VisiblePrimaryKeyField(Unit, many=True, required=False)
+    version = serializers.IntegerField(required=False, write_only=True,
+                                       help_text="The version you last read (or send If-Match).")
+
+    class Meta:
+        model = Action
+        fields = ["goal", "order", "code", "title", "description", "responsible_unit",
+                  "responsible_person", "contributing_units", "start_date", "due_date",
+                  "period_text", "budget", "budget_reference", "version"]
+        validators: list[Any] = []
+
+
+class ActionUpdateSerializer(ActionWriteSerializer):
+    goal = serializers.PrimaryKeyRelatedField(read_only=True)
+    responsible_unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    responsible_person = serializers.PrimaryKeyRelatedField(read_only=True)
+    due_date = serializers.DateField(read_only=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    responsible_unit = VisiblePrimaryKeyField(Unit, allow_null=True)
+    responsible_person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    period_text = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    version = serializers.IntegerField(required=False, write_only=True)
+
+
+class StatusUpdateInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    risk = serializers.ChoiceField(choices=StatusUpdate.Risk.choices,
+                                   default=StatusUpdate.Risk.ON_TRACK)
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="Do not write personal data about patients.")
+    version = serializers.IntegerField(required=False, write_only=True)
+
+
+class EvaluateSerializer(serializers.Serializer):
+    evaluation = serializers.CharField()
+    evaluated_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, write_only=True)
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["id", "action", "author", "created_at", "status", "progress", "risk",
+                  "comment"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: StatusUpdate) -> dict[str, Any]:
+        return hide_people_from(super().to_representation(instance),
+                                self.context.get("request"), "author")
+
+
+class StatusUpdateCreateSerializer(StatusUpdateInputSerializer):
+    """POST /status-updates/: the action and the version it was read at, in the body."""
+
+    action = VisiblePrimaryKeyField(Action)

@@ -1,0 +1,170 @@
+"""API viewsets for actions (with transitions) and the append-only status history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action as transition
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from actions import services
+from actions.api.serializers import (
+    ActionSerializer,
+    ActionUpdateSerializer,
+    ActionWriteSerializer,
+    AssignSerializer,
+    EvaluateSerializer,
+    StatusUpdateCreateSerializer,
+    StatusUpdateInputSerializer,
+    StatusUpdateSerializer,
+)
+from actions.filtersets import ActionFilterSet, StatusUpdateFilterSet
+from actions.models import Action, StatusUpdate
+from planportal.api.concurrency import run_versioned, with_etag
+from planportal.api.viewsets import ScopedViewSet
+from planportal.models import Unit
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description='The ETag of the version you read, e.g. "3". Or send "version" in the body.',
+)
+VERSIONED_ERRORS = {
+    400: OpenApiResponse(description="Invalid input; the body names each field and why."),
+    403: OpenApiResponse(description="Visible to you, but you may not change it."),
+    404: OpenApiResponse(description="No such action, or not visible to you."),
+    409: OpenApiResponse(description="The body's version is stale; current_version says which."),
+    412: OpenApiResponse(description="The If-Match version is stale; the ETag is the current."),
+    428: OpenApiResponse(description="Neither If-Match nor version was sent."),
+}
+
+
+class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Actions (tiltak). Writes go through the services and carry the version."""
+
+    filterset_class = ActionFilterSet
+    ordering_fields = ["due_date", "status", "progress", "title", "order", "updated_at", "id"]
+    ordering = ["goal_id", "order", "id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.scoped(Action.objects.all())
+            .for_list()
+            .select_related("evaluated_by")
+            .with_overdue()
+            .with_latest_update()
+            .prefetch_related(Prefetch("contributing_units", queryset=Unit.objects.only("pk")))
+        )
+
+    def get_serializer_class(self) -> Any:
+        return {
+            "create": ActionWriteSerializer,
+            "update": ActionUpdateSerializer,
+            "partial_update": ActionUpdateSerializer,
+            "assign": AssignSerializer,
+            "status_updates": StatusUpdateInputSerializer,
+            "evaluate": EvaluateSerializer,
+        }.get(self.action, ActionSerializer)
+
+    def _answer(self, action: Action, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=action.pk)
+        return with_etag(Response(ActionSerializer(fresh, context=self.get_serializer_context())
+                                  .data, status=code), fresh.version)
+
+    def _input(self, request: Request, **kwargs: Any) -> dict[str, Any]:
+        serializer = self.get_serializer(data=request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        return data
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._answer(self.get_object())
+
+    @extend_schema(request=ActionWriteSerializer, responses={201: ActionSerializer})
+    def create(self, request: Request) -> Response:
+        data = self._input(request)
+        return self._answer(services.create_action(actor=request.user, **data),
+                            status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActionUpdateSerializer, parameters=[IF_MATCH],
+                   responses={200: ActionSerializer, **VERSIONED_ERRORS})
+    def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Any:
+        action = self.get_object()
+        data = self._input(request, partial=partial)
+        run_versioned(request, action.version, lambda version: services.update_action(
+            actor=request.user, action=action, expected_version=version, **data))
+        return self._answer(action)
+
+    @extend_schema(request=ActionUpdateSerializer, parameters=[IF_MATCH],
+                   responses={200: ActionSerializer, **VERSIONED_ERRORS})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(request=AssignSerializer, parameters=[IF_MATCH],
+                   responses={200: ActionSerializer, **VERSIONED_ERRORS})
+    @transition(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        """Set the responsible unit and person, the deadline and the period text."""
+        action = self.get_object()
+        data = self._input(request)
+        run_versioned(request, action.version, lambda version: services.assign_action(
+            actor=request.user, action=action, expected_version=version, **data))
+        return self._answer(action)
+
+    @extend_schema(request=StatusUpdateInputSerializer, parameters=[IF_MATCH],
+                   responses={201: ActionSerializer, **VERSIONED_ERRORS})
+    @transition(detail=True, methods=["post"], url_path="status-updates")
+    def status_updates(self, request: Request, pk: str | None = None) -> Response:
+        """Post a status update; it becomes the action's current status and progress."""
+        action = self.get_object()
+        data = self._input(request)
+        run_versioned(request, action.version, lambda version: services.post_status_update(
+            actor=request.user, action=action, expected_version=version, **data))
+        return self._answer(action, status.HTTP_201_CREATED)
+
+    @extend_schema(request=EvaluateSerializer, parameters=[IF_MATCH],
+                   responses={200: ActionSerializer, **VERSIONED_ERRORS})
+    @transition(detail=True, methods=["post"])
+    def evaluate(self, request: Request, pk: str | None = None) -> Response:
+        """Write the final evaluation of a completed or cancelled action."""
+        action = self.get_object()
+        data = self._input(request)
+        run_versioned(request, action.version, lambda version: services.evaluate_action(
+            actor=request.user, action=action, expected_version=version, **data))
+        return self._answer(action)
+
+
+class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The status history: list, read and append. Never edited or deleted."""
+
+    filterset_class = StatusUpdateFilterSet
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped(StatusUpdate.objects.select_related("author"))
+
+    def get_serializer_class(self) -> Any:
+        return StatusUpdateCreateSerializer if self.action == "create" else StatusUpdateSerializer
+
+    @extend_schema(request=StatusUpdateCreateSerializer,
+                   responses={201: StatusUpdateSerializer, **VERSIONED_ERRORS})
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        action = data.pop("action")
+        update = run_versioned(request, action.version, lambda version: (
+            services.post_status_update(actor=request.user, action=action,
+                                        expected_version=version, **data)))
+        fresh = self.get_queryset().get(pk=update.pk)
+        return Response(StatusUpdateSerializer(fresh, context=self.get_serializer_context())
+                        .data, status=status.HTTP_201_CREATED)

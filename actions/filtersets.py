@@ -1,0 +1,86 @@
+"""FilterSets for actions and status updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+
+from actions.models import Action, StatusUpdate
+from planportal.models import Unit
+
+
+class ActionFilterSet(filters.FilterSet):
+    """Every filter the action list offers; derived ones delegate to the queryset."""
+
+    plan = filters.NumberFilter(field_name="goal__focus_area__plan_id")
+    focus_area = filters.NumberFilter(field_name="goal__focus_area_id")
+    goal = filters.NumberFilter(field_name="goal_id")
+    status = filters.MultipleChoiceFilter(choices=Action.Status.choices)
+    risk = filters.MultipleChoiceFilter(
+        choices=StatusUpdate.Risk.choices, field_name="latest_risk",
+        label="risk of the latest status update",
+    )
+    overdue = filters.BooleanFilter(method="filter_overdue")
+    unassigned = filters.BooleanFilter(method="filter_unassigned",
+                                       label="no responsible unit or no deadline")
+    responsible_unit = filters.NumberFilter(field_name="responsible_unit_id")
+    responsible_unit_subtree = filters.NumberFilter(
+        method="filter_unit_subtree", label="responsible unit or any unit below it")
+    responsible_person = filters.CharFilter(
+        method="filter_person", label='user id, or "me"')
+    due_after = filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    q = filters.CharFilter(method="filter_text", label="text search")
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_unassigned(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        unassigned = queryset.unassigned()
+        return unassigned if value else queryset.exclude(pk__in=unassigned.values("pk"))
+
+    def filter_unit_subtree(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+        if path is None:
+            return queryset.none()
+        return queryset.filter(responsible_unit__path__startswith=path)
+
+    def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none()  # the public never learns who is responsible
+        if value == "me":
+            return queryset.filter(responsible_person_id=user.pk)
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(responsible_person_id=int(value))
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(title__icontains=value) | Q(description__icontains=value)
+            | Q(code__icontains=value) | Q(period_text__icontains=value)
+        )
+
+
+class StatusUpdateFilterSet(filters.FilterSet):
+    action = filters.NumberFilter(field_name="action_id")
+    plan = filters.NumberFilter(field_name="action__goal__focus_area__plan_id")
+    status = filters.MultipleChoiceFilter(choices=Action.Status.choices)
+    risk = filters.MultipleChoiceFilter(choices=StatusUpdate.Risk.choices)
+    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+
+    class Meta:
+        model = StatusUpdate
+        fields: list[str] = []

@@ -1,0 +1,79 @@
+"""Serializers for units, SDGs and the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from planportal.models import Membership, Unit, User
+from strategies.models import SustainableDevelopmentGoal
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "organization", "parent", "kind", "code", "name", "path"]
+        read_only_fields = fields
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "kind"]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person as others see them: a name, nothing more."""
+
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+    def get_name(self, user: User) -> str:
+        return str(user)
+
+
+class SustainableDevelopmentGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SustainableDevelopmentGoal
+        fields = ["number", "name_nb", "name_en"]
+        read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer(read_only=True)
+    organization = serializers.IntegerField(source="unit.organization_id", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "role", "unit", "organization"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, read_only=True)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "preferred_language",
+                  "is_staff", "memberships", "roles"]
+        read_only_fields = fields
+
+    def get_roles(self, user: User) -> list[str]:
+        return sorted({m.role for m in user.memberships.all()})
+
+
+def hide_people_from(data: dict[str, Any], request: Any, *fields: str) -> dict[str, Any]:
+    """Anonymous readers of public plans never see who is responsible or who wrote what."""
+    if request is None or not request.user.is_authenticated:
+        for name in fields:
+            data.pop(name, None)
+    return data

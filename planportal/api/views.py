@@ -1,0 +1,78 @@
+"""Read-only API views: units, the UN goals, and the signed-in user."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from planportal.api.serializers import (
+    MeSerializer,
+    SustainableDevelopmentGoalSerializer,
+    UnitSerializer,
+)
+from planportal.api.viewsets import ScopedViewSet
+from planportal.models import Membership, Unit
+from strategies.models import SustainableDevelopmentGoal
+
+
+class UnitFilterSet(filters.FilterSet):
+    organization = filters.NumberFilter(field_name="organization_id")
+    parent = filters.NumberFilter(field_name="parent_id")
+    subtree_of = filters.NumberFilter(method="filter_subtree", label="a unit and all below it")
+
+    class Meta:
+        model = Unit
+        fields = {"kind": ["exact"]}
+
+    def filter_subtree(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+        return queryset.filter(path__startswith=path) if path else queryset.none()
+
+
+class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The unit trees of the user's own kommuner."""
+
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+    ordering_fields = ["path", "name", "id"]
+    ordering = ["path"]
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped(Unit.objects.all())
+
+
+class SustainableDevelopmentGoalFilterSet(filters.FilterSet):
+    class Meta:
+        model = SustainableDevelopmentGoal
+        fields = {"number": ["exact"]}
+
+
+class SustainableDevelopmentGoalViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 17 UN Sustainable Development Goals (reference data, open to all)."""
+
+    queryset = SustainableDevelopmentGoal.objects.all()
+    serializer_class = SustainableDevelopmentGoalSerializer
+    permission_classes = [AllowAny]
+    filterset_class = SustainableDevelopmentGoalFilterSet
+    ordering_fields = ["number"]
+    ordering = ["number"]
+    lookup_field = "number"
+
+
+class MeView(APIView):
+    """The signed-in user, with memberships and roles."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = type(request.user).objects.prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("unit"))
+        ).get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)

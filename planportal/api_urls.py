@@ -1,0 +1,30 @@
+"""/api/v1/: one router for every app's viewsets."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from actions.api.views import ActionViewSet, StatusUpdateViewSet
+from planportal.api.views import MeView, SustainableDevelopmentGoalViewSet, UnitViewSet
+from strategies.api.views import (
+    FocusAreaViewSet,
+    GoalViewSet,
+    IndicatorViewSet,
+    MeasurementViewSet,
+    PlanViewSet,
+)
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("sdgs", SustainableDevelopmentGoalViewSet, basename="sdg")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("focus-areas", FocusAreaViewSet, basename="focusarea")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("actions", ActionViewSet, basename="action")
+router.register("status-updates", StatusUpdateViewSet, basename="statusupdate")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

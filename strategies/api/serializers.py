@@ -1,0 +1,116 @@
+"""Serializers for plans, focus areas, goals, indicators and measurements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from planportal.api.fields import VisiblePrimaryKeyField
+from planportal.api.serializers import hide_people_from
+from planportal.models import Organization, Unit
+from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    organization = VisiblePrimaryKeyField(Organization)
+    owner_unit = VisiblePrimaryKeyField(Unit, required=False, allow_null=True)
+    parent = VisiblePrimaryKeyField(Plan, required=False, allow_null=True)
+    previous_version = VisiblePrimaryKeyField(Plan, required=False, allow_null=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id", "organization", "title", "kind", "period_start", "period_end", "status",
+            "adopted_on", "adopted_by", "vision", "description", "owner_unit",
+            "revision_interval_years", "next_revision_on", "is_public", "parent",
+            "previous_version", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Uniqueness is checked by the service (full_clean), with the same message.
+        validators: list[Any] = []
+
+
+class PlanUpdateSerializer(PlanSerializer):
+    """The organisation of an existing plan never changes."""
+
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class FocusAreaSerializer(serializers.ModelSerializer):
+    plan = VisiblePrimaryKeyField(Plan)
+    sdgs = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=17), required=False,
+        help_text="UN Sustainable Development Goal numbers (1–17).",
+    )
+    lead_units = VisiblePrimaryKeyField(Unit, many=True, required=False)
+
+    class Meta:
+        model = FocusArea
+        fields = ["id", "plan", "order", "code", "title", "description", "current_state",
+                  "vision", "sdgs", "lead_units", "partners"]
+        read_only_fields = ["id"]
+        validators: list[Any] = []
+
+    def to_representation(self, instance: FocusArea) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["sdgs"] = [sdg.number for sdg in instance.sdgs.all()]
+        return data
+
+
+class FocusAreaUpdateSerializer(FocusAreaSerializer):
+    plan = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    focus_area = VisiblePrimaryKeyField(FocusArea)
+    plan = serializers.IntegerField(source="focus_area.plan_id", read_only=True)
+
+    class Meta:
+        model = Goal
+        fields = ["id", "focus_area", "plan", "order", "code", "title", "description",
+                  "success_criteria"]
+        read_only_fields = ["id"]
+        validators: list[Any] = []
+
+
+class GoalUpdateSerializer(GoalSerializer):
+    focus_area = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    goal = VisiblePrimaryKeyField(Goal)
+    latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
+                                            allow_null=True)
+    latest_period_end = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "goal", "order", "name", "unit", "direction", "baseline_value",
+                  "baseline_year", "target_value", "target_year", "source", "latest_value",
+                  "latest_period_end"]
+        read_only_fields = ["id"]
+        validators: list[Any] = []
+
+
+class IndicatorUpdateSerializer(IndicatorSerializer):
+    goal = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    indicator = VisiblePrimaryKeyField(Indicator)
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measurement
+        fields = ["id", "indicator", "period_end", "period_label", "value", "note",
+                  "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "recorded_by", "recorded_at"]
+        validators: list[Any] = []
+
+    def get_recorded_by(self, measurement: Measurement) -> str | None:
+        return str(measurement.recorded_by) if measurement.recorded_by else None
+
+    def to_representation(self, instance: Measurement) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        return hide_people_from(data, self.context.get("request"), "recorded_by")

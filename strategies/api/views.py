@@ -1,0 +1,137 @@
+"""API viewsets for plans, focus areas, goals, indicators and measurements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from rest_framework import mixins
+
+from planportal.api.viewsets import ScopedViewSet, ServiceWriteViewSet
+from planportal.models import Unit
+from strategies import services
+from strategies.api.serializers import (
+    FocusAreaSerializer,
+    FocusAreaUpdateSerializer,
+    GoalSerializer,
+    GoalUpdateSerializer,
+    IndicatorSerializer,
+    IndicatorUpdateSerializer,
+    MeasurementSerializer,
+    PlanSerializer,
+    PlanUpdateSerializer,
+)
+from strategies.filtersets import (
+    FocusAreaFilterSet,
+    GoalFilterSet,
+    IndicatorFilterSet,
+    MeasurementFilterSet,
+    PlanFilterSet,
+)
+from strategies.models import (
+    FocusArea,
+    Goal,
+    Indicator,
+    Measurement,
+    Plan,
+    SustainableDevelopmentGoal,
+)
+
+
+class PlanViewSet(ServiceWriteViewSet):
+    serializer_class = PlanSerializer
+    update_serializer_class = PlanUpdateSerializer
+    filterset_class = PlanFilterSet
+    ordering_fields = ["title", "period_start", "period_end", "status", "id"]
+    ordering = ["-period_start", "title", "id"]
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped(Plan.objects.all())
+
+    def create_service(self, actor: Any, **data: Any) -> Plan:
+        return services.create_plan(actor=actor, **data)
+
+    def update_service(self, actor: Any, instance: Plan, **data: Any) -> Plan:
+        return services.update_plan(actor=actor, plan=instance, **data)
+
+
+class FocusAreaViewSet(ServiceWriteViewSet):
+    serializer_class = FocusAreaSerializer
+    update_serializer_class = FocusAreaUpdateSerializer
+    filterset_class = FocusAreaFilterSet
+    ordering_fields = ["order", "title", "id"]
+    ordering = ["plan_id", "order", "id"]
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped(FocusArea.objects.all()).prefetch_related(
+            Prefetch("sdgs", queryset=SustainableDevelopmentGoal.objects.only("pk", "number")),
+            Prefetch("lead_units", queryset=Unit.objects.only("pk")),
+        )
+
+    @staticmethod
+    def _links(data: dict[str, Any]) -> dict[str, Any]:
+        if "sdgs" in data:
+            data["sdg_numbers"] = data.pop("sdgs")
+        return data
+
+    def create_service(self, actor: Any, **data: Any) -> FocusArea:
+        return services.create_focus_area(actor=actor, **self._links(data))
+
+    def update_service(self, actor: Any, instance: FocusArea, **data: Any) -> FocusArea:
+        return services.update_focus_area(actor=actor, focus_area=instance, **self._links(data))
+
+
+class GoalViewSet(ServiceWriteViewSet):
+    serializer_class = GoalSerializer
+    update_serializer_class = GoalUpdateSerializer
+    filterset_class = GoalFilterSet
+    ordering_fields = ["order", "id"]
+    ordering = ["focus_area_id", "order", "id"]
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped(Goal.objects.select_related("focus_area"))
+
+    def create_service(self, actor: Any, **data: Any) -> Goal:
+        return services.create_goal(actor=actor, **data)
+
+    def update_service(self, actor: Any, instance: Goal, **data: Any) -> Goal:
+        return services.update_goal(actor=actor, goal=instance, **data)
+
+
+class IndicatorViewSet(ServiceWriteViewSet):
+    serializer_class = IndicatorSerializer
+    update_serializer_class = IndicatorUpdateSerializer
+    filterset_class = IndicatorFilterSet
+    ordering_fields = ["order", "name", "id"]
+    ordering = ["goal_id", "order", "id"]
+
+    def get_queryset(self) -> QuerySet:
+        latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end")
+        return self.scoped(Indicator.objects.all()).annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period_end=Subquery(latest.values("period_end")[:1]),
+        )
+
+    def create_service(self, actor: Any, **data: Any) -> Indicator:
+        return services.create_indicator(actor=actor, **data)
+
+    def update_service(self, actor: Any, instance: Indicator, **data: Any) -> Indicator:
+        return services.update_indicator(actor=actor, indicator=instance, **data)
+
+
+class MeasurementViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
+                         mixins.RetrieveModelMixin, ScopedViewSet):
+    """Recorded values are kept: list, read and record, never edit or delete."""
+
+    serializer_class = MeasurementSerializer
+    filterset_class = MeasurementFilterSet
+    ordering_fields = ["period_end", "id"]
+    ordering = ["indicator_id", "-period_end", "id"]
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped(Measurement.objects.select_related("recorded_by"))
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.record_measurement(
+            actor=self.request.user, **serializer.validated_data
+        )

@@ -1,0 +1,57 @@
+"""FilterSets for the plan hierarchy (one per list)."""
+
+from __future__ import annotations
+
+import django_filters as filters
+
+from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+
+
+class PlanFilterSet(filters.FilterSet):
+    organization = filters.NumberFilter(field_name="organization_id")
+    q = filters.CharFilter(field_name="title", lookup_expr="icontains", label="search")
+    active_in = filters.NumberFilter(method="filter_active_in", label="active in year")
+
+    class Meta:
+        model = Plan
+        fields = {"kind": ["exact"], "status": ["exact"], "is_public": ["exact"]}
+
+    def filter_active_in(self, queryset, name, value):  # noqa: ANN001, ANN201
+        return queryset.filter(period_start__lte=value, period_end__gte=value)
+
+
+class FocusAreaFilterSet(filters.FilterSet):
+    plan = filters.NumberFilter(field_name="plan_id")
+    sdg = filters.NumberFilter(field_name="sdgs__number")
+
+    class Meta:
+        model = FocusArea
+        fields: list[str] = []
+
+
+class GoalFilterSet(filters.FilterSet):
+    plan = filters.NumberFilter(field_name="focus_area__plan_id")
+    focus_area = filters.NumberFilter(field_name="focus_area_id")
+
+    class Meta:
+        model = Goal
+        fields: list[str] = []
+
+
+class IndicatorFilterSet(filters.FilterSet):
+    plan = filters.NumberFilter(field_name="goal__focus_area__plan_id")
+    goal = filters.NumberFilter(field_name="goal_id")
+
+    class Meta:
+        model = Indicator
+        fields = {"direction": ["exact"], "source": ["exact"]}
+
+
+class MeasurementFilterSet(filters.FilterSet):
+    indicator = filters.NumberFilter(field_name="indicator_id")
+    period_after = filters.DateFilter(field_name="period_end", lookup_expr="gte")
+    period_before = filters.DateFilter(field_name="period_end", lookup_expr="lte")
+
+    class Meta:
+        model = Measurement
+        fields: list[str] = []
