@@ -16,7 +16,7 @@ class PlanFilterSet(filters.FilterSet):
         model = Plan
         fields = {"kind": ["exact"], "status": ["exact"], "is_public": ["exact"]}
 
-    def filter_active_in(self, queryset, name, value):  # noqa: ANN001, ANN201
+    def filter_active_in(self, queryset, name, value):
         return queryset.filter(period_start__lte=value, period_end__gte=value)
 
 

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -18,8 +17,6 @@ from rest_framework.response import Response
 
 from planportal.api.exceptions import Conflict, PreconditionFailed
 from planportal.locking import VersionConflict
-
-T = TypeVar("T")
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -55,7 +52,7 @@ def expected_version(request: Request, current: int) -> tuple[int, bool]:
         raise exceptions.ValidationError({"version": [_("A whole number.")]}) from None
 
 
-def run_versioned(request: Request, current: int, write: Callable[[int], T]) -> T:
+def run_versioned[T](request: Request, current: int, write: Callable[[int], T]) -> T:
     """Call ``write(expected_version)``; a stale version becomes 412 or 409."""
     version, from_header = expected_version(request, current)
     try:

@@ -1,0 +1,142 @@
+"""/api/v1/actions/: reading, filtering, writing with versions, and the transitions."""
+
+from datetime import date
+
+import pytest
+
+from actions.models import Action, StatusUpdate
+from tests.factories import ActionFactory, FocusAreaFactory, GoalFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/actions/"
+
+
+def detail(action, suffix=""):
+    return f"{URL}{action.pk}/{suffix}"
+
+
+def test_a_reader_lists_the_kommunes_actions(world, api):
+    response = api("reader").get(URL)
+    assert response.status_code == 200
+    row = response.json()["results"][0]
+    assert row["title"] == "Ærlig øving på å"
+    assert row["responsible_unit"]["name"] == "Hjemmetjenesten"
+    assert row["overdue"] is False and row["version"] == 1
+
+
+def test_another_kommunes_action_is_a_404(world, other_plan, api):
+    assert api("reader").get(detail(other_plan)).status_code == 404
+    assert api("other_admin").get(detail(world.action)).status_code == 404
+    assert world.action.pk not in [r["id"] for r in api("other_admin").get(URL).json()["results"]]
+
+
+def test_anonymous_visitors_see_public_plans_without_people(world, api):
+    public = PlanFactory(organization=world.org, title="Offentlig", is_public=True)
+    action = ActionFactory(goal=GoalFactory(focus_area=FocusAreaFactory(plan=public)),
+                           responsible_unit=world.home_care,
+                           responsible_person=world.unit_manager)
+    response = api(None).get(URL)
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert [r["id"] for r in rows] == [action.pk]
+    assert "responsible_person" not in rows[0] and "evaluated_by" not in rows[0]
+    assert world.unit_manager.last_name not in response.content.decode()
+    assert api(None).post(detail(action, "status-updates/"), {}).status_code in (401, 403)
+
+
+def test_detail_carries_an_etag_made_from_the_version(world, api):
+    response = api("reader").get(detail(world.action))
+    assert response["ETag"] == '"1"'
+
+
+def test_a_status_update_with_a_fresh_if_match_goes_through(world, api):
+    client = api("unit_manager")
+    response = client.post(detail(world.action, "status-updates/"),
+                           {"status": "in_progress", "progress": 40, "risk": "at_risk",
+                            "comment": "Venter på vikarer"}, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 201, response.json()
+    assert response["ETag"] == '"2"'
+    assert response.json()["latest_update"]["risk"] == "at_risk"
+    assert StatusUpdate.objects.get().author == world.unit_manager
+
+
+def test_a_stale_if_match_is_412_and_changes_nothing(world, api):
+    Action.objects.filter(pk=world.action.pk).update(version=3)
+    response = api("unit_manager").post(detail(world.action, "status-updates/"),
+                                        {"status": "in_progress", "progress": 40},
+                                        format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 412
+    assert response["ETag"] == '"3"'
+    assert response.json()["current_version"] == 3
+    assert not StatusUpdate.objects.exists()
+
+
+def test_a_stale_body_version_is_409(world, api):
+    Action.objects.filter(pk=world.action.pk).update(version=3)
+    response = api("admin").patch(detail(world.action), {"title": "Ny", "version": 1},
+                                  format="json")
+    assert response.status_code == 409
+    assert Action.objects.get(pk=world.action.pk).title != "Ny"
+
+
+def test_a_write_without_any_version_is_428(world, api):
+    response = api("admin").patch(detail(world.action), {"title": "Ny"}, format="json")
+    assert response.status_code == 428
+
+
+def test_patch_with_the_right_version_edits_the_action(world, api):
+    response = api("sector_leader").patch(detail(world.action), {"title": "Nytt navn",
+                                          "budget": "1000.50", "version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["title"] == "Nytt navn"
+    assert response["ETag"] == '"2"'
+
+
+def test_assign_sets_unit_person_and_deadline(world, api):
+    response = api("sector_leader").post(detail(world.action, "assign/"), {
+        "responsible_unit": world.nursing_home.pk, "responsible_person": world.unit_manager.pk,
+        "due_date": "2026-09-30", "period_text": "høst 2026", "version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    stored = Action.objects.get(pk=world.action.pk)
+    assert (stored.responsible_unit, stored.due_date) == (world.nursing_home, date(2026, 9, 30))
+
+
+def test_a_sector_leader_cannot_assign_outside_the_sector(world, api):
+    response = api("sector_leader").post(detail(world.action, "assign/"), {
+        "responsible_unit": world.school.pk, "version": 1}, format="json")
+    assert response.status_code == 403
+    assert Action.objects.get(pk=world.action.pk).responsible_unit == world.home_care
+
+
+def test_evaluate_needs_a_closed_action(world, api):
+    client = api("unit_manager")
+    response = client.post(detail(world.action, "evaluate/"),
+                           {"evaluation": "Bra", "version": 1}, format="json")
+    assert response.status_code == 400
+    assert "evaluation" in response.json()
+
+
+def test_bad_input_is_400_with_the_field_named(world, api):
+    client = api("unit_manager")
+    response = client.post(detail(world.action, "status-updates/"),
+                           {"status": "ferdig", "progress": 140, "version": 1}, format="json")
+    assert response.status_code == 400
+    assert {"status", "progress"} <= set(response.json())
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("overdue=true", {"late"}), ("unassigned=true", {"Ærlig øving på å", "open"}),
+     ("status=completed", {"done"}), ("q=forsink", {"late"}),
+     ("due_after=2020-01-01&due_before=2020-12-31", {"late", "done"})],
+)
+def test_filters(world, api, query, expected):
+    ActionFactory(goal=world.goal, title="late", due_date=date(2020, 6, 1),
+                  responsible_unit=world.home_care, description="forsinket")
+    ActionFactory(goal=world.goal, title="done", due_date=date(2020, 6, 1), status="completed",
+                  progress=100, responsible_unit=world.home_care)
+    ActionFactory(goal=world.goal, title="open", responsible_unit=None)
+    response = api("reader").get(f"{URL}?{query}")
+    assert response.status_code == 200
+    assert {r["title"] for r in response.json()["results"]} == expected
