@@ -223,6 +223,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "planportal.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "actions.models.Action.Status",
         "PlanStatusEnum": "strategies.models.Plan.Status",

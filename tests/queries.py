@@ -14,12 +14,15 @@ def count_queries(call: Callable[[], Any]) -> int:
     return len(context.captured_queries)
 
 
-def assert_constant_queries(add_rows: Callable[[int], Any], request: Callable[[], Any]) -> int:
-    """Query count of *request* is the same with 1 and with 10 more rows added."""
-    add_rows(1)
+def assert_constant_queries(
+    add_rows: Callable[[int], Any], request: Callable[[], Any], few: int = 1, many: int = 10
+) -> int:
+    """Query count of *request* is the same with *few* rows as with *many* rows."""
+    add_rows(few)
     request()  # warm caches (content types, sessions) so both counts compare like with like
-    few = count_queries(request)
-    add_rows(9)
-    many = count_queries(request)
+    few_count = count_queries(request)
+    add_rows(many - few)
+    many_count = count_queries(request)
+    few, many = few_count, many_count
     assert few == many, f"{few} queries with few rows, {many} with many"
     return many

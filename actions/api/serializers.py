@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actions.models import Action, StatusUpdate
@@ -44,6 +45,7 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(LatestUpdateSerializer(allow_null=True))
     def get_latest_update(self, action: Action) -> dict[str, Any] | None:
         if getattr(action, "latest_update_at", None) is None:
             return None

@@ -37,11 +37,19 @@ class PlanUpdateSerializer(PlanSerializer):
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+class SdgNumbersField(serializers.ListField):
+    """The linked UN goals as their numbers, e.g. ``[3, 17]``."""
+
+    child = serializers.IntegerField(min_value=1, max_value=17)
+
+    def to_representation(self, value: Any) -> list[int]:
+        return [sdg.number for sdg in value.all()]
+
+
 class FocusAreaSerializer(serializers.ModelSerializer):
     plan = VisiblePrimaryKeyField(Plan)
-    sdgs = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=17), required=False,
-        help_text="UN Sustainable Development Goal numbers (1–17).",
+    sdgs = SdgNumbersField(
+        required=False, help_text="UN Sustainable Development Goal numbers (1–17)."
     )
     lead_units = VisiblePrimaryKeyField(Unit, many=True, required=False)
 
@@ -51,11 +59,6 @@ class FocusAreaSerializer(serializers.ModelSerializer):
                   "vision", "sdgs", "lead_units", "partners"]
         read_only_fields = ["id"]
         validators: list[Any] = []
-
-    def to_representation(self, instance: FocusArea) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["sdgs"] = [sdg.number for sdg in instance.sdgs.all()]
-        return data
 
 
 class FocusAreaUpdateSerializer(FocusAreaSerializer):
