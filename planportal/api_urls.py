@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from actions.api.views import ActionViewSet, StatusUpdateViewSet
+from planportal.api.token_views import ApiTokenListView, ObtainTokenView, RevokeApiTokenView
 from planportal.api.views import MeView, SustainableDevelopmentGoalViewSet, UnitViewSet
 from strategies.api.views import (
     FocusAreaViewSet,
@@ -26,5 +27,8 @@ router.register("status-updates", StatusUpdateViewSet, basename="statusupdate")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", ApiTokenListView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<int:pk>/revoke/", RevokeApiTokenView.as_view(), name="auth-token-revoke"),
     *router.urls,
 ]

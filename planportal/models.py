@@ -155,3 +155,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+from planportal.tokens import ApiToken  # noqa: E402,F401

@@ -1,0 +1,139 @@
+"""API tokens for integrations: obtain one with a password, list and revoke your own."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from planportal.tokens import ApiToken, issue_token, revoke_token
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    """Credentials and the integration a new token is for."""
+
+    username = serializers.CharField(write_only=True)
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    name = serializers.CharField(
+        max_length=100, help_text=_("The integration the token is for, e.g. “Power BI”.")
+    )
+    expires_in_days = serializers.IntegerField(
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("Days until the token expires; without it the token does not expire."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Check the password; the same message whether the user is unknown or inactive."""
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                _("Unable to sign in with the given username and password."),
+                code="authorization",
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenIssuedSerializer(serializers.Serializer):
+    """A newly issued token: the only time the plain token is shown."""
+
+    id = serializers.IntegerField(read_only=True)
+    token = serializers.CharField(
+        read_only=True, help_text=_("Store it now: it is shown only this once.")
+    )
+    name = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner sees it later: the prefix, never the token or its hash."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "key_prefix", "created_at", "expires_at", "last_used_at",
+                  "revoked_at"]
+        read_only_fields = fields
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username and password for a new API token."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    serializer_class = TokenObtainSerializer
+
+    @extend_schema(
+        request=TokenObtainSerializer,
+        responses={
+            201: TokenIssuedSerializer,
+            400: OpenApiResponse(description="Wrong username or password, or invalid input."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Check the credentials and issue a token; the plain token is in this answer only."""
+        serializer = TokenObtainSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        days = data.get("expires_in_days")
+        expires_at = timezone.now() + timedelta(days=days) if days else None
+        token, raw = issue_token(
+            actor=data["user"], user=data["user"], name=data["name"], expires_at=expires_at
+        )
+        body = {"id": token.pk, "token": raw, "name": token.name, "expires_at": token.expires_at}
+        return Response(TokenIssuedSerializer(body).data, status=status.HTTP_201_CREATED,
+                        headers={"Cache-Control": "no-store"})
+
+
+class ApiTokenListView(generics.ListAPIView):
+    """The signed-in user's own API tokens, revoked ones included."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["created_at", "expires_at", "last_used_at", "name", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet:
+        """Only the requesting user's tokens."""
+        return ApiToken.objects.filter(user_id=self.request.user.pk)
+
+
+class RevokeApiTokenView(APIView):
+    """Revoke one of your own API tokens; it stops working at once."""
+
+    permission_classes = [IsAuthenticated]
+    queryset = ApiToken.objects.all()
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ApiTokenSerializer,
+            404: OpenApiResponse(description="No such token among your own."),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Revoke the token; revoking it again is harmless."""
+        token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk,
+                                  user_id=request.user.pk)
+        token = revoke_token(actor=request.user, token=token)
+        return Response(ApiTokenSerializer(token).data)

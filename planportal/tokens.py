@@ -1,0 +1,199 @@
+"""Hashed API tokens for integrations, and the services that issue, check and revoke them.
+
+A token is shown to its owner exactly once, when it is issued. The database keeps only
+the first characters (``key_prefix``, to find the row and to tell tokens apart on
+screen) and an HMAC-SHA256 of the whole token keyed with ``SECRET_KEY`` (``key_hash``).
+A copy of the table is therefore useless without the secret key, and the plain token
+is never stored or logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from planportal.permissions import deny, get_access
+
+logger = logging.getLogger(__name__)
+
+#: Every token starts with this, so a leaked one is easy to recognise (secret scanners).
+TOKEN_PREFIX = "pp_"  # noqa: S105 - a public marker, not a secret
+#: How many leading characters of the token are stored in clear for lookup and display.
+KEY_PREFIX_LENGTH = 8
+#: Longest header value worth hashing; real tokens are 46 characters.
+MAX_TOKEN_LENGTH = 200
+#: ``last_used_at`` is written at most this often per token.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(raw: str, *, secret: str | None = None) -> str:
+    """Return the hex HMAC-SHA256 of *raw*, keyed with *secret* (default ``SECRET_KEY``)."""
+    key = settings.SECRET_KEY if secret is None else secret
+    return hmac.new(key.encode(), raw.encode(), hashlib.sha256).hexdigest()
+
+
+def generate_token() -> str:
+    """Return a new random plain token: ``pp_`` followed by 32 random bytes, url-safe."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    """API tokens, with the rule for which ones may still sign a request in."""
+
+    def usable(self, now: datetime) -> ApiTokenQuerySet:
+        """Tokens that are not revoked, not expired at *now*, and whose user is active."""
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+
+
+class ApiToken(models.Model):
+    """A named credential one user holds for one integration (e.g. "Power BI").
+
+    Only a prefix and a keyed hash of the token are stored; see the module docstring.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(
+        _("integration"),
+        max_length=100,
+        help_text=_("What the token is used for, e.g. “Power BI”."),
+    )
+    key_prefix = models.CharField(
+        _("token prefix"), max_length=KEY_PREFIX_LENGTH, db_index=True, editable=False
+    )
+    key_hash = models.CharField(_("token hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        app_label = "planportal"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.UniqueConstraint(fields=["key_hash"], name="apitoken_key_hash_unique"),
+        ]
+
+    def __str__(self) -> str:
+        """The integration name and the visible prefix, never more of the token."""
+        return f"{self.name} ({self.key_prefix}…)"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        """True if this token may sign a request in at *now* (default: the current time)."""
+        now = now or timezone.now()
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+            and self.user.is_active
+        )
+
+
+def _may_manage(actor: Any, user: Any) -> bool:
+    """True if *actor* is *user* themself or a platform superuser."""
+    if get_access(actor).everything:
+        return True
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and getattr(actor, "pk", None) is not None
+        and actor.pk == user.pk
+    )
+
+
+def issue_token(
+    *, actor: Any, user: Any, name: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for *user* and return it with the plain token, shown only this once."""
+    if not _may_manage(actor, user):
+        raise deny(_("You can only create API tokens for yourself."))
+    if not user.is_active:
+        raise ValidationError(_("An inactive user cannot get an API token."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry time must be in the future.")})
+    raw = generate_token()
+    with transaction.atomic():
+        token = ApiToken(
+            user=user,
+            name=name,
+            key_prefix=raw[:KEY_PREFIX_LENGTH],
+            key_hash=hash_token(raw),
+            expires_at=expires_at,
+        )
+        token.full_clean()
+        token.save()
+    logger.info("API token %s (%s…) issued to user %s", token.pk, token.key_prefix, user.pk)
+    return token, raw
+
+
+def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke *token* from now on; revoking an already revoked token changes nothing."""
+    if not _may_manage(actor, token.user):
+        raise deny(_("You can only revoke your own API tokens."))
+    with transaction.atomic():
+        now = timezone.now()
+        changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        token.refresh_from_db(fields=["revoked_at"])
+    if changed:
+        logger.info("API token %s (%s…) revoked", token.pk, token.key_prefix)
+    return token
+
+
+def _secrets() -> list[str]:
+    """The current secret key first, then any fallbacks still accepted during rotation."""
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+
+
+def authenticate_token(raw: str) -> ApiToken | None:
+    """Return the usable token matching the plain token *raw*, or None.
+
+    Rows are found by prefix and the hashes compared in constant time. On success the
+    token's ``last_used_at`` is brought up to date, at most once a minute.
+    """
+    if (
+        not isinstance(raw, str)
+        or not raw.startswith(TOKEN_PREFIX)
+        or len(raw) > MAX_TOKEN_LENGTH
+    ):
+        return None
+    now = timezone.now()
+    candidates = [hash_token(raw, secret=secret) for secret in _secrets()]
+    match = None
+    rows = ApiToken.objects.usable(now).filter(key_prefix=raw[:KEY_PREFIX_LENGTH])
+    for token in rows.select_related("user"):
+        # Compare against every candidate, without stopping early, to keep timing flat.
+        hits = [hmac.compare_digest(token.key_hash, candidate) for candidate in candidates]
+        if any(hits) and match is None:
+            match = token
+    if match is None:
+        return None
+    stale = now - LAST_USED_RESOLUTION
+    if match.last_used_at is None or match.last_used_at < stale:
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=match.pk
+        ).update(last_used_at=now)
+        match.last_used_at = now
+    return match
