@@ -1,1 +1,1 @@
-"""Hand-run benchmarks: ``python -m bench.run`` (see bench/README.md)."""
+"""Hand-run benchmarks: ``python -m bench run`` and ``python -m bench api`` (bench/README.md)."""

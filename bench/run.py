@@ -1,4 +1,4 @@
-"""``python -m bench.run [--sqlite] [--rounds N]``: our code against a SQL floor, as ratios."""
+"""``python -m bench run [--sqlite] [--rounds N]``: our code against a SQL floor, as ratios."""
 
 from __future__ import annotations
 
@@ -70,11 +70,12 @@ def measure(ours: Callable[[], Any], floor: Callable[[], Any], rounds: int) -> d
             "ratio": statistics.median(ratios), "iqr_low": q1, "iqr_high": q3}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> None:
+    """Seed dataset S (if needed) and time every in-process scenario against its floor."""
+    parser = argparse.ArgumentParser(prog="python -m bench run", description=__doc__)
     parser.add_argument("--sqlite", action="store_true", help="the embedded default")
     parser.add_argument("--rounds", type=int, default=30)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     _configure(args.sqlite)
 
     import django

@@ -17,3 +17,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
+
+handler404 = "planportal.views.page_not_found"

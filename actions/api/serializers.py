@@ -27,9 +27,9 @@ class ActionSerializer(serializers.ModelSerializer):
 
     plan = serializers.IntegerField(source="goal.focus_area.plan_id", read_only=True)
     focus_area = serializers.IntegerField(source="goal.focus_area_id", read_only=True)
-    responsible_unit = UnitBriefSerializer(read_only=True)
-    responsible_person = PersonSerializer(read_only=True)
-    evaluated_by = PersonSerializer(read_only=True)
+    responsible_unit = UnitBriefSerializer(read_only=True, allow_null=True)
+    responsible_person = PersonSerializer(read_only=True, allow_null=True)
+    evaluated_by = PersonSerializer(read_only=True, allow_null=True)
     contributing_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     overdue = serializers.BooleanField(read_only=True)
     latest_update = serializers.SerializerMethodField()
@@ -109,7 +109,7 @@ class EvaluateSerializer(serializers.Serializer):
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
+    author = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = StatusUpdate

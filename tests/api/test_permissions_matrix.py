@@ -176,3 +176,16 @@ def test_dates_in_bodies_must_be_iso(world, api):
     assert "due_date" in response.json()
     assert Action.objects.get(pk=world.action.pk).due_date is None
     _ = date  # the model stores a real date; see test_assign_action for the happy path
+
+
+@pytest.mark.parametrize("value", ["null", "0", "-1", "ti"])
+def test_a_malformed_page_size_is_a_400(world, api, value):
+    response = api("reader").get(f"/api/v1/actions/?page_size={value}")
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+
+
+def test_an_unknown_api_url_answers_json_404(world, api):
+    response = api("reader").get("/api/v1/actions/1.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

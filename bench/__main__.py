@@ -1,0 +1,31 @@
+"""``python -m bench run|api …``: the in-process scenarios, or the API through gunicorn."""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """usage: python -m bench {run,api} [options]
+
+  run   in-process scenarios against hand-written SQL floors (python -m bench run --help)
+  api   the action list through gunicorn against a minimal WSGI floor (python -m bench api --help)
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Dispatch to ``bench.run`` or ``bench.api``."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in ("run", "api"):
+        print(USAGE, file=sys.stderr)
+        raise SystemExit(0 if args and args[0] in ("-h", "--help") else 2)
+    if args[0] == "run":
+        from bench import run
+
+        run.main(args[1:])
+    else:
+        from bench import api
+
+        api.main(args[1:])
+
+
+if __name__ == "__main__":
+    main()
