@@ -140,3 +140,38 @@ def test_filters(world, api, query, expected):
     response = api("reader").get(f"{URL}?{query}")
     assert response.status_code == 200
     assert {r["title"] for r in response.json()["results"]} == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [("patch", "", {"title": "Ny"}),
+     ("put", "", {"title": "Ny", "order": 0}),
+     ("post", "assign/", {"responsible_unit": None}),
+     ("post", "status-updates/", {"status": "in_progress", "progress": 5}),
+     ("post", "evaluate/", {"evaluation": "Ferdig"})],
+)
+def test_every_write_with_a_stale_if_match_is_412_and_changes_nothing(world, api, method,
+                                                                      suffix, body):
+    Action.objects.filter(pk=world.action.pk).update(version=2, status="completed",
+                                                     progress=100)
+    before = Action.objects.filter(pk=world.action.pk).values().get()
+    response = getattr(api("admin"), method)(detail(world.action, suffix), body, format="json",
+                                             HTTP_IF_MATCH='W/"1"')
+    assert response.status_code == 412
+    assert response["ETag"] == '"2"'
+    assert Action.objects.filter(pk=world.action.pk).values().get() == before
+    assert not StatusUpdate.objects.exists()
+
+
+def test_if_match_star_skips_the_version_check(world, api):
+    response = api("admin").patch(detail(world.action), {"title": "Uansett"}, format="json",
+                                  HTTP_IF_MATCH="*")
+    assert response.status_code == 200
+    assert response.json()["title"] == "Uansett"
+
+
+def test_a_malformed_if_match_is_a_400(world, api):
+    response = api("admin").patch(detail(world.action), {"title": "X"}, format="json",
+                                  HTTP_IF_MATCH="abc")
+    assert response.status_code == 400
+    assert "If-Match" in response.json()
