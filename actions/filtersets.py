@@ -17,9 +17,11 @@ class ActionFilterSet(filters.FilterSet):
     plan = filters.NumberFilter(field_name="goal__focus_area__plan_id")
     focus_area = filters.NumberFilter(field_name="goal__focus_area_id")
     goal = filters.NumberFilter(field_name="goal_id")
-    status = filters.MultipleChoiceFilter(choices=Action.Status.choices)
+    # distinct=False: these columns are on the action row itself, so no join can repeat
+    # a row, and DISTINCT would only make the page and count queries slower.
+    status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
     risk = filters.MultipleChoiceFilter(
-        choices=StatusUpdate.Risk.choices, field_name="latest_risk",
+        choices=StatusUpdate.Risk.choices, field_name="latest_risk", distinct=False,
         label="risk of the latest status update",
     )
     overdue = filters.BooleanFilter(method="filter_overdue")
@@ -76,8 +78,8 @@ class ActionFilterSet(filters.FilterSet):
 class StatusUpdateFilterSet(filters.FilterSet):
     action = filters.NumberFilter(field_name="action_id")
     plan = filters.NumberFilter(field_name="action__goal__focus_area__plan_id")
-    status = filters.MultipleChoiceFilter(choices=Action.Status.choices)
-    risk = filters.MultipleChoiceFilter(choices=StatusUpdate.Risk.choices)
+    status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
+    risk = filters.MultipleChoiceFilter(choices=StatusUpdate.Risk.choices, distinct=False)
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
 

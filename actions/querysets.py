@@ -57,11 +57,47 @@ class ActionQuerySet(models.QuerySet):
             latest_update_at=Subquery(latest.values("created_at")[:1]),
         )
 
+    def for_api(self) -> ActionQuerySet:
+        """The API's rows: only the columns it renders, from the tables it needs.
+
+        Loading whole users (password hash and all) and whole plans for 500 rows costs more
+        than the query itself; the API shows a person's name and the plan's id only.
+        """
+        people = ("first_name", "last_name", "username")
+        return self.select_related(
+            "goal__focus_area", "responsible_unit", "responsible_person", "evaluated_by"
+        ).only(
+            *[f.name for f in self.model._meta.concrete_fields],
+            "goal__focus_area_id", "goal__focus_area__plan_id",
+            "responsible_unit__name", "responsible_unit__kind",
+            *[f"responsible_person__{name}" for name in people],
+            *[f"evaluated_by__{name}" for name in people],
+        )
+
     def for_list(self) -> ActionQuerySet:
         """The joins every action list needs, in a fixed number of queries."""
         return self.select_related(
             "goal__focus_area__plan", "responsible_unit", "responsible_person"
         )
+
+
+def attach_contributing_unit_ids(actions: list[Any]) -> list[Any]:
+    """Set ``contributing_unit_ids`` on each action with one query on the link table.
+
+    A plain ``values_list`` of (action, unit) pairs is far cheaper than Django's generic
+    many-to-many prefetch, which builds a Unit object per link.
+    """
+    from actions.models import Action
+
+    ids = [action.pk for action in actions]
+    links: dict[int, list[int]] = {pk: [] for pk in ids}
+    through = Action.contributing_units.through.objects.filter(action_id__in=ids)
+    # Tree order, as Unit's own ordering gives everywhere else.
+    for action_id, unit_id in through.order_by("unit__path").values_list("action_id", "unit_id"):
+        links[action_id].append(unit_id)
+    for action in actions:
+        action.contributing_unit_ids = links[action.pk]
+    return actions
 
 
 class StatusUpdateQuerySet(models.QuerySet):

@@ -4,9 +4,10 @@ Times ``GET /api/v1/actions/?status=in_progress&responsible_unit_subtree=<sector
 due_after=2026-01-01&page_size=100`` as kommune 0's admin (a session cookie), through
 gunicorn (1 worker, pinned to CPU 0 when ``taskset`` exists), then the same URL through
 the same gunicorn serving :mod:`bench.floor_wsgi` (one SQL query, no Django). The two
-servers run one after the other, never together. The query count is measured in-process
-(test ``Client`` + ``CaptureQueriesContext``), separately from the timing. ``--dataset M``
-measures S as well, and prints p50(M)/p50(S) for the same kommune's request.
+servers run one after the other in alternating blocks (ABBA), never together. The query
+count is measured in-process (test ``Client`` + ``CaptureQueriesContext``), separately
+from the timing. ``--dataset M`` measures S as well (its blocks interleaved with M's) and
+prints p50(M)/p50(S) for the same kommune's request.
 """
 
 from __future__ import annotations
@@ -239,30 +240,53 @@ def _compare(ours: bytes, floor: bytes) -> str:
     return "differs in " + ", ".join(differing or ["the envelope"])
 
 
-def _measure(dataset: str, ids: dict[str, int], args: argparse.Namespace) -> Result:
-    """Query count in-process, then ours and the floor through gunicorn, in turn."""
+def _measure(datasets: list[str], ids: dict[str, dict[str, int]],
+             args: argparse.Namespace) -> list[Result]:
+    """Query counts in-process; then ours and the floor of every dataset through gunicorn.
+
+    One server at a time, in blocks of ABBA order (S ours, S floor, M ours, M floor, then
+    the reverse, …) so a slow drift of the machine favours neither side of a ratio.
+    """
     from django.contrib.sessions.models import Session
 
-    path = PATH.format(sector=ids["sector"])
-    cookie, session_key, queries = _session_and_queries(ids["admin"], path)
+    paths, cookies, sessions, queries = {}, {}, {}, {}
+    for dataset in datasets:
+        _use(dataset)
+        paths[dataset] = PATH.format(sector=ids[dataset]["sector"])
+        cookies[dataset], sessions[dataset], queries[dataset] = _session_and_queries(
+            ids[dataset]["admin"], paths[dataset])
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=URLS[dataset], PYTHONUNBUFFERED="1")
-    timings = {}
+    servers = []
+    for dataset in datasets:
+        env = dict(os.environ, DATABASE_URL=URLS[dataset], PYTHONUNBUFFERED="1")
+        servers += [(dataset, "ours", "planportal.wsgi", env),
+                    (dataset, "floor", "bench.floor_wsgi:app",
+                     {**env, "FLOOR_DATABASE_URL": URLS[dataset],
+                      "FLOOR_ORG_IDS": str(ids[dataset]["org"])})]
+    order = [server for block in range(args.blocks)
+             for server in (servers if block % 2 == 0 else servers[::-1])]
+    per_block = -(-args.requests // args.blocks)
+    timings = {(d, name): Timing([], b"") for d, name, _app, _env in servers}
     try:
-        for name, app, extra in (
-            ("ours", "planportal.wsgi", {}),
-            ("floor", "bench.floor_wsgi:app",
-             {"FLOOR_DATABASE_URL": URLS[dataset], "FLOOR_ORG_IDS": str(ids["org"])}),
-        ):
-            with _gunicorn(app, port, {**env, **extra}):
-                timings[name] = _drive(port, path, cookie, args.requests, args.warmup,
-                                       args.seconds)
-            print(f"  {dataset} {name}: {len(timings[name].times)} requests, "
-                  f"p50 {timings[name].p50:.2f} ms", flush=True)
+        for dataset, name, app, env in order:
+            timing = timings[dataset, name]
+            count = min(per_block, args.requests - len(timing.times))
+            if count <= 0:
+                continue
+            with _gunicorn(app, port, env):
+                block = _drive(port, paths[dataset], cookies[dataset], count, args.warmup,
+                               args.seconds / args.blocks)
+            timing.times += block.times
+            timing.body = timing.body or block.body
+            print(f"  {dataset} {name}: {len(block.times)} requests, p50 {block.p50:.2f} ms",
+                  flush=True)
     finally:
-        Session.objects.filter(session_key=session_key).delete()  # log out
-    identical = _compare(timings["ours"].body, timings["floor"].body)
-    return Result(dataset, timings["ours"], timings["floor"], queries, identical)
+        for dataset in datasets:  # log out
+            _use(dataset)
+            Session.objects.filter(session_key=sessions[dataset]).delete()
+    return [Result(d, timings[d, "ours"], timings[d, "floor"], queries[d],
+                   _compare(timings[d, "ours"].body, timings[d, "floor"].body))
+            for d in datasets]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -271,14 +295,18 @@ def main(argv: list[str] | None = None) -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", choices=["S", "M"], default="S",
                         help="M also measures S, for the growth p50(M)/p50(S)")
-    parser.add_argument("--requests", type=int, default=300, help="timed requests per server")
-    parser.add_argument("--warmup", type=int, default=30, help="untimed requests per server")
+    parser.add_argument("--requests", type=int, default=300,
+                        help="timed requests per server and dataset, over all blocks")
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="untimed requests at the start of each block")
     parser.add_argument("--seconds", type=float, default=60.0,
-                        help="time limit for the timed requests of one server")
+                        help="time limit for one server's timed requests, over all blocks")
+    parser.add_argument("--blocks", type=int, default=2,
+                        help="alternate the servers in this many blocks each (ABBA order)")
     parser.add_argument("--show-sql", action="store_true", help="print the endpoint's queries")
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.seconds <= 0:
-        parser.error("--requests and --seconds must be positive")
+    if args.requests < 1 or args.seconds <= 0 or args.blocks < 1:
+        parser.error("--requests, --seconds and --blocks must be positive")
     _configure()
 
     import django
@@ -299,12 +327,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{describe(dataset)} (ready in {time.perf_counter() - started:.1f} s)")
     pinned = "taskset -c 0" if _pin_prefix() else "unpinned"
     print(f"gunicorn: 1 worker, gthread × 1 thread, {pinned}; load: 1 keep-alive client, "
-          f"{args.warmup} warm-up + up to {args.requests} requests or {args.seconds:.0f} s; "
+          f"{args.blocks} block(s) per server (ABBA), each {args.warmup} warm-up requests, "
+          f"then up to {args.requests} timed requests or {args.seconds:.0f} s in all; "
           f"overdue computed for {timezone.localdate()} (timezone.localdate(), as the view)")
-    results = []
-    for dataset in datasets:
-        _use(dataset)
-        results.append(_measure(dataset, ids[dataset], args))
+    results = _measure(datasets, ids, args)
 
     sample = json.loads(results[0].ours.body)
     print(f"\nGET {PATH.format(sector=ids['S']['sector'])} as kommune 0's admin: "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -52,8 +54,75 @@ class ActionSerializer(serializers.ModelSerializer):
         return LatestUpdateSerializer(action).data
 
     def to_representation(self, instance: Action) -> dict[str, Any]:
-        return hide_people_from(super().to_representation(instance),
-                                self.context.get("request"), *PEOPLE)
+        return hide_people_from(action_as_dict(instance), self.context.get("request"), *PEOPLE)
+
+    def generic_representation(self, instance: Action) -> dict[str, Any]:
+        """DRF's field-by-field rendering; tests hold ``action_as_dict`` equal to it."""
+        return super().to_representation(instance)
+
+
+def _datetime(value: datetime | None) -> str | None:
+    # As DRF's DateTimeField renders it: local time zone, ISO 8601, "Z" for UTC.
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _contributing_unit_ids(action: Action) -> list[int]:
+    ids = getattr(action, "contributing_unit_ids", None)
+    if ids is None:  # not attached by the view: ask the database
+        ids = list(action.contributing_units.values_list("pk", flat=True))
+    return ids
+
+
+def _person(user: Any) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "name": str(user)}
+
+
+def action_as_dict(action: Action) -> dict[str, Any]:
+    """One action as the API shows it, built directly from the ``for_list()`` row.
+
+    Lists render up to 500 of these; building the dict by hand is several times faster
+    than DRF's generic field machinery, for exactly the same output.
+    """
+    goal = action.goal
+    unit = action.responsible_unit
+    latest_at = getattr(action, "latest_update_at", None)
+    overdue = getattr(action, "overdue", None)
+    return {
+        "id": action.pk,
+        "plan": goal.focus_area.plan_id,
+        "focus_area": goal.focus_area_id,
+        "goal": action.goal_id,
+        "order": action.order,
+        "code": action.code,
+        "title": action.title,
+        "description": action.description,
+        "responsible_unit": None if unit is None else {
+            "id": unit.pk, "name": unit.name, "kind": unit.kind},
+        "responsible_person": _person(action.responsible_person),
+        "contributing_units": _contributing_unit_ids(action),
+        "start_date": action.start_date.isoformat() if action.start_date else None,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "period_text": action.period_text,
+        "status": action.status,
+        "progress": action.progress,
+        "overdue": action.is_overdue() if overdue is None else overdue,
+        "latest_update": None if latest_at is None else {
+            "created_at": _datetime(latest_at),
+            "risk": action.latest_risk,
+            "comment": action.latest_comment,
+        },
+        "budget": None if action.budget is None else f"{action.budget:.2f}",
+        "budget_reference": action.budget_reference,
+        "evaluation": action.evaluation,
+        "evaluated_on": action.evaluated_on.isoformat() if action.evaluated_on else None,
+        "evaluated_by": _person(action.evaluated_by),
+        "version": action.version,
+        "created_at": _datetime(action.created_at),
+        "updated_at": _datetime(action.updated_at),
+    }
 
 
 class ActionWriteSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -25,9 +25,9 @@ from actions.api.serializers import (
 )
 from actions.filtersets import ActionFilterSet, StatusUpdateFilterSet
 from actions.models import Action, StatusUpdate
+from actions.querysets import attach_contributing_unit_ids
 from planportal.api.concurrency import run_versioned, with_etag
 from planportal.api.viewsets import ScopedViewSet
-from planportal.models import Unit
 
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
@@ -52,14 +52,12 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return (
-            self.scoped(Action.objects.all())
-            .for_list()
-            .select_related("evaluated_by")
-            .with_overdue()
-            .with_latest_update()
-            .prefetch_related(Prefetch("contributing_units", queryset=Unit.objects.only("pk")))
-        )
+        return self.scoped(Action.objects.all()).for_api().with_overdue().with_latest_update()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        attach_contributing_unit_ids(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_serializer_class(self) -> Any:
         return {
@@ -73,6 +71,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def _answer(self, action: Action, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=action.pk)
+        attach_contributing_unit_ids([fresh])
         return with_etag(Response(ActionSerializer(fresh, context=self.get_serializer_context())
                                   .data, status=code), fresh.version)
 

@@ -175,3 +175,35 @@ def test_a_malformed_if_match_is_a_400(world, api):
                                   HTTP_IF_MATCH="abc")
     assert response.status_code == 400
     assert "If-Match" in response.json()
+
+
+def test_the_fast_action_rendering_equals_drfs_field_by_field_rendering(world, api):
+    from decimal import Decimal
+
+    from actions.api.serializers import ActionSerializer
+    from actions.api.views import ActionViewSet
+    from tests.factories import StatusUpdateFactory
+
+    action = ActionFactory(goal=world.goal, responsible_unit=world.home_care,
+                           responsible_person=world.unit_manager, evaluated_by=world.admin,
+                           start_date=date(2026, 1, 1), due_date=date(2026, 3, 1),
+                           evaluated_on=date(2026, 3, 2), budget=Decimal("1250.5"),
+                           evaluation="Nådd – æøå", status="completed", progress=100)
+    action.contributing_units.set([world.nursing_home, world.school])
+    StatusUpdateFactory(action=action, author=world.unit_manager, risk="at_risk",
+                        comment="Første – ærlig")
+    view = ActionViewSet()
+    view.request = type("R", (), {"user": world.admin})()
+    view.format_kwarg = None
+    for row in (view.get_queryset().get(pk=action.pk), view.get_queryset().get(pk=world.action.pk)):
+        serializer = ActionSerializer(row, context={"request": view.request})
+        assert serializer.to_representation(row) == dict(serializer.generic_representation(row))
+
+
+def test_the_status_filter_does_not_make_the_query_distinct(world, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        api("reader").get(f"{URL}?status=in_progress&status=not_started")
+    assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
