@@ -8,6 +8,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, StatusUpdate
+from planportal.api.filters import IsoDateTimeFilter
 from planportal.models import Unit
 
 
@@ -80,8 +81,8 @@ class StatusUpdateFilterSet(filters.FilterSet):
     plan = filters.NumberFilter(field_name="action__goal__focus_area__plan_id")
     status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
     risk = filters.MultipleChoiceFilter(choices=StatusUpdate.Risk.choices, distinct=False)
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = StatusUpdate

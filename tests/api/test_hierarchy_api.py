@@ -116,3 +116,13 @@ def test_focus_areas_filter_by_plan_and_sdg(world, api):
     rows = api("reader").get(f"/api/v1/focus-areas/?plan={world.plan.pk}&sdg=3").json()
     assert [r["id"] for r in rows["results"]] == [area.pk]
     assert other.pk not in [r["id"] for r in rows["results"]]
+
+
+def test_an_impossible_time_zone_offset_is_a_400_not_a_500(world, api):
+    """Regression: PostgreSQL refused the offset -21:31 and the request failed with 500."""
+    response = api("reader").get(
+        "/api/v1/status-updates/?created_before=1543-01-21T05:46:26.541290-21:31")
+    assert response.status_code == 400
+    assert "created_before" in response.json()
+    ok = api("reader").get("/api/v1/status-updates/?created_after=2026-01-01T00:00:00%2B01:00")
+    assert ok.status_code == 200
