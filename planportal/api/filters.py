@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
 #: Real-world UTC offsets lie within ±14:00; PostgreSQL refuses anything beyond ±15:59.
@@ -15,13 +17,14 @@ MAX_OFFSET = timedelta(hours=14)
 class RealOffsetIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time whose time-zone offset exists on Earth."""
 
-    def strptime(self, value: Any, format: str) -> datetime:
-        parsed = super().strptime(value, format)
-        offset = parsed.utcoffset()
+    def to_python(self, value: Any) -> datetime | None:
+        result = super().to_python(value)
+        offset = result.utcoffset() if result is not None else None
         if offset is not None and abs(offset) > MAX_OFFSET:
-            # ValueError makes the form field report "Enter a valid date/time." (400).
-            raise ValueError("time zone offset out of range")
-        return parsed
+            raise ValidationError(
+                _("Enter a time zone offset between -14:00 and +14:00."), code="invalid"
+            )
+        return result
 
 
 class IsoDateTimeFilter(filters.IsoDateTimeFilter):
