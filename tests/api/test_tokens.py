@@ -89,7 +89,7 @@ def test_a_revoked_token_is_401(world):
     response = me(raw)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
-    assert "revoked" in response.json()["detail"]
+    assert "tilbakekalt" in response.json()["detail"]  # the message, in Bokmål
 
 
 def test_an_expired_token_is_401(world):
