@@ -31,6 +31,10 @@ class UnitQuerySet(models.QuerySet):
         """The unit itself and every unit below it."""
         return self.filter(path__startswith=unit.path)
 
+    def path_of(self, pk: Any) -> str | None:
+        """The tree path of unit *pk* (one query), or None if there is no such unit."""
+        return self.filter(pk=pk).values_list("path", flat=True).first()
+
     def visible_to(self, user: Any) -> UnitQuerySet:
         """Units of the organisations the user is a member of."""
         access = get_access(user)

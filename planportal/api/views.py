@@ -31,7 +31,7 @@ class UnitFilterSet(filters.FilterSet):
         fields = {"kind": ["exact"]}
 
     def filter_subtree(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+        path = Unit.objects.path_of(value)
         return queryset.filter(path__startswith=path) if path else queryset.none()
 
 
