@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # POST language=nb|en sets the language cookie (the language switch).
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("actions.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 
