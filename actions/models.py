@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
@@ -103,6 +104,16 @@ class Action(models.Model):
         related_name="evaluated_actions",
         verbose_name=_("evaluated by"),
     )
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_over_to",
+        verbose_name=_("carried over from"),
+        help_text=_("The same action in the previous version of the plan (rullering)."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -161,8 +172,6 @@ class Action(models.Model):
             )
 
     def is_overdue(self, today: Any = None) -> bool:
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         return (
             self.due_date is not None
@@ -194,7 +203,10 @@ class StatusUpdate(models.Model):
         related_name="status_updates",
         verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so an imported history keeps its recorded times.
+    created_at = models.DateTimeField(
+        _("time"), default=timezone.now, editable=False, db_index=True
+    )
     status = models.CharField(_("status"), max_length=20, choices=Action.Status.choices)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), validators=PROGRESS_VALIDATORS)
     risk = models.CharField(
@@ -235,3 +247,6 @@ class StatusUpdate(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("Status updates are append-only and cannot be deleted.")
+
+
+from actions.calendar_feeds import CalendarFeed  # noqa: E402,F401

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -327,7 +328,8 @@ class Measurement(models.Model):
         related_name="measurements",
         verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # A default rather than auto_now_add, so an imported measurement keeps its time.
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
 
     objects = MeasurementQuerySet.as_manager()
 
