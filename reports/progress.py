@@ -1,0 +1,461 @@
+"""Progress of a plan as of a date, from annotated querysets in a constant number of queries.
+
+:func:`compute_progress` returns plain JSON-ready data (strings, numbers, lists), the one
+source every format renders: HTML, PDF, XLSX and the API's JSON, and what a snapshot
+freezes. Counting happens in SQL (``Count(…, filter=Q(…))`` grouped by goal); Python only
+adds up the handful of per-goal rows into focus-area and plan totals.
+
+Definitions, as the report explains them:
+
+- *status as of a date*: the status of the latest status update posted on or before that
+  day; before an action's first update, "not started"; an action never updated keeps its
+  own status. For today or later the action's current status is used directly.
+- *overdue*: deadline before the as-of date and not completed or cancelled.
+- *unassigned*: no responsible unit or no deadline (the blank Ansvar/Tid columns).
+- *% completed*: completed ÷ actions that are not cancelled.
+- *average progress*: mean progress of the actions that are not cancelled.
+- *at risk*: open (not completed or cancelled) with the latest update saying "at risk"
+  or "off track".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from actions.models import Action, StatusUpdate
+from planportal.models import Unit
+from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+
+SCHEMA_VERSION = 1
+STATUSES = [choice.value for choice in Action.Status]
+CLOSED = [Action.Status.COMPLETED.value, Action.Status.CANCELLED.value]
+RISKY = [StatusUpdate.Risk.AT_RISK.value, StatusUpdate.Risk.OFF_TRACK.value]
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of *day* in the site's time zone (Europe/Oslo)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _updates_until(end: datetime) -> QuerySet:
+    """Updates of the outer action posted before *end*, latest first."""
+    return StatusUpdate.objects.filter(action=OuterRef("pk"), created_at__lt=end).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def actions_as_of(queryset: QuerySet, as_of: date, today: date) -> QuerySet:
+    """Annotate ``status_at``, ``progress_at``, ``risk_at``, ``comment_at``, ``update_at``.
+
+    For a past date the status and progress come from the history; for today (or later)
+    from the action itself, which is what the history ends in and costs no subquery.
+    """
+    end = start_of_day(as_of + timedelta(days=1))
+    latest = _updates_until(end)
+    if as_of < today:
+        later = StatusUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=end)
+        queryset = queryset.alias(
+            status_at=Coalesce(
+                Subquery(latest.values("status")[:1]),
+                Case(When(Exists(later), then=Value(Action.Status.NOT_STARTED.value)),
+                     default=F("status"), output_field=CharField()),
+                output_field=CharField(),
+            ),
+            progress_at=Coalesce(
+                Subquery(latest.values("progress")[:1]),
+                Case(When(Exists(later), then=Value(0)), default=F("progress"),
+                     output_field=IntegerField()),
+                output_field=IntegerField(),
+            ),
+        )
+    else:
+        queryset = queryset.alias(status_at=F("status"), progress_at=F("progress"))
+    return queryset
+
+
+def with_latest_update(queryset: QuerySet, as_of: date) -> QuerySet:
+    """Annotate the risk, comment and time of the latest update on or before *as_of*."""
+    latest = _updates_until(start_of_day(as_of + timedelta(days=1)))
+    return queryset.annotate(
+        risk_at=Subquery(latest.values("risk")[:1]),
+        comment_at=Subquery(latest.values("comment")[:1]),
+        update_at=Subquery(latest.values("created_at")[:1]),
+    )
+
+
+def _overdue_q(as_of: date) -> Q:
+    return Q(due_date__lt=as_of) & ~Q(status_at__in=CLOSED)
+
+
+def _counts_by_goal(actions: QuerySet, as_of: date) -> dict[int, dict[str, int]]:
+    """One grouped query: per goal, the counts every table of the report needs."""
+    open_q = ~Q(status_at=Action.Status.CANCELLED)
+    aggregates: dict[str, Any] = {
+        "total": Count("pk"),
+        **{f"status_{status}": Count("pk", filter=Q(status_at=status)) for status in STATUSES},
+        "overdue": Count("pk", filter=_overdue_q(as_of)),
+        "unassigned": Count(
+            "pk", filter=Q(responsible_unit__isnull=True) | Q(due_date__isnull=True)
+        ),
+        "progress_sum": Coalesce(Sum("progress_at", filter=open_q), 0,
+                                 output_field=IntegerField()),
+        "progress_n": Count("pk", filter=open_q),
+    }
+    rows = actions.order_by().values("goal_id").annotate(**aggregates)
+    return {row.pop("goal_id"): row for row in rows}
+
+
+def _empty_counts() -> dict[str, int]:
+    return {"total": 0, **{f"status_{s}": 0 for s in STATUSES}, "overdue": 0,
+            "unassigned": 0, "progress_sum": 0, "progress_n": 0}
+
+
+def _add(into: dict[str, int], counts: dict[str, int]) -> None:
+    for key, value in counts.items():
+        into[key] += value
+
+
+def _summary(raw: dict[str, int]) -> dict[str, Any]:
+    """Turn raw sums into the report's figures (percentages rounded to one decimal)."""
+    cancelled = raw[f"status_{Action.Status.CANCELLED}"]
+    completed = raw[f"status_{Action.Status.COMPLETED}"]
+    countable = raw["total"] - cancelled
+    return {
+        "total": raw["total"],
+        "by_status": {status: raw[f"status_{status}"] for status in STATUSES},
+        "completed_percent": round(100 * completed / countable, 1) if countable else None,
+        "overdue": raw["overdue"],
+        "unassigned": raw["unassigned"],
+        "average_progress": (
+            round(raw["progress_sum"] / raw["progress_n"], 1) if raw["progress_n"] else None
+        ),
+    }
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def assess_indicator(
+    direction: str,
+    baseline: Decimal | None,
+    baseline_year: int | None,
+    target: Decimal | None,
+    target_year: int | None,
+    latest: Decimal | None,
+    latest_year: int | None,
+) -> str:
+    """Judge an indicator by its direction: reached, on_track, off_track or unknown.
+
+    On track means at least as good as the straight line from baseline to target
+    would be by the latest measurement's year; without a usable line, better than
+    the baseline.
+    """
+    if latest is None or target is None:
+        return "unknown"
+    higher = direction == Indicator.Direction.HIGHER
+
+    def at_least(value: Decimal, bar: Decimal) -> bool:
+        return value >= bar if higher else value <= bar
+
+    if at_least(latest, target):
+        return "reached"
+    if baseline is None:
+        return "off_track"
+    if baseline_year and target_year and latest_year and target_year > baseline_year:
+        share = Decimal(min(max(latest_year - baseline_year, 0), target_year - baseline_year))
+        expected = baseline + (target - baseline) * share / (target_year - baseline_year)
+        return "on_track" if at_least(latest, expected) else "off_track"
+    better = latest > baseline if higher else latest < baseline
+    return "on_track" if better else "off_track"
+
+
+def _indicators(plan: Plan, focus_area: FocusArea | None, as_of: date) -> list[dict[str, Any]]:
+    latest = Measurement.objects.filter(
+        indicator=OuterRef("pk"), period_end__lte=as_of
+    ).order_by("-period_end")
+    queryset = (
+        Indicator.objects.filter(goal__focus_area__plan=plan)
+        .select_related("goal__focus_area")
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period_end=Subquery(latest.values("period_end")[:1]),
+            latest_period_label=Subquery(latest.values("period_label")[:1]),
+        )
+        .order_by("goal__focus_area__order", "goal__order", "order", "name", "pk")
+    )
+    if focus_area is not None:
+        queryset = queryset.filter(goal__focus_area=focus_area)
+    rows = []
+    for indicator in queryset:
+        period_end = indicator.latest_period_end
+        rows.append({
+            "id": indicator.pk,
+            "focus_area_id": indicator.goal.focus_area_id,
+            "goal_id": indicator.goal_id,
+            "goal_code": indicator.goal.code,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "direction": indicator.direction,
+            "source": indicator.source,
+            "baseline_value": _number(indicator.baseline_value),
+            "baseline_year": indicator.baseline_year,
+            "target_value": _number(indicator.target_value),
+            "target_year": indicator.target_year,
+            "latest_value": _number(indicator.latest_value),
+            "latest_period_end": period_end.isoformat() if period_end else None,
+            "latest_period_label": indicator.latest_period_label or "",
+            "assessment": assess_indicator(
+                indicator.direction, indicator.baseline_value, indicator.baseline_year,
+                indicator.target_value, indicator.target_year, indicator.latest_value,
+                period_end.year if period_end else None,
+            ),
+        })
+    return rows
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _action_row(action: Any, as_of: date, public: bool) -> dict[str, Any]:
+    row = {
+        "id": action.pk,
+        "code": action.code,
+        "title": action.title,
+        "focus_area_id": action.goal.focus_area_id,
+        "goal_id": action.goal_id,
+        "goal_code": action.goal.code,
+        "status": action.status_now,
+        "progress": action.progress_now,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "period_text": action.period_text,
+        "overdue": action.due_date is not None and action.due_date < as_of
+        and action.status_now not in CLOSED,
+        "responsible_unit": action.responsible_unit.name if action.responsible_unit else "",
+        "risk": action.risk_at or "",
+        "latest_comment": action.comment_at or "",
+        "latest_update_at": (
+            timezone.localtime(action.update_at).isoformat() if action.update_at else None
+        ),
+    }
+    if not public:
+        row["responsible_person"] = _person(action.responsible_person)
+    return row
+
+
+def _action_rows(queryset: QuerySet, as_of: date, public: bool) -> list[dict[str, Any]]:
+    queryset = (
+        with_latest_update(queryset, as_of)
+        .annotate(status_now=F("status_at"), progress_now=F("progress_at"))
+        .select_related("goal", "responsible_unit")
+        .order_by("goal__focus_area__order", "goal__order", "order", "pk")
+    )
+    if public:
+        queryset = queryset.defer("responsible_person")
+    else:
+        queryset = queryset.select_related("responsible_person")
+    return [_action_row(action, as_of, public) for action in queryset]
+
+
+def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -> list[dict]:
+    """Every status update posted after *since* up to and including *as_of*."""
+    updates = (
+        StatusUpdate.objects.filter(
+            action__in=actions.values("pk"),
+            created_at__gte=start_of_day(since + timedelta(days=1)),
+            created_at__lt=start_of_day(as_of + timedelta(days=1)),
+        )
+        .select_related("action__goal")
+        .order_by("created_at", "pk")
+    )
+    if not public:
+        updates = updates.select_related("author")
+    rows = []
+    for update in updates:
+        row = {
+            "id": update.pk,
+            "action_id": update.action_id,
+            "action_code": update.action.code,
+            "action_title": update.action.title,
+            "focus_area_id": update.action.goal.focus_area_id,
+            "created_at": timezone.localtime(update.created_at).isoformat(),
+            "status": update.status,
+            "progress": update.progress,
+            "risk": update.risk,
+            "comment": update.comment,
+        }
+        if not public:
+            row["author"] = _person(update.author)
+        rows.append(row)
+    return rows
+
+
+def default_since(plan: Plan, scope_key: str, as_of: date) -> date:
+    """The end of the previous snapshot of this report, else the end of the last tertial."""
+    from reports.models import ReportSnapshot
+    from reports.periods import TERTIAL, period_containing
+
+    previous = (
+        ReportSnapshot.objects.filter(plan=plan, scope_key=scope_key, period_end__lt=as_of)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+    if previous is not None:
+        return previous
+    return period_containing(TERTIAL, as_of).previous().end
+
+
+def scope_key_for(focus_area: FocusArea | None, unit: Unit | None) -> str:
+    """The snapshot key of a report's narrowing ("" for the whole plan)."""
+    parts = []
+    if focus_area is not None:
+        parts.append(f"fa:{focus_area.pk}")
+    if unit is not None:
+        parts.append(f"unit:{unit.pk}")
+    return ",".join(parts)
+
+
+def compute_progress(
+    plan: Plan,
+    *,
+    as_of: date | None = None,
+    since: date | None = None,
+    focus_area: FocusArea | None = None,
+    unit: Unit | None = None,
+    public: bool = False,
+    include_actions: bool = False,
+) -> dict[str, Any]:
+    """The whole report for *plan* as of *as_of* (default today), as JSON-ready data.
+
+    *public* leaves out every person's name (anonymous readers of public plans).
+    *include_actions* adds the full list of actions (XLSX and the full PDF listing).
+    """
+    today = timezone.localdate()
+    as_of = as_of or today
+    if since is None:
+        since = default_since(plan, scope_key_for(focus_area, unit), as_of)
+    if since > as_of:
+        since = as_of
+
+    actions = Action.objects.filter(goal__focus_area__plan=plan)
+    if focus_area is not None:
+        actions = actions.filter(goal__focus_area=focus_area)
+    if unit is not None:
+        actions = actions.filter(responsible_unit__path__startswith=unit.path)
+    actions = actions_as_of(actions, as_of, today)
+
+    focus_areas = FocusArea.objects.filter(plan=plan).order_by("order", "pk")
+    goals = Goal.objects.filter(focus_area__plan=plan).order_by("order", "pk")
+    if focus_area is not None:
+        focus_areas = focus_areas.filter(pk=focus_area.pk)
+        goals = goals.filter(focus_area=focus_area)
+
+    by_goal = _counts_by_goal(actions, as_of)
+    goals_by_area: dict[int, list[Goal]] = {}
+    for goal in goals:
+        goals_by_area.setdefault(goal.focus_area_id, []).append(goal)
+
+    plan_raw = _empty_counts()
+    area_rows = []
+    for area in focus_areas:
+        area_raw = _empty_counts()
+        goal_rows = []
+        for goal in goals_by_area.get(area.pk, []):
+            goal_raw = by_goal.get(goal.pk, _empty_counts())
+            _add(area_raw, goal_raw)
+            goal_rows.append({"id": goal.pk, "code": goal.code, "title": goal.title,
+                              **_summary(goal_raw)})
+        _add(plan_raw, area_raw)
+        area_rows.append({"id": area.pk, "code": area.code, "title": area.title,
+                          **_summary(area_raw), "goals": goal_rows})
+
+    risky = Q(risk_filter__in=RISKY) & ~Q(status_at__in=CLOSED)
+    listed = _action_rows(
+        actions.alias(risk_filter=Subquery(
+            _updates_until(start_of_day(as_of + timedelta(days=1))).values("risk")[:1]
+        )).filter(_overdue_q(as_of) | risky),
+        as_of,
+        public,
+    )
+    overdue = [row for row in listed if row["overdue"]]
+    at_risk = [row for row in listed
+               if row["risk"] in RISKY and row["status"] not in CLOSED]
+
+    window_end = start_of_day(as_of + timedelta(days=1))
+    completed_in_window = StatusUpdate.objects.filter(
+        action=OuterRef("pk"),
+        status=Action.Status.COMPLETED,
+        created_at__gte=start_of_day(since + timedelta(days=1)),
+        created_at__lt=window_end,
+    )
+    completed = _action_rows(
+        actions.filter(Exists(completed_in_window), status_at=Action.Status.COMPLETED),
+        as_of,
+        public,
+    )
+
+    data: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "generated_at": timezone.localtime().replace(microsecond=0).isoformat(),
+        "as_of": as_of.isoformat(),
+        "since": since.isoformat(),
+        "public": public,
+        "plan": {
+            "id": plan.pk,
+            "title": plan.title,
+            "organization": plan.organization.name,
+            "kind": plan.kind,
+            "status": plan.status,
+            "period_start": plan.period_start,
+            "period_end": plan.period_end,
+            "adopted_on": plan.adopted_on.isoformat() if plan.adopted_on else None,
+            "adopted_by": plan.adopted_by,
+            "is_public": plan.is_public,
+        },
+        "scope": {
+            "focus_area": (
+                {"id": focus_area.pk, "code": focus_area.code, "title": focus_area.title}
+                if focus_area else None
+            ),
+            "unit": {"id": unit.pk, "name": unit.name} if unit else None,
+        },
+        "totals": _summary(plan_raw),
+        "focus_areas": area_rows,
+        "indicators": _indicators(plan, focus_area, as_of),
+        "overdue": overdue,
+        "at_risk": at_risk,
+        "since_previous": {
+            "completed": completed,
+            "became_overdue": [row for row in overdue if row["due_date"] >= since.isoformat()],
+            "status_updates": _status_updates(actions, since, as_of, public),
+        },
+    }
+    if include_actions:
+        data["actions"] = _action_rows(actions, as_of, public)
+    return data
