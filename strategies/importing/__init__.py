@@ -1,0 +1,8 @@
+"""Importing a handlingsplan from Word, Excel, CSV or a Planportal JSON export.
+
+The pipeline: a reader turns the file into :class:`~strategies.importing.tables.RawTable`
+rows (``readers``), the table parser recognises the columns and builds a preview of
+focus areas, goals and actions with every problem located by table, row and column
+(``parse``), and the commit writes the preview through the services in one transaction
+(``commit``). Nothing is written before the commit.
+"""

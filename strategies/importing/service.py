@@ -1,0 +1,258 @@
+"""The import services: preview a file (writes nothing), then commit it in one transaction.
+
+Every object is written through the ordinary services (``strategies.services``,
+``actions.services``), with the importing user as actor, so the permission and
+validation rules are the same as for a form. Rows are matched by plan, focus area,
+goal and tiltak text, so importing the same file twice creates nothing new.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions import services as action_services
+from actions.models import Action
+from planportal.models import Organization
+from planportal.permissions import deny, get_access
+from strategies import services as plan_services
+from strategies.importing.parse import TableParser
+from strategies.importing.preview import (
+    ERROR,
+    ImportPreview,
+    Location,
+    PlanSpec,
+    Problem,
+    match_key,
+)
+from strategies.importing.readers import detect_kind, read_tables
+from strategies.importing.tables import UnreadableFile
+from strategies.importing.units import UnitMatcher
+from strategies.models import Goal, Plan
+
+
+class ImportRefused(Exception):
+    """The import has errors; nothing was written. ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems if p.level == ERROR))
+
+
+@dataclass
+class ImportResult:
+    """What a committed import wrote."""
+
+    plan: Plan
+    created: dict[str, int] = field(default_factory=dict)
+    preview: ImportPreview | None = None
+
+    def add(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+def _require_admin(actor: Any, organization: Organization) -> None:
+    if not get_access(actor).is_admin_of(organization.pk):
+        raise deny(_("Only an administrator of the organisation can import plans."))
+
+
+def _default_spec(spec: PlanSpec, filename: str, tables_heading: str = "") -> PlanSpec:
+    """Fill a new plan's title and period from the file name where not given."""
+    if spec.plan is not None:
+        return spec
+    title = spec.title or PurePath(filename).stem.replace("_", " ").strip() or _("Imported plan")
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20|21)\d\d)(?!\d)", title)]
+    start = spec.period_start or (years[0] if years else timezone.localdate().year)
+    end = spec.period_end or (years[1] if len(years) > 1 and years[1] >= start else start + 3)
+    return PlanSpec(plan=None, title=title[:300], kind=spec.kind, period_start=start,
+                    period_end=end)
+
+
+def _mark_existing(preview: ImportPreview) -> None:
+    """Flag the drafts that already exist in the target plan (read-only, 4 queries)."""
+    plan = preview.spec.plan
+    if plan is None:
+        plan = Plan.objects.filter(
+            organization=preview.organization,
+            title=preview.spec.title,
+            period_start=preview.spec.period_start,
+        ).first()
+        if plan is not None:
+            preview.spec.plan = plan
+    preview.plan_exists = plan is not None
+    if plan is None:
+        return
+    areas = {match_key(t): pk for pk, t in plan.focus_areas.values_list("pk", "title")}
+    goals = {(fa, match_key(t)): pk for pk, fa, t in
+             Goal.objects.filter(focus_area__plan=plan).values_list("pk", "focus_area", "title")}
+    actions = {(g, match_key(t)) for g, t in
+               Action.objects.filter(goal__focus_area__plan=plan).values_list("goal", "title")}
+    for area in preview.focus_areas:
+        area_pk = areas.get(match_key(area.title))
+        area.exists = area_pk is not None
+        for goal in area.goals:
+            goal_pk = goals.get((area_pk, match_key(goal.title)))
+            goal.exists = goal_pk is not None
+            for action in goal.actions:
+                action.exists = (goal_pk, match_key(action.title)) in actions
+
+
+def preview_import(
+    *,
+    actor: Any,
+    organization: Organization,
+    content: bytes,
+    filename: str = "",
+    spec: PlanSpec | None = None,
+) -> ImportPreview:
+    """Read *content* and say what importing it would create. Writes nothing.
+
+    Problems (unreadable file, missing columns, unmatched units, unread dates) are in
+    ``preview.problems``, each with its table, row and column.
+    """
+    _require_admin(actor, organization)
+    spec = spec or PlanSpec()
+    if spec.plan is not None and spec.plan.organization_id != organization.pk:
+        raise ValidationError({"plan": _("The plan belongs to another organisation.")})
+    preview = ImportPreview(organization=organization, spec=spec,
+                            source_name=PurePath(filename).name)
+    try:
+        preview.kind = detect_kind(content, filename)
+        if preview.kind == "json":
+            from strategies.exporting.restore import preview_restore
+
+            preview_restore(preview, content)
+            return preview
+        tables = read_tables(content, preview.kind)
+    except UnreadableFile as exc:
+        preview.error(str(exc))
+        return preview
+    preview.spec = _default_spec(spec, filename)
+    matcher = UnitMatcher(list(organization.units.all()))
+    TableParser(preview, matcher).parse(tables)
+    _mark_existing(preview)
+    return preview
+
+
+def _location_of_error(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in
+                         exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def commit_import(*, actor: Any, preview: ImportPreview) -> ImportResult:
+    """Write the preview in one transaction; on any error nothing is written.
+
+    Raises :class:`ImportRefused` if the preview has errors or a service refuses a row
+    (the problem then names that row).
+    """
+    _require_admin(actor, preview.organization)
+    if preview.errors:
+        raise ImportRefused(preview.problems)
+    if preview.export_data is not None:
+        from strategies.exporting.restore import commit_restore
+
+        return commit_restore(actor=actor, preview=preview)
+    # The row being written, so a service's refusal is reported at its place.
+    cursor: dict[str, Location] = {"where": Location()}
+    try:
+        with transaction.atomic():
+            _mark_existing(preview)  # again: the database may have changed since the preview
+            result = _write(actor, preview, cursor)
+    except (ValidationError, PermissionDenied) as exc:
+        where = cursor["where"]
+        message = str(exc) if isinstance(exc, PermissionDenied) else _location_of_error(exc)
+        raise ImportRefused([Problem(ERROR, message, where)]) from exc
+    result.preview = preview
+    return result
+
+
+def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> ImportResult:
+    spec = preview.spec
+    plan = spec.plan
+    if plan is None:
+        plan = plan_services.create_plan(
+            actor=actor,
+            organization=preview.organization,
+            title=spec.title,
+            kind=spec.kind,
+            period_start=spec.period_start,
+            period_end=spec.period_end,
+        )
+    result = ImportResult(plan=plan)
+    if not preview.plan_exists:
+        result.add("plans")
+    areas = {match_key(a.title): a for a in plan.focus_areas.all()}
+    for area_draft in preview.focus_areas:
+        cursor["where"] = area_draft.location
+        area = areas.get(match_key(area_draft.title))
+        if area is None:
+            area = plan_services.create_focus_area(
+                actor=actor, plan=plan, title=area_draft.title,
+                code=str(len(areas) + 1),
+            )
+            areas[match_key(area.title)] = area
+            result.add("focus_areas")
+        goals = {match_key(g.title): g for g in area.goals.all()}
+        for goal_draft in area_draft.goals:
+            cursor["where"] = goal_draft.location
+            goal = goals.get(match_key(goal_draft.title))
+            if goal is None:
+                goal = plan_services.create_goal(
+                    actor=actor, focus_area=area, title=goal_draft.title,
+                    description=goal_draft.description,
+                    code=f"{area.code}.{len(goals) + 1}" if area.code else "",
+                )
+                goals[match_key(goal.title)] = goal
+                result.add("goals")
+            existing = {match_key(t) for t in goal.actions.values_list("title", flat=True)}
+            for draft in goal_draft.actions:
+                cursor["where"] = draft.location
+                if match_key(draft.title) in existing:
+                    continue
+                action = action_services.create_action(
+                    actor=actor,
+                    goal=goal,
+                    title=draft.title,
+                    description=draft.description,
+                    responsible_unit=draft.responsible_unit,
+                    contributing_units=draft.contributing_units,
+                    due_date=draft.period.due,
+                    start_date=draft.period.start,
+                    period_text=draft.period.text,
+                )
+                existing.add(match_key(draft.title))
+                result.add("actions")
+                if draft.status != Action.Status.NOT_STARTED:
+                    action_services.post_status_update(
+                        actor=actor, action=action, expected_version=action.version,
+                        status=draft.status, progress=draft.progress,
+                        comment=_("Status from the imported file %(name)s.")
+                        % {"name": preview.source_name},
+                    )
+    return result
+
+
+def import_plan(
+    *,
+    actor: Any,
+    organization: Organization,
+    content: bytes,
+    filename: str = "",
+    spec: PlanSpec | None = None,
+    dry_run: bool = False,
+) -> tuple[ImportPreview, ImportResult | None]:
+    """Preview and, unless *dry_run*, commit. Raises :class:`ImportRefused` on errors."""
+    preview = preview_import(actor=actor, organization=organization, content=content,
+                             filename=filename, spec=spec)
+    if dry_run:
+        return preview, None
+    return preview, commit_import(actor=actor, preview=preview)
