@@ -7,5 +7,11 @@ from actions import views
 app_name = "actions"
 
 urlpatterns = [
-    path("tiltak/<int:pk>/", views.ActionDetailView.as_view(), name="detail"),
+    path("mine-tiltak/", views.my_actions, name="mine"),
+    path("fordel-ansvar/", views.assign_list, name="assign"),
+    path("fordel-ansvar/flere/", views.assign_bulk, name="assign-bulk"),
+    path("tiltak/<int:pk>/", views.action_detail, name="detail"),
+    path("tiltak/<int:pk>/status/", views.post_status, name="post-status"),
+    path("tiltak/<int:pk>/evaluering/", views.post_evaluation, name="post-evaluation"),
+    path("tiltak/<int:pk>/fordel/", views.assign_one, name="assign-one"),
 ]

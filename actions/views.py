@@ -1,20 +1,408 @@
-"""Web pages for actions: read through ``visible_to``, write through ``actions.services``."""
+"""Web pages for actions: read through ``visible_to``/``permitted``, write through services.
+
+Every write goes through :mod:`actions.services`. A stale version
+(:class:`~planportal.locking.VersionConflict`) re-shows the form with what the user
+typed and a message, against the current version. Pages run a fixed number of queries.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import DetailView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
 
-from actions.models import Action
+from actions import services
+from actions.choices import people_choices, unit_choices
+from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
+from actions.models import Action, StatusUpdate
+from planportal.locking import VersionConflict
+from planportal.models import User
+from planportal.permissions import any_of, get_access
+
+SOON_DAYS = 30
 
 
-class ActionDetailView(LoginRequiredMixin, DetailView):
-    """One action with its status history and the status-update form (``#ny-status``)."""
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
-    template_name = "actions/action_detail.html"
-    context_object_name = "action"
 
-    def get_queryset(self) -> Any:
-        return Action.objects.visible_to(self.request.user).for_list()
+def _can(user: Any, action: Action, verb: str) -> bool:
+    return Action.objects.permitted(user, verb).filter(pk=action.pk).exists()
+
+
+def _add_service_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _conflict(form: Any, exc: VersionConflict) -> None:
+    form.keep_input_with_version(exc.current_version)
+    form.add_error(
+        None,
+        _("Someone else changed this action while you were writing. Your text is kept "
+          "below; check the action's current state and send again to save it."),
+    )
+
+
+def _action_queryset(user: Any) -> Any:
+    return Action.objects.visible_to(user).for_list().with_overdue().with_latest_update()
+
+
+# --- The action page ---------------------------------------------------------------------
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One action with its full status history, the status form (``#ny-status``) and,
+    once closed, the final-evaluation form."""
+    action = get_object_or_404(_action_queryset(request.user), pk=pk)
+    return render(request, "actions/action_detail.html", _detail_context(request, action))
+
+
+def _detail_context(
+    request: HttpRequest,
+    action: Action,
+    status_form: StatusUpdateForm | None = None,
+    evaluation_form: EvaluationForm | None = None,
+) -> dict[str, Any]:
+    can_report = _can(request.user, action, "report")
+    can_manage = _can(request.user, action, "manage")
+    if can_report and status_form is None:
+        status_form = StatusUpdateForm.for_action(action)
+    if can_report and evaluation_form is None and action.status in Action.CLOSED_STATUSES:
+        evaluation_form = EvaluationForm.for_action(action)
+    return {
+        "action": action,
+        "plan": action.goal.focus_area.plan,
+        "history": list(
+            StatusUpdate.objects.filter(action=action).select_related("author")
+        ),
+        "contributing_units": list(action.contributing_units.all()),
+        "can_report": can_report,
+        "can_manage": can_manage,
+        "status_form": status_form if can_report else None,
+        "evaluation_form": evaluation_form if can_report else None,
+        "nav": "plans",
+    }
+
+
+@login_required
+@require_POST
+def post_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post a status update through :func:`actions.services.post_status_update`.
+
+    With htmx the answer is the status panel alone (form, confirmation and the new
+    history entry); without JavaScript it is a redirect back, or the page with errors.
+    """
+    action = get_object_or_404(_action_queryset(request.user), pk=pk)
+    form = StatusUpdateForm(request.POST, prefix=f"tiltak-{action.pk}")
+    view = request.POST.get("visning", "detalj")
+    update = None
+    if form.is_valid():
+        try:
+            update = services.post_status_update(
+                actor=request.user,
+                action=action,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                progress=form.cleaned_data["progress"],
+                risk=form.cleaned_data["risk"],
+                comment=form.cleaned_data["comment"],
+            )
+        except VersionConflict as exc:
+            _conflict(form, exc)
+            action = get_object_or_404(_action_queryset(request.user), pk=pk)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+    if update is not None:
+        action = get_object_or_404(_action_queryset(request.user), pk=pk)
+        if not _is_htmx(request):
+            messages.success(request, _("The status update is saved."))
+            return redirect(_after_status_url(request, action, view))
+        form = StatusUpdateForm.for_action(action)
+    if not _is_htmx(request):
+        if view == "mine":
+            return my_actions(request, failed=(action.pk, form))
+        context = _detail_context(request, action, status_form=form)
+        return render(request, "actions/action_detail.html", context, status=400)
+    history = (
+        list(StatusUpdate.objects.filter(action=action).select_related("author"))
+        if view == "detalj" else ([update] if update else [])
+    )
+    context = {"action": action, "form": form, "history": history, "saved": update,
+               "view": view}
+    return render(request, "actions/_status_panel.html", context)
+
+
+def _after_status_url(request: HttpRequest, action: Action, view: str) -> str:
+    if view == "mine":
+        return reverse("actions:mine") + f"#tiltak-{action.pk}"
+    return reverse("actions:detail", args=[action.pk]) + "#ny-status"
+
+
+@login_required
+@require_POST
+def post_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the final evaluation through :func:`actions.services.evaluate_action`."""
+    action = get_object_or_404(_action_queryset(request.user), pk=pk)
+    form = EvaluationForm(request.POST, prefix=f"evaluering-{action.pk}")
+    if form.is_valid():
+        try:
+            services.evaluate_action(
+                actor=request.user,
+                action=action,
+                expected_version=form.cleaned_data["version"],
+                evaluation=form.cleaned_data["evaluation"],
+            )
+        except VersionConflict as exc:
+            _conflict(form, exc)
+            action = get_object_or_404(_action_queryset(request.user), pk=pk)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The final evaluation is saved."))
+            return redirect(reverse("actions:detail", args=[action.pk]) + "#sluttevaluering")
+    context = _detail_context(request, action, evaluation_form=form)
+    return render(request, "actions/action_detail.html", context, status=400)
+
+
+# --- Mine tiltak ---------------------------------------------------------------------------
+
+
+def _mine_q(user: Any) -> Q:
+    """The user's own actions and those of the units they manage (with subunits)."""
+    access = get_access(user)
+    conditions = [Q(responsible_person_id=user.pk)]
+    conditions += [
+        Q(responsible_unit__path__startswith=path) for _org, path in access.unit_manager_units
+    ]
+    return any_of(conditions)
+
+
+@login_required
+def my_actions(
+    request: HttpRequest, failed: tuple[int, StatusUpdateForm] | None = None
+) -> HttpResponse:
+    """*Mine tiltak*: open actions grouped as overdue, due within 30 days and later, each
+    with an inline status form; closed actions still lacking a final evaluation last."""
+    today = timezone.localdate()
+    soon = today + timedelta(days=SOON_DAYS)
+    actions = list(
+        _action_queryset(request.user)
+        .filter(_mine_q(request.user))
+        .order_by("due_date", "goal__focus_area__plan__title", "pk")
+    )
+    groups: dict[str, list[Action]] = {"overdue": [], "soon": [], "later": [], "evaluate": []}
+    for action in actions:
+        if action.status in Action.CLOSED_STATUSES:
+            if not action.evaluation:
+                groups["evaluate"].append(action)
+            continue
+        if action.overdue:
+            groups["overdue"].append(action)
+        elif action.due_date is not None and action.due_date <= soon:
+            groups["soon"].append(action)
+        else:
+            groups["later"].append(action)
+        action.status_form = StatusUpdateForm.for_action(action)
+        if failed and failed[0] == action.pk:
+            action.status_form = failed[1]
+    sections = [
+        ("forsinket", pgettext("actions", "Overdue"), groups["overdue"],
+         _("The deadline has passed. Post a status update, or ask for a new deadline.")),
+        ("snart", _("Due within 30 days"), groups["soon"], ""),
+        ("senere", _("Later or without a deadline"), groups["later"], ""),
+        ("evaluering", _("Closed, waiting for a final evaluation"), groups["evaluate"], ""),
+    ]
+    return render(
+        request,
+        "actions/my_actions.html",
+        {"sections": sections, "count": len(actions), "nav": "mine", "today": today},
+        status=400 if failed else 200,
+    )
+
+
+# --- Fordel ansvar -------------------------------------------------------------------------
+
+
+def _assign_base(user: Any) -> Any:
+    # Managing an action implies reading it (same organisation), so no visible_to here.
+    return Action.objects.permitted(user, "manage").for_list().with_overdue()
+
+
+@login_required
+def assign_list(
+    request: HttpRequest, bulk_form: BulkAssignForm | None = None, status: int = 200
+) -> HttpResponse:
+    """*Fordel ansvar*: the open actions a sector leader may assign that lack a unit, a
+    person or a deadline, with a form to assign several at once; then the overdue ones."""
+    base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
+    unassigned = list(
+        base.filter(
+            Q(responsible_unit__isnull=True)
+            | Q(responsible_person__isnull=True)
+            | Q(due_date__isnull=True)
+        ).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
+                   "goal__order", "order", "pk")
+    )
+    overdue = list(base.overdue().order_by("due_date", "pk"))
+    org_ids = {a.goal.focus_area.plan.organization_id for a in unassigned}
+    if bulk_form is None:
+        bulk_form = _bulk_form(request.user, None, unassigned, org_ids)
+    return render(
+        request,
+        "actions/assign_list.html",
+        {
+            "unassigned": unassigned,
+            "overdue": overdue,
+            "bulk_form": bulk_form,
+            "nav": "assign",
+            "selected": set(bulk_form.data.getlist("actions")) if bulk_form.is_bound else set(),
+        },
+        status=status,
+    )
+
+
+def _bulk_form(
+    user: Any, data: Any, actions: list[Action], org_ids: set[int]
+) -> BulkAssignForm:
+    units = unit_choices(user, org_ids)
+    people = people_choices(org_ids)
+    several = len(org_ids) > 1
+    return BulkAssignForm(
+        data,
+        action_ids=[a.pk for a in actions],
+        units=_merge(units, several),
+        people=_merge(people, several),
+    )
+
+
+def _merge(per_org: dict[int, list[tuple[int, str]]], several: bool) -> list[Any]:
+    """One flat list for one organisation; option groups (by kommune) for several."""
+    if not several:
+        return [choice for choices in per_org.values() for choice in choices]
+    from planportal.models import Organization
+
+    names = dict(Organization.objects.filter(pk__in=per_org).values_list("pk", "name"))
+    return [(names.get(org, ""), choices) for org, choices in per_org.items()]
+
+
+@login_required
+@require_POST
+def assign_bulk(request: HttpRequest) -> HttpResponse:
+    """Give the selected actions a unit, person and/or deadline; all or nothing."""
+    base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
+    candidates = {a.pk: a for a in base.unassigned() | base.filter(responsible_person=None)}
+    org_ids = {a.goal.focus_area.plan.organization_id for a in candidates.values()}
+    form = _bulk_form(request.user, request.POST, list(candidates.values()), org_ids)
+    if not form.is_valid():
+        return assign_list(request, bulk_form=form, status=400)
+    data = form.cleaned_data
+    units = {u.pk: u for u in _units(data["responsible_unit"])}
+    person = _person(data["responsible_person"])
+    chosen = [candidates[pk] for pk in data["actions"]]
+    try:
+        with transaction.atomic():
+            for action in chosen:
+                version = _posted_version(request, action)
+                unit = units.get(data["responsible_unit"]) or action.responsible_unit
+                services.assign_action(
+                    actor=request.user,
+                    action=action,
+                    expected_version=version,
+                    responsible_unit=unit,
+                    responsible_person=person or action.responsible_person,
+                    due_date=data["due_date"] or action.due_date,
+                )
+    except VersionConflict:
+        form.add_error(None, _("“%(action)s” was changed by someone else while you were "
+                               "choosing. Nothing was saved; the list now shows the "
+                               "current state.") % {"action": action})
+        return assign_list(request, bulk_form=form, status=409)
+    except (ValidationError, PermissionDenied) as exc:
+        text = " ".join(getattr(exc, "messages", None) or [str(exc)])
+        form.add_error(None, _("“%(action)s”: %(error)s Nothing was saved.")
+                       % {"action": action, "error": text})
+        return assign_list(request, bulk_form=form, status=400)
+    messages.success(
+        request,
+        _("%(count)s actions were assigned.") % {"count": len(chosen)}
+        if len(chosen) != 1 else _("1 action was assigned."),
+    )
+    return redirect("actions:assign")
+
+
+def _posted_version(request: HttpRequest, action: Action) -> int:
+    try:
+        return int(request.POST.get(f"versjon-{action.pk}", ""))
+    except ValueError:
+        return action.version
+
+
+def _units(pk: int | None) -> list[Any]:
+    from planportal.models import Unit
+
+    return list(Unit.objects.filter(pk=pk)) if pk else []
+
+
+def _person(pk: int | None) -> User | None:
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+@login_required
+def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign one action: unit, person and deadline, through ``assign_action``."""
+    action = get_object_or_404(_assign_base(request.user), pk=pk)
+    org_id = action.goal.focus_area.plan.organization_id
+    units = unit_choices(request.user, [org_id])[org_id]
+    people = people_choices([org_id])[org_id]
+    initial = {
+        "version": action.version,
+        "responsible_unit": action.responsible_unit_id,
+        "responsible_person": action.responsible_person_id,
+        "due_date": action.due_date,
+    }
+    if request.method != "POST":
+        form = AssignForm(initial=initial, units=units, people=people)
+        return render(request, "actions/assign_one.html", {"action": action, "form": form,
+                                                           "nav": "assign"})
+    form = AssignForm(request.POST, units=units, people=people)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assign_action(
+                actor=request.user,
+                action=action,
+                expected_version=data["version"],
+                responsible_unit=(_units(data["responsible_unit"]) or [None])[0],
+                responsible_person=_person(data["responsible_person"]),
+                due_date=data["due_date"],
+            )
+        except VersionConflict as exc:
+            _conflict(form, exc)
+            action = get_object_or_404(_assign_base(request.user), pk=pk)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("“%(action)s” is assigned.") % {"action": action})
+            return redirect("actions:assign")
+    return render(request, "actions/assign_one.html",
+                  {"action": action, "form": form, "nav": "assign"}, status=400)

@@ -23,6 +23,7 @@ from planportal.env import (
     env_url,
     mailers_from_url,
 )
+from planportal.schedule import BeatEntry, beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "planportal.context_processors.web",
             ],
         },
     },
@@ -110,6 +112,15 @@ if DATABASE_URL:
     if _pool_size:
         _default_db["CONN_MAX_AGE"] = 0  # persistent connections and a pool exclude each other
         _default_db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size}
+    # Server-side binding lets PostgreSQL keep each statement's plan (a prepared statement
+    # after DB_PREPARE_THRESHOLD runs on a connection): planning the action list's joins
+    # costs four times more than running them. Turn it off behind a transaction-mode
+    # PgBouncer without max_prepared_statements (DB_PREPARED_STATEMENTS=false).
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        _default_db["OPTIONS"]["server_side_binding"] = True
+        _default_db["OPTIONS"]["prepare_threshold"] = env_int(
+            "DB_PREPARE_THRESHOLD", 5, minimum=0
+        )
 else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
@@ -150,7 +161,59 @@ CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60 if CELERY_TASK_TIME_LIMIT > 120 else None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Redis redelivers an unacknowledged message after the visibility timeout; Celery reads it
+# from three places and the shortest wins, so all three are set (Celery redis.rst).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# acks_late tasks (the reminder sender) take one message at a time, and a message whose
+# child process died is not requeued in a loop: the database-driven sweep re-fans it.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10.0
+CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
+    # Hourly and idempotent: the database decides what is due, so a missed, doubled or
+    # DST-shifted tick changes nothing. expires < interval keeps a backlog from piling up.
+    BeatEntry("deadline-reminders", "actions.tasks.sweep_deadline_reminders",
+              "REMINDERS_DEADLINE_CRON", "7 * * * *", expires=50 * 60),
+    BeatEntry("sector-digests", "actions.tasks.sweep_sector_digests",
+              "REMINDERS_SECTOR_DIGEST_CRON", "17 * * * *", expires=50 * 60),
+])
+
+# --- Reminders (actions.reminders) ----------------------------------------------------
+
+# Days before the deadline at which a reminder goes out; 0 is the day itself.
+_windows = env_list("REMINDER_WINDOWS", ["30", "14", "3", "0"])
+if not _windows or not all(day.isdigit() for day in _windows):
+    raise ImproperlyConfigured(
+        f"REMINDER_WINDOWS={','.join(_windows)!r} must be whole numbers of days, e.g. 30,14,3,0."
+    )
+REMINDER_WINDOWS = sorted({int(day) for day in _windows}, reverse=True)
+REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 60, minimum=1)
+# ISO weekday (1 = Monday) from which the weekly sector digest goes out; a missed day is
+# caught up later in the same week.
+REMINDER_SECTOR_DIGEST_WEEKDAY = env_int("REMINDER_SECTOR_DIGEST_WEEKDAY", 1, minimum=1)
+if REMINDER_SECTOR_DIGEST_WEEKDAY > 7:
+    raise ImproperlyConfigured("REMINDER_SECTOR_DIGEST_WEEKDAY must be 1 (Monday) to 7.")
+# Scheduled sweeps publish e-mails only from the first hour up to (not including) the
+# second, Europe/Oslo; outside them they only record what is due.
+REMINDER_SENDING_HOURS = tuple(
+    env_int(name, default, minimum=0)
+    for name, default in (("REMINDER_SENDING_FROM_HOUR", 7), ("REMINDER_SENDING_TO_HOUR", 22))
+)
+REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 6, minimum=0)
+# Retry n waits min(REMINDER_RETRY_MAX_DELAY, base × 2ⁿ) seconds plus jitter; the maximum
+# stays below the visibility timeout so no long ETA is ever redelivered twice.
+REMINDER_RETRY_BASE_DELAY = env_int("REMINDER_RETRY_BASE_DELAY", 30, minimum=1)
+REMINDER_RETRY_MAX_DELAY = min(
+    env_int("REMINDER_RETRY_MAX_DELAY", 600, minimum=1), CELERY_VISIBILITY_TIMEOUT // 2
+)
+# A claim older than this is a worker that died mid-send: the e-mail becomes "uncertain".
+REMINDER_CLAIM_LEASE_SECONDS = env_int("REMINDER_CLAIM_LEASE_SECONDS", 15 * 60, minimum=1)
+# Fault tests only: seconds the sender sleeps after recording a sent e-mail, so a test can
+# kill the worker before Celery acknowledges the message. Always 0 in real use.
+REMINDER_FAULT_PAUSE_AFTER_SEND = env_int("REMINDER_FAULT_PAUSE_AFTER_SEND", 0, minimum=0)
 
 # --- E-mail ---------------------------------------------------------------------------
 
@@ -169,7 +232,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+# (label, url) pairs offered on the login page beside the password form, e.g. an OIDC
+# provider's start URL once one is installed; the pages themselves do not change.
+LOGIN_PROVIDERS: list[tuple[str, str]] = []
+LOGOUT_REDIRECT_URL = "login"
 
 # --- Internationalisation -------------------------------------------------------------
 
@@ -187,6 +255,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Front-end packages come from npm (package.json, installed by ./dev.sh and the Dockerfile)
+# and are served from their own dist folders, so collectstatic and WhiteNoise see them.
+_NODE = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/designsystemet-css", _NODE / "@digdir" / "designsystemet-css" / "dist"),
+    ("vendor/designsystemet-web", _NODE / "@digdir" / "designsystemet-web" / "dist" / "umd"),
+    ("vendor/htmx", _NODE / "htmx.org" / "dist"),
+    ("vendor/inter", _NODE / "@fontsource" / "inter"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -195,6 +272,14 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Web interface --------------------------------------------------------------------
+
+# The kommune's accessibility statement (tilgjengelighetserklæring), linked from every page.
+# Norwegian public bodies publish it on uustatus.no; set the kommune's own address.
+ACCESSIBILITY_STATEMENT_URL = (
+    env_url("ACCESSIBILITY_STATEMENT_URL", ("http", "https")) or "https://uustatus.no/"
+)
 
 # --- REST framework -------------------------------------------------------------------
 

@@ -1,8 +1,7 @@
-"""URL configuration: admin now; API, reports and the web interface hang off here later."""
+"""URL configuration: the web interface, the admin, the API and the reports."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = "Planportal"
@@ -15,8 +14,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # POST language=nb|en sets the language cookie (the language switch).
     path("i18n/", include("django.conf.urls.i18n")),
+    # The web interface: landing page, login/logout, actions, plans, the public plan pages.
+    path("", include("planportal.web_urls")),
     path("", include("actions.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("strategies.urls")),
 ]
 
 handler404 = "planportal.views.page_not_found"

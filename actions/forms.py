@@ -1,0 +1,148 @@
+"""Web forms for actions. They only read and validate input; the services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Action, StatusUpdate
+from planportal.forms import AccessibleFormMixin
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the browser shows it in the user's own format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class VersionedForm(AccessibleFormMixin, forms.Form):
+    """Carries the action version the user saw, for the services' compare-and-set."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def keep_input_with_version(self, version: int) -> None:
+        """After a conflict: keep what the user typed, but against the current version,
+        so that sending it again is a deliberate overwrite of the newer data."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+
+
+class StatusUpdateForm(VersionedForm):
+    """A status update: status, progress, risk and an optional comment."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+    )
+    risk = forms.ChoiceField(label=_("Risk"), choices=StatusUpdate.Risk.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What has been done, and what comes next. "
+                    "Do not write personal data about patients or users."),
+    )
+
+    @classmethod
+    def for_action(cls, action: Action, **kwargs: Any) -> StatusUpdateForm:
+        """An empty form that starts from the action's current state."""
+        initial = {
+            "version": action.version,
+            "status": action.status,
+            "progress": action.progress,
+            "risk": getattr(action, "latest_risk", None) or StatusUpdate.Risk.ON_TRACK,
+        }
+        return cls(initial=initial, prefix=f"tiltak-{action.pk}", **kwargs)
+
+
+class EvaluationForm(VersionedForm):
+    """The final evaluation (sluttevaluering) of a completed or cancelled action."""
+
+    evaluation = forms.CharField(
+        label=_("Final evaluation"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Was the goal reached? What did the action achieve, and what was learned?"),
+    )
+
+    @classmethod
+    def for_action(cls, action: Action, **kwargs: Any) -> EvaluationForm:
+        initial = {"version": action.version, "evaluation": action.evaluation}
+        return cls(initial=initial, prefix=f"evaluering-{action.pk}", **kwargs)
+
+
+class AssignmentFields(AccessibleFormMixin, forms.Form):
+    """Unit, person and deadline, with choices limited to one organisation.
+
+    Choices are plain (value, label) lists built once per page, so a page with many
+    forms runs no query per form.
+    """
+
+    responsible_unit = forms.TypedChoiceField(
+        label=_("Responsible unit"), coerce=int, required=False, empty_value=None
+    )
+    responsible_person = forms.TypedChoiceField(
+        label=_("Responsible person"), coerce=int, required=False, empty_value=None
+    )
+    due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        units: list[tuple[Any, str]],
+        people: list[tuple[Any, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].choices = [("", _("– not chosen –")), *units]
+        self.fields["responsible_person"].choices = [("", _("– not chosen –")), *people]
+
+
+class AssignForm(AssignmentFields, VersionedForm):
+    """Assign one action; every field shows the current value and is sent as it stands."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("responsible_person") and not data.get("responsible_unit"):
+            self.add_error(
+                "responsible_unit", _("Choose the responsible unit as well as the person.")
+            )
+        return data
+
+
+class BulkAssignForm(AssignmentFields):
+    """Assign several actions at once; a blank field leaves that field as it is."""
+
+    actions = forms.TypedMultipleChoiceField(
+        label=_("Actions"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Select at least one action.")},
+    )
+
+    def __init__(self, *args: Any, action_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = [(pk, str(pk)) for pk in action_ids]
+        self.fields["responsible_unit"].help_text = _("Leave blank to keep each action's unit.")
+        self.fields["responsible_person"].help_text = _(
+            "Leave blank to keep each action's person."
+        )
+        self.fields["due_date"].help_text = _("Leave blank to keep each action's deadline.")
+        self._describe()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any(data.get(name) for name in ("responsible_unit", "responsible_person",
+                                                "due_date")):
+            raise forms.ValidationError(
+                _("Choose a unit, a person or a deadline to give the selected actions.")
+            )
+        return data

@@ -1,0 +1,9 @@
+"""Deadline reminders, stale-status nudges and weekly sector digests.
+
+The database decides what is due (``sweep``), Celery only delivers (``sending``):
+- ``windows``: the pure date arithmetic (reminder windows, weekly repeats, staleness);
+- ``recipients``: who is told about an action, and who may receive e-mail at all;
+- ``sweep``: records what is due in the delivery log and fans out one task per e-mail;
+- ``messages``: builds the e-mail in the recipient's language;
+- ``sending``: claims, sends and records one e-mail, once.
+"""

@@ -1,0 +1,157 @@
+"""Send one reminder e-mail, at most once: claim, send, record.
+
+The claim is a conditional UPDATE (pending → sending, with the Celery task id), so of
+two deliveries of the same task, or two tasks for the same e-mail, only one sends. The
+e-mail is recorded as sent only after the mail server has accepted it. A redelivered
+task that finds *its own* claim still in "sending" knows its earlier run died somewhere
+between claiming and recording: the mail may have gone, so it marks it "uncertain" and
+sends nothing (at most once, never twice).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import Action
+from actions.reminders.messages import build_message, message_id
+from planportal.deliveries import ReminderDelivery, ReminderDigest
+
+logger = logging.getLogger(__name__)
+Status = ReminderDigest.Status
+
+
+class TransientSendError(Exception):
+    """The mail server could not take the e-mail now; try again later."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt did: ``sent``, ``skipped``, ``uncertain``, ``cancelled``,
+    ``failed`` or ``retry``."""
+
+    result: str
+    detail: str = ""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """4xx answers, dropped or refused connections and timeouts are worth retrying."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
+                            ConnectionError, TimeoutError, OSError))
+
+
+def claim(digest_id: int, token: str) -> bool:
+    """Take the e-mail for sending; True only for the one caller that changed the row."""
+    return bool(
+        ReminderDigest.objects.filter(pk=digest_id, status=Status.PENDING).update(
+            status=Status.SENDING,
+            claim_token=token,
+            claimed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def _finish(digest_id: int, token: str, status: str, **fields: object) -> None:
+    # Only our own claim is finished: a lease that expired meanwhile stays as it is.
+    ReminderDigest.objects.filter(
+        pk=digest_id, status=Status.SENDING, claim_token=token
+    ).update(status=status, **fields)
+
+
+def release(digest_id: int, token: str, error: str, delay_seconds: int) -> None:
+    """Give a claimed e-mail back after a transient failure, not to be retried before
+    *delay_seconds* have passed."""
+    _finish(digest_id, token, Status.PENDING, claim_token="", last_error=error[:2000],
+            not_before=timezone.now() + timedelta(seconds=delay_seconds))
+
+
+def fail(digest_id: int, token: str, error: str) -> None:
+    """Give up on a claimed e-mail (the dead letter: an administrator can requeue it)."""
+    _finish(digest_id, token, Status.FAILED, last_error=error[:2000])
+    logger.error("Reminder e-mail %s failed: %s", digest_id, error)
+
+
+def _mark_sent(digest: ReminderDigest, token: str, item_ids: list[int]) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        _finish(digest.pk, token, Status.SENT, sent_at=now, last_error="",
+                message_id=message_id(digest))
+        ReminderDelivery.objects.filter(pk__in=item_ids).update(sent_at=now)
+
+
+def _load_items(digest: ReminderDigest) -> tuple[list[ReminderDelivery], list[int]]:
+    """The digest's unsent items whose action still needs telling about, and the ids of
+    items that no longer do (completed or cancelled since they were recorded)."""
+    items = list(
+        digest.items.filter(sent_at__isnull=True).select_related(
+            "action__goal__focus_area__plan", "action__responsible_unit"
+        ).order_by("pk")
+    )
+    keep = [item for item in items if item.action.status not in Action.CLOSED_STATUSES]
+    closed = [item.pk for item in items if item.action.status in Action.CLOSED_STATUSES]
+    return keep, closed
+
+
+def deliver(
+    digest_id: int, token: str, *, retry_delay: int = 0, last_attempt: bool = False
+) -> Outcome:
+    """Claim, build, send and record reminder e-mail *digest_id*.
+
+    When the mail server cannot take it now, the claim is given back (to be retried
+    after *retry_delay* seconds) and :class:`TransientSendError` is raised for the
+    caller to schedule the retry; on the *last_attempt* the e-mail is marked failed.
+    """
+    if not claim(digest_id, token):
+        row = ReminderDigest.objects.filter(pk=digest_id).values("status", "claim_token").first()
+        if row and row["status"] == Status.SENDING and row["claim_token"] == token:
+            # Our own earlier run died after claiming: the mail may have gone.
+            _finish(digest_id, token, Status.UNCERTAIN,
+                    last_error=_("Delivered to the worker again after a crash while sending; "
+                                 "not sent again."))
+            logger.error("Reminder e-mail %s is uncertain: redelivered mid-send", digest_id)
+            return Outcome("uncertain")
+        return Outcome("skipped", row["status"] if row else "missing")
+
+    digest = ReminderDigest.objects.select_related("recipient", "organization").get(pk=digest_id)
+    recipient = digest.recipient
+    if not (recipient.is_active and recipient.reminder_emails and recipient.email):
+        _finish(digest_id, token, Status.CANCELLED,
+                last_error=_("The recipient has turned reminder e-mails off."))
+        return Outcome("cancelled", "opted out")
+    items, closed = _load_items(digest)
+    if not items:
+        with transaction.atomic():
+            _finish(digest_id, token, Status.CANCELLED,
+                    last_error=_("Nothing left to remind about."))
+            ReminderDelivery.objects.filter(pk__in=closed).update(sent_at=timezone.now())
+        return Outcome("cancelled", "empty")
+    try:
+        message = build_message(digest, items)
+        message.send()
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if is_transient(exc) and not last_attempt:
+            release(digest_id, token, error, retry_delay)
+            raise TransientSendError(error) from exc
+        fail(digest_id, token, error)
+        return Outcome("failed", error)
+    _mark_sent(digest, token, [item.pk for item in items] + closed)
+    logger.info("Reminder e-mail %s sent to user %s", digest_id, recipient.pk)
+    if settings.REMINDER_FAULT_PAUSE_AFTER_SEND:
+        time.sleep(settings.REMINDER_FAULT_PAUSE_AFTER_SEND)
+    return Outcome("sent")

@@ -1,0 +1,362 @@
+"""The sweeps: record in the delivery log what is due, then publish one task per e-mail.
+
+A sweep reads the database, not the queue, so it can run any number of times, on any
+number of beat processes, after any downtime: the unique keys of the delivery log make
+the second run record nothing new, and the latest reached window makes a late run catch
+up. Every step is a fixed number of queries whatever the number of actions (rows are
+inserted in batches of ``BATCH``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import Action
+from actions.reminders import windows
+from actions.reminders.recipients import Directory
+from planportal.deliveries import ReminderDelivery, ReminderDigest
+
+logger = logging.getLogger(__name__)
+
+ORG = "goal__focus_area__plan__organization_id"
+BATCH = 5000
+Kind = ReminderDelivery.Kind
+Status = ReminderDigest.Status
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line some recipient is due to be told about."""
+
+    recipient_id: int
+    organization_id: int
+    action_id: int
+    kind: str
+    key: str
+    due_date: date | None
+
+    @property
+    def unique(self) -> tuple[int, int, str, str]:
+        return (self.recipient_id, self.action_id, self.kind, self.key)
+
+
+@dataclass
+class SweepReport:
+    """What a sweep found and did (``items``: what was due and not yet recorded)."""
+
+    today: date
+    items: list[Item] = field(default_factory=list)
+    published: int = 0
+    uncertain: int = 0
+
+    @property
+    def recipients(self) -> set[tuple[int, int]]:
+        return {(item.recipient_id, item.organization_id) for item in self.items}
+
+
+def _today_and_now(today: date | None, now: datetime | None) -> tuple[date, datetime]:
+    now = now or timezone.now()
+    return (today or windows.oslo_date(now)), now
+
+
+def in_sending_hours(now: datetime) -> bool:
+    """True between REMINDER_SENDING_HOURS (Europe/Oslo)."""
+    start, end = settings.REMINDER_SENDING_HOURS
+    return start <= windows.oslo_hour(now) < end
+
+
+# --- What is due ----------------------------------------------------------------------
+
+
+def due_daily_items(today: date, now: datetime) -> list[Item]:
+    """Reminder windows, weekly overdue repeats and stale-status nudges due on *today*.
+
+    Two scans (deadlines, stale actions) and one membership query.
+    """
+    reminder_windows = settings.REMINDER_WINDOWS
+    horizon = today + timedelta(days=max(reminder_windows))
+    deadline_rows = list(
+        Action.objects.exclude(status__in=Action.CLOSED_STATUSES)
+        .filter(due_date__isnull=False, due_date__lte=horizon)
+        .order_by()
+        .values_list("pk", "due_date", "responsible_person_id", "responsible_unit__path", ORG)
+        .iterator(chunk_size=2000)
+    )
+    stale_days = settings.REMINDER_STALE_DAYS
+    # Updated on or after this instant = not stale; compared again on dates below.
+    cutoff = datetime.combine(today - timedelta(days=stale_days - 1), time(0), windows.OSLO)
+    stale_rows = list(
+        Action.objects.filter(status=Action.Status.IN_PROGRESS)
+        .annotate(last_update=Coalesce(Max("status_updates__created_at"), F("created_at")))
+        .filter(last_update__lt=cutoff)
+        .order_by()
+        .values_list("pk", "last_update", "responsible_person_id", "responsible_unit__path", ORG)
+        .iterator(chunk_size=2000)
+    )
+    directory = Directory.load({row[4] for row in deadline_rows} | {row[4] for row in stale_rows})
+
+    items: list[Item] = []
+    for pk, due, person, unit_path, org in deadline_rows:
+        window = windows.latest_window(due, today, reminder_windows)
+        if window is not None:
+            kind, key = Kind.DEADLINE, windows.deadline_key(due, window)
+        else:
+            repeat = windows.overdue_repeat(due, today)
+            if repeat is None:
+                continue
+            kind, key = Kind.OVERDUE, windows.overdue_key(due, repeat)
+        for recipient in directory.responsible_for(org, person, unit_path):
+            items.append(Item(recipient, org, pk, kind, key, due))
+    for pk, last_update, person, unit_path, org in stale_rows:
+        last_day = windows.oslo_date(last_update)
+        period = windows.stale_period(last_day, today, stale_days)
+        if period is None:
+            continue
+        for recipient in directory.responsible_for(org, person, unit_path):
+            items.append(Item(recipient, org, pk, Kind.STALE, windows.stale_key(last_day, period),
+                              None))
+    return items
+
+
+def _sector_kind(due: date | None, person: int | None, today: date) -> str:
+    if due is not None and due < today:
+        return Kind.SECTOR_OVERDUE
+    if person is None:
+        return Kind.SECTOR_UNASSIGNED
+    return Kind.SECTOR_NO_DEADLINE
+
+
+def due_sector_items(today: date) -> list[Item]:
+    """This week's sector-digest lines for sector leaders who have not had it yet.
+
+    A sector is the leader's unit subtree; an action without a responsible unit belongs
+    to the sector that owns its plan. Three queries.
+    """
+    monday = windows.week_start(today)
+    directory = Directory.load(None)
+    done = set(
+        ReminderDigest.objects.filter(kind=ReminderDigest.Kind.SECTOR_WEEKLY, date=monday)
+        .values_list("recipient_id", "organization_id")
+    )
+    leaders = [
+        (user, org, path)
+        for user, org, path in directory.sector_leaders
+        if user in directory.opted_in and (user, org) not in done
+    ]
+    if not leaders:
+        return []
+    rows = (
+        Action.objects.exclude(status__in=Action.CLOSED_STATUSES)
+        .filter(**{f"{ORG}__in": {org for _user, org, _path in leaders}})
+        .filter(Q(due_date__lt=today) | Q(responsible_person__isnull=True)
+                | Q(due_date__isnull=True))
+        .order_by()
+        .values_list("pk", ORG, "responsible_unit__path",
+                     "goal__focus_area__plan__owner_unit__path", "due_date",
+                     "responsible_person_id")
+    )
+    by_org: dict[int, list[tuple[int, str | None, date | None, int | None]]] = defaultdict(list)
+    for pk, org, unit_path, owner_path, due, person in rows.iterator(chunk_size=2000):
+        by_org[org].append((pk, unit_path or owner_path, due, person))
+    items: dict[tuple[int, int, str, str], Item] = {}
+    key = monday.isoformat()
+    for user, org, leader_path in leaders:
+        for pk, path, due, person in by_org.get(org, ()):
+            if path and path.startswith(leader_path):
+                item = Item(user, org, pk, _sector_kind(due, person, today), key, due)
+                items[item.unique] = item
+    return list(items.values())
+
+
+# --- Recording and publishing ---------------------------------------------------------
+
+
+def _new_only(items: list[Item]) -> list[Item]:
+    """The items not yet in the delivery log (for dry runs, which write nothing)."""
+    if not items:
+        return []
+    existing = set(
+        ReminderDelivery.objects.filter(action_id__in={item.action_id for item in items})
+        .values_list("recipient_id", "action_id", "kind", "key")
+    )
+    return [item for item in items if item.unique not in existing]
+
+
+def _record(items: Iterable[Item], digest_ids: dict[tuple[int, int], int] | None = None) -> None:
+    rows = [
+        ReminderDelivery(
+            recipient_id=item.recipient_id,
+            organization_id=item.organization_id,
+            action_id=item.action_id,
+            kind=item.kind,
+            key=item.key,
+            due_date=item.due_date,
+            digest_id=(digest_ids or {}).get((item.recipient_id, item.organization_id)),
+        )
+        for item in items
+    ]
+    # The unique key turns a second sweep (or a second beat) into a no-op.
+    ReminderDelivery.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+
+
+def _attach_daily(today: date) -> None:
+    """Give every unsent daily item a pending e-mail: at most one new e-mail per day.
+
+    A recipient's items join their pending daily e-mail if there is one. Otherwise a new
+    one is opened for today, unless one was already sent (or is being sent) today: then
+    the items wait for tomorrow. Items left behind by an e-mail that went out while they
+    were being attached are picked up again the same way.
+    """
+    waiting = ReminderDelivery.objects.filter(
+        sent_at__isnull=True, kind__in=ReminderDelivery.DAILY_KINDS
+    ).filter(Q(digest__isnull=True) | Q(digest__status=Status.SENT))
+    pairs = set(waiting.values_list("recipient_id", "organization_id").distinct())
+    if not pairs:
+        return
+    day_start = datetime.combine(today, time(0), windows.OSLO)
+    busy = set(
+        ReminderDigest.objects.filter(
+            kind=ReminderDigest.Kind.DAILY,
+            recipient_id__in={recipient for recipient, _org in pairs},
+        )
+        .filter(Q(status__in=[Status.PENDING, Status.SENDING]) | Q(date=today)
+                | Q(sent_at__gte=day_start))
+        .values_list("recipient_id", "organization_id")
+    )
+    ReminderDigest.objects.bulk_create(
+        [
+            ReminderDigest(recipient_id=recipient, organization_id=org,
+                           kind=ReminderDigest.Kind.DAILY, date=today)
+            for recipient, org in sorted(pairs - busy)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    pending = (
+        ReminderDigest.objects.filter(
+            kind=ReminderDigest.Kind.DAILY,
+            status=Status.PENDING,
+            recipient_id=OuterRef("recipient_id"),
+            organization_id=OuterRef("organization_id"),
+        )
+        .order_by("date", "pk")
+        .values("pk")[:1]
+    )
+    waiting.update(digest=Subquery(pending))
+
+
+def _open_sector_digests(items: list[Item], monday: date) -> None:
+    pairs = {(item.recipient_id, item.organization_id) for item in items}
+    ReminderDigest.objects.bulk_create(
+        [
+            ReminderDigest(recipient_id=recipient, organization_id=org,
+                           kind=ReminderDigest.Kind.SECTOR_WEEKLY, date=monday)
+            for recipient, org in sorted(pairs)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    digest_ids = {
+        (recipient, org): pk
+        for pk, recipient, org in ReminderDigest.objects.filter(
+            kind=ReminderDigest.Kind.SECTOR_WEEKLY, date=monday, status=Status.PENDING,
+            recipient_id__in={recipient for recipient, _org in pairs},
+        ).values_list("pk", "recipient_id", "organization_id")
+    }
+    # Lines of a digest another sweep already sent are not recorded: next week has its own.
+    _record([item for item in items
+             if (item.recipient_id, item.organization_id) in digest_ids], digest_ids)
+
+
+def expire_claims(now: datetime) -> int:
+    """Claims older than the lease belong to a worker that died mid-send: "uncertain"."""
+    lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
+    count = ReminderDigest.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - lease
+    ).update(
+        status=Status.UNCERTAIN,
+        last_error=_("The worker stopped while sending; the e-mail may or may not have gone."),
+    )
+    if count:
+        logger.error("%d reminder e-mails are uncertain: a worker died while sending", count)
+    return count
+
+
+def publish_pending(today: date, now: datetime) -> int:
+    """Publish one send task per pending e-mail, after the sweep's transaction commits.
+
+    ``robust=True``: if Redis is down the sweep's rows are still committed, and the next
+    sweep publishes them again.
+    """
+    from actions.tasks import send_reminder_digest
+
+    ids = list(
+        ReminderDigest.objects.filter(status=Status.PENDING, date__lte=today)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        transaction.on_commit(partial(send_reminder_digest.delay, pk), robust=True)
+    return len(ids)
+
+
+def sweep_deadlines(
+    today: date | None = None,
+    *,
+    now: datetime | None = None,
+    publish: bool = True,
+    dry_run: bool = False,
+) -> SweepReport:
+    """Record today's deadline reminders, overdue repeats and nudges; publish e-mails."""
+    today, now = _today_and_now(today, now)
+    report = SweepReport(today=today)
+    items = due_daily_items(today, now)
+    if dry_run:
+        report.items = _new_only(items)
+        return report
+    with transaction.atomic():
+        report.items = items
+        _record(items)
+        _attach_daily(today)
+        report.uncertain = expire_claims(now)
+        if publish:
+            report.published = publish_pending(today, now)
+    return report
+
+
+def sweep_sector_digests(
+    today: date | None = None,
+    *,
+    now: datetime | None = None,
+    publish: bool = True,
+    dry_run: bool = False,
+) -> SweepReport:
+    """Open this week's sector digests (from the configured weekday on); publish e-mails."""
+    today, now = _today_and_now(today, now)
+    report = SweepReport(today=today)
+    due = today.isoweekday() >= settings.REMINDER_SECTOR_DIGEST_WEEKDAY
+    items = due_sector_items(today) if due else []
+    if dry_run:
+        report.items = items
+        return report
+    with transaction.atomic():
+        report.items = items
+        if items:
+            _open_sector_digests(items, windows.week_start(today))
+        report.uncertain = expire_claims(now)
+        if publish:
+            report.published = publish_pending(today, now)
+    return report

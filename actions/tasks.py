@@ -1,0 +1,58 @@
+"""Celery tasks for actions: thin wrappers around the reminder sweeps and sender."""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from actions.reminders import sweep
+from actions.reminders.sending import TransientSendError, deliver
+
+logger = logging.getLogger(__name__)
+
+
+def retry_delay(retries: int) -> int:
+    """Exponential backoff with jitter, capped well below the broker's visibility timeout
+    (a longer ETA would be redelivered and could run twice)."""
+    base = settings.REMINDER_RETRY_BASE_DELAY
+    delay = min(settings.REMINDER_RETRY_MAX_DELAY, base * 2**retries)
+    return delay + random.randint(0, max(1, base // 2))  # noqa: S311 - jitter, not security
+
+
+@shared_task(ignore_result=True)
+def sweep_deadline_reminders() -> dict[str, int]:
+    """Hourly: record due deadline reminders and nudges; publish e-mails in sending hours."""
+    now = timezone.now()
+    report = sweep.sweep_deadlines(now=now, publish=sweep.in_sending_hours(now))
+    return {"items": len(report.items), "published": report.published}
+
+
+@shared_task(ignore_result=True)
+def sweep_sector_digests() -> dict[str, int]:
+    """Hourly: open this week's sector digests; publish e-mails in sending hours."""
+    now = timezone.now()
+    report = sweep.sweep_sector_digests(now=now, publish=sweep.in_sending_hours(now))
+    return {"items": len(report.items), "published": report.published}
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def send_reminder_digest(self, digest_id: int) -> str:
+    """Send one reminder e-mail once; retry transient SMTP failures with backoff.
+
+    ``acks_late``: a worker killed mid-task gets the message redelivered, and the claim
+    in the database makes that redelivery send nothing twice.
+    """
+    retries = self.request.retries
+    delay = retry_delay(retries)
+    try:
+        outcome = deliver(digest_id, self.request.id, retry_delay=delay,
+                          last_attempt=retries >= settings.REMINDER_MAX_RETRIES)
+    except TransientSendError as exc:
+        logger.warning("Reminder e-mail %s: %s; retry %d in %d s", digest_id, exc,
+                       retries + 1, delay)
+        raise self.retry(exc=exc, countdown=delay) from exc
+    return outcome.result

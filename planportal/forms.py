@@ -1,0 +1,46 @@
+"""Form plumbing for the web interface: Designsystemet classes and accessible errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class AccessibleFormMixin:
+    """Give every widget Designsystemet's class and tie help and errors to their fields.
+
+    Each widget's ``aria-describedby`` names its help text (``<id>_helptext``) and, once
+    the form is validated, its error message (``<id>_error``); invalid widgets also get
+    ``aria-invalid``. ``planportal/_field.html`` renders elements with those ids.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.HiddenInput | forms.CheckboxSelectMultiple):
+                field.widget.attrs.setdefault("class", "ds-input")
+        self._describe()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._describe()
+
+    def _describe(self) -> None:
+        errors = getattr(self, "_errors", None) or {}
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id  # type: ignore[index]
+            described = []
+            if field.help_text:
+                described.append(f"{auto_id}_helptext")
+            if name in errors:
+                described.append(f"{auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)

@@ -1,0 +1,127 @@
+"""Plan pages: the list, the plan page with its tree, and the public plan pages.
+
+Public pages show plans marked public to anyone, and never load a person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Avg, Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from actions.models import Action
+from planportal.models import Unit
+from strategies.forms import PlanFilterForm
+from strategies.models import Plan
+from strategies.tree import plan_tree
+
+ACTIONS = "focus_areas__goals__actions__"
+
+
+def _with_progress(plans: Any) -> Any:
+    """Plans with their actions' mean progress (cancelled left out) and counts."""
+    today = timezone.localdate()
+    counted = ~Q(**{f"{ACTIONS}status": Action.Status.CANCELLED})
+    return plans.select_related("organization").annotate(
+        progress=Avg(f"{ACTIONS}progress", filter=counted),
+        action_count=Count(f"{ACTIONS}id"),
+        overdue_count=Count(
+            f"{ACTIONS}id",
+            filter=Q(**{f"{ACTIONS}due_date__lt": today})
+            & ~Q(**{f"{ACTIONS}status__in": Action.CLOSED_STATUSES}),
+        ),
+    )
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Every plan the user may read, with a progress bar."""
+    plans = _with_progress(Plan.objects.visible_to(request.user))
+    return render(request, "strategies/plan_list.html", {"plans": plans, "nav": "plans",
+                                                           "public": False})
+
+
+def public_plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans marked public, for everyone (the landing page when not logged in)."""
+    plans = _with_progress(Plan.objects.public())
+    return render(request, "strategies/plan_list.html", {"plans": plans, "nav": "public",
+                                                           "public": True})
+
+
+def report_links(plan: Plan) -> list[tuple[str, str, str]]:
+    """(kind, label, url) for the plan's HTML, PDF and XLSX reports."""
+    from django.utils.translation import gettext as _
+
+    links = []
+    for name, label, suffix in (
+        ("plan-report", _("Progress report (web page)"), ""),
+        ("plan-report-pdf", _("Progress report (PDF)"), "report.pdf"),
+        ("plan-report-xlsx", _("Progress report (Excel)"), "report.xlsx"),
+    ):
+        try:
+            url = reverse(f"reports:{name}", args=[plan.pk])
+        except NoReverseMatch:
+            # The reports app's URLs (issue: reports) use these paths.
+            url = f"/reports/plans/{plan.pk}/{suffix}"
+        links.append((name, label, url))
+    return links
+
+
+def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpResponse:
+    units = list(
+        Unit.objects.filter(organization_id=plan.organization_id).values_list("pk", "name",
+                                                                              "path")
+    )
+    form = PlanFilterForm(
+        request.GET or None,
+        units=[(pk, "\u2003" * (path.count("/") - 1) + name) for pk, name, path in units],
+    )
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        paths = {pk: path for pk, _name, path in units}
+        filters = {
+            "status": form.cleaned_data["status"] or None,
+            "unit_path": paths.get(form.cleaned_data["unit"]),
+            "overdue_only": form.cleaned_data["overdue"],
+        }
+    tree = plan_tree(plan, with_people=not public, **filters)
+    all_actions = [a for area in tree for a in area.actions]
+    shown = sum(area.shown_count for area in tree)
+    counted = [a.progress for a in all_actions if a.status != Action.Status.CANCELLED]
+    context = {
+        "plan": plan,
+        "tree": tree,
+        "form": form,
+        "filtered": bool(filters),
+        "shown_count": shown,
+        "action_count": len(all_actions),
+        "progress": round(sum(counted) / len(counted)) if counted else None,
+        "public": public,
+        "report_links": [] if public else report_links(plan),
+        "nav": "public" if public else "plans",
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "strategies/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan page: focus areas → goals → actions with filters, indicators, reports."""
+    plan = get_object_or_404(
+        Plan.objects.visible_to(request.user).select_related("organization", "owner_unit"),
+        pk=pk,
+    )
+    return _plan_page(request, plan, public=False)
+
+
+def public_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A public plan for anyone, without login and without any personal data."""
+    plan = get_object_or_404(
+        Plan.objects.public().select_related("organization", "owner_unit"), pk=pk
+    )
+    return _plan_page(request, plan, public=True)
