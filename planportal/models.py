@@ -24,6 +24,11 @@ class User(AbstractUser):
         choices=Language.choices,
         default=Language.BOKMAL,
     )
+    reminder_emails = models.BooleanField(
+        _("reminder e-mails"),
+        default=True,
+        help_text=_("Deadline reminders, status nudges and sector digests by e-mail."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -157,4 +162,5 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
 
+from planportal.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401
 from planportal.tokens import ApiToken  # noqa: E402,F401

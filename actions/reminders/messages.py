@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -89,7 +89,9 @@ def message_id(digest: ReminderDigest) -> str:
 def build_message(digest: ReminderDigest, items: list[ReminderDelivery]) -> EmailMultiAlternatives:
     """The e-mail for *digest* with *items* (their actions loaded with plan and goal)."""
     recipient = digest.recipient
-    today = timezone.localdate()
+    # The day the e-mail is for (daily: the day it was opened; weekly: its Monday), so a
+    # catch-up run and a test on a fixed date describe deadlines as of that day.
+    today = digest.date
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         sections = []
         for kind in SECTION_ORDER:
