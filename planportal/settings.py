@@ -179,7 +179,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
               "REMINDERS_DEADLINE_CRON", "7 * * * *", expires=50 * 60),
     BeatEntry("sector-digests", "actions.tasks.sweep_sector_digests",
               "REMINDERS_SECTOR_DIGEST_CRON", "17 * * * *", expires=50 * 60),
+    # Subscribed progress reports: each period's report once per recipient (reports.services).
+    BeatEntry("report-subscriptions", "reports.tasks.send_due_reports",
+              "REPORTS_SUBSCRIPTION_CRON", "37 * * * *", expires=50 * 60),
 ])
+# Report e-mails attach the PDF up to this size; larger reports are linked instead.
+REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
+    "REPORT_EMAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=0
+)
 
 # --- Reminders (actions.reminders) ----------------------------------------------------
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # POST language=nb|en sets the language cookie (the language switch).
     path("i18n/", include("django.conf.urls.i18n")),
+    # Progress reports: HTML, PDF, XLSX and frozen snapshots.
+    path("reports/", include("reports.urls")),
     # The web interface: landing page, login/logout, actions, plans, the public plan pages.
     path("", include("planportal.web_urls")),
     path("", include("actions.urls")),

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from rest_framework import mixins
+from rest_framework.decorators import action
 
 from planportal.api.viewsets import ScopedViewSet, ServiceWriteViewSet
 from planportal.models import Unit
+from reports.api import PROGRESS_SCHEMA, progress_response
 from strategies import services
 from strategies.api.serializers import (
     FocusAreaSerializer,
@@ -50,6 +52,13 @@ class PlanViewSet(ServiceWriteViewSet):
 
     def create_service(self, actor: Any, **data: Any) -> Plan:
         return services.create_plan(actor=actor, **data)
+
+    @PROGRESS_SCHEMA
+    @action(detail=True, methods=["get"], url_path="progress", filter_backends=[],
+            pagination_class=None)
+    def progress(self, request: Any, pk: Any = None) -> Any:
+        """The plan's progress report as JSON (reports app)."""
+        return progress_response(self, request, pk)
 
     def update_service(self, actor: Any, instance: Plan, **data: Any) -> Plan:
         return services.update_plan(actor=actor, plan=instance, **data)

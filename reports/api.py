@@ -1,0 +1,54 @@
+"""``GET /api/v1/plans/{id}/progress/``: the report's data as JSON (same as the other formats)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reports.forms import ReportParamsForm
+from reports.progress import compute_progress
+from reports.views import is_public_view
+
+PROGRESS_SCHEMA = extend_schema(
+    summary="Progress report of a plan",
+    description=(
+        "Per focus area and goal: actions by status, % completed (of actions not cancelled), "
+        "overdue and unassigned counts, average progress; indicators with baseline, target, "
+        "latest measurement and assessment (reached, on_track, off_track, unknown); overdue "
+        "and at-risk actions; and what changed since the previous report. Person names are "
+        "left out for readers outside the plan's organisation."
+    ),
+    parameters=[
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="Report date (default today)."),
+        OpenApiParameter("since", OpenApiTypes.DATE,
+                         description="Start of 'since the previous report' (default: the "
+                                     "previous snapshot, else the end of the last tertial)."),
+        OpenApiParameter("focus_area", OpenApiTypes.INT,
+                         description="Narrow to one focus area of the plan."),
+        OpenApiParameter("unit", OpenApiTypes.INT,
+                         description="Narrow to actions whose responsible unit is in this "
+                                     "unit's subtree."),
+        OpenApiParameter("actions", OpenApiTypes.STR, enum=["all"],
+                         description="'all' adds every action of the report's scope."),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+
+
+def progress_response(view: Any, request: Request, pk: Any) -> Response:
+    """The plan's progress data; the plan must be visible to the user (404 otherwise)."""
+    plan = get_object_or_404(view.get_queryset().select_related("organization"), pk=pk)
+    params = request.query_params
+    form = ReportParamsForm(params or None, plan=plan)
+    if params and not form.is_valid():
+        raise serializers.ValidationError(
+            {name: list(messages) for name, messages in form.errors.items()}
+        )
+    kwargs = form.report_kwargs() if params else {}
+    return Response(compute_progress(plan, public=is_public_view(request.user, plan), **kwargs))

@@ -1,0 +1,135 @@
+"""Server-rendered SVG bar charts for the report: no JavaScript, readable in HTML and PDF.
+
+Each chart is an ``<svg role="img">`` labelled by its own ``<title>`` and ``<desc>``; the
+description states every value in words (the text alternative), every bar carries its
+value as text (colour is never the only cue), and the report prints the same numbers
+in a table next to the chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+# Designsystemet-like colours with at least 3:1 contrast against white.
+COLOURS = {
+    "not_started": "#68707c",
+    "in_progress": "#0062ba",
+    "completed": "#1a7d39",
+    "postponed": "#a15c00",
+    "cancelled": "#8b3b8a",
+    "average": "#0062ba",
+    "completed_share": "#1a7d39",
+}
+FONT = "font-family=\"'DejaVu Sans', 'Liberation Sans', Arial, sans-serif\""
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    colour: str
+    text: str  # the value as shown beside the bar
+
+
+def _shorten(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{number_format(value, 1)} %"
+
+
+def _svg(chart_id: str, title: str, description: str, body: list[str], width: int,
+         height: int) -> SafeString:
+    # Every piece of text below is escaped; the markup is ours.
+    return mark_safe(  # noqa: S308
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="report-chart" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" {FONT} font-size="12">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def bar_chart(chart_id: str, title: str, description: str, groups: list[tuple[str, list[Bar]]],
+              maximum: float, legend: list[tuple[str, str]] | None = None) -> SafeString:
+    """Horizontal bars, one group per row label, scaled to *maximum*."""
+    label_width, bar_space, value_width, bar_height = 230, 300, 80, 16
+    width = label_width + bar_space + value_width
+    y = 10
+    body: list[str] = []
+    if legend:
+        x = label_width
+        for text, colour in legend:
+            body.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>'
+                        f'<text x="{x + 16}" y="{y + 10}">{escape(text)}</text>')
+            x += 30 + 7 * len(text)
+        y += 24
+    # The axis: 0 and the maximum, so bar lengths can be read against something.
+    axis_top = y
+    for group_label, bars in groups:
+        body.append(f'<text x="{label_width - 8}" y="{y + bar_height - 3}" '
+                    f'text-anchor="end">{escape(_shorten(group_label))}</text>')
+        for bar in bars:
+            length = 0 if maximum <= 0 else round(bar_space * max(bar.value, 0) / maximum, 1)
+            body.append(
+                f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar_height}" '
+                f'fill="{bar.colour}"><title>{escape(bar.label)}: {escape(bar.text)}</title>'
+                f'</rect>'
+                f'<text x="{label_width + length + 4}" y="{y + bar_height - 3}">'
+                f'{escape(bar.text)}</text>'
+            )
+            y += bar_height + 2
+        y += 8
+    body.append(f'<line x1="{label_width}" y1="{axis_top - 2}" x2="{label_width}" y2="{y}" '
+                f'stroke="#1e2b3c" stroke-width="1"/>')
+    return _svg(chart_id, title, description, body, width, y + 4)
+
+
+def progress_chart(focus_areas: list[dict], chart_id: str = "chart-progress") -> SafeString:
+    """Average progress and share completed, per focus area (0–100 %)."""
+    title = _("Progress per focus area")
+    average, share = _("Average progress"), _("Completed")
+    groups, sentences = [], []
+    for area in focus_areas:
+        label = f"{area['code']} {area['title']}".strip()
+        groups.append((label, [
+            Bar(average, area["average_progress"] or 0, COLOURS["average"],
+                _percent(area["average_progress"])),
+            Bar(share, area["completed_percent"] or 0, COLOURS["completed_share"],
+                _percent(area["completed_percent"])),
+        ]))
+        sentences.append(
+            _("%(area)s: average progress %(average)s, %(completed)s completed.") % {
+                "area": label, "average": _percent(area["average_progress"]),
+                "completed": _percent(area["completed_percent"]),
+            }
+        )
+    description = " ".join(sentences) or _("The report has no focus areas.")
+    return bar_chart(chart_id, title, description, groups, 100,
+                     legend=[(average, COLOURS["average"]), (share, COLOURS["completed_share"])])
+
+
+def status_chart(by_status: dict[str, int], labels: dict[str, str],
+                 chart_id: str = "chart-status") -> SafeString:
+    """Number of actions in each status."""
+    title = _("Actions by status")
+    total = sum(by_status.values())
+    groups = [
+        (labels[status], [Bar(labels[status], count, COLOURS[status], str(count))])
+        for status, count in by_status.items()
+    ]
+    description = _("%(total)s actions: %(parts)s.") % {
+        "total": total,
+        "parts": ", ".join(f"{labels[s]} {n}" for s, n in by_status.items()),
+    }
+    return bar_chart(chart_id, title, description, groups, max(by_status.values() or [0]) or 1)

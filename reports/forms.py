@@ -1,0 +1,79 @@
+"""Forms for the report pages: the report's date and narrowing, and freezing a snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from planportal.models import Unit
+from reports.models import Frequency
+from reports.periods import TERTIAL, period_containing
+from strategies.models import FocusArea, Plan
+
+
+class ReportParamsForm(forms.Form):
+    """``?as_of=&since=&focus_area=&unit=&actions=all``: every field optional."""
+
+    as_of = forms.DateField(label=_("Report date"), required=False)
+    since = forms.DateField(label=_("Changes since"), required=False)
+    focus_area = forms.ModelChoiceField(label=_("Focus area"), queryset=FocusArea.objects.none(),
+                                        required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    actions = forms.ChoiceField(label=_("Actions listed"), required=False,
+                                choices=[("", _("overdue and at risk")), ("all", _("all"))])
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(plan=plan)
+        self.fields["unit"].queryset = Unit.objects.filter(organization_id=plan.organization_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        as_of, since = data.get("as_of"), data.get("since")
+        if as_of and since and since > as_of:
+            raise ValidationError({"since": _("Must be on or before the report date.")})
+        return data
+
+    def report_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "as_of": data.get("as_of"), "since": data.get("since"),
+            "focus_area": data.get("focus_area"), "unit": data.get("unit"),
+            "include_actions": data.get("actions") == "all",
+        }
+
+    def errors_text(self) -> str:
+        return "; ".join(
+            f"{self.fields[name].label if name in self.fields else name}: {' '.join(messages)}"
+            for name, messages in self.errors.items()
+        )
+
+
+def _previous_tertial_key() -> str:
+    return period_containing(TERTIAL, timezone.localdate()).previous().key
+
+
+class SnapshotForm(forms.Form):
+    """Freeze a report: a standard period by key ("2025-T2", "2025-05", "2025") or a date."""
+
+    frequency = forms.ChoiceField(label=_("Kind of period"), choices=Frequency.choices,
+                                  initial=Frequency.TERTIAL)
+    period_key = forms.CharField(
+        label=_("Period"), required=False, max_length=20, initial=_previous_tertial_key,
+        help_text=_('E.g. "2025-T2" for the 2nd tertial, "2025-05" for May, "2025" for the '
+                    "year."),
+    )
+    as_of = forms.DateField(label=_("Date (custom period)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("frequency") == Frequency.CUSTOM and not data.get("as_of"):
+            raise ValidationError({"as_of": _("Choose the date the report is frozen for.")})
+        if data.get("frequency") not in (None, Frequency.CUSTOM) and not data.get("period_key"):
+            raise ValidationError({"period_key": _("Give the period, e.g. 2025-T2.")})
+        return data
+

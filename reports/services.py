@@ -1,0 +1,400 @@
+"""State changes for reports: freeze a snapshot, render its PDF, manage subscriptions,
+and send one period's report to each subscriber exactly once.
+
+Snapshots never name people (they are computed as the public would see them), so a
+frozen PDF can be filed in a public case (offentlig journal) and shown to anonymous
+readers of a public plan without leaking names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage, make_msgid
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from planportal.models import Unit
+from planportal.permissions import deny
+from reports.models import Frequency, ReportDelivery, ReportSnapshot, ReportSubscription
+from reports.periods import Period, last_ended, parse_period_key
+from reports.progress import compute_progress, scope_key_for
+from strategies.models import FocusArea, Plan
+from strategies.permissions import can_manage_plans_of
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIPTION_FIELDS = {"email", "name", "frequency", "language", "is_active", "starts_on"}
+
+
+class TransientDeliveryError(Exception):
+    """Sending failed in a way worth retrying (4xx answer, lost or refused connection)."""
+
+
+def _require_plan_admin(actor: Any, plan: Plan, message: str) -> None:
+    if not can_manage_plans_of(actor, plan.organization_id):
+        raise deny(message)
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _data_checksum(data: dict[str, Any]) -> str:
+    import json
+
+    return _sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+
+
+# --- Snapshots ------------------------------------------------------------------------
+
+
+def create_snapshot(
+    *,
+    actor: Any,
+    plan: Plan,
+    frequency: str,
+    period_key: str = "",
+    as_of: date | None = None,
+    since: date | None = None,
+    focus_area: FocusArea | None = None,
+    unit: Unit | None = None,
+) -> ReportSnapshot:
+    """Freeze the report of *plan* for a period and queue its PDF.
+
+    A period is either a standard one (``frequency`` monthly/tertial/yearly and its
+    ``period_key``, e.g. "2025-T2") or ``custom`` with an ``as_of`` date. The same
+    period and scope frozen twice gives back the first snapshot, unchanged.
+    """
+    _require_plan_admin(actor, plan, _("Only the plan's administrators can freeze reports."))
+    errors: dict[str, str] = {}
+    if focus_area is not None and focus_area.plan_id != plan.pk:
+        errors["focus_area"] = _("The focus area belongs to another plan.")
+    if unit is not None and unit.organization_id != plan.organization_id:
+        errors["unit"] = _("The unit belongs to another organisation.")
+    period: Period | None = None
+    if frequency == Frequency.CUSTOM:
+        if as_of is None:
+            errors["as_of"] = _("Choose the date the report is frozen for.")
+    elif frequency in Frequency.values:
+        try:
+            period = parse_period_key(frequency, period_key)
+        except ValueError:
+            errors["period_key"] = _("%(key)s is not a valid period.") % {"key": period_key}
+    else:
+        errors["frequency"] = _("Unknown kind of period.")
+    if errors:
+        raise ValidationError(errors)
+
+    if period is not None:
+        start, end, key, label = period.start, period.end, period.key, period.label
+        since = since or period.previous().end
+    else:
+        assert as_of is not None
+        start = end = as_of
+        key, label = as_of.isoformat(), _("As of %(date)s") % {
+            "date": as_of.strftime("%d.%m.%Y")}
+    if since is not None and since > end:
+        raise ValidationError({"since": _("The start of the changes must be before the report "
+                                          "date.")})
+    scope_key = scope_key_for(focus_area, unit)
+    existing = ReportSnapshot.objects.filter(
+        plan=plan, scope_key=scope_key, frequency=frequency, period_key=key
+    ).first()
+    if existing is not None:
+        return existing
+    with translation.override("nb"):
+        data = compute_progress(plan, as_of=end, since=since, focus_area=focus_area, unit=unit,
+                                public=True)
+    snapshot = ReportSnapshot(
+        plan=plan, focus_area=focus_area, unit=unit, scope_key=scope_key, frequency=frequency,
+        period_key=key, period_label=label, period_start=start, period_end=end,
+        since=date.fromisoformat(data["since"]), data=data, data_sha256=_data_checksum(data),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            snapshot.save()
+    except IntegrityError:
+        # Frozen at the same moment by someone else (two sweeps): theirs stands.
+        return ReportSnapshot.objects.get(plan=plan, scope_key=scope_key, frequency=frequency,
+                                          period_key=key)
+    from reports.tasks import render_snapshot_pdf as render_task
+
+    transaction.on_commit(lambda: render_task.delay(snapshot.pk), robust=True)
+    return snapshot
+
+
+def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
+    """Render a snapshot's PDF from its frozen data: PENDING/FAILED → READY or FAILED.
+
+    Safe to run twice or at once: the row is locked while rendering and a READY
+    snapshot is returned untouched, so its PDF is never replaced. A failure keeps the
+    error on the row; running again tries again.
+    """
+    from reports.pdf import html_to_pdf, render_report_html_for_pdf
+
+    with transaction.atomic():
+        snapshot = ReportSnapshot.objects.select_for_update().filter(pk=snapshot_id).first()
+        if snapshot is None:
+            logger.warning("Snapshot %s is gone; nothing to render.", snapshot_id)
+            return None
+        if snapshot.status == ReportSnapshot.Status.READY:
+            return snapshot
+        snapshot.attempts += 1
+        try:
+            content, pages = html_to_pdf(
+                render_report_html_for_pdf(snapshot.data, snapshot.period_label)
+            )
+        except Exception as exc:  # noqa: BLE001 - any layout error is kept on the row
+            logger.exception("Rendering snapshot %s failed.", snapshot_id)
+            snapshot.status = ReportSnapshot.Status.FAILED
+            snapshot.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            snapshot.save(update_fields=["status", "last_error", "attempts"])
+            return snapshot
+        checksum = _sha256(content)
+        name = default_storage.save(
+            f"reports/snapshots/{snapshot.plan_id}/{snapshot.pk}-{checksum[:16]}.pdf",
+            ContentFile(content),
+        )
+        snapshot.pdf.name = name
+        snapshot.pdf_sha256 = checksum
+        snapshot.pdf_size = len(content)
+        snapshot.pdf_pages = pages
+        snapshot.status = ReportSnapshot.Status.READY
+        snapshot.last_error = ""
+        snapshot.rendered_at = timezone.now()
+        snapshot.save(update_fields=["pdf", "pdf_sha256", "pdf_size", "pdf_pages", "status",
+                                     "last_error", "attempts", "rendered_at"])
+        return snapshot
+
+
+# --- Subscriptions --------------------------------------------------------------------
+
+
+def create_subscription(*, actor: Any, plan: Plan, email: str, **fields: Any) -> ReportSubscription:
+    """Add a committee recipient of *plan*'s periodic report (plan administrators only)."""
+    _require_plan_admin(actor, plan, _("Only the plan's administrators can manage recipients."))
+    unknown = set(fields) - SUBSCRIPTION_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    subscription = ReportSubscription(
+        plan=plan, email=email.strip().lower(), **fields,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+def update_subscription(*, actor: Any, subscription: ReportSubscription,
+                        **changes: Any) -> ReportSubscription:
+    """Change a recipient's address, name, frequency, language, start or pause it."""
+    _require_plan_admin(actor, subscription.plan,
+                        _("Only the plan's administrators can manage recipients."))
+    unknown = set(changes) - SUBSCRIPTION_FIELDS
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.")
+                               for name in sorted(unknown)})
+    if "email" in changes:
+        changes["email"] = changes["email"].strip().lower()
+    for name, value in changes.items():
+        setattr(subscription, name, value)
+    subscription.full_clean()
+    subscription.save(update_fields=sorted(changes) or None)
+    return subscription
+
+
+# --- The sweep ------------------------------------------------------------------------
+
+
+@dataclass
+class DueReport:
+    subscription: ReportSubscription
+    period: Period
+
+
+@dataclass
+class SweepResult:
+    """What a sweep found due and what it queued."""
+
+    due: list[DueReport] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+    snapshots: list[int] = field(default_factory=list)
+
+
+def due_reports(today: date) -> list[DueReport]:
+    """Each active subscription with the latest period that has ended before *today*."""
+    due = []
+    subscriptions = ReportSubscription.objects.active().select_related("plan__organization")
+    for subscription in subscriptions.order_by("plan_id", "pk"):
+        period = last_ended(subscription.frequency, today)
+        if period.end >= subscription.starts_on:
+            due.append(DueReport(subscription, period))
+    return due
+
+
+def period_snapshot(plan: Plan, period: Period) -> ReportSnapshot:
+    """The whole-plan snapshot of *period*, frozen now if it does not exist yet."""
+    from planportal.permissions import SystemActor
+
+    return create_snapshot(actor=SystemActor("report sweep"), plan=plan,
+                           frequency=period.frequency, period_key=period.key)
+
+
+def send_due_reports(today: date | None = None, *, dry_run: bool = False) -> SweepResult:
+    """Find every report due by *today*, record one delivery per recipient and period,
+    and queue the e-mails. Running it twice queues nothing new: the delivery row's
+    unique key (subscription, period) is claimed before any e-mail is sent."""
+    today = today or timezone.localdate()
+    result = SweepResult(due=due_reports(today))
+    if dry_run:
+        return result
+    snapshots: dict[tuple[int, str, str], ReportSnapshot] = {}
+    rows = []
+    for item in result.due:
+        key = (item.subscription.plan_id, item.period.frequency, item.period.key)
+        if key not in snapshots:
+            snapshots[key] = period_snapshot(item.subscription.plan, item.period)
+        rows.append(ReportDelivery(subscription=item.subscription, snapshot=snapshots[key],
+                                   period_key=item.period.key, email=item.subscription.email))
+    result.snapshots = [snapshot.pk for snapshot in snapshots.values()]
+    with transaction.atomic():
+        ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        # Everything still pending, also from earlier sweeps whose queueing failed.
+        pending = list(
+            ReportDelivery.objects.filter(status=ReportDelivery.Status.PENDING)
+            .order_by("pk").values_list("pk", flat=True)
+        )
+        from reports.tasks import send_report_email
+
+        for delivery_id in pending:
+            transaction.on_commit(
+                lambda pk=delivery_id: send_report_email.delay(pk), robust=True
+            )
+    result.queued = pending
+    return result
+
+
+# --- Sending one e-mail ---------------------------------------------------------------
+
+
+def is_transient(exc: BaseException) -> bool:
+    """4xx answers and network trouble are retried; 5xx answers and bad data are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (OSError, TimeoutError))  # disconnects, refused connections
+
+
+def _release(delivery_id: int, error: str) -> None:
+    ReportDelivery.objects.filter(pk=delivery_id, status=ReportDelivery.Status.SENDING).update(
+        status=ReportDelivery.Status.PENDING, last_error=error[:2000]
+    )
+
+
+def _fail(delivery_id: int, error: str) -> None:
+    ReportDelivery.objects.filter(pk=delivery_id).exclude(
+        status=ReportDelivery.Status.SENT
+    ).update(status=ReportDelivery.Status.FAILED, last_error=error[:2000])
+
+
+def give_up_delivery(delivery_id: int, error: str) -> None:
+    """After the last retry: FAILED with the error, shown in the admin (dead letters)."""
+    _fail(delivery_id, error)
+
+
+def snapshot_url(snapshot: ReportSnapshot) -> str:
+    return settings.SITE_URL + reverse(
+        "reports:snapshot-download", args=[snapshot.plan_id, snapshot.pk, "pdf"]
+    )
+
+
+def build_report_email(delivery: ReportDelivery, snapshot: ReportSnapshot) -> EmailMessage:
+    """The e-mail for one delivery, in the recipient's language; PDF attached or linked."""
+    subscription = delivery.subscription
+    limit = getattr(settings, "REPORT_EMAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+    attach = (snapshot.pdf_size or 0) <= limit
+    with translation.override(subscription.language):
+        context = {
+            "plan": snapshot.plan, "snapshot": snapshot, "subscription": subscription,
+            "attached": attach, "url": snapshot_url(snapshot),
+            "totals": snapshot.data["totals"],
+        }
+        subject = _("Progress report: %(plan)s – %(period)s") % {
+            "plan": snapshot.plan.title, "period": snapshot.period_label}
+        body = render_to_string("reports/email/report.txt", context)
+    message = EmailMessage(
+        subject=" ".join(subject.split()), body=body, to=[delivery.email],
+        headers={"Message-ID": make_msgid(idstring=f"report-delivery-{delivery.pk}")},
+    )
+    if attach:
+        with snapshot.pdf.open("rb") as pdf:
+            message.attach(f"{snapshot.plan.title} – {snapshot.period_label}.pdf".replace("/", "-"),
+                           pdf.read(), "application/pdf")
+    return message
+
+
+def send_report_delivery(delivery_id: int) -> str:
+    """Send one delivery: claim it, make sure its PDF exists, send, then mark it SENT.
+
+    Returns what happened ("sent", "skipped", "failed"). A transient error puts the
+    delivery back to PENDING and raises :class:`TransientDeliveryError` for a retry;
+    nothing is marked sent before the SMTP server has accepted the message.
+    """
+    claimed = ReportDelivery.objects.filter(
+        pk=delivery_id, status=ReportDelivery.Status.PENDING
+    ).update(status=ReportDelivery.Status.SENDING, claimed_at=timezone.now(),
+             attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"  # sent, failed for good, or being sent by another worker
+    delivery = ReportDelivery.objects.select_related(
+        "subscription", "snapshot__plan"
+    ).get(pk=delivery_id)
+    snapshot = delivery.snapshot
+    if snapshot.status != ReportSnapshot.Status.READY:
+        snapshot = render_snapshot_pdf(snapshot.pk)
+    if snapshot is None or snapshot.status != ReportSnapshot.Status.READY:
+        error = snapshot.last_error if snapshot else "snapshot missing"
+        _fail(delivery_id, _("The PDF could not be made: %(error)s") % {"error": error})
+        return "failed"
+    message = build_report_email(delivery, snapshot)
+    try:
+        message.send()
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if is_transient(exc):
+            _release(delivery_id, error)
+            raise TransientDeliveryError(error) from exc
+        _fail(delivery_id, error)
+        return "failed"
+    ReportDelivery.objects.filter(pk=delivery_id).update(
+        status=ReportDelivery.Status.SENT, sent_at=timezone.now(), last_error="",
+        message_id=message.extra_headers.get("Message-ID", ""), attached=bool(message.attachments),
+    )
+    return "sent"
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds before retry number *retries* + 1: 30 s doubling, at most 10 minutes."""
+    return min(600, 30 * 2 ** retries)
+
+
+def sweep_date(value: str | None) -> date:
+    """The sweep's date from an ISO string (task argument), or today."""
+    return date.fromisoformat(value) if value else timezone.localdate()
+

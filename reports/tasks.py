@@ -1,0 +1,41 @@
+"""Celery tasks for reports. Each takes ids, calls one service, and is safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from reports import services
+
+logger = logging.getLogger(__name__)
+MAX_EMAIL_RETRIES = 5
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=30,
+             retry_jitter=True, max_retries=3)
+def render_snapshot_pdf(snapshot_id: int) -> str | None:
+    """PENDING → READY or FAILED; a READY snapshot is left as it is."""
+    snapshot = services.render_snapshot_pdf(snapshot_id)
+    return snapshot.status if snapshot else None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_EMAIL_RETRIES)
+def send_report_email(self, delivery_id: int) -> str:  # noqa: ANN001 - Celery's task instance
+    """Send one period's report to one recipient; transient SMTP errors are retried."""
+    try:
+        return services.send_report_delivery(delivery_id)
+    except services.TransientDeliveryError as exc:
+        if self.request.retries >= self.max_retries:
+            services.give_up_delivery(delivery_id, str(exc))
+            return "failed"
+        raise self.retry(exc=exc, countdown=services.retry_delay(self.request.retries)) from exc
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
+def send_due_reports(day: str | None = None) -> int:
+    """The beat sweep: queue every subscribed report whose period has ended."""
+    result = services.send_due_reports(services.sweep_date(day))
+    logger.info("Report sweep: %s due, %s queued.", len(result.due), len(result.queued))
+    return len(result.queued)

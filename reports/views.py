@@ -1,0 +1,198 @@
+"""Report pages and downloads. Every view starts from ``Plan.objects.visible_to(user)``:
+another organisation's plan is a 404, a public plan is readable without names."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from planportal.permissions import get_access
+from reports import services
+from reports.compare import compare_indicators, compare_reports
+from reports.forms import ReportParamsForm, SnapshotForm
+from reports.models import ReportSnapshot
+from reports.progress import compute_progress
+from reports.rendering import assessment_labels, report_context, web_base_template
+from strategies.models import Plan
+from strategies.permissions import can_manage_plans_of
+
+
+def visible_plan(request: HttpRequest, pk: int) -> Plan:
+    """The plan if the user may read it, else 404 (never 403: that would confirm it exists)."""
+    plans = Plan.objects.visible_to(request.user).select_related("organization")
+    return get_object_or_404(plans, pk=pk)
+
+
+def is_public_view(user: Any, plan: Plan) -> bool:
+    """True for readers outside the plan's organisation: they see no person names."""
+    return not get_access(user).is_member_of(plan.organization_id)
+
+
+def _report_data(request: HttpRequest, plan: Plan) -> dict[str, Any] | HttpResponse:
+    form = ReportParamsForm(request.GET or None, plan=plan)
+    if request.GET and not form.is_valid():
+        return HttpResponseBadRequest(form.errors_text(), content_type="text/plain; charset=utf-8")
+    kwargs = form.report_kwargs() if request.GET else {}
+    return compute_progress(plan, public=is_public_view(request.user, plan), **kwargs)
+
+
+def _period_label(data: dict[str, Any]) -> str:
+    from datetime import date
+
+    return _("As of %(date)s") % {"date": date.fromisoformat(data["as_of"]).strftime("%d.%m.%Y")}
+
+
+def _filename(plan: Plan, data: dict[str, Any], extension: str) -> str:
+    return f"{plan.title} – {data['as_of']}.{extension}".replace("/", "-")
+
+
+def _attachment(content: bytes, content_type: str, filename: str, inline: bool = False) -> Any:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_GET
+def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress report as a web page (printable; charts are inline SVG)."""
+    plan = visible_plan(request, pk)
+    data = _report_data(request, plan)
+    if isinstance(data, HttpResponse):
+        return data
+    context = report_context(data)
+    context.update(base_template=web_base_template(), plan=plan, nav="plans",
+                   query=("?" + request.GET.urlencode()) if request.GET else "")
+    return render(request, "reports/plan_report.html", context)
+
+
+@require_GET
+def plan_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as an A4 PDF in Bokmål."""
+    from reports.pdf import render_report_pdf
+
+    plan = visible_plan(request, pk)
+    data = _report_data(request, plan)
+    if isinstance(data, HttpResponse):
+        return data
+    content = render_report_pdf(data, _period_label(data))
+    return _attachment(content, "application/pdf", _filename(plan, data, "pdf"), inline=True)
+
+
+@require_GET
+def plan_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as an Excel workbook, with every action listed per focus area."""
+    from reports.xlsx import render_report_xlsx
+
+    plan = visible_plan(request, pk)
+    form = ReportParamsForm(request.GET or None, plan=plan)
+    if request.GET and not form.is_valid():
+        return HttpResponseBadRequest(form.errors_text(), content_type="text/plain; charset=utf-8")
+    kwargs = form.report_kwargs() if request.GET else {}
+    kwargs["include_actions"] = True
+    data = compute_progress(plan, public=is_public_view(request.user, plan), **kwargs)
+    content = render_report_xlsx(data, _period_label(data), language=request.LANGUAGE_CODE)
+    return _attachment(
+        content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _filename(plan, data, "xlsx"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Earlier frozen reports of the plan; plan administrators can freeze a new one."""
+    plan = visible_plan(request, pk)
+    can_freeze = can_manage_plans_of(request.user, plan.organization_id)
+    form = SnapshotForm(request.POST or None) if can_freeze else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only the plan's administrators can freeze reports."))
+        if form.is_valid():
+            try:
+                snapshot = services.create_snapshot(
+                    actor=request.user, plan=plan, frequency=form.cleaned_data["frequency"],
+                    period_key=form.cleaned_data.get("period_key") or "",
+                    as_of=form.cleaned_data.get("as_of"),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The report for %(period)s is frozen.") % {
+                    "period": snapshot.period_label})
+                return redirect("reports:snapshot-list", pk=plan.pk)
+    snapshots = list(
+        ReportSnapshot.objects.filter(plan=plan)
+        .select_related("focus_area", "unit")
+        .defer("data")
+        .order_by("-period_end", "-pk")
+    )
+    return render(request, "reports/snapshot_list.html", {
+        "base_template": web_base_template(), "plan": plan, "snapshots": snapshots,
+        "form": form, "nav": "plans",
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@require_GET
+def snapshot_download(request: HttpRequest, pk: int, snapshot_pk: int, fmt: str) -> Any:
+    """A frozen report as its stored PDF, or its frozen data as XLSX or JSON."""
+    plan = visible_plan(request, pk)
+    snapshot = get_object_or_404(ReportSnapshot.objects.filter(plan=plan), pk=snapshot_pk)
+    name = f"{plan.title} – {snapshot.period_label}".replace("/", "-")
+    if fmt == "pdf":
+        if snapshot.status != ReportSnapshot.Status.READY:
+            message = (_("The PDF is still being made; try again in a minute.")
+                       if snapshot.status == ReportSnapshot.Status.PENDING
+                       else _("The PDF could not be made."))
+            return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+        return FileResponse(snapshot.pdf.open("rb"), content_type="application/pdf",
+                            filename=f"{name}.pdf")
+    if fmt == "xlsx":
+        from reports.xlsx import render_report_xlsx
+
+        content = render_report_xlsx(snapshot.data, snapshot.period_label,
+                                     language=request.LANGUAGE_CODE)
+        return _attachment(
+            content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{name}.xlsx",
+        )
+    if fmt == "json":
+        return _attachment(json.dumps(snapshot.data, ensure_ascii=False, indent=2).encode(),
+                           "application/json", f"{name}.json")
+    raise Http404
+
+
+@require_GET
+def snapshot_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two frozen reports of the plan side by side (``?a=<id>&b=<id>``)."""
+    plan = visible_plan(request, pk)
+    try:
+        ids = [int(request.GET[key]) for key in ("a", "b")]
+    except (KeyError, ValueError):
+        return HttpResponseBadRequest(_("Choose two reports to compare (a and b)."),
+                                      content_type="text/plain; charset=utf-8")
+    found = {s.pk: s for s in ReportSnapshot.objects.filter(plan=plan, pk__in=ids)}
+    if len(found) != len(set(ids)):
+        raise Http404
+    first, second = sorted((found[ids[0]], found[ids[1]]), key=lambda s: (s.period_end, s.pk))
+    return render(request, "reports/snapshot_compare.html", {
+        "base_template": web_base_template(), "plan": plan, "a": first, "b": second,
+        "rows": compare_reports(first.data, second.data),
+        "indicators": compare_indicators(first.data, second.data),
+        "assessments": assessment_labels(), "nav": "plans", "today": timezone.localdate(),
+    })
