@@ -23,7 +23,7 @@ from actions.models import Action, StatusUpdate
 from actions.permissions import can_create_action_in
 from planportal.locking import cas_update
 from planportal.models import Membership, Unit
-from planportal.permissions import deny
+from planportal.permissions import deny, get_access
 from strategies.models import Goal
 
 EDITABLE_FIELDS = {
@@ -245,4 +245,76 @@ def evaluate_action(
     }
     with _write(action, expected_version, changes):
         pass
+    return action
+
+
+def restore_action_history(
+    *,
+    actor: Any,
+    action: Action,
+    updates: Iterable[dict[str, Any]],
+    status: str,
+    progress: int,
+    evaluation: str = "",
+    evaluated_on: date | None = None,
+    evaluated_by: Any = None,
+    carried_over_from: Action | None = None,
+) -> Action:
+    """Recreate an action's history from a plan export (import of a JSON export).
+
+    ``updates`` are the exported status updates (``created_at``, ``author``, ``status``,
+    ``progress``, ``risk``, ``comment``), appended with their recorded times and authors;
+    then the action's current status, progress, evaluation and carried-over link are set
+    as exported. Only organisation administrators restore history.
+    """
+    organization_id = action.goal.focus_area.plan.organization_id
+    if not get_access(actor).is_admin_of(organization_id):
+        raise deny(_("Only an administrator of the organisation can restore history."))
+    changes: dict[str, Any] = {
+        "status": status,
+        "progress": progress,
+        "evaluation": evaluation,
+        "evaluated_on": evaluated_on,
+        "evaluated_by": evaluated_by,
+        "carried_over_from": carried_over_from,
+    }
+    with _write(action, action.version, changes):
+        for row in updates:
+            update = StatusUpdate(
+                action=action,
+                author=row.get("author"),
+                status=row["status"],
+                progress=row["progress"],
+                risk=row.get("risk") or StatusUpdate.Risk.ON_TRACK,
+                comment=row.get("comment", ""),
+            )
+            if row.get("created_at") is not None:
+                update.created_at = row["created_at"]
+            update.full_clean(exclude=["action", "author"], validate_constraints=False)
+            update.save()
+    return action
+
+
+def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
+    """Link *action* (in a new plan version) to *source*, its earlier self (rullering).
+
+    The new action takes the source's current status and progress, recorded as its
+    first status update, so its own history says where it started from.
+    """
+    organization_id = action.goal.focus_area.plan.organization_id
+    if not get_access(actor).is_admin_of(organization_id):
+        raise deny(_("Only an administrator of the organisation can roll plans over."))
+    if source.goal.focus_area.plan.organization_id != organization_id:
+        raise ValidationError({"carried_over_from": _("This belongs to another organisation.")})
+    changes = {"carried_over_from": source, "status": source.status, "progress": source.progress}
+    with _write(action, action.version, changes):
+        if source.status != Action.Status.NOT_STARTED or source.progress:
+            StatusUpdate.objects.create(
+                action=action,
+                author=actor if getattr(actor, "pk", None) else None,
+                status=source.status,
+                progress=source.progress,
+                comment=_("Carried over from %(plan)s.")
+                % {"plan": source.goal.focus_area.plan.title},
+            )
     return action

@@ -247,3 +247,146 @@ def record_measurement(
     with transaction.atomic():
         _save(measurement)
     return measurement
+
+
+def restore_measurement(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    value: Decimal | str,
+    period_end: date,
+    period_label: str = "",
+    note: str = "",
+    recorded_by: Any = None,
+    recorded_at: Any = None,
+) -> Measurement:
+    """Recreate a measurement from a plan export, keeping who recorded it and when.
+
+    Only organisation administrators restore; ordinary recording is
+    :func:`record_measurement`.
+    """
+    _require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
+    measurement = Measurement(
+        indicator=indicator,
+        value=Decimal(str(value)),
+        period_end=period_end,
+        period_label=period_label,
+        note=note,
+        recorded_by=recorded_by,
+    )
+    if recorded_at is not None:
+        measurement.recorded_at = recorded_at
+    with transaction.atomic():
+        _save(measurement)
+    return measurement
+
+
+# --- Rullering ---------------------------------------------------------------------------
+
+
+def _rolled_title(plan: Plan, period_start: int, period_end: int) -> str:
+    """The old title with its period replaced ("… 2025–2030" → "… 2026–2031")."""
+    import re
+
+    pattern = re.compile(rf"{plan.period_start}\s*[-–—]\s*{plan.period_end}")
+    if pattern.search(plan.title):
+        return pattern.sub(f"{period_start}–{period_end}", plan.title, count=1)
+    return f"{plan.title} ({period_start}–{period_end})"
+
+
+def roll_over_plan(
+    *,
+    actor: Any,
+    plan: Plan,
+    period_start: int,
+    period_end: int,
+    title: str = "",
+    close_previous: bool = True,
+) -> Plan:
+    """Roll *plan* into a new version for a new period (rullering).
+
+    The new plan (a draft, ``previous_version`` = *plan*) gets copies of the focus areas,
+    goals and indicators, and of every unfinished action, each linked to its earlier self
+    by ``carried_over_from`` and keeping its current status and progress. Completed and
+    cancelled actions, the status history and the measurements stay in the old version,
+    which stays readable; with *close_previous* its status becomes "expired".
+    """
+    from actions import services as action_services
+    from actions.models import Action
+
+    _require_plan_admin(actor, plan.organization_id)
+    if period_start <= plan.period_start:
+        raise ValidationError(
+            {"period_start": _("The new period must start after %(year)s.")
+             % {"year": plan.period_start}}
+        )
+    if plan.next_versions.filter(period_start=period_start).exists():
+        raise ValidationError(
+            {"period_start": _("The plan has already been rolled into a version from "
+                               "%(year)s.") % {"year": period_start}}
+        )
+    areas = list(
+        plan.focus_areas.prefetch_related("sdgs", "lead_units").order_by("order", "pk")
+    )
+    goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("order", "pk"))
+    indicators = list(Indicator.objects.filter(goal__focus_area__plan=plan)
+                      .order_by("order", "pk"))
+    actions = list(
+        Action.objects.filter(goal__focus_area__plan=plan)
+        .exclude(status__in=Action.CLOSED_STATUSES)
+        .select_related("goal__focus_area__plan", "responsible_unit", "responsible_person")
+        .prefetch_related("contributing_units")
+        .order_by("order", "pk")
+    )
+    with transaction.atomic():
+        new_plan = create_plan(
+            actor=actor,
+            organization=plan.organization,
+            title=title or _rolled_title(plan, period_start, period_end),
+            kind=plan.kind,
+            period_start=period_start,
+            period_end=period_end,
+            status=Plan.Status.DRAFT,
+            vision=plan.vision,
+            description=plan.description,
+            owner_unit=plan.owner_unit,
+            revision_interval_years=plan.revision_interval_years,
+            is_public=plan.is_public,
+            parent=plan.parent,
+            previous_version=plan,
+        )
+        new_areas: dict[int, FocusArea] = {}
+        for area in areas:
+            new_areas[area.pk] = create_focus_area(
+                actor=actor, plan=new_plan, order=area.order, code=area.code, title=area.title,
+                description=area.description, current_state=area.current_state,
+                vision=area.vision, partners=area.partners,
+                sdg_numbers=[s.number for s in area.sdgs.all()],
+                lead_units=list(area.lead_units.all()),
+            )
+        new_goals: dict[int, Goal] = {}
+        for goal in goals:
+            new_goals[goal.pk] = create_goal(
+                actor=actor, focus_area=new_areas[goal.focus_area_id], order=goal.order,
+                code=goal.code, title=goal.title, description=goal.description,
+                success_criteria=goal.success_criteria,
+            )
+        for indicator in indicators:
+            create_indicator(
+                actor=actor, goal=new_goals[indicator.goal_id],
+                **{name: getattr(indicator, name) for name in INDICATOR_FIELDS},
+            )
+        for action in actions:
+            copy = action_services.create_action(
+                actor=actor,
+                goal=new_goals[action.goal_id],
+                responsible_unit=action.responsible_unit,
+                responsible_person=action.responsible_person,
+                contributing_units=action.contributing_units.all(),
+                due_date=action.due_date,
+                **{name: getattr(action, name) for name in action_services.EDITABLE_FIELDS},
+            )
+            action_services.carry_over_action(actor=actor, action=copy, source=action)
+        if close_previous and plan.status != Plan.Status.EXPIRED:
+            update_plan(actor=actor, plan=plan, status=Plan.Status.EXPIRED)
+    return new_plan

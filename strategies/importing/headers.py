@@ -45,6 +45,14 @@ SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["beskrivelse", "beskriving", "skildring", "description"], DESCRIPTION),
 }
 
+IGNORED = "ignored"
+# Columns the XLSX export writes that the import reads from elsewhere or leaves alone.
+SYNONYMS.update(dict.fromkeys(
+    ["medvirkende", "startdato", "frist dato", "framdrift", "framdrift %", "fremdrift",
+     "nummer", "kode", "nr"],
+    IGNORED,
+))
+
 REQUIRED = (GOAL, ACTION)
 
 
@@ -65,7 +73,7 @@ def recognise(cells: list[str]) -> dict[int, str]:
     found: dict[int, str] = {}
     for index, cell in enumerate(cells):
         key = column_key(cell)
-        if key and key not in found.values():
+        if key and (key == IGNORED or key not in found.values()):
             found[index] = key
     return found
 

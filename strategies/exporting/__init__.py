@@ -1,0 +1,1 @@
+"""Exporting a plan (JSON for round trips, XLSX for people) and restoring a JSON export."""

@@ -1,0 +1,79 @@
+"""A plan as an Excel workbook for people: one row per tiltak, in the import's own columns.
+
+The columns are the ones the importer reads (Satsingsområde, Delmål, Tiltak, Ansvar, Tid,
+Status …), so an edited export can be imported again. Every text cell is written as a
+string, never as a formula, so a tiltak that starts with "=" cannot run in Excel.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.db.models import Prefetch
+
+from actions.models import Action
+from planportal.models import Unit
+from strategies.models import Plan
+
+HEADERS = ["Satsingsområde", "Delmål", "Tiltak", "Beskrivelse", "Ansvar", "Medvirkende",
+           "Tid", "Startdato", "Frist (dato)", "Status", "Framdrift (%)", "Nummer"]
+STATUS_LABELS = {
+    "not_started": "Ikke startet", "in_progress": "Pågår", "completed": "Fullført",
+    "postponed": "Utsatt", "cancelled": "Avbrutt",
+}
+WIDTHS = [28, 45, 55, 40, 25, 25, 14, 12, 12, 14, 12, 10]
+
+
+def plan_rows(plan: Plan) -> list[list[Any]]:
+    """The rows under the header, in plan order (two queries)."""
+    actions = (
+        Action.objects.filter(goal__focus_area__plan=plan)
+        .select_related("goal__focus_area", "responsible_unit")
+        .prefetch_related(Prefetch("contributing_units", queryset=Unit.objects.only("name")))
+        .order_by("goal__focus_area__order", "goal__order", "order", "pk")
+    )
+    rows = []
+    for action in actions:
+        goal = action.goal
+        goal_text = goal.title + (f"\n{goal.description}" if goal.description else "")
+        rows.append([
+            goal.focus_area.title, goal_text, action.title, action.description,
+            action.responsible_unit.name if action.responsible_unit else "",
+            ", ".join(u.name for u in action.contributing_units.all()),
+            action.period_text or (action.due_date.strftime("%d.%m.%Y")
+                                   if action.due_date else ""),
+            action.start_date, action.due_date, STATUS_LABELS[action.status], action.progress,
+            action.code,
+        ])
+    return rows
+
+
+def export_plan_xlsx(plan: Plan) -> bytes:
+    """The workbook's bytes: frozen header, auto-filter, real dates, no formulas."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Tiltak"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in plan_rows(plan):
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # A string cell is never evaluated, whatever it starts with (= + - @).
+                cell.data_type = "s"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif cell.is_date:
+                cell.number_format = "DD.MM.YYYY"
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    workbook.properties.title = plan.title
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
