@@ -226,13 +226,15 @@ def _attach_daily(today: date) -> None:
     if not pairs:
         return
     day_start = datetime.combine(today, time(0), windows.OSLO)
+    day_end = datetime.combine(today + timedelta(days=1), time(0), windows.OSLO)
     busy = set(
         ReminderDigest.objects.filter(
             kind=ReminderDigest.Kind.DAILY,
             recipient_id__in={recipient for recipient, _org in pairs},
         )
+        # Pending or being sent, opened today, or an older one that went out today.
         .filter(Q(status__in=[Status.PENDING, Status.SENDING]) | Q(date=today)
-                | Q(sent_at__gte=day_start))
+                | Q(sent_at__gte=day_start, sent_at__lt=day_end))
         .values_list("recipient_id", "organization_id")
     )
     ReminderDigest.objects.bulk_create(
