@@ -48,7 +48,8 @@ class ReportParamsForm(forms.Form):
 
     def errors_text(self) -> str:
         return "; ".join(
-            f"{self.fields[name].label if name in self.fields else name}: {' '.join(messages)}"
+            f"{self.fields[name].label} ({name}): {' '.join(messages)}" if name in self.fields
+            else " ".join(messages)
             for name, messages in self.errors.items()
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -11,6 +12,8 @@ from django.utils import translation
 from reports.rendering import report_context
 
 _FONT_CONFIG: Any = None
+# WeasyPrint logs every layout step at INFO; only its warnings (e.g. bad CSS) matter here.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_report_html_for_pdf(data: dict[str, Any], period_label: str,
