@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Progress reports: HTML, PDF, XLSX and frozen snapshots.
     path("reports/", include("reports.urls")),
+    # Secret, revocable ICS feeds of action deadlines: /calendar/<token>.ics
+    path("calendar/", include("actions.calendar_urls")),
     # The web interface: landing page, login/logout, actions, plans, the public plan pages.
     path("", include("planportal.web_urls")),
     path("", include("actions.urls")),

@@ -1,0 +1,98 @@
+"""Action deadlines as an iCalendar (RFC 5545) feed.
+
+One all-day ``VEVENT`` per open action with a deadline: ``DTSTART;VALUE=DATE`` on the
+deadline and ``DTEND`` the day after (dates, not times, so no time-zone shift). The
+``UID`` is stable (``action-<id>@planportal``), so calendar programs update the same
+event: when the deadline moves, ``SEQUENCE`` (the action's write counter) and
+``DTSTAMP``/``LAST-MODIFIED`` (its last change) move with it. Completed and cancelled
+actions are left out, which removes them from subscribed calendars.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from actions.calendar_feeds import CalendarFeed
+from actions.models import Action
+from planportal.permissions import any_of, get_access
+
+UID_DOMAIN = "planportal"
+
+
+def feed_actions(feed: CalendarFeed) -> QuerySet:
+    """The open actions with a deadline that the feed shows, as its owner may read them."""
+    owner = feed.user
+    actions = Action.objects.visible_to(owner)
+    if feed.unit_id:
+        actions = actions.filter(responsible_unit__path__startswith=feed.unit.path)
+    else:
+        access = get_access(owner)
+        own = [Q(responsible_person_id=owner.pk)]
+        own += [Q(responsible_unit__path__startswith=path)
+                for _org, path in (*access.unit_manager_units, *access.sector_leader_units)]
+        actions = actions.filter(any_of(own))
+    return (
+        actions.filter(due_date__isnull=False)
+        .exclude(status__in=Action.CLOSED_STATUSES)
+        .select_related("goal__focus_area__plan", "responsible_unit")
+        .order_by("due_date", "pk")
+    )
+
+
+def feed_name(feed: CalendarFeed) -> str:
+    if feed.unit_id:
+        return _("Deadlines for %(unit)s") % {"unit": feed.unit.name}
+    return _("My deadlines in Planportal")
+
+
+def _event(action: Action, link: Any) -> Any:
+    from icalendar import Event
+
+    goal = action.goal
+    event = Event()
+    event.add("uid", f"action-{action.pk}@{UID_DOMAIN}")
+    event.add("dtstamp", action.updated_at)
+    event.add("last-modified", action.updated_at)
+    event.add("created", action.created_at)
+    event.add("sequence", max(action.version - 1, 0))
+    event.add("dtstart", action.due_date)
+    event.add("dtend", action.due_date + timedelta(days=1))
+    event.add("summary", _("Deadline: %(title)s") % {"title": action.title})
+    lines = [
+        f"{_('Plan')}: {goal.focus_area.plan.title}",
+        f"{_('Focus area')}: {goal.focus_area.title}",
+        f"{_('Goal')}: {goal.title}",
+        f"{_('Status')}: {action.get_status_display()} ({action.progress} %)",
+    ]
+    if action.responsible_unit:
+        lines.append(f"{_('Responsible unit')}: {action.responsible_unit.name}")
+    if action.period_text:
+        lines.append(f"{_('Time as written in the plan')}: {action.period_text}")
+    event.add("description", "\n".join(lines))
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    if link:
+        event.add("url", link(action))
+    return event
+
+
+def render_feed(feed: CalendarFeed, link: Any = None) -> bytes:
+    """The feed as ``text/calendar`` bytes, in the owner's language (three queries)."""
+    from icalendar import Calendar
+
+    with translation.override(getattr(feed.user, "preferred_language", None) or "nb"):
+        calendar = Calendar()
+        calendar.add("prodid", "-//Planportal//Tiltaksfrister//NB")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", feed_name(feed))
+        calendar.add("x-published-ttl", "PT1H")
+        for action in feed_actions(feed):
+            calendar.add_component(_event(action, link))
+        return calendar.to_ical()

@@ -1,0 +1,151 @@
+"""The ICS feed of action deadlines, parsed with the icalendar library."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from icalendar import Calendar
+
+from actions import services
+from actions.calendar_feeds import CalendarFeed, create_calendar_feed, revoke_calendar_feed
+from actions.models import Action
+from planportal.permissions import SYSTEM
+from planportal.tokens import hash_token
+from tests.factories import ActionFactory
+from tests.queries import assert_constant_queries
+
+DUE = date(2026, 3, 31)
+
+
+def fetch(client, raw: str):
+    return client.get(f"/calendar/{raw}.ics")
+
+
+def events(response) -> dict[str, object]:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def assign(action, unit, due, person=None):
+    action.refresh_from_db()
+    return services.assign_action(actor=SYSTEM, action=action, expected_version=action.version,
+                                  responsible_unit=unit, responsible_person=person,
+                                  due_date=due)
+
+
+@pytest.fixture
+def manager_feed(world):
+    assign(world.action, world.home_care, DUE)
+    return create_calendar_feed(actor=world.unit_manager, user=world.unit_manager)
+
+
+def test_a_unit_managers_feed_has_an_all_day_event_per_deadline(client, world, manager_feed):
+    _feed, raw = manager_feed
+    found = events(fetch(client, raw))
+    event = found[f"action-{world.action.pk}@planportal"]
+    assert event.decoded("DTSTART") == DUE
+    assert event.decoded("DTEND") == DUE + timedelta(days=1)
+    assert event["DTSTART"].params["VALUE"] == "DATE"
+    assert "Ærlig øving på å" in str(event["SUMMARY"])
+    assert str(event["SUMMARY"]).startswith("Frist")  # in the owner's language (Bokmål)
+    assert world.plan.title in str(event["DESCRIPTION"])
+    assert event.decoded("DTSTAMP").tzinfo is not None
+    assert str(event["URL"]).endswith(f"/admin/actions/action/{world.action.pk}/change/")
+
+
+def test_moving_the_deadline_updates_the_same_event(client, world, manager_feed):
+    _feed, raw = manager_feed
+    before = events(fetch(client, raw))[f"action-{world.action.pk}@planportal"]
+    assign(world.action, world.home_care, DUE + timedelta(days=30))
+    after = events(fetch(client, raw))[f"action-{world.action.pk}@planportal"]
+    assert after.decoded("DTSTART") == DUE + timedelta(days=30)
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert after.decoded("DTSTAMP") >= before.decoded("DTSTAMP")  # second resolution
+
+
+@pytest.mark.parametrize("status,progress", [("completed", 100), ("cancelled", 0)])
+def test_a_closed_action_is_removed_from_the_feed(client, world, manager_feed, status,
+                                                  progress):
+    _feed, raw = manager_feed
+    assert f"action-{world.action.pk}@planportal" in events(fetch(client, raw))
+    world.action.refresh_from_db()
+    services.post_status_update(actor=world.unit_manager, action=world.action,
+                                expected_version=world.action.version, status=status,
+                                progress=progress)
+    assert f"action-{world.action.pk}@planportal" not in events(fetch(client, raw))
+
+
+def test_a_revoked_feed_answers_404(client, world, manager_feed):
+    feed, raw = manager_feed
+    revoke_calendar_feed(actor=world.unit_manager, feed=feed)
+    assert fetch(client, raw).status_code == 404
+
+
+@pytest.mark.parametrize("raw", ["ppc_wrong", "not-a-token", "ppc_" + "x" * 90])
+def test_an_unknown_token_answers_404(client, world, manager_feed, raw):
+    assert fetch(client, raw).status_code == 404
+
+
+def test_the_token_is_stored_only_as_a_hash(world, manager_feed):
+    feed, raw = manager_feed
+    stored = CalendarFeed.objects.get(pk=feed.pk)
+    assert raw not in (stored.key_hash, stored.key_prefix)
+    assert stored.key_hash == hash_token(raw)
+    assert raw.startswith(stored.key_prefix)
+
+
+def test_a_unit_feed_shows_the_units_subtree_only(client, world):
+    assign(world.action, world.home_care, DUE)
+    school_action = assign(ActionFactory(goal=world.goal, title="Skoletiltak"), world.school,
+                           DUE)
+    _feed, raw = create_calendar_feed(actor=world.sector_leader, user=world.sector_leader,
+                                      unit=world.health)
+    found = events(fetch(client, raw))
+    assert f"action-{world.action.pk}@planportal" in found
+    assert f"action-{school_action.pk}@planportal" not in found
+
+
+def test_a_personal_feed_shows_the_actions_the_person_is_responsible_for(client, world):
+    reader_action = assign(ActionFactory(goal=world.goal, title="Personlig"), world.school,
+                           DUE, person=world.reader)
+    assign(world.action, world.home_care, DUE)
+    _feed, raw = create_calendar_feed(actor=world.reader, user=world.reader)
+    assert set(events(fetch(client, raw))) == {f"action-{reader_action.pk}@planportal"}
+
+
+def test_a_feed_never_shows_more_than_its_owner_may_read(client, world, other_plan):
+    assign(other_plan, None, DUE)
+    _feed, raw = create_calendar_feed(actor=world.admin, user=world.admin, unit=world.root)
+    assert f"action-{other_plan.pk}@planportal" not in events(fetch(client, raw))
+
+
+def test_an_inactive_owners_feed_answers_404(client, world, manager_feed):
+    _feed, raw = manager_feed
+    world.unit_manager.is_active = False
+    world.unit_manager.save()
+    assert fetch(client, raw).status_code == 404
+
+
+def test_nobody_creates_or_revokes_another_persons_feed(world, manager_feed):
+    feed, _raw = manager_feed
+    with pytest.raises(PermissionDenied):
+        create_calendar_feed(actor=world.sector_leader, user=world.unit_manager)
+    with pytest.raises(PermissionDenied):
+        revoke_calendar_feed(actor=world.sector_leader, feed=feed)
+
+
+def test_the_feed_runs_a_constant_number_of_queries(client, world, manager_feed):
+    _feed, raw = manager_feed
+
+    def add_rows(n: int) -> None:
+        for i in range(n):
+            assign(ActionFactory(goal=world.goal, title=f"Tiltak {i}"), world.home_care,
+                   DUE + timedelta(days=i))
+
+    assert_constant_queries(add_rows, lambda: events(fetch(client, raw)))
+    assert Action.objects.filter(responsible_unit=world.home_care).count() == 11
