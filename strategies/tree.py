@@ -76,10 +76,19 @@ def plan_tree(
     for area in areas:
         area.goals = by_area[area.focus_area.pk]
 
-    related = ["responsible_unit", *(["responsible_person"] if with_people else [])]
+    # Only the columns the tree shows: long texts and whole user rows cost more than the
+    # query itself for a plan with a thousand actions.
+    columns = ["goal_id", "order", "code", "title", "status", "progress", "due_date",
+               "period_text", "responsible_unit__name", "responsible_unit__path"]
+    related = ["responsible_unit"]
+    if with_people:
+        related.append("responsible_person")
+        columns += [f"responsible_person__{name}"
+                    for name in ("first_name", "last_name", "username")]
     actions = (
         Action.objects.filter(goal__focus_area__plan=plan)
         .select_related(*related)
+        .only(*columns)
         .with_overdue()
     )
     for action in actions:

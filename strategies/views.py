@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from actions.models import Action
+from actions.presentation import decorate
 from planportal.models import Unit
 from strategies.forms import PlanFilterForm
 from strategies.models import Plan
@@ -82,7 +84,7 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         units=[(pk, "\u2003" * (path.count("/") - 1) + name) for pk, name, path in units],
     )
     filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid():  # invalid: show the error, leave the tree whole
         paths = {pk: path for pk, _name, path in units}
         filters = {
             "status": form.cleaned_data["status"] or None,
@@ -90,6 +92,10 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
             "overdue_only": form.cleaned_data["overdue"],
         }
     tree = plan_tree(plan, with_people=not public, **filters)
+    decorate(
+        (a for area in tree for node in area.goals for a in node.shown),
+        with_people=not public,
+    )
     all_actions = [a for area in tree for a in area.actions]
     shown = sum(area.shown_count for area in tree)
     counted = [a.progress for a in all_actions if a.status != Action.Status.CANCELLED]
@@ -102,6 +108,7 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "action_count": len(all_actions),
         "progress": round(sum(counted) / len(counted)) if counted else None,
         "public": public,
+        "overdue_label": pgettext("actions", "Overdue"),
         "report_links": [] if public else report_links(plan),
         "nav": "public" if public else "plans",
     }

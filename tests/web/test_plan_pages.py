@@ -1,0 +1,172 @@
+"""Plan list, plan page (tree, filters, indicators, reports) and the public plan page."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action
+from strategies.models import Plan
+from tests.factories import (
+    ActionFactory,
+    FocusAreaFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    PlanFactory,
+)
+from tests.queries import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_plan_list_shows_readable_plans_with_progress(browse, world, other_plan):
+    Action.objects.filter(pk=world.action.pk).update(progress=40)
+    ActionFactory(goal=world.goal, progress=60)
+    ActionFactory(goal=world.goal, progress=0, status="cancelled")  # does not count
+    text = browse("reader").get(reverse("strategies:plan-list")).text
+    assert world.plan.title in text
+    assert 'value="50"' in text  # mean of 40 and 60
+    assert "Nabokommunens plan" not in text
+
+
+@pytest.mark.parametrize("persona", ["admin", "sector_leader", "unit_manager", "reader"])
+def test_every_role_of_the_kommune_can_open_the_plan_page(browse, world, persona):
+    response = browse(persona).get(reverse("strategies:plan-detail", args=[world.plan.pk]))
+    assert response.status_code == 200
+    assert world.action.title in response.text
+    assert world.goal.title in response.text
+
+
+def test_another_kommunes_user_gets_404_on_a_non_public_plan(browse, world):
+    url = reverse("strategies:plan-detail", args=[world.plan.pk])
+    assert browse("other_admin").get(url).status_code == 404
+
+
+def test_the_plan_page_filters_by_status_unit_and_overdue(browse, world):
+    today = timezone.localdate()
+    ActionFactory(goal=world.goal, title="Skoletiltak", responsible_unit=world.school,
+                  status="in_progress")
+    ActionFactory(goal=world.goal, title="Gammelt tiltak", responsible_unit=world.nursing_home,
+                  due_date=today - timedelta(days=1))
+    client = browse("reader")
+    url = reverse("strategies:plan-detail", args=[world.plan.pk])
+    by_status = client.get(url, {"status": "in_progress"}).text
+    assert "Skoletiltak" in by_status and world.action.title not in by_status
+    by_unit = client.get(url, {"unit": world.health.pk}).text  # the whole sector subtree
+    assert world.action.title in by_unit and "Gammelt tiltak" in by_unit
+    assert "Skoletiltak" not in by_unit
+    overdue = client.get(url, {"overdue": "on"}).text
+    assert "Gammelt tiltak" in overdue and "Skoletiltak" not in overdue
+    assert "Viser 1 av 3 tiltak." in overdue
+
+
+def test_an_unknown_filter_value_is_reported_on_its_field(browse, world):
+    url = reverse("strategies:plan-detail", args=[world.plan.pk])
+    response = browse("reader").get(url, {"status": "finished-maybe"})
+    assert response.status_code == 400
+    assert 'id="id_status_error"' in response.text
+
+
+def test_indicators_show_target_against_the_latest_value(browse, world):
+    indicator = IndicatorFactory(goal=world.goal, name="Sykefravær", target_value=8,
+                                 target_year=2030, direction="lower")
+    MeasurementFactory(indicator=indicator, period_end=date(2024, 12, 31), value="9.50",
+                       period_label="2024")
+    MeasurementFactory(indicator=indicator, period_end=date(2023, 12, 31), value="11")
+    text = browse("reader").get(reverse("strategies:plan-detail", args=[world.plan.pk])).text
+    assert "Sykefravær" in text
+    assert "9,5" in text and "(2024)" in text
+    assert "11" not in text.split("Sykefravær")[1].split("</tr>")[0]
+
+
+def test_the_plan_page_links_to_the_html_pdf_and_xlsx_reports(browse, world):
+    text = browse("reader").get(reverse("strategies:plan-detail", args=[world.plan.pk])).text
+    for suffix in ("", "report.pdf", "report.xlsx"):
+        assert f'href="/reports/plans/{world.plan.pk}/{suffix}"' in text
+
+
+def test_a_public_plan_is_readable_without_login_and_shows_no_person(browse, world):
+    Plan.objects.filter(pk=world.plan.pk).update(is_public=True)
+    Action.objects.filter(pk=world.action.pk).update(responsible_person=world.unit_manager)
+    world.unit_manager.first_name, world.unit_manager.last_name = "Kari", "Løvås"
+    world.unit_manager.save()
+    response = browse(None).get(reverse("strategies:public-plan-detail", args=[world.plan.pk]))
+    assert response.status_code == 200
+    assert world.action.title in response.text
+    assert world.home_care.name in response.text
+    assert "Løvås" not in response.text and world.unit_manager.username not in response.text
+    assert "/reports/" not in response.text and reverse("actions:detail", args=[
+        world.action.pk]) not in response.text
+
+
+def test_a_plan_that_is_not_public_has_no_public_page(browse, world):
+    url = reverse("strategies:public-plan-detail", args=[world.plan.pk])
+    assert browse(None).get(url).status_code == 404
+    assert browse("admin").get(url).status_code == 404
+
+
+def test_the_plan_list_runs_a_constant_number_of_queries(browse, world):
+    client = browse("reader")
+
+    def add(n):
+        for _ in range(n):
+            goal = GoalFactory(focus_area=FocusAreaFactory(plan=PlanFactory(
+                organization=world.org)))
+            ActionFactory(goal=goal)
+
+    assert_constant_queries(add, lambda: client.get(reverse("strategies:plan-list")))
+
+
+def test_the_plan_page_runs_a_constant_number_of_queries(browse, world):
+    client = browse("reader")
+    url = reverse("strategies:plan-detail", args=[world.plan.pk])
+
+    def add(n):
+        for _ in range(n):
+            goal = GoalFactory(focus_area=FocusAreaFactory(plan=world.plan))
+            ActionFactory(goal=goal, responsible_unit=world.home_care,
+                          responsible_person=world.unit_manager)
+            MeasurementFactory(indicator=IndicatorFactory(goal=goal))
+
+    assert_constant_queries(add, lambda: client.get(url))
+
+
+def test_the_public_pages_run_a_constant_number_of_queries(browse, world):
+    Plan.objects.filter(pk=world.plan.pk).update(is_public=True)
+    client = browse(None)
+    url = reverse("strategies:public-plan-detail", args=[world.plan.pk])
+
+    def add(n):
+        for _ in range(n):
+            ActionFactory(goal=GoalFactory(focus_area=FocusAreaFactory(plan=world.plan)))
+
+    assert_constant_queries(add, lambda: client.get(url))
+    assert_constant_queries(lambda n: None, lambda: client.get("/"))
+
+
+@pytest.mark.slow
+def test_a_plan_with_1000_actions_renders_in_under_300_ms(browse, world):
+    focus_areas = [FocusAreaFactory(plan=world.plan) for _ in range(5)]
+    goals = [GoalFactory(focus_area=focus_areas[i % 5]) for i in range(50)]
+    Action.objects.bulk_create(
+        Action(goal=goals[i % 50], order=i, title=f"Tiltak nummer {i} med en lang tittel",
+               responsible_unit=world.home_care, due_date=date(2027, 1, 1) + timedelta(i),
+               progress=i % 101)
+        for i in range(1000)
+    )
+    client = browse("reader")
+    url = reverse("strategies:plan-detail", args=[world.plan.pk])
+    client.get(url)  # warm up templates and the session
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    assert response.text.count("<progress") > 1000
+    assert min(timings) < 0.3, f"{min(timings) * 1000:.0f} ms"
