@@ -52,6 +52,12 @@ def send_reminder_digest(self, digest_id: int) -> str:
         outcome = deliver(digest_id, self.request.id, retry_delay=delay,
                           last_attempt=retries >= settings.REMINDER_MAX_RETRIES)
     except TransientSendError as exc:
+        if self.request.is_eager:
+            # No worker (the embedded default): the e-mail stays pending with its backoff
+            # in the database and the next sweep publishes it again; nothing here sleeps.
+            logger.warning("Reminder e-mail %s: %s; the next sweep after %d s retries it",
+                           digest_id, exc, delay)
+            return "retry"
         logger.warning("Reminder e-mail %s: %s; retry %d in %d s", digest_id, exc,
                        retries + 1, delay)
         raise self.retry(exc=exc, countdown=delay) from exc

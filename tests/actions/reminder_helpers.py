@@ -43,7 +43,8 @@ def action_due(world: Any, due: date | None, **fields: Any) -> Any:
     """An action in the world's plan, due on *due*, for the home-care unit by default."""
     fields.setdefault("responsible_unit", world.home_care)
     fields.setdefault("title", "Øke bemanningen på kveldstid")
-    return ActionFactory(goal=world.goal, due_date=due, **fields)
+    fields.setdefault("goal", world.goal)
+    return ActionFactory(due_date=due, **fields)
 
 
 def free_port() -> int:
