@@ -7,11 +7,14 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from rest_framework import mixins
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 
 from planportal.api.viewsets import ScopedViewSet, ServiceWriteViewSet
 from planportal.models import Unit
 from reports.api import PROGRESS_SCHEMA, progress_response
 from strategies import services
+from strategies.api import transfer
 from strategies.api.serializers import (
     FocusAreaSerializer,
     FocusAreaUpdateSerializer,
@@ -62,6 +65,34 @@ class PlanViewSet(ServiceWriteViewSet):
 
     def update_service(self, actor: Any, instance: Plan, **data: Any) -> Plan:
         return services.update_plan(actor=actor, plan=instance, **data)
+
+    @transfer.IMPORT_SCHEMA
+    @action(detail=False, methods=["post"], url_path="import", filter_backends=[],
+            pagination_class=None, parser_classes=[MultiPartParser, FormParser])
+    def import_plan(self, request: Any) -> Any:
+        """Import a handlingsplan file (dry run or commit)."""
+        return transfer.import_response(request)
+
+    @transfer.EXPORT_SCHEMA
+    @action(detail=True, methods=["get"], url_path="export", filter_backends=[],
+            pagination_class=None)
+    def export(self, request: Any, pk: Any = None) -> Any:
+        """The plan as a JSON export."""
+        return transfer.export_json_response(self, pk)
+
+    @transfer.EXPORT_XLSX_SCHEMA
+    @action(detail=True, methods=["get"], url_path="export-xlsx", filter_backends=[],
+            pagination_class=None, renderer_classes=[JSONRenderer, transfer.XlsxRenderer])
+    def export_xlsx(self, request: Any, pk: Any = None) -> Any:
+        """The plan as an Excel workbook."""
+        return transfer.export_xlsx_response(self, pk)
+
+    @transfer.ROLL_OVER_SCHEMA
+    @action(detail=True, methods=["post"], url_path="roll-over", filter_backends=[],
+            pagination_class=None)
+    def roll_over(self, request: Any, pk: Any = None) -> Any:
+        """Roll the plan into its next period."""
+        return transfer.roll_over_response(self, request, pk)
 
 
 class FocusAreaViewSet(ServiceWriteViewSet):

@@ -1,0 +1,199 @@
+"""API for moving plans in and out: import (with dry run), JSON/XLSX export, rullering.
+
+``POST /api/v1/plans/import/`` (multipart), ``GET /api/v1/plans/{id}/export/``,
+``GET /api/v1/plans/{id}/export-xlsx/`` and ``POST /api/v1/plans/{id}/roll-over/``.
+The views stay thin: the importer, exporters and ``roll_over_plan`` do the work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from planportal.api.fields import VisiblePrimaryKeyField
+from planportal.models import Organization
+from planportal.permissions import get_access
+from strategies import services
+from strategies.exporting.data import export_plan_data
+from strategies.exporting.workbook import export_plan_xlsx
+from strategies.importing.preview import PlanSpec
+from strategies.importing.readers import max_bytes
+from strategies.importing.service import ImportRefused, commit_import, preview_import
+from strategies.models import Plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets ``Accept: <xlsx>`` through content negotiation; the view answers the bytes."""
+
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: Any = None,
+               renderer_context: Any = None) -> bytes:
+        return data if isinstance(data, bytes) else b""
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A .docx, .xlsx or .csv handlingsplan, or a "
+                                           "Planportal JSON export.")
+    organization = VisiblePrimaryKeyField(Organization)
+    plan = VisiblePrimaryKeyField(Plan, required=False, allow_null=True,
+                                  help_text="Import into this plan (else a new one, or the "
+                                            "plan with the same title and start year).")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    kind = serializers.ChoiceField(choices=Plan.Kind.choices, required=False,
+                                   default=Plan.Kind.ACTION_PLAN)
+    period_start = serializers.IntegerField(required=False, allow_null=True, min_value=1900,
+                                            max_value=2200)
+    period_end = serializers.IntegerField(required=False, allow_null=True, min_value=1900,
+                                          max_value=2200)
+    dry_run = serializers.BooleanField(required=False, default=False,
+                                       help_text="Only say what would be imported.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["error", "warning"])
+    table = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportAnswerSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    source = serializers.CharField()
+    format = serializers.CharField()
+    plan = serializers.DictField()
+    counts = serializers.DictField()
+    created = serializers.DictField(child=serializers.IntegerField())
+    focus_areas = serializers.ListField(child=serializers.DictField())
+    problems = ProblemSerializer(many=True)
+
+
+class RollOverSerializer(serializers.Serializer):
+    period_start = serializers.IntegerField(min_value=1900, max_value=2200)
+    period_end = serializers.IntegerField(min_value=1900, max_value=2200)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    close_previous = serializers.BooleanField(required=False, default=True)
+
+
+IMPORT_SCHEMA = extend_schema(
+    summary="Import a handlingsplan",
+    description=(
+        "Reads a Word, Excel or CSV handlingsplan (or a Planportal JSON export). With "
+        "dry_run it only answers what would be created and every problem by table, row and "
+        "column. Otherwise it imports in one transaction; any error imports nothing (400). "
+        "Rows already in the plan (same focus area, goal and tiltak text) are not created "
+        "again. Organisation administrators only."
+    ),
+    request={"multipart/form-data": ImportRequestSerializer},
+    responses={
+        200: ImportAnswerSerializer,
+        201: ImportAnswerSerializer,
+        400: OpenApiResponse(ImportAnswerSerializer,
+                             description="The file has errors; nothing was imported."),
+    },
+)
+EXPORT_SCHEMA = extend_schema(
+    summary="Export a plan as JSON",
+    description="Every field, the unit tree, the people referred to, status history, "
+                "indicators and measurements; import it again with /plans/import/. Members "
+                "of the plan's organisation only.",
+    responses={200: OpenApiTypes.OBJECT},
+)
+EXPORT_XLSX_SCHEMA = extend_schema(
+    summary="Export a plan as an Excel workbook",
+    description="One row per tiltak in the importer's columns. Members of the plan's "
+                "organisation only.",
+    responses={(200, XLSX): OpenApiTypes.BINARY},
+)
+ROLL_OVER_SCHEMA = extend_schema(
+    summary="Roll a plan into its next period (rullering)",
+    description="Creates the next version (a draft) with the structure and every unfinished "
+                "action, each linked to its earlier self. Completed and cancelled actions stay "
+                "in this version, which becomes 'expired' unless close_previous is false.",
+    request=RollOverSerializer,
+    responses={201: OpenApiTypes.OBJECT},
+)
+
+
+def _read_upload(upload: Any) -> bytes:
+    # Never read more than the limit (plus one byte, to know it was exceeded).
+    return upload.read(max_bytes() + 1)
+
+
+def import_response(request: Request) -> Response:
+    """Preview or import the uploaded file."""
+    serializer = ImportRequestSerializer(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    upload = data["file"]
+    spec = PlanSpec(plan=data.get("plan"), title=data.get("title") or "",
+                    kind=data.get("kind") or Plan.Kind.ACTION_PLAN,
+                    period_start=data.get("period_start"), period_end=data.get("period_end"))
+    preview = preview_import(actor=request.user, organization=data["organization"],
+                             content=_read_upload(upload), filename=upload.name, spec=spec)
+    answer = {"dry_run": data["dry_run"], "created": {}, **preview.as_dict()}
+    if preview.errors:
+        return Response(answer, status=400)
+    if data["dry_run"]:
+        return Response(answer, status=200)
+    try:
+        result = commit_import(actor=request.user, preview=preview)
+    except ImportRefused as exc:
+        answer["problems"] = [p.as_dict() for p in exc.problems]
+        return Response(answer, status=400)
+    answer["created"] = result.created
+    answer["plan"] = {"id": result.plan.pk, "title": result.plan.title,
+                      "exists": preview.plan_exists}
+    return Response(answer, status=201)
+
+
+def _exportable_plan(view: Any, pk: Any) -> Plan:
+    plan = get_object_or_404(view.get_queryset().select_related("organization"), pk=pk)
+    # The export names people; outside the organisation a public plan is read elsewhere.
+    if not get_access(view.request.user).is_member_of(plan.organization_id):
+        raise PermissionDenied(_("Only members of the plan's organisation can export it."))
+    return plan
+
+
+def export_json_response(view: Any, pk: Any) -> Response:
+    plan = _exportable_plan(view, pk)
+    response = Response(export_plan_data(plan))
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan)}.json"'
+    return response
+
+
+def export_xlsx_response(view: Any, pk: Any) -> HttpResponse:
+    plan = _exportable_plan(view, pk)
+    response = HttpResponse(export_plan_xlsx(plan), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan)}.xlsx"'
+    return response
+
+
+def roll_over_response(view: Any, request: Request, pk: Any) -> Response:
+    plan = get_object_or_404(view.get_queryset(), pk=pk)
+    serializer = RollOverSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    new_plan = services.roll_over_plan(actor=request.user, plan=plan, **serializer.validated_data)
+    return Response(view.get_serializer(view.get_queryset().get(pk=new_plan.pk)).data,
+                    status=201)
+
+
+def _filename(plan: Plan) -> str:
+    return slugify(plan.title) or f"plan-{plan.pk}"
