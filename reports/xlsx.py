@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -95,8 +96,9 @@ def _action_sheet_rows(sheet: Worksheet, row: int, title: str, actions: list[dic
         if not public:
             values.append(action.get("responsible_person") or None)
         update_at = action["latest_update_at"]
-        values += [action["due_date"], statuses.get(action["status"], action["status"]),
-                   action["progress"] / 100, risks.get(action["risk"]) if action["risk"] else None,
+        values += [action["due_date"], capfirst(statuses.get(action["status"], action["status"])),
+                   action["progress"] / 100,
+                   capfirst(risks.get(action["risk"])) if action["risk"] else None,
                    action["latest_comment"] or None,
                    update_at.replace(tzinfo=None) if update_at else None]
         _put(sheet, row, values, formats)
@@ -156,10 +158,10 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
         row += 1
         _put(summary, row, [
             indicator["goal_code"], indicator["name"], indicator["unit"] or None,
-            directions.get(indicator["direction"]), indicator["baseline_value"],
+            capfirst(directions.get(indicator["direction"])), indicator["baseline_value"],
             indicator["baseline_year"], indicator["target_value"], indicator["target_year"],
             indicator["latest_value"], indicator["latest_period_end"],
-            assessments[indicator["assessment"]],
+            capfirst(assessments[indicator["assessment"]]),
         ], {10: DATE_FORMAT})
     row += 2
     row = _action_sheet_rows(summary, row, _("Overdue actions"), report["overdue"], public,

@@ -147,3 +147,59 @@ def today() -> Any:
     """Pin "today" to 1 October 2026 (the clock keeps running from there)."""
     with time_machine.travel(TODAY, tick=True):
         yield TODAY.date()
+
+
+@pytest.fixture(autouse=True)
+def eager_celery() -> Any:
+    """Unit tests run tasks in-process even when REDIS_URL is set (CI); the worker test
+    turns this off and uses a real worker."""
+    from planportal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Snapshot PDFs go to a fresh directory per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class ScriptedSMTPHandler:
+    """An SMTP server's DATA step: answers from a script ("451 …", "550 …"), then 250."""
+
+    def __init__(self) -> None:
+        self.script: list[str] = []
+        self.accepted: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        reply = self.script.pop(0) if self.script else "250 OK"
+        if reply.startswith("250"):
+            self.accepted.append(envelope)
+        return reply
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Any:
+    """A real SMTP server on the loopback (aiosmtpd), wired in as the default mailer."""
+    from aiosmtpd.controller import Controller
+
+    handler = ScriptedSMTPHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+    }}
+    yield handler
+    controller.stop()
