@@ -378,3 +378,6 @@ class StatusUpdateAdmin(ServiceAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+from actions import admin_calendar  # noqa: E402,F401  (registers the calendar feed admin)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
@@ -20,6 +21,7 @@ from planportal.admin_forms import (
 )
 from planportal.models import Unit
 from strategies import services
+from strategies.admin_transfer import import_view, roll_over_action
 from strategies.models import (
     FocusArea,
     Goal,
@@ -74,6 +76,8 @@ class FocusAreaInline(ReadOnlyInline):
 @admin.register(Plan)
 class PlanAdmin(ServiceAdmin):
     form = PlanForm
+    actions = [roll_over_action]
+    change_list_template = "admin/strategies/plan/change_list.html"
     list_display = ["title", "organization", "kind", "period", "status", "is_public"]
     list_filter = ["organization", "kind", "status", "is_public"]
     search_fields = ["title", "description", "adopted_by"]
@@ -94,6 +98,15 @@ class PlanAdmin(ServiceAdmin):
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, plan: Plan) -> str:
         return plan.period_label
+
+    def get_urls(self) -> list[Any]:
+        upload = path("import/", self.admin_site.admin_view(self.import_plan),
+                      name="strategies_plan_import")
+        return [upload, *super().get_urls()]
+
+    def import_plan(self, request: HttpRequest) -> Any:
+        """Upload a handlingsplan, see the preview, then confirm (admin_transfer)."""
+        return import_view(self, request)
 
     @admin.display(description=_("new focus area"))
     def add_focus_area(self, plan: Plan) -> str:

@@ -43,3 +43,12 @@ def rendalen_admin(rendalen: Organization) -> Any:
     MembershipFactory(user=user, unit=rendalen.units.get(parent__isnull=True),
                       role=Membership.Role.ADMIN)
     return user
+
+
+@pytest.fixture
+def plan_admin_client(world: Any, client: Any) -> Any:
+    """The kommune's plan administrator in the admin (staff with the admin role)."""
+    world.admin.is_staff = True
+    world.admin.save()
+    client.force_login(world.admin)
+    return client
