@@ -187,6 +187,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
 REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
     "REPORT_EMAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=0
 )
+# Attempts per report e-mail before it is marked failed; retries wait base × 2ⁿ s (≤ 600).
+REPORT_EMAIL_MAX_ATTEMPTS = env_int("REPORT_EMAIL_MAX_ATTEMPTS", 6, minimum=1)
+REPORT_EMAIL_RETRY_BASE_DELAY = env_int("REPORT_EMAIL_RETRY_BASE_DELAY", 30, minimum=1)
 
 # --- Reminders (actions.reminders) ----------------------------------------------------
 

@@ -313,11 +313,6 @@ def _fail(delivery_id: int, error: str) -> None:
     ).update(status=ReportDelivery.Status.FAILED, last_error=error[:2000])
 
 
-def give_up_delivery(delivery_id: int, error: str) -> None:
-    """After the last retry: FAILED with the error, shown in the admin (dead letters)."""
-    _fail(delivery_id, error)
-
-
 def snapshot_url(snapshot: ReportSnapshot) -> str:
     return settings.SITE_URL + reverse(
         "reports:snapshot-download", args=[snapshot.plan_id, snapshot.pk, "pdf"]
@@ -353,8 +348,9 @@ def send_report_delivery(delivery_id: int) -> str:
     """Send one delivery: claim it, make sure its PDF exists, send, then mark it SENT.
 
     Returns what happened ("sent", "skipped", "failed"). A transient error puts the
-    delivery back to PENDING and raises :class:`TransientDeliveryError` for a retry;
-    nothing is marked sent before the SMTP server has accepted the message.
+    delivery back to PENDING and raises :class:`TransientDeliveryError` for a retry,
+    until :func:`max_attempts` is reached; then, like a permanent error, it is FAILED.
+    Nothing is marked sent before the SMTP server has accepted the message.
     """
     claimed = ReportDelivery.objects.filter(
         pk=delivery_id, status=ReportDelivery.Status.PENDING
@@ -377,7 +373,7 @@ def send_report_delivery(delivery_id: int) -> str:
         message.send()
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-        if is_transient(exc):
+        if is_transient(exc) and delivery.attempts < max_attempts():
             _release(delivery_id, error)
             raise TransientDeliveryError(error) from exc
         _fail(delivery_id, error)
@@ -389,9 +385,15 @@ def send_report_delivery(delivery_id: int) -> str:
     return "sent"
 
 
+def max_attempts() -> int:
+    """Sending attempts per delivery before it is FAILED for good (dead letter)."""
+    return getattr(settings, "REPORT_EMAIL_MAX_ATTEMPTS", 6)
+
+
 def retry_delay(retries: int) -> int:
-    """Seconds before retry number *retries* + 1: 30 s doubling, at most 10 minutes."""
-    return min(600, 30 * 2 ** retries)
+    """Seconds before retry number *retries* + 1: doubling from the base, at most 10 min."""
+    base = getattr(settings, "REPORT_EMAIL_RETRY_BASE_DELAY", 30)
+    return min(600, base * 2 ** retries)
 
 
 def sweep_date(value: str | None) -> date:
