@@ -191,6 +191,11 @@ REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
 REPORT_EMAIL_MAX_ATTEMPTS = env_int("REPORT_EMAIL_MAX_ATTEMPTS", 6, minimum=1)
 REPORT_EMAIL_RETRY_BASE_DELAY = env_int("REPORT_EMAIL_RETRY_BASE_DELAY", 30, minimum=1)
 
+# --- Plan import (strategies.importing) -----------------------------------------------
+# Largest file accepted and most table rows read; a bigger upload is refused before parsing.
+PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+PLAN_IMPORT_MAX_ROWS = env_int("PLAN_IMPORT_MAX_ROWS", 5000, minimum=10)
+
 # --- Reminders (actions.reminders) ----------------------------------------------------
 
 # Days before the deadline at which a reminder goes out; 0 is the day itself.
