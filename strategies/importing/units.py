@@ -30,6 +30,11 @@ def _stem(key: str) -> str:
         if last.endswith(ending) and len(last) - len(ending) >= 4:
             last = last[: -len(ending)]
             break
+    # "tjeneste"/"tjenesten", "sykehjem"/"sykehjemmet": drop a final e and a doubled consonant.
+    if last.endswith("e") and len(last) > 4:
+        last = last[:-1]
+    if len(last) > 4 and last[-1] == last[-2] and last[-1] not in "aeiouyæøå":
+        last = last[:-1]
     return " ".join([*words[:-1], last])
 
 
