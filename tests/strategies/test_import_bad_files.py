@@ -70,7 +70,7 @@ def test_an_old_binary_word_file_is_refused_with_advice(world):
 
 
 def test_a_truncated_word_file_is_refused(world):
-    content = build_docx([SeedTable("Demens", GOOD_ROWS[:1] + [["A", "B"]])])
+    content = build_docx([SeedTable("Demens", [*GOOD_ROWS[:1], ["A", "B"]])])
     errors, _ = refused(world, content[: len(content) // 2], "halv.docx")
     assert "skadet" in errors[0].message or "kan ikke leses" in errors[0].message
 

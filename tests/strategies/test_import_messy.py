@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 
 from actions.models import Action
 from strategies.importing.preview import PlanSpec
