@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from planportal import services
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
-from planportal.models import Membership, Organization, Unit, User
+from planportal.deliveries import ReminderDigest
+from planportal.models import Membership, Organization, Unit, User, UserPreferences
 from planportal.permissions import get_access
 
 # Access comes from memberships, not from Django groups; hiding them avoids a second,
@@ -36,8 +37,10 @@ class UserAdmin(DjangoUserAdmin):
 
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Preferences"), {"fields": ("preferred_language",)}),
+        (_("Preferences"), {"fields": ("preferred_language", "reminder_emails")}),
     )
+    # Changed on the "E-mail preferences" page, through services.update_preferences.
+    readonly_fields = ("preferred_language", "reminder_emails")
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
 
@@ -172,3 +175,81 @@ class MembershipAdmin(ServiceAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for membership in queryset.select_related("unit", "user"):
             services.remove_membership(actor=request.user, membership=membership)
+
+
+class UserPreferencesForm(ServiceForm):
+    class Meta:
+        model = UserPreferences
+        fields = ["preferred_language", "reminder_emails"]
+
+    def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> UserPreferences:
+        if original is None:
+            raise forms.ValidationError(_("Preferences belong to an existing user."))
+        return services.update_preferences(actor=actor, user=original, **data)
+
+
+@admin.register(UserPreferences)
+class UserPreferencesAdmin(ServiceAdmin):
+    """Language and reminder e-mails per user, changed through ``update_preferences``."""
+
+    form = UserPreferencesForm
+    list_display = ["username", "first_name", "last_name", "email", "preferred_language",
+                    "reminder_emails"]
+    list_filter = ["reminder_emails", "preferred_language"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        access = get_access(request.user)
+        if access.everything:
+            return queryset
+        members = Membership.objects.filter(unit__organization_id__in=access.admin_org_ids)
+        return queryset.filter(pk__in=members.values("user_id"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        access = get_access(request.user)
+        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(admin.ModelAdmin):
+    """The reminder e-mails: read-only, with failed/uncertain ones requeueable."""
+
+    list_display = ["date", "kind", "recipient", "organization", "status", "attempts",
+                    "sent_at"]
+    list_filter = ["status", "kind", "organization"]
+    list_select_related = ["recipient", "organization"]
+    search_fields = ["recipient__username", "recipient__email"]
+    date_hierarchy = "date"
+    actions = ["requeue"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)
+        access = get_access(request.user)
+        return queryset if access.everything else queryset.filter(
+            organization_id__in=access.admin_org_ids)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        access = get_access(request.user)
+        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the selected failed or uncertain e-mails again"))
+    def requeue(self, request: HttpRequest, queryset: Any) -> None:
+        count = services.requeue_reminder_emails(actor=request.user, digests=queryset)
+        self.message_user(request, _("%(count)d e-mails will be sent by the next sweep.")
+                          % {"count": count})

@@ -162,5 +162,14 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
 
+class UserPreferences(User):
+    """A user's e-mail preferences, as their own admin page (changed through a service)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("e-mail preferences")
+        verbose_name_plural = _("e-mail preferences")
+
+
 from planportal.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401
 from planportal.tokens import ApiToken  # noqa: E402,F401

@@ -156,3 +156,56 @@ def create_user(
         user.full_clean(exclude=["password"])
         user.save()
     return user
+
+
+def update_preferences(
+    *,
+    actor: Any,
+    user: Any,
+    preferred_language: str | None = None,
+    reminder_emails: bool | None = None,
+) -> Any:
+    """Change a user's language and whether they get reminder e-mails (None = keep).
+
+    Users change their own; an organisation's administrators change their members'.
+    """
+    access = get_access(actor)
+    is_self = getattr(actor, "pk", None) is not None and actor.pk == user.pk
+    member_orgs = set(
+        Membership.objects.filter(user=user).values_list("unit__organization_id", flat=True)
+    )
+    if not (is_self or access.everything or member_orgs & access.admin_org_ids):
+        raise deny(_("You cannot change this user's preferences."))
+    changed: list[str] = []
+    if preferred_language is not None and preferred_language != user.preferred_language:
+        if preferred_language not in type(user).Language.values:
+            raise ValidationError({"preferred_language": _(
+                "Unknown language %(language)s: choose nb or en."
+            ) % {"language": preferred_language}})
+        user.preferred_language = preferred_language
+        changed.append("preferred_language")
+    if reminder_emails is not None and reminder_emails != user.reminder_emails:
+        user.reminder_emails = bool(reminder_emails)
+        changed.append("reminder_emails")
+    if changed:
+        with transaction.atomic():
+            user.save(update_fields=changed)
+    return user
+
+
+def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
+    """Put failed or uncertain reminder e-mails back in the queue; the next sweep sends them.
+
+    Uncertain ones may already have reached the recipient: requeueing is a person's
+    decision to risk a duplicate rather than a lost reminder.
+    """
+    from planportal.deliveries import ReminderDigest
+
+    access = get_access(actor)
+    allowed = digests.filter(status__in=[ReminderDigest.Status.FAILED,
+                                         ReminderDigest.Status.UNCERTAIN])
+    if not access.everything:
+        allowed = allowed.filter(organization_id__in=access.admin_org_ids)
+    with transaction.atomic():
+        return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
+                              claimed_at=None, not_before=None)

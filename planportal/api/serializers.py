@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from planportal.models import Membership, Unit, User
@@ -64,11 +65,26 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "preferred_language",
-                  "is_staff", "memberships", "roles"]
+                  "reminder_emails", "is_staff", "memberships", "roles"]
         read_only_fields = fields
 
     def get_roles(self, user: User) -> list[str]:
         return sorted({m.role for m in user.memberships.all()})
+
+
+class PreferencesSerializer(serializers.Serializer):
+    """What a user may change about themselves: language and reminder e-mails."""
+
+    preferred_language = serializers.ChoiceField(choices=User.Language.choices, required=False)
+    reminder_emails = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("This field cannot be changed here.")] for name in unknown}
+            )
+        return attrs
 
 
 def hide_people_from(data: dict[str, Any], request: Any, *fields: str) -> dict[str, Any]:

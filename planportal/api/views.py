@@ -13,11 +13,13 @@ from rest_framework.views import APIView
 
 from planportal.api.serializers import (
     MeSerializer,
+    PreferencesSerializer,
     SustainableDevelopmentGoalSerializer,
     UnitSerializer,
 )
 from planportal.api.viewsets import ScopedViewSet
 from planportal.models import Membership, Unit
+from planportal.services import update_preferences
 from strategies.models import SustainableDevelopmentGoal
 
 
@@ -66,9 +68,16 @@ class SustainableDevelopmentGoalViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MeView(APIView):
-    """The signed-in user, with memberships and roles."""
+    """The signed-in user, with memberships and roles; PATCH changes their preferences."""
 
     permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PreferencesSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        serializer = PreferencesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        update_preferences(actor=request.user, user=request.user, **serializer.validated_data)
+        return self.get(request)
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:

@@ -245,3 +245,19 @@ def test_send_reminders_sends_what_is_due_for_the_given_date(
 def test_send_reminders_rejects_a_malformed_date(db):
     with pytest.raises(CommandError, match="2026-13-01"):
         call_command("send_reminders", "--date", "2026-13-01")
+
+
+def test_an_administrator_requeues_a_failed_email_and_the_next_sweep_sends_it(
+    world, pending_digest, eager_celery, django_capture_on_commit_callbacks
+):
+    from planportal.services import requeue_reminder_emails
+
+    ReminderDigest.objects.filter(pk=pending_digest.pk).update(status=Status.FAILED)
+    assert requeue_reminder_emails(actor=world.other_admin,
+                                   digests=ReminderDigest.objects.all()) == 0
+    assert requeue_reminder_emails(actor=world.admin, digests=ReminderDigest.objects.all()) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_deadlines(TODAY)
+
+    assert [m.to for m in mail.outbox] == [[world.reader.email]]
