@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import sys
 
-USAGE = """usage: python -m bench {run,api} [options]
+USAGE = """usage: python -m bench {run,api,reminders} [options]
 
   run   in-process scenarios against hand-written SQL floors (python -m bench run --help)
   api   the action list through gunicorn against a minimal WSGI floor (python -m bench api --help)
+  reminders  the reminder sweep on dataset M in eager mode (python -m bench reminders --help)
 """
 
 
 def main(argv: list[str] | None = None) -> None:
     """Dispatch to ``bench.run`` or ``bench.api``."""
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "reminders":
+        from bench import reminders
+
+        reminders.main(args[1:])
+        return
     if not args or args[0] not in ("run", "api"):
         print(USAGE, file=sys.stderr)
         raise SystemExit(0 if args and args[0] in ("-h", "--help") else 2)
