@@ -1,4 +1,12 @@
 # One image for web (gunicorn), the Celery worker and Celery beat.
+
+# The front-end packages (Designsystemet, htmx) from package-lock.json; only the
+# runtime ones, served as static files by WhiteNoise.
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,6 +19,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY . .
+COPY --from=assets /assets/node_modules ./node_modules
 RUN pip install --no-cache-dir .
 
 # Translations and static files are built into the image; the build-time key is

@@ -47,6 +47,30 @@ install() {
       exit 1
     fi
   fi
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "Installing Node.js and npm for the front-end packages"
+      apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+    else
+      echo "npm is missing: install Node.js (e.g. 'sudo apt-get install nodejs npm')." >&2
+      exit 1
+    fi
+  fi
+  # Designsystemet, htmx and axe-core come from package-lock.json; npm ci only when the
+  # lock file is newer than the last install (npm keeps its copy in node_modules).
+  if [ ! -f node_modules/.package-lock.json ] ||
+      [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "Installing the front-end packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "Installing Chromium for the browser tests"
+      apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+    else
+      echo "Chromium is missing: the browser tests need it ('sudo apt-get install chromium')." >&2
+    fi
+  fi
   say "Compiling translations"
   # Compiling needs no secrets or database, so it runs in development mode whatever is set.
   DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v 0

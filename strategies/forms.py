@@ -14,6 +14,8 @@ from planportal.forms import AccessibleFormMixin
 class PlanFilterForm(AccessibleFormMixin, forms.Form):
     """Narrow the plan tree's actions; an invalid value is reported, not ignored."""
 
+    no_optional_marks = True  # every filter is optional; saying so on each is noise
+
     status = forms.ChoiceField(
         label=_("Status"), required=False,
         choices=[("", _("All statuses")), *Action.Status.choices],

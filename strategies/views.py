@@ -11,8 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from actions.models import Action
@@ -56,22 +57,14 @@ def public_plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def report_links(plan: Plan) -> list[tuple[str, str, str]]:
-    """(kind, label, url) for the plan's HTML, PDF and XLSX reports."""
-    from django.utils.translation import gettext as _
-
-    links = []
-    for name, label, suffix in (
-        ("plan-report", _("Progress report (web page)"), ""),
-        ("plan-report-pdf", _("Progress report (PDF)"), "report.pdf"),
-        ("plan-report-xlsx", _("Progress report (Excel)"), "report.xlsx"),
-    ):
-        try:
-            url = reverse(f"reports:{name}", args=[plan.pk])
-        except NoReverseMatch:
-            # The reports app's URLs (issue: reports) use these paths.
-            url = f"/reports/plans/{plan.pk}/{suffix}"
-        links.append((name, label, url))
-    return links
+    """(URL name, label, url) for the plan's HTML, PDF and XLSX reports."""
+    labels = {
+        "plan-report": _("Progress report (web page)"),
+        "plan-report-pdf": _("Progress report (PDF)"),
+        "plan-report-xlsx": _("Progress report (Excel)"),
+    }
+    return [(name, label, reverse(f"reports:{name}", args=[plan.pk]))
+            for name, label in labels.items()]
 
 
 def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpResponse:
