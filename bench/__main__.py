@@ -9,6 +9,7 @@ USAGE = """usage: python -m bench {run,api,reminders} [options]
   run   in-process scenarios against hand-written SQL floors (python -m bench run --help)
   api   the action list through gunicorn against a minimal WSGI floor (python -m bench api --help)
   reminders  the reminder sweep on dataset M in eager mode (python -m bench reminders --help)
+  report  one plan's progress report (5,000 actions): HTML, JSON, PDF, XLSX (--help)
 """
 
 
@@ -19,6 +20,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import reminders
 
         reminders.main(args[1:])
+        return
+    if args and args[0] == "report":
+        from bench import report
+
+        report.main(args[1:])
         return
     if not args or args[0] not in ("run", "api"):
         print(USAGE, file=sys.stderr)

@@ -159,7 +159,7 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
             content, pages = html_to_pdf(
                 render_report_html_for_pdf(snapshot.data, snapshot.period_label)
             )
-        except Exception as exc:  # noqa: BLE001 - any layout error is kept on the row
+        except Exception as exc:
             logger.exception("Rendering snapshot %s failed.", snapshot_id)
             snapshot.status = ReportSnapshot.Status.FAILED
             snapshot.last_error = f"{type(exc).__name__}: {exc}"[:2000]

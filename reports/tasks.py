@@ -21,7 +21,7 @@ def render_snapshot_pdf(snapshot_id: int) -> str | None:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def send_report_email(self, delivery_id: int) -> str:  # noqa: ANN001 - Celery's task instance
+def send_report_email(self, delivery_id: int) -> str:
     """Send one period's report to one recipient; transient SMTP errors are retried.
 
     The service counts attempts and gives up after ``REPORT_EMAIL_MAX_ATTEMPTS``. With a

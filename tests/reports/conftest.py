@@ -174,7 +174,7 @@ class ScriptedSMTPHandler:
         self.script: list[str] = []
         self.accepted: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         reply = self.script.pop(0) if self.script else "250 OK"
         if reply.startswith("250"):
             self.accepted.append(envelope)

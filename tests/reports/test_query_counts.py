@@ -11,8 +11,14 @@ from rest_framework.test import APIClient
 
 from actions.models import Action, StatusUpdate
 from reports.progress import compute_progress
-from tests.factories import ActionFactory, FocusAreaFactory, GoalFactory, IndicatorFactory
-from tests.factories import MeasurementFactory, PlanFactory
+from tests.factories import (
+    ActionFactory,
+    FocusAreaFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    PlanFactory,
+)
 from tests.queries import assert_constant_queries, count_queries
 
 pytestmark = pytest.mark.django_db

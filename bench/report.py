@@ -1,0 +1,183 @@
+"""``python -m bench report``: the progress report of one plan with 5,000 actions.
+
+Dataset S (one kommune, 20 plans × 250 actions) is loaded into its own database
+(``planportal_bench_report``) and its actions are gathered under the first plan, in ten
+focus areas (the first plan's five and the second's), so one plan holds all 5,000
+actions and their ~10,000 status updates. Then, in-process with the test ``Client`` as
+the kommune's admin, each scenario is timed ``--rounds`` times (median and p95), and its
+SQL queries are counted in a separate, untimed pass:
+
+- ``compute``: :func:`reports.progress.compute_progress` alone (the queries + Python);
+- ``html``: ``GET /reports/plans/<id>/``;
+- ``json``: ``GET /api/v1/plans/<id>/progress/`` (today, and as of an earlier date, which
+  rebuilds every action's status from its history);
+- ``pdf``: the committee PDF (summary, goals, indicators, overdue and at-risk lists,
+  changes since the last tertial) rendered by WeasyPrint, as the snapshot task does;
+- ``pdf_full``: the same PDF listing every action (what the background worker may make);
+- ``xlsx``: the workbook with every action.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+DATABASE = "postgres://postgres@127.0.0.1:5432/planportal_bench_report"
+
+
+def _configure() -> None:
+    from bench import run
+
+    os.environ.setdefault("BENCH_DATABASE_URL",
+                          os.environ.get("BENCH_REPORT_DATABASE_URL", DATABASE))
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    run._configure(sqlite=False)
+
+
+def one_big_plan() -> int:
+    """Gather every action of kommune 0 under its first plan; return that plan's id."""
+    from django.db import connection, transaction
+
+    from actions.models import Action
+    from strategies.models import FocusArea, Goal, Plan
+
+    plans = list(Plan.objects.order_by("pk").values_list("pk", flat=True))
+    target = plans[0]
+    if Action.objects.filter(goal__focus_area__plan_id=target).count() == Action.objects.count():
+        return target
+    with transaction.atomic():
+        # The first two plans' focus areas become the big plan's ten (orders kept unique).
+        FocusArea.objects.filter(plan_id=plans[1]).update(plan_id=target)
+        areas = list(FocusArea.objects.filter(plan_id=target).order_by("pk"))
+        for index, area in enumerate(areas):
+            FocusArea.objects.filter(pk=area.pk).update(order=index, code=str(index + 1))
+        goals = list(Goal.objects.exclude(focus_area__plan_id=target).order_by("pk")
+                     .values_list("pk", flat=True))
+        for index, goal_id in enumerate(goals):
+            Goal.objects.filter(pk=goal_id).update(
+                focus_area_id=areas[index % len(areas)].pk, order=1000 + index)
+    with connection.cursor() as cursor:
+        for table in ("strategies_focusarea", "strategies_goal", "actions_action"):
+            cursor.execute(f"ANALYZE {table}")
+    return target
+
+
+def timed(call: Callable[[], Any], rounds: int) -> dict[str, float]:
+    call()  # warm-up: URL resolver, templates, fonts, plan caches
+    times = []
+    for _ in range(rounds):
+        gc.collect()
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"p50": statistics.median(times), "p95": p95, "n": len(times)}
+
+
+def queries(call: Callable[[], Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        call()
+    # The connection health check (SELECT 1 per request) is not the view's.
+    return sum(1 for q in context.captured_queries if q["sql"].strip() != "SELECT 1")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench report", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=10, help="timed runs per page scenario")
+    parser.add_argument("--pdf-rounds", type=int, default=3, help="timed committee PDFs")
+    parser.add_argument("--skip-full", action="store_true", help="skip the full-listing PDF")
+    args = parser.parse_args(argv)
+    _configure()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+    from actions.models import Action
+    from bench.datasets import describe, seed_s
+    from planportal.models import User
+    from reports.pdf import html_to_pdf, render_report_html_for_pdf
+    from reports.progress import compute_progress
+    from reports.xlsx import render_report_xlsx
+    from strategies.models import Plan
+
+    started = time.perf_counter()
+    ids = seed_s()
+    plan_id = one_big_plan()
+    plan = Plan.objects.select_related("organization").get(pk=plan_id)
+    total = Action.objects.filter(goal__focus_area__plan=plan).count()
+    print(describe("S"))
+    print(f"one plan with {total:,} actions ready in {time.perf_counter() - started:.1f} s")
+
+    client = Client()
+    client.force_login(User.objects.get(pk=ids["admin"]))
+    html_url = f"/reports/plans/{plan_id}/"
+    json_url = f"/api/v1/plans/{plan_id}/progress/"
+    page_sizes: dict[str, int] = {}
+
+    def get(url: str, name: str) -> Callable[[], None]:
+        def call() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:500]
+            page_sizes[name] = len(response.content)
+        return call
+
+    pages: dict[str, int] = {}
+
+    def pdf(full: bool) -> Callable[[], None]:
+        def call() -> None:
+            data = compute_progress(plan, public=True, include_actions=full)
+            content, count = html_to_pdf(render_report_html_for_pdf(data, "Benchmark"))
+            pages["pdf_full" if full else "pdf"] = count
+            page_sizes["pdf_full" if full else "pdf"] = len(content)
+        return call
+
+    def xlsx() -> None:
+        data = compute_progress(plan, include_actions=True)
+        page_sizes["xlsx"] = len(render_report_xlsx(data, "Benchmark"))
+
+    scenarios: list[tuple[str, Callable[[], None], int]] = [
+        ("compute", lambda: compute_progress(plan), args.rounds),
+        ("html", get(html_url, "html"), args.rounds),
+        ("json", get(json_url, "json"), args.rounds),
+        ("json_as_of_2025-12-31", get(json_url + "?as_of=2025-12-31", "json_as_of"),
+         args.rounds),
+        ("xlsx", xlsx, max(1, args.rounds // 3)),
+        ("pdf", pdf(False), args.pdf_rounds),
+    ]
+    if not args.skip_full:
+        scenarios.append(("pdf_full", pdf(True), 1))
+
+    print("\n| scenario | p50 s | p95 s | runs | queries | size | pages |")
+    print("|---|---|---|---|---|---|---|")
+    for name, call, rounds in scenarios:
+        count = queries(call)
+        result = timed(call, rounds)
+        size = page_sizes.get(name.replace("_as_of_2025-12-31", "_as_of"), 0)
+        print(f"| {name} | {result['p50']:.3f} | {result['p95']:.3f} | {result['n']} | {count} "
+              f"| {size / 1024:,.0f} KiB | {pages.get(name, '')} |" if size else
+              f"| {name} | {result['p50']:.3f} | {result['p95']:.3f} | {result['n']} | {count} "
+              f"| | {pages.get(name, '')} |")
+        sys.stdout.flush()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of this process: {peak:,.0f} MiB. Targets: html < 0.5 s, "
+          f"committee pdf < 5 s, full-listing pdf < 60 s (in the worker).")
+
+
+if __name__ == "__main__":
+    main()
