@@ -8,16 +8,16 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, StatusUpdate
-from planportal.api.filters import IsoDateTimeFilter
+from planportal.api.filters import IdFilter, IsoDateTimeFilter
 from planportal.models import Unit
 
 
 class ActionFilterSet(filters.FilterSet):
     """Every filter the action list offers; derived ones delegate to the queryset."""
 
-    plan = filters.NumberFilter(field_name="goal__focus_area__plan_id")
-    focus_area = filters.NumberFilter(field_name="goal__focus_area_id")
-    goal = filters.NumberFilter(field_name="goal_id")
+    plan = IdFilter(field_name="goal__focus_area__plan_id")
+    focus_area = IdFilter(field_name="goal__focus_area_id")
+    goal = IdFilter(field_name="goal_id")
     # distinct=False: these columns are on the action row itself, so no join can repeat
     # a row, and DISTINCT would only make the page and count queries slower.
     status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
@@ -28,8 +28,8 @@ class ActionFilterSet(filters.FilterSet):
     overdue = filters.BooleanFilter(method="filter_overdue")
     unassigned = filters.BooleanFilter(method="filter_unassigned",
                                        label="no responsible unit or no deadline")
-    responsible_unit = filters.NumberFilter(field_name="responsible_unit_id")
-    responsible_unit_subtree = filters.NumberFilter(
+    responsible_unit = IdFilter(field_name="responsible_unit_id")
+    responsible_unit_subtree = IdFilter(
         method="filter_unit_subtree", label="responsible unit or any unit below it")
     responsible_person = filters.CharFilter(
         method="filter_person", label='user id, or "me"')
@@ -77,8 +77,8 @@ class ActionFilterSet(filters.FilterSet):
 
 
 class StatusUpdateFilterSet(filters.FilterSet):
-    action = filters.NumberFilter(field_name="action_id")
-    plan = filters.NumberFilter(field_name="action__goal__focus_area__plan_id")
+    action = IdFilter(field_name="action_id")
+    plan = IdFilter(field_name="action__goal__focus_area__plan_id")
     status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
     risk = filters.MultipleChoiceFilter(choices=StatusUpdate.Risk.choices, distinct=False)
     created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

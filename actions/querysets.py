@@ -74,6 +74,20 @@ class ActionQuerySet(models.QuerySet):
             *[f"evaluated_by__{name}" for name in people],
         )
 
+    def api_rows(self, pks: list[int]) -> list[dict[str, Any]]:
+        """The API's rows for these actions, in the order of *pks*, as plain dicts.
+
+        One query, and no model objects: building 500 actions with their goal, unit and
+        people costs more than the query. ``action_row_as_dict`` shapes a row as the API
+        shows it.
+        """
+        rows = {
+            row["id"]: row
+            for row in self.filter(pk__in=pks).with_overdue().with_latest_update()
+            .order_by().values(*API_COLUMNS)
+        }
+        return [rows[pk] for pk in pks if pk in rows]
+
     def for_list(self) -> ActionQuerySet:
         """The joins every action list needs, in a fixed number of queries."""
         return self.select_related(
@@ -81,20 +95,39 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-def attach_contributing_unit_ids(actions: list[Any]) -> list[Any]:
-    """Set ``contributing_unit_ids`` on each action with one query on the link table.
+_PEOPLE = ("first_name", "last_name", "username")
+API_COLUMNS = (
+    "id", "goal_id", "goal__focus_area_id", "goal__focus_area__plan_id", "order", "code",
+    "title", "description", "responsible_unit_id", "responsible_unit__name",
+    "responsible_unit__kind", "responsible_person_id",
+    *[f"responsible_person__{name}" for name in _PEOPLE],
+    "start_date", "due_date", "period_text", "status", "progress", "overdue",
+    "latest_update_at", "latest_risk", "latest_comment", "budget", "budget_reference",
+    "evaluation", "evaluated_on", "evaluated_by_id",
+    *[f"evaluated_by__{name}" for name in _PEOPLE],
+    "version", "created_at", "updated_at",
+)
+
+
+def contributing_unit_ids(action_ids: list[int]) -> dict[int, list[int]]:
+    """Each action's contributing unit ids, in tree order, with one query on the link table.
 
     A plain ``values_list`` of (action, unit) pairs is far cheaper than Django's generic
     many-to-many prefetch, which builds a Unit object per link.
     """
     from actions.models import Action
 
-    ids = [action.pk for action in actions]
-    links: dict[int, list[int]] = {pk: [] for pk in ids}
-    through = Action.contributing_units.through.objects.filter(action_id__in=ids)
+    links: dict[int, list[int]] = {pk: [] for pk in action_ids}
+    through = Action.contributing_units.through.objects.filter(action_id__in=action_ids)
     # Tree order, as Unit's own ordering gives everywhere else.
     for action_id, unit_id in through.order_by("unit__path").values_list("action_id", "unit_id"):
         links[action_id].append(unit_id)
+    return links
+
+
+def attach_contributing_unit_ids(actions: list[Any]) -> list[Any]:
+    """Set ``contributing_unit_ids`` on each action (see :func:`contributing_unit_ids`)."""
+    links = contributing_unit_ids([action.pk for action in actions])
     for action in actions:
         action.contributing_unit_ids = links[action.pk]
     return actions

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import django_filters as filters
 
+from planportal.api.filters import IdFilter
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
 
 
 class PlanFilterSet(filters.FilterSet):
-    organization = filters.NumberFilter(field_name="organization_id")
+    organization = IdFilter(field_name="organization_id")
     q = filters.CharFilter(field_name="title", lookup_expr="icontains", label="search")
-    active_in = filters.NumberFilter(method="filter_active_in", label="active in year")
+    active_in = IdFilter(method="filter_active_in", label="active in year",
+                         min_value=1, max_value=9999)
 
     class Meta:
         model = Plan
@@ -21,8 +23,8 @@ class PlanFilterSet(filters.FilterSet):
 
 
 class FocusAreaFilterSet(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    sdg = filters.NumberFilter(field_name="sdgs__number")
+    plan = IdFilter(field_name="plan_id")
+    sdg = IdFilter(field_name="sdgs__number")
 
     class Meta:
         model = FocusArea
@@ -30,8 +32,8 @@ class FocusAreaFilterSet(filters.FilterSet):
 
 
 class GoalFilterSet(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="focus_area__plan_id")
-    focus_area = filters.NumberFilter(field_name="focus_area_id")
+    plan = IdFilter(field_name="focus_area__plan_id")
+    focus_area = IdFilter(field_name="focus_area_id")
 
     class Meta:
         model = Goal
@@ -39,8 +41,8 @@ class GoalFilterSet(filters.FilterSet):
 
 
 class IndicatorFilterSet(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="goal__focus_area__plan_id")
-    goal = filters.NumberFilter(field_name="goal_id")
+    plan = IdFilter(field_name="goal__focus_area__plan_id")
+    goal = IdFilter(field_name="goal_id")
 
     class Meta:
         model = Indicator
@@ -48,7 +50,7 @@ class IndicatorFilterSet(filters.FilterSet):
 
 
 class MeasurementFilterSet(filters.FilterSet):
-    indicator = filters.NumberFilter(field_name="indicator_id")
+    indicator = IdFilter(field_name="indicator_id")
     period_after = filters.DateFilter(field_name="period_end", lookup_expr="gte")
     period_before = filters.DateFilter(field_name="period_end", lookup_expr="lte")
 

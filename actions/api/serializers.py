@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -61,11 +61,11 @@ class ActionSerializer(serializers.ModelSerializer):
         return super().to_representation(instance)
 
 
-def _datetime(value: datetime | None) -> str | None:
+def _datetime(value: datetime | None, zone: tzinfo | None = None) -> str | None:
     # As DRF's DateTimeField renders it: local time zone, ISO 8601, "Z" for UTC.
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -122,6 +122,57 @@ def action_as_dict(action: Action) -> dict[str, Any]:
         "version": action.version,
         "created_at": _datetime(action.created_at),
         "updated_at": _datetime(action.updated_at),
+    }
+
+
+def _named(pk: int | None, first: str, last: str, username: str) -> dict[str, Any] | None:
+    # str(User): the full name, or the username when there is none.
+    return None if pk is None else {"id": pk, "name": f"{first} {last}".strip() or username}
+
+
+def action_row_as_dict(row: dict[str, Any], contributing: list[int],
+                       zone: tzinfo) -> dict[str, Any]:
+    """One ``Action.objects.api_rows()`` row as the API shows it: as :func:`action_as_dict`
+    shows the same action (tests hold the two equal)."""
+    latest_at = row["latest_update_at"]
+    budget = row["budget"]
+    return {
+        "id": row["id"],
+        "plan": row["goal__focus_area__plan_id"],
+        "focus_area": row["goal__focus_area_id"],
+        "goal": row["goal_id"],
+        "order": row["order"],
+        "code": row["code"],
+        "title": row["title"],
+        "description": row["description"],
+        "responsible_unit": None if row["responsible_unit_id"] is None else {
+            "id": row["responsible_unit_id"], "name": row["responsible_unit__name"],
+            "kind": row["responsible_unit__kind"]},
+        "responsible_person": _named(
+            row["responsible_person_id"], row["responsible_person__first_name"],
+            row["responsible_person__last_name"], row["responsible_person__username"]),
+        "contributing_units": contributing,
+        "start_date": row["start_date"].isoformat() if row["start_date"] else None,
+        "due_date": row["due_date"].isoformat() if row["due_date"] else None,
+        "period_text": row["period_text"],
+        "status": row["status"],
+        "progress": row["progress"],
+        "overdue": row["overdue"],
+        "latest_update": None if latest_at is None else {
+            "created_at": _datetime(latest_at, zone),
+            "risk": row["latest_risk"],
+            "comment": row["latest_comment"],
+        },
+        "budget": None if budget is None else f"{budget:.2f}",
+        "budget_reference": row["budget_reference"],
+        "evaluation": row["evaluation"],
+        "evaluated_on": row["evaluated_on"].isoformat() if row["evaluated_on"] else None,
+        "evaluated_by": _named(
+            row["evaluated_by_id"], row["evaluated_by__first_name"],
+            row["evaluated_by__last_name"], row["evaluated_by__username"]),
+        "version": row["version"],
+        "created_at": _datetime(row["created_at"], zone),
+        "updated_at": _datetime(row["updated_at"], zone),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 
 from actions import services
 from actions.api.serializers import (
+    PEOPLE,
     ActionSerializer,
     ActionUpdateSerializer,
     ActionWriteSerializer,
@@ -22,11 +24,14 @@ from actions.api.serializers import (
     StatusUpdateCreateSerializer,
     StatusUpdateInputSerializer,
     StatusUpdateSerializer,
+    action_row_as_dict,
 )
 from actions.filtersets import ActionFilterSet, StatusUpdateFilterSet
 from actions.models import Action, StatusUpdate
-from actions.querysets import attach_contributing_unit_ids
+from actions.querysets import attach_contributing_unit_ids, contributing_unit_ids
 from planportal.api.concurrency import run_versioned, with_etag
+from planportal.api.pagination import KeyPagePagination
+from planportal.api.serializers import hide_people_from
 from planportal.api.viewsets import ScopedViewSet
 
 IF_MATCH = OpenApiParameter(
@@ -47,6 +52,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     """Actions (tiltak). Writes go through the services and carry the version."""
 
     filterset_class = ActionFilterSet
+    pagination_class = KeyPagePagination
     ordering_fields = ["due_date", "status", "progress", "title", "order", "updated_at", "id"]
     ordering = ["goal_id", "order", "id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -55,9 +61,15 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return self.scoped(Action.objects.all()).for_api().with_overdue().with_latest_update()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_contributing_unit_ids(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Three queries: the page's keys with the total, their rows as plain values, and
+        # their contributing units. The filters and ordering apply to the first only.
+        pks = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        links = contributing_unit_ids(pks)
+        zone = timezone.get_current_timezone()
+        return self.get_paginated_response([
+            hide_people_from(action_row_as_dict(row, links[row["id"]], zone), request, *PEOPLE)
+            for row in Action.objects.api_rows(pks)
+        ])
 
     def get_serializer_class(self) -> Any:
         return {

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -37,3 +41,45 @@ class StandardPagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["description"] = "Rows per page (default 50; more than 500 gives 500)."
         return parameters
+
+
+class KeyPagePaginator(Paginator):
+    """A paginator whose pages hold primary keys, counted in the same query as the page.
+
+    ``COUNT(*) OVER ()`` beside the page's keys replaces Django's separate ``COUNT``
+    query, and leaves the expensive columns to a second query over just this page's rows
+    (see ``ActionViewSet.list``). A page past the end is still an error; an empty first
+    page is not.
+    """
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(_total=Window(Count("pk")))
+            .values_list("pk", "_total")[bottom:bottom + self.per_page]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0][1]  # count is a cached_property
+        elif number == 1:
+            self.__dict__["count"] = 0
+        else:
+            raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page([pk for pk, _total in rows], number, self)
+
+
+class KeyPagePagination(StandardPagination):
+    """:class:`StandardPagination` whose pages are primary keys (:class:`KeyPagePaginator`)."""
+
+    django_paginator_class = KeyPagePaginator

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planportal.api.filters import IdFilter
 from planportal.api.serializers import (
     MeSerializer,
     PreferencesSerializer,
@@ -24,9 +25,9 @@ from strategies.models import SustainableDevelopmentGoal
 
 
 class UnitFilterSet(filters.FilterSet):
-    organization = filters.NumberFilter(field_name="organization_id")
-    parent = filters.NumberFilter(field_name="parent_id")
-    subtree_of = filters.NumberFilter(method="filter_subtree", label="a unit and all below it")
+    organization = IdFilter(field_name="organization_id")
+    parent = IdFilter(field_name="parent_id")
+    subtree_of = IdFilter(method="filter_subtree", label="a unit and all below it")
 
     class Meta:
         model = Unit

@@ -207,3 +207,68 @@ def test_the_status_filter_does_not_make_the_query_distinct(world, api):
     with CaptureQueriesContext(connection) as queries:
         api("reader").get(f"{URL}?status=in_progress&status=not_started")
     assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
+
+
+def test_each_listed_action_equals_its_detail_page(world, api):
+    from decimal import Decimal
+
+    from tests.factories import StatusUpdateFactory
+
+    action = ActionFactory(goal=world.goal, responsible_unit=world.home_care,
+                           responsible_person=world.unit_manager, evaluated_by=world.admin,
+                           start_date=date(2025, 1, 1), due_date=date(2025, 3, 1),
+                           evaluated_on=date(2026, 3, 2), budget=Decimal("1250.5"),
+                           evaluation="Nådd – æøå", status="in_progress", progress=40)
+    action.contributing_units.set([world.school, world.nursing_home])
+    StatusUpdateFactory(action=action, author=world.unit_manager, risk="at_risk",
+                        comment="Første – ærlig")
+    client = api("admin")
+    listed = client.get(f"{URL}?page_size=500").json()["results"]
+    assert {row["id"] for row in listed} == {action.pk, world.action.pk}
+    for row in listed:
+        assert row == client.get(f"{URL}{row['id']}/").json()
+    mine = next(row for row in listed if row["id"] == action.pk)
+    assert mine["overdue"] is True
+    assert mine["latest_update"]["comment"] == "Første – ærlig"
+    assert mine["responsible_person"]["name"] == str(world.unit_manager)
+
+
+def test_the_list_counts_every_matching_action_and_pages_through_them(world, api):
+    for order in range(5):
+        ActionFactory(goal=world.goal, order=order + 10)
+    client = api("admin")
+    first = client.get(f"{URL}?page_size=2&ordering=id").json()
+    assert first["count"] == 6
+    assert first["previous"] is None and "page=2" in first["next"]
+    seen = [row["id"] for row in first["results"]]
+    for page in (2, 3):
+        body = client.get(f"{URL}?page_size=2&ordering=id&page={page}").json()
+        assert body["count"] == 6
+        seen += [row["id"] for row in body["results"]]
+    assert body["next"] is None
+    assert seen == sorted(Action.objects.values_list("pk", flat=True))
+    last = client.get(f"{URL}?page_size=2&ordering=id&page=last").json()
+    assert last["results"][-1]["id"] == seen[-1]
+
+
+def test_a_page_past_the_end_is_a_404_but_an_empty_first_page_is_not(world, api):
+    client = api("admin")
+    assert client.get(f"{URL}?page=2").status_code == 404
+    assert client.get(f"{URL}?page=0").status_code == 404
+    assert client.get(f"{URL}?page=abc").status_code == 404
+    empty = client.get(f"{URL}?status=cancelled")
+    assert empty.status_code == 200
+    assert empty.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/goals/?focus_area=-6.568553390247715e%2B276",
+    "/api/v1/actions/?plan=1e30",
+    "/api/v1/actions/?responsible_unit_subtree=9223372036854775808",
+    "/api/v1/units/?parent=1.5",
+    "/api/v1/plans/?active_in=100000",
+])
+def test_an_id_filter_outside_the_integer_range_is_a_400_not_a_500(world, api, url):
+    # Regression: django-filter's NumberFilter let 1e276 through to the database (500).
+    response = api("admin").get(url)
+    assert response.status_code == 400
