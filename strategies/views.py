@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from actions.models import Action
-from actions.presentation import decorate
 from planportal.models import Unit
 from strategies.forms import PlanFilterForm
 from strategies.models import Plan
+from strategies.rows import ActionRowRenderer
 from strategies.tree import plan_tree
 
 ACTIONS = "focus_areas__goals__actions__"
@@ -85,10 +84,10 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
             "overdue_only": form.cleaned_data["overdue"],
         }
     tree = plan_tree(plan, with_people=not public, **filters)
-    decorate(
-        (a for area in tree for node in area.goals for a in node.shown),
-        with_people=not public,
-    )
+    render_rows = ActionRowRenderer(public=public)
+    for area in tree:
+        for node in area.goals:
+            node.rows_html = render_rows(node.shown)
     all_actions = [a for area in tree for a in area.actions]
     shown = sum(area.shown_count for area in tree)
     counted = [a.progress for a in all_actions if a.status != Action.Status.CANCELLED]
@@ -101,7 +100,6 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "action_count": len(all_actions),
         "progress": round(sum(counted) / len(counted)) if counted else None,
         "public": public,
-        "overdue_label": pgettext("actions", "Overdue"),
         "report_links": [] if public else report_links(plan),
         "nav": "public" if public else "plans",
     }

@@ -170,3 +170,22 @@ def test_a_plan_with_1000_actions_renders_in_under_300_ms(browse, world):
         assert response.status_code == 200
     assert response.text.count("<progress") > 1000
     assert min(timings) < 0.3, f"{min(timings) * 1000:.0f} ms"
+
+
+def test_action_rows_escape_titles_and_show_norwegian_dates(browse, world):
+    ActionFactory(goal=world.goal, title='<script>alert("x")</script> & co',
+                  due_date=date(2031, 3, 3))
+    text = browse("reader").get(reverse("strategies:plan-detail", args=[world.plan.pk])).text
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in text
+    assert '<time datetime="2031-03-03">03.03.2031</time>' in text
+
+
+def test_the_public_plan_page_lists_actions_without_links_or_names(browse, world):
+    Plan.objects.filter(pk=world.plan.pk).update(is_public=True)
+    ActionFactory(goal=world.goal, title="Åpent tiltak", responsible_unit=world.home_care,
+                  responsible_person=world.sector_leader)
+    text = browse(None).get(reverse("strategies:public-plan-detail",
+                                    args=[world.plan.pk])).text
+    assert "<td>Åpent tiltak</td>" in text
+    assert world.sector_leader.username not in text

@@ -1,0 +1,103 @@
+"""The plan page's action rows as HTML, built in Python for speed.
+
+A plan can hold a thousand actions. Rendering each row through the template engine
+(variable lookups, filters, ``{% url %}``, per-row gettext) costs about a quarter of a
+millisecond a row; here every label and format is looked up once per page and each row
+is one escaped string format, which keeps the page well inside its 300 ms budget.
+The markup matches ``strategies/plan_detail.html``'s table head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from html import escape
+
+from django.urls import reverse
+from django.utils import dateformat, formats
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from actions.models import Action
+from strategies.tree import ActionRow
+
+STATUS_COLORS = {
+    Action.Status.COMPLETED: "success",
+    Action.Status.IN_PROGRESS: "info",
+    Action.Status.POSTPONED: "warning",
+    Action.Status.CANCELLED: "neutral",
+    Action.Status.NOT_STARTED: "neutral",
+}
+_PK = 999_999_999
+
+ROW = (
+    "<tr><td>{title}</td><td>{unit}{person}</td><td>{deadline}</td>"
+    '<td>{overdue}<span class="ds-tag" data-color="{color}">{status}</span></td>'
+    '<td><div class="pp-progress"><progress max="100" value="{progress}" '
+    'aria-label="{progress_label}">{progress} %</progress>'
+    '<span class="pp-progress__text">{progress} %</span></div></td></tr>'
+)
+
+
+class ActionRowRenderer:
+    """Renders ``<tr>`` elements for action rows; public pages get no links and no names.
+
+    Create one per page: the labels, the date format and the URL pattern are looked up
+    in the constructor, in the active language.
+    """
+
+    def __init__(self, *, public: bool) -> None:
+        self.public = public
+        self.labels = {value: escape(str(label)) for value, label in Action.Status.choices}
+        self.date_format = _strftime_format(formats.get_format("SHORT_DATE_FORMAT"))
+        self.missing = f'<span class="pp-missing">{escape(_("missing"))}</span>'
+        self.overdue = (f'<span class="ds-tag" data-color="danger">'
+                        f'{escape(pgettext("actions", "Overdue"))}</span> ')
+        self.progress_for = _("Progress for %(title)s")
+        self.url = reverse("actions:detail", args=[_PK]).replace(str(_PK), "{}")
+
+    def __call__(self, rows: Iterable[ActionRow]) -> SafeString:
+        html = [self.row(row) for row in rows]
+        return mark_safe("\n".join(html))  # noqa: S308 - every value in a row is escaped
+
+    def row(self, row: ActionRow) -> str:
+        label = escape(f"{row.code} {row.title}".strip())
+        if not self.public:
+            label = f'<a class="ds-link" href="{self.url.format(row.pk)}">{label}</a>'
+        if row.due_date:
+            shown = _format_date(row.due_date, self.date_format)
+            deadline = f'<time datetime="{row.due_date.isoformat()}">{shown}</time>'
+        else:
+            deadline = escape(row.period_text) if row.period_text else self.missing
+        short = row.title if len(row.title) <= 60 else row.title[:59] + "…"
+        person = (f'<br><span class="pp-lead">{escape(row.person_name)}</span>'
+                  if row.person_name and not self.public else "")
+        return ROW.format(
+            title=label,
+            unit=escape(row.unit_name or "–"),
+            person=person,
+            deadline=deadline,
+            overdue=self.overdue if row.overdue else "",
+            color=STATUS_COLORS.get(row.status, "neutral"),
+            status=self.labels.get(row.status) or escape(row.status),
+            progress=int(row.progress),
+            progress_label=escape(self.progress_for % {"title": short}),
+        )
+
+
+# Django date format characters that map one-to-one onto strftime (numeric, no locale).
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
+
+
+def _strftime_format(django_format: str) -> str | None:
+    """The strftime equivalent of a numeric Django date format, or None if there is none."""
+    if any(char.isalpha() and char not in _STRFTIME for char in django_format):
+        return None
+    return "".join(_STRFTIME.get(char, char) for char in django_format)
+
+
+def _format_date(value: date, strftime_format: str | None) -> str:
+    if strftime_format is None:
+        return dateformat.format(value, formats.get_format("SHORT_DATE_FORMAT"))
+    return value.strftime(strftime_format)
