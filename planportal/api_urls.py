@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from actions.api.calendar import CalendarFeedListView, RevokeCalendarFeedView
 from actions.api.views import ActionViewSet, StatusUpdateViewSet
 from planportal.api.token_views import ApiTokenListView, ObtainTokenView, RevokeApiTokenView
 from planportal.api.views import MeView, SustainableDevelopmentGoalViewSet, UnitViewSet
@@ -30,5 +31,8 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("auth/tokens/", ApiTokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<int:pk>/revoke/", RevokeApiTokenView.as_view(), name="auth-token-revoke"),
+    path("calendar-feeds/", CalendarFeedListView.as_view(), name="calendar-feeds"),
+    path("calendar-feeds/<int:pk>/revoke/", RevokeCalendarFeedView.as_view(),
+         name="calendar-feed-revoke"),
     *router.urls,
 ]

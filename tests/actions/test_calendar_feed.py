@@ -149,3 +149,33 @@ def test_the_feed_runs_a_constant_number_of_queries(client, world, manager_feed)
 
     assert_constant_queries(add_rows, lambda: events(fetch(client, raw)))
     assert Action.objects.filter(responsible_unit=world.home_care).count() == 11
+
+
+def test_a_user_creates_lists_and_revokes_a_feed_over_the_api(client, world):
+    from rest_framework.test import APIClient
+
+    assign(world.action, world.home_care, DUE)
+    api = APIClient()
+    api.force_authenticate(world.unit_manager)
+    created = api.post("/api/v1/calendar-feeds/", {"unit": world.home_care.pk}, format="json")
+    assert created.status_code == 201
+    url = created.json()["url"]
+    assert url.startswith("http://testserver/calendar/ppc_") and url.endswith(".ics")
+    assert f"action-{world.action.pk}@planportal" in events(client.get(url))
+    listed = api.get("/api/v1/calendar-feeds/").json()["results"]
+    assert [f["id"] for f in listed] == [created.json()["id"]]
+    assert "url" not in listed[0]
+    revoked = api.post(f"/api/v1/calendar-feeds/{created.json()['id']}/revoke/")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert client.get(url).status_code == 404
+
+
+def test_the_api_never_shows_or_revokes_another_users_feeds(world, manager_feed):
+    from rest_framework.test import APIClient
+
+    feed, _raw = manager_feed
+    api = APIClient()
+    api.force_authenticate(world.sector_leader)
+    assert api.get("/api/v1/calendar-feeds/").json()["results"] == []
+    assert api.post(f"/api/v1/calendar-feeds/{feed.pk}/revoke/").status_code == 404
+    assert APIClient().get("/api/v1/calendar-feeds/").status_code in (401, 403)
