@@ -125,3 +125,9 @@ def test_roll_over_is_for_administrators(api, world):
                                          format="json")
     assert response.status_code == 403
     assert Plan.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["export/", "export-xlsx/"])
+def test_a_malformed_plan_id_is_404_not_500(api, world, url):
+    assert api("admin").get(f"/api/v1/plans/null,null/{url}").status_code == 404
+    assert api("admin").post("/api/v1/plans/abc/roll-over/", {}).status_code == 404
