@@ -82,6 +82,9 @@ def test_the_unit_manager_posts_an_update_and_sees_it_without_a_reload(page, wor
     assert "Statusoppdateringen er lagret." in saved.inner_text()
     assert card.get_by_text("Opplæring av alle ansatte er i gang – ærlig talt!").is_visible()
     assert page.evaluate("window.__sammeSide === true")  # htmx swapped, no page load
+    state = page.locator(f"#tilstand-{world.action.pk}")
+    assert state.locator("progress").get_attribute("value") == "35"  # the card follows
+    assert "pågår" in state.inner_text()
     assert page.evaluate("document.activeElement.getAttribute('role')") == "status"
     assert_focus_visible(page)
     update = StatusUpdate.objects.get(action=world.action)

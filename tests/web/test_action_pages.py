@@ -96,6 +96,8 @@ def test_posting_with_htmx_saves_through_the_service_and_returns_the_new_entry(b
         "in_progress", 40, 2)
     update = StatusUpdate.objects.get(action=world.action)
     assert (update.author, update.risk) == (world.unit_manager, "at_risk")
+    # The action's status line and progress bar elsewhere on the page follow (out of band).
+    assert f'id="tilstand-{world.action.pk}" class="pp-state" hx-swap-oob="true"' in response.text
     # The fresh form carries the new version, so a second update works at once.
     assert f'name="tiltak-{world.action.pk}-version" value="2"' in response.text
 
@@ -214,3 +216,15 @@ def test_the_action_page_runs_a_constant_number_of_queries(browse, world):
         world.action.contributing_units.add(world.school, world.nursing_home)
 
     assert_constant_queries(add, lambda: client.get(url))
+
+
+def test_a_failed_update_without_javascript_reshows_mine_tiltak_with_the_error(browse, world):
+    url = reverse("actions:post-status", args=[world.action.pk])
+    data = _status_data(world.action, progress=-5, comment="Beholdes")
+    data["visning"] = "mine"
+    response = browse("unit_manager").post(url, data)
+    assert response.status_code == 400
+    assert "<html" in response.text and 'id="gruppe-' in response.text
+    assert f'id="id_tiltak-{world.action.pk}-progress_error"' in response.text
+    assert "Beholdes" in response.text
+    assert "<details class=\"ds-details\" open>" in response.text
