@@ -54,10 +54,7 @@ class ActionFilterSet(filters.FilterSet):
         return unassigned if value else queryset.exclude(pk__in=unassigned.values("pk"))
 
     def filter_unit_subtree(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        path = Unit.objects.path_of(value)
-        if path is None:
-            return queryset.none()
-        return queryset.filter(responsible_unit__path__startswith=path)
+        return queryset.filter(responsible_unit__path__startswith=Unit.objects.path_of(value))
 
     def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         user = getattr(self.request, "user", None)

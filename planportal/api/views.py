@@ -34,8 +34,7 @@ class UnitFilterSet(filters.FilterSet):
         fields = {"kind": ["exact"]}
 
     def filter_subtree(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        path = Unit.objects.path_of(value)
-        return queryset.filter(path__startswith=path) if path else queryset.none()
+        return queryset.filter(path__startswith=Unit.objects.path_of(value))
 
 
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
