@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -98,7 +98,7 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
     # Updated on or after this instant = not stale; compared again on dates below.
     cutoff = datetime.combine(today - timedelta(days=stale_days - 1), time(0), windows.OSLO)
     stale_rows = list(
-        Action.objects.filter(status=Action.Status.IN_PROGRESS)
+        Action.objects.filter(status=Action.Status.IN_PROGRESS, responsible_person__isnull=False)
         .annotate(last_update=Coalesce(Max("status_updates__created_at"), F("created_at")))
         .filter(last_update__lt=cutoff)
         .order_by()
@@ -119,13 +119,17 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
             kind, key = Kind.OVERDUE, windows.overdue_key(due, repeat)
         for recipient in directory.responsible_for(org, person, unit_path):
             items.append(Item(recipient, org, pk, kind, key, due))
-    for pk, last_update, person, unit_path, org in stale_rows:
+    for pk, last_update, person, _unit_path, org in stale_rows:
         last_day = windows.oslo_date(last_update)
         period = windows.stale_period(last_day, today, stale_days)
         if period is None:
             continue
-        for recipient in directory.responsible_for(org, person, unit_path):
-            items.append(Item(recipient, org, pk, Kind.STALE, windows.stale_key(last_day, period),
+        # The nudge asks for a status update, so it goes to the responsible person only
+        # (reachable and opted in); the daily e-mail's fallback to managers does not apply.
+        if person is None or person not in directory.reachable[org]:
+            continue
+        if person in directory.opted_in:
+            items.append(Item(person, org, pk, Kind.STALE, windows.stale_key(last_day, period),
                               None))
     return items
 
@@ -184,40 +188,119 @@ def due_sector_items(today: date) -> list[Item]:
 
 
 def _new_only(items: list[Item]) -> list[Item]:
-    """The items not yet in the delivery log (for dry runs, which write nothing)."""
+    """The items the delivery log does not hold yet (one query)."""
     if not items:
         return []
     existing = set(
-        ReminderDelivery.objects.filter(action_id__in={item.action_id for item in items})
-        .values_list("recipient_id", "action_id", "kind", "key")
+        ReminderDelivery.objects.filter(
+            action_id__in={item.action_id for item in items},
+            kind__in={item.kind for item in items},
+        ).values_list("recipient_id", "action_id", "kind", "key")
     )
     return [item for item in items if item.unique not in existing]
 
 
+def _array(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal of ids, dates or our own keys (no quotes or commas in
+    them): Django's client-side binding would otherwise quote each element in Python."""
+    return "{" + ",".join("NULL" if v is None else f'"{v}"' for v in values) + "}"
+
+
 def _record(items: Iterable[Item], digest_ids: dict[tuple[int, int], int] | None = None) -> None:
-    rows = [
-        ReminderDelivery(
-            recipient_id=item.recipient_id,
-            organization_id=item.organization_id,
-            action_id=item.action_id,
-            kind=item.kind,
-            key=item.key,
-            due_date=item.due_date,
-            digest_id=(digest_ids or {}).get((item.recipient_id, item.organization_id)),
+    """Insert *items* into the log; the unique key makes a second sweep (or beat) a no-op."""
+    items = list(items)
+    if not items:
+        return
+    digest_ids = digest_ids or {}
+    if connection.vendor == "postgresql":
+        # One statement over arrays: building tens of thousands of model instances for
+        # bulk_create costs more than the insert itself on a catch-up sweep.
+        table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (recipient_id, organization_id, action_id, kind, key, "  # noqa: S608 - our table name
+                "due_date, digest_id, sent_at, created_at) "
+                "SELECT r, o, a, k, y, d, g, NULL, now() FROM unnest("
+                "%s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[], "
+                "%s::date[], %s::bigint[]) AS t(r, o, a, k, y, d, g) ON CONFLICT DO NOTHING",
+                [
+                    _array(i.recipient_id for i in items),
+                    _array(i.organization_id for i in items),
+                    _array(i.action_id for i in items),
+                    _array(i.kind for i in items),
+                    _array(i.key for i in items),
+                    _array(i.due_date for i in items),
+                    _array(digest_ids.get((i.recipient_id, i.organization_id)) for i in items),
+                ],
+            )
+        return
+    ReminderDelivery.objects.bulk_create(
+        [
+            ReminderDelivery(
+                recipient_id=item.recipient_id,
+                organization_id=item.organization_id,
+                action_id=item.action_id,
+                kind=item.kind,
+                key=item.key,
+                due_date=item.due_date,
+                digest_id=digest_ids.get((item.recipient_id, item.organization_id)),
+            )
+            for item in items
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+
+
+def _daily_digest_ids(pairs: set[tuple[int, int]], today: date) -> dict[tuple[int, int], int]:
+    """The pending daily e-mail each (recipient, organisation) pair's new items go into.
+
+    A pair's pending e-mail if it has one; otherwise a new one for today, unless one was
+    opened today or went out today: then the pair is left out and its items wait for
+    tomorrow (at most one e-mail a day). Three queries.
+    """
+    if not pairs:
+        return {}
+    recipients = {recipient for recipient, _org in pairs}
+    day_start = datetime.combine(today, time(0), windows.OSLO)
+    day_end = datetime.combine(today + timedelta(days=1), time(0), windows.OSLO)
+    targets: dict[tuple[int, int], int] = {}
+    busy: set[tuple[int, int]] = set()
+    rows = (
+        ReminderDigest.objects.filter(kind=ReminderDigest.Kind.DAILY, recipient_id__in=recipients)
+        # Pending or being sent, opened today, or an older one that went out today.
+        .filter(Q(status__in=[Status.PENDING, Status.SENDING]) | Q(date=today)
+                | Q(sent_at__gte=day_start, sent_at__lt=day_end))
+        .order_by("-date", "-pk")
+        .values_list("pk", "recipient_id", "organization_id", "status")
+    )
+    for pk, recipient, org, status in rows:
+        if status == Status.PENDING:
+            targets[(recipient, org)] = pk  # ordered newest first: the oldest wins
+        else:
+            busy.add((recipient, org))
+    fresh = pairs - busy - set(targets)
+    if fresh:
+        ReminderDigest.objects.bulk_create(
+            [ReminderDigest(recipient_id=recipient, organization_id=org,
+                            kind=ReminderDigest.Kind.DAILY, date=today)
+             for recipient, org in sorted(fresh)],
+            batch_size=BATCH,
+            ignore_conflicts=True,  # a concurrent sweep may have opened it first
         )
-        for item in items
-    ]
-    # The unique key turns a second sweep (or a second beat) into a no-op.
-    ReminderDelivery.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        for pk, recipient, org in ReminderDigest.objects.filter(
+            kind=ReminderDigest.Kind.DAILY, date=today, status=Status.PENDING,
+            recipient_id__in={recipient for recipient, _org in fresh},
+        ).values_list("pk", "recipient_id", "organization_id"):
+            if (recipient, org) in fresh:
+                targets[(recipient, org)] = pk
+    return {pair: pk for pair, pk in targets.items() if pair in pairs and pair not in busy}
 
 
-def _attach_daily(today: date) -> None:
-    """Give every unsent daily item a pending e-mail: at most one new e-mail per day.
-
-    A recipient's items join their pending daily e-mail if there is one. Otherwise a new
-    one is opened for today, unless one was already sent (or is being sent) today: then
-    the items wait for tomorrow. Items left behind by an e-mail that went out while they
-    were being attached are picked up again the same way.
+def _attach_waiting(today: date) -> None:
+    """Give items left waiting a pending e-mail: those of yesterday's "already had one
+    today", and those an e-mail left behind because they arrived while it was being sent.
+    Normally few rows; every step is a fixed number of queries.
     """
     waiting = ReminderDelivery.objects.filter(
         sent_at__isnull=True, kind__in=ReminderDelivery.DAILY_KINDS
@@ -225,27 +308,7 @@ def _attach_daily(today: date) -> None:
     pairs = set(waiting.values_list("recipient_id", "organization_id").distinct())
     if not pairs:
         return
-    day_start = datetime.combine(today, time(0), windows.OSLO)
-    day_end = datetime.combine(today + timedelta(days=1), time(0), windows.OSLO)
-    busy = set(
-        ReminderDigest.objects.filter(
-            kind=ReminderDigest.Kind.DAILY,
-            recipient_id__in={recipient for recipient, _org in pairs},
-        )
-        # Pending or being sent, opened today, or an older one that went out today.
-        .filter(Q(status__in=[Status.PENDING, Status.SENDING]) | Q(date=today)
-                | Q(sent_at__gte=day_start, sent_at__lt=day_end))
-        .values_list("recipient_id", "organization_id")
-    )
-    ReminderDigest.objects.bulk_create(
-        [
-            ReminderDigest(recipient_id=recipient, organization_id=org,
-                           kind=ReminderDigest.Kind.DAILY, date=today)
-            for recipient, org in sorted(pairs - busy)
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
+    _daily_digest_ids(pairs, today)
     pending = (
         ReminderDigest.objects.filter(
             kind=ReminderDigest.Kind.DAILY,
@@ -330,9 +393,11 @@ def sweep_deadlines(
         report.items = _new_only(items)
         return report
     with transaction.atomic():
-        report.items = items
-        _record(items)
-        _attach_daily(today)
+        # Only what the log does not hold yet opens e-mails; a second run finds nothing.
+        report.items = _new_only(items)
+        pairs = {(item.recipient_id, item.organization_id) for item in report.items}
+        _record(report.items, _daily_digest_ids(pairs, today))
+        _attach_waiting(today)
         report.uncertain = expire_claims(now)
         if publish:
             report.published = publish_pending(today, now)
