@@ -201,3 +201,10 @@ def test_a_unit_manager_cannot_import(world):
     with pytest.raises(PermissionDenied):
         import_plan(actor=world.unit_manager, organization=world.org,
                     content=build_csv(GOOD_ROWS), filename="a.csv")
+
+
+def test_a_table_with_only_its_header_imports_nothing_and_says_so(world):
+    preview = preview_of(world, build_csv([GOOD_ROWS[0], ["", "", ""]]), "tom.csv")
+    assert preview.errors == []
+    assert preview.warnings[0].message.startswith("Tabellene har overskrifter")
+    assert preview.counts()["actions"] == {"new": 0, "existing": 0}
