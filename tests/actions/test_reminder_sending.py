@@ -261,3 +261,24 @@ def test_an_administrator_requeues_a_failed_email_and_the_next_sweep_sends_it(
         sweep_deadlines(TODAY)
 
     assert [m.to for m in mail.outbox] == [[world.reader.email]]
+
+
+def test_a_broker_outage_while_publishing_keeps_the_sweeps_rows_for_the_next_sweep(
+    world, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_reminder_digest, "delay", broker_down)
+    action_due(world, TODAY + timedelta(days=3), responsible_person=world.reader)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = sweep_deadlines(TODAY)
+
+    assert report.published == 1
+    assert ReminderDigest.objects.get().status == Status.PENDING  # not rolled back
+    assert "Connection refused" in caplog.text
+    monkeypatch.undo()
+    assert sweep_deadlines(TODAY, publish=True).published == 1  # the next sweep tries again
