@@ -7,6 +7,7 @@ from actions.api.calendar import CalendarFeedListView, RevokeCalendarFeedView
 from actions.api.views import ActionViewSet, StatusUpdateViewSet
 from planportal.api.token_views import ApiTokenListView, ObtainTokenView, RevokeApiTokenView
 from planportal.api.views import MeView, SustainableDevelopmentGoalViewSet, UnitViewSet
+from planportal.audit.api.views import AuditEventViewSet
 from strategies.api.views import (
     FocusAreaViewSet,
     GoalViewSet,
@@ -25,6 +26,7 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("measurements", MeasurementViewSet, basename="measurement")
 router.register("actions", ActionViewSet, basename="action")
 router.register("status-updates", StatusUpdateViewSet, basename="statusupdate")
+router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
