@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,7 +42,10 @@ PROGRESS_SCHEMA = extend_schema(
 
 
 def progress_response(view: Any, request: Request, pk: Any) -> Response:
-    """The plan's progress data; the plan must be visible to the user (404 otherwise)."""
+    """The plan's progress data; the plan must be visible to the user (404 otherwise).
+
+    DRF's ``get_object_or_404`` also turns a malformed id ("null,null") into a 404.
+    """
     plan = get_object_or_404(view.get_queryset().select_related("organization"), pk=pk)
     params = request.query_params
     form = ReportParamsForm(params or None, plan=plan)
