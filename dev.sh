@@ -71,6 +71,18 @@ install() {
       echo "Chromium is missing: the browser tests need it ('sudo apt-get install chromium')." >&2
     fi
   fi
+  # WeasyPrint (report PDFs) loads Pango and HarfBuzz from the system.
+  if ! .venv/bin/python -c 'import weasyprint' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "Installing Pango for the PDF reports"
+      apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz-subset0 fonts-dejavu-core >/dev/null
+    else
+      echo "Pango is missing: the PDF reports need it ('sudo apt-get install libpango-1.0-0" \
+        "libpangoft2-1.0-0 libharfbuzz-subset0')." >&2
+      exit 1
+    fi
+  fi
   say "Compiling translations"
   # Compiling needs no secrets or database, so it runs in development mode whatever is set.
   DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
