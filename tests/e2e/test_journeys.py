@@ -166,3 +166,30 @@ def test_the_english_switch_works_in_the_browser(page, world):
     page.get_by_role("heading", name="Plans").wait_for()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert_accessible(page, "plans-english")
+
+
+def test_the_evaluation_form_and_error_states_pass_axe(page, world):
+    Action.objects.filter(pk=world.action.pk).update(status="completed", progress=100)
+    ActionFactory(goal=world.goal, title="Uten ansvar ennå")
+    log_in(page, "enhetsleder1")
+    page.goto(f"/tiltak/{world.action.pk}/#sluttevaluering")
+    assert_accessible(page, "tiltak-sluttevaluering")
+    page.get_by_role("button", name="Lagre sluttevaluering").click()
+    page.get_by_role("alert").wait_for()
+    evaluation = page.get_by_role("textbox", name="Sluttevaluering")
+    assert evaluation.get_attribute("aria-invalid") == "true"
+    assert_accessible(page, "tiltak-sluttevaluering-feil")
+    evaluation.fill("Målet er nådd: alle brukere har fått tilbudet.")
+    page.get_by_role("button", name="Lagre sluttevaluering").click()
+    page.get_by_text("Sluttevalueringen er lagret.").wait_for()
+    world.action.refresh_from_db()
+    assert world.action.evaluation.startswith("Målet er nådd")
+
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_url("**/logg-inn/")
+    log_in(page, "sektorleder1")
+    page.get_by_role("button", name="Fordel valgte tiltak").click()
+    page.get_by_role("alert").wait_for()
+    assert_accessible(page, "fordel-ansvar-feil")
+    page.goto(f"/planer/{world.plan.pk}/?status=ukjent")
+    assert_accessible(page, "plan-filterfeil")
