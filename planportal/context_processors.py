@@ -18,12 +18,23 @@ def web(request: HttpRequest) -> dict[str, Any]:
     """
     user = getattr(request, "user", None)
     access = get_access(user)
+
+    def my_actions() -> bool:
+        # Called by the template only: anyone who manages a unit, or who is the
+        # responsible person of an action (one small query, only for those who do not).
+        if access.everything or access.unit_manager_units or access.admin_org_ids:
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        from actions.models import Action
+
+        return Action.objects.filter(responsible_person_id=user.pk).exists()
+
     return {
         "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
         "login_providers": getattr(settings, "LOGIN_PROVIDERS", []),
         "menu": {
-            "my_actions": access.everything or bool(access.unit_manager_units)
-            or bool(access.admin_org_ids),
+            "my_actions": my_actions,
             "assign": access.everything or bool(access.sector_leader_units)
             or bool(access.admin_org_ids),
             "admin": bool(getattr(user, "is_staff", False)),
