@@ -63,7 +63,7 @@ def _require_admin(actor: Any, organization: Organization) -> None:
         raise deny(_("Only an administrator of the organisation can import plans."))
 
 
-def _default_spec(spec: PlanSpec, filename: str, tables_heading: str = "") -> PlanSpec:
+def _default_spec(spec: PlanSpec, filename: str) -> PlanSpec:
     """Fill a new plan's title and period from the file name where not given."""
     if spec.plan is not None:
         return spec

@@ -208,3 +208,19 @@ def test_a_table_with_only_its_header_imports_nothing_and_says_so(world):
     assert preview.errors == []
     assert preview.warnings[0].message.startswith("Tabellene har overskrifter")
     assert preview.counts()["actions"] == {"new": 0, "existing": 0}
+
+
+def test_a_merge_over_a_million_rows_is_refused_quickly(world):
+    # Written into the sheet's XML directly: openpyxl itself would take minutes to build it.
+    content = build_xlsx([GOOD_ROWS[0], ["Demens", "Et mål", "Et tiltak"]])
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
+                                    b'<mergeCell ref="A2:A1048576"/></mergeCells>')
+            target.writestr(item, data)
+    errors, _ = refused(world, out.getvalue(), "stor-sammenslaaing.xlsx")
+    assert "sammenslåtte celler" in errors[0].message

@@ -7,11 +7,14 @@ without cached formula values, so a formula shows up as its ``=…`` text and is
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from strategies.importing.readers import max_rows
 from strategies.importing.tables import RawRow, RawTable, UnreadableFile
 
 #: Stop reading a sheet after this many blank rows in a row (formatted-but-empty tails).
@@ -35,11 +38,11 @@ def _read_sheet(sheet: Any) -> RawTable:
     vertical: dict[tuple[int, int], tuple[int, int]] = {}
     spanning_rows: set[int] = set()
     width = sheet.max_column or 0
+    # Rows past this are never read; a merge claiming a million rows must not cost more.
+    last_row = min(sheet.max_row or 0, max_rows() + 1)
     for merged in sheet.merged_cells.ranges:
-        for row in range(merged.min_row, merged.max_row + 1):
-            for col in range(merged.min_col, merged.max_col + 1):
-                if row > merged.min_row and col == merged.min_col:
-                    vertical[(row, col)] = (merged.min_row, merged.min_col)
+        for row in range(merged.min_row + 1, min(merged.max_row, last_row) + 1):
+            vertical[(row, merged.min_col)] = (merged.min_row, merged.min_col)
         if merged.max_col - merged.min_col + 1 >= width > 1 and merged.min_row == merged.max_row:
             spanning_rows.add(merged.min_row)
     blanks = 0
@@ -60,10 +63,33 @@ def _read_sheet(sheet: Any) -> RawTable:
     return raw
 
 
+MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
+
+
+def _check_merges(content: bytes) -> None:
+    """Refuse merged ranges covering far more cells than a plan has, before openpyxl
+    expands every covered cell into an object (a tiny file could otherwise cost minutes)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    limit = max_rows() * 100
+    covered = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                continue
+            for ref in MERGE_REF.findall(archive.read(name)):
+                min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+                covered += (max_col - min_col + 1) * (max_row - min_row + 1)
+                if covered > limit:
+                    raise UnreadableFile(_("The Excel file's merged cells cover more than "
+                                           "%(limit)s cells.") % {"limit": limit})
+
+
 def read(content: bytes) -> list[RawTable]:
     """Every visible sheet of the workbook."""
     import openpyxl
 
+    _check_merges(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken package
