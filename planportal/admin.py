@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,27 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("preferred_language", "reminder_emails")
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+    actions = ["deactivate_users", "log_out_users_everywhere"]
+
+    def _each_through(self, request: HttpRequest, queryset: Any, service: Any) -> int:
+        done = 0
+        for user in queryset:
+            try:
+                service(actor=request.user, user=user)
+                done += 1
+            except PermissionDenied as exc:
+                self.message_user(request, f"{user}: {exc}", messages.ERROR)
+        return done
+
+    @admin.action(description=_("Deactivate, ending all sessions and API tokens"))
+    def deactivate_users(self, request: HttpRequest, queryset: Any) -> None:
+        done = self._each_through(request, queryset, services.deactivate_user)
+        self.message_user(request, _("%(count)s users deactivated.") % {"count": done})
+
+    @admin.action(description=_("Log out everywhere (all sessions and API tokens)"))
+    def log_out_users_everywhere(self, request: HttpRequest, queryset: Any) -> None:
+        done = self._each_through(request, queryset, services.log_out_everywhere)
+        self.message_user(request, _("%(count)s users logged out everywhere.") % {"count": done})
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset = super().get_queryset(request)

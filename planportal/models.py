@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from planportal.querysets import MembershipQuerySet, OrganizationQuerySet, UnitQuerySet
@@ -29,6 +30,9 @@ class User(AbstractUser):
         default=True,
         help_text=_("Deadline reminders, status nudges and sector digests by e-mail."),
     )
+    # Raised by "log out everywhere" and deactivation: it is part of the session hash,
+    # so every session signed with the old value stops being valid at once.
+    session_epoch = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -36,6 +40,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's password-based session hash, salted with :attr:`session_epoch` too.
+
+        Epoch 0 keeps Django's own hash, so adding the field logged nobody out.
+        """
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "planportal.User.session_epoch",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Organization(models.Model):

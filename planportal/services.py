@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planportal.models import Membership, Organization, Unit
 from planportal.permissions import deny, forget_access, get_access
+
+logger = logging.getLogger(__name__)
 
 
 def _require_admin_of(actor: Any, organization_id: int, message: str) -> None:
@@ -209,3 +214,62 @@ def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
     with transaction.atomic():
         return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
                               claimed_at=None, not_before=None)
+
+
+def _may_end_sessions_of(actor: Any, user: Any) -> bool:
+    """The user themself, a platform operator, or an administrator of every kommune the
+    user belongs to (a kommune's admin never locks out a platform operator)."""
+    access = get_access(actor)
+    if access.everything:
+        return True
+    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+        return True
+    if user.is_staff or user.is_superuser:
+        return False
+    member_orgs = set(
+        Membership.objects.filter(user=user).values_list("unit__organization_id", flat=True)
+    )
+    return bool(member_orgs) and member_orgs <= access.admin_org_ids
+
+
+def _end_sessions_and_tokens(user: Any) -> int:
+    """Raise the user's session epoch and revoke their API tokens; returns tokens revoked."""
+    from planportal.tokens import ApiToken
+
+    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def log_out_everywhere(*, actor: Any, user: Any) -> Any:
+    """End every session of *user* on every device and revoke all their API tokens.
+
+    The session hash includes ``session_epoch`` (``User._get_session_auth_hash``), so
+    raising it makes Django reject every existing session on its next request.
+    """
+    if not _may_end_sessions_of(actor, user):
+        raise deny(_("You cannot log this user out."))
+    with transaction.atomic():
+        revoked = _end_sessions_and_tokens(user)
+    logger.info(
+        "All sessions of user %s ended, %s API tokens revoked", user.pk, revoked
+    )
+    return user
+
+
+def deactivate_user(*, actor: Any, user: Any) -> Any:
+    """Deactivate *user*: they cannot log in, and every session and API token ends at once."""
+    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+        raise deny(_("You cannot deactivate your own account."))
+    if not _may_end_sessions_of(actor, user):
+        raise deny(_("You cannot deactivate this user."))
+    with transaction.atomic():
+        type(user).objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+        revoked = _end_sessions_and_tokens(user)
+    logger.info(
+        "User %s deactivated, %s API tokens revoked", user.pk, revoked
+    )
+    return user

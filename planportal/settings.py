@@ -55,9 +55,12 @@ CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 
 INSTALLED_APPS = [
     "planportal",
+    "planportal.audit",
     "strategies",
     "actions",
     "reports",
+    # Before allauth, so its templates can be given the Planportal layout.
+    "planportal.login",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,15 +71,24 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
+    # First: every response, even an error page, carries the request id of its audit events.
+    "planportal.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "planportal.login.middleware.RequireTotpMiddleware",
     # After authentication: the user's own language preference counts.
     "planportal.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +191,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
               "REMINDERS_DEADLINE_CRON", "7 * * * *", expires=50 * 60),
     BeatEntry("sector-digests", "actions.tasks.sweep_sector_digests",
               "REMINDERS_SECTOR_DIGEST_CRON", "17 * * * *", expires=50 * 60),
+    # Nightly: audit events past AUDIT_RETENTION_DAYS.
+    BeatEntry("audit-retention", "planportal.audit.tasks.prune_audit_events",
+              "AUDIT_PRUNE_CRON", "43 3 * * *", expires=23 * 3600),
     # Subscribed progress reports: each period's report once per recipient (reports.services).
     BeatEntry("report-subscriptions", "reports.tasks.send_due_reports",
               "REPORTS_SUBSCRIPTION_CRON", "37 * * * *", expires=50 * 60),
@@ -190,6 +205,11 @@ REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
 # Attempts per report e-mail before it is marked failed; retries wait base × 2ⁿ s (≤ 600).
 REPORT_EMAIL_MAX_ATTEMPTS = env_int("REPORT_EMAIL_MAX_ATTEMPTS", 6, minimum=1)
 REPORT_EMAIL_RETRY_BASE_DELAY = env_int("REPORT_EMAIL_RETRY_BASE_DELAY", 30, minimum=1)
+
+# --- Audit trail (planportal.audit) ---------------------------------------------------
+# Events older than this are pruned nightly. Five years by default: long enough for a
+# planning period and its evaluation; set what the kommune's archive plan says.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365, minimum=1)
 
 # --- Plan import (strategies.importing) -----------------------------------------------
 # Largest file accepted and most table rows read; a bigger upload is refused before parsing.
@@ -247,6 +267,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout sits in the backend, so the login page, allauth and the API token
+# endpoint all pass through it (planportal.login.lockout).
+AUTHENTICATION_BACKENDS = ["planportal.login.backends.LockoutModelBackend"]
+# Failed password logins that lock an account name, or a client address, within the
+# window (seconds); the lock then lasts LOGIN_LOCKOUT_DURATION seconds.
+LOGIN_LOCKOUT_ACCOUNT_FAILURES = env_int("LOGIN_LOCKOUT_ACCOUNT_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 30, minimum=1)
+LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60, minimum=1)
+LOGIN_LOCKOUT_DURATION = env_int("LOGIN_LOCKOUT_DURATION", 15 * 60, minimum=1)
+# Staff and kommune administrators must set up a TOTP app before using Planportal.
+LOGIN_REQUIRE_TOTP_FOR_ADMINS = env_bool("LOGIN_REQUIRE_TOTP_FOR_ADMINS", default=False)
+
+# allauth: kommune OIDC providers (planportal.login.models.OrganizationLoginProvider,
+# set up in the admin) and TOTP. Nobody signs themself up; accounts are never linked
+# by e-mail, only by the provider's subject.
+ACCOUNT_ADAPTER = "planportal.login.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "planportal.login.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_REQUESTS_TIMEOUT", 10, minimum=1)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Planportal"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 # (label, url) pairs offered on the login page beside the password form, e.g. an OIDC

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = "Planportal"
@@ -9,6 +10,11 @@ admin.site.site_title = "Planportal"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # allauth: kommune OIDC (/accounts/oidc/<provider id>/login/) and TOTP (/accounts/2fa/).
+    # Its own password login and sign-up pages are not used: the login page is /logg-inn/.
+    path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("accounts/signup/", RedirectView.as_view(pattern_name="login")),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("planportal.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

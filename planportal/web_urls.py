@@ -8,13 +8,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from planportal import views
+from planportal.login import views as login_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "logg-inn/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    # Django's login page with the lockout and allauth's TOTP step (planportal.login).
+    path("logg-inn/", login_views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logg-ut-overalt/", login_views.log_out_everywhere, name="logout-everywhere"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planportal.login import lockout
+from planportal.login.forms import locked_message
 from planportal.tokens import ApiToken, issue_token, revoke_token
 
 
@@ -37,17 +41,35 @@ class TokenObtainSerializer(serializers.Serializer):
         required=False,
         help_text=_("Days until the token expires; without it the token does not expire."),
     )
+    otp_code = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=20,
+        help_text=_("The current code from the authenticator app, if the account uses one."),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Check the password; the same message whether the user is unknown or inactive."""
-        user = authenticate(
-            request=self.context.get("request"),
-            username=attrs["username"],
-            password=attrs["password"],
-        )
+        """Check the password (under the login lockout) and, if the user has TOTP, the code.
+
+        The same message whether the user is unknown or inactive.
+        """
+        request = self.context.get("request")
+        user = authenticate(request=request, username=attrs["username"],
+                            password=attrs["password"])
         if user is None:
+            until = lockout.locked_until(attrs["username"], lockout.client_address(request))
+            if until is not None:
+                raise serializers.ValidationError(
+                    locked_message(lockout.lockout_minutes(until)), code="locked"
+                )
             raise serializers.ValidationError(
                 _("Unable to sign in with the given username and password."),
+                code="authorization",
+            )
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is not None and not TOTP(totp).validate_code(attrs.get("otp_code", "")):
+            raise serializers.ValidationError(
+                {"otp_code": _("Enter the current code from your authenticator app.")},
                 code="authorization",
             )
         attrs["user"] = user

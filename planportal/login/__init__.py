@@ -1,0 +1,1 @@
+"""Login: kommune OpenID Connect providers, password lockout, sessions and TOTP."""

@@ -1,0 +1,109 @@
+"""Admin for kommune login providers and for the brute-force locks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from planportal.admin_forms import ServiceForm
+from planportal.login import services
+from planportal.login.models import LoginFailure, OrganizationLoginProvider
+from planportal.permissions import get_access
+
+
+class OrganizationLoginProviderForm(ServiceForm):
+    """Saved through :func:`services.save_login_provider`; the secret is never shown again."""
+
+    secret = forms.CharField(
+        label=_("client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored secret."),
+    )
+
+    class Meta:
+        model = OrganizationLoginProvider
+        fields = list(services.PROVIDER_FIELDS)
+
+    def call_service(
+        self, actor: Any, original: OrganizationLoginProvider | None, data: dict[str, Any]
+    ) -> OrganizationLoginProvider:
+        return services.save_login_provider(actor=actor, provider=original, data=data)
+
+
+@admin.register(OrganizationLoginProvider)
+class OrganizationLoginProviderAdmin(admin.ModelAdmin):
+    """One Entra ID (OIDC) app registration per kommune; platform operators only."""
+
+    form = OrganizationLoginProviderForm
+    list_display = ["name", "organization", "provider_id", "server_url", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["organization"]
+    readonly_fields = ["redirect_path"]
+
+    @admin.display(description=_("redirect URI path"))
+    def redirect_path(self, obj: OrganizationLoginProvider) -> str:
+        return f"/accounts/oidc/{obj.provider_id}/login/callback/" if obj.pk else "–"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        form.request = request
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saved by the service during validation."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return get_access(request.user).everything and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Accounts are keyed by the provider id: switch a provider off instead.
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Read-only view of failed-login counters; locks can be lifted with an action."""
+
+    list_display = ["kind", "key", "failures", "last_failure_at", "locked_until"]
+    list_filter = ["kind"]
+    search_fields = ["key"]
+    actions = ["lift_locks"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return get_access(request.user).everything and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Lift the selected locks"))
+    def lift_locks(self, request: HttpRequest, queryset: Any) -> None:
+        try:
+            count = services.unlock(actor=request.user, failures=list(queryset))
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, _("%(count)s locks lifted.") % {"count": count})

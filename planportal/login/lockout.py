@@ -1,0 +1,97 @@
+"""Brute-force lockout for password logins, per account name and per client address.
+
+The counters live in the database (:class:`~planportal.login.models.LoginFailure`), so
+every web and API process sees the same ones and a Redis flush does not reset them.
+The authentication backend consults them for every password check, which covers the
+login page, allauth's re-authentication and ``POST /api/v1/auth/token/`` alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from planportal.login.models import LoginFailure
+
+logger = logging.getLogger(__name__)
+
+
+def normalise_username(username: str) -> str:
+    """The counter key for an account name: trimmed and case-folded, at most 150 chars."""
+    return str(username).strip().casefold()[:150]
+
+
+def client_address(request: HttpRequest | None) -> str:
+    """The client's address as the WSGI server reports it (``REMOTE_ADDR``).
+
+    Behind a reverse proxy the proxy must pass the real address on (gunicorn's
+    ``--forwarded-allow-ips``); a client-supplied header is never trusted here.
+    """
+    meta = getattr(request, "META", None) or {}
+    return str(meta.get("REMOTE_ADDR") or "unknown")[:255]
+
+
+def _keys(username: str, address: str) -> Q:
+    return Q(kind=LoginFailure.Kind.USERNAME, key=normalise_username(username)) | Q(
+        kind=LoginFailure.Kind.ADDRESS, key=address
+    )
+
+
+def locked_until(username: str, address: str, now: datetime | None = None) -> datetime | None:
+    """When the lock on this account name or this address ends, or None if neither is locked."""
+    now = now or timezone.now()
+    return LoginFailure.objects.filter(_keys(username, address), locked_until__gt=now).aggregate(
+        until=Max("locked_until")
+    )["until"]
+
+
+def _count(kind: str, key: str, threshold: int, now: datetime) -> LoginFailure:
+    window = timedelta(seconds=settings.LOGIN_LOCKOUT_WINDOW)
+    duration = timedelta(seconds=settings.LOGIN_LOCKOUT_DURATION)
+    row, _created = LoginFailure.objects.select_for_update().get_or_create(
+        kind=kind, key=key, defaults={"window_start": now, "last_failure_at": now}
+    )
+    if row.window_start <= now - window and not (row.locked_until and row.locked_until > now):
+        row.failures, row.window_start = 0, now
+    row.failures += 1
+    row.last_failure_at = now
+    if row.failures >= threshold and not (row.locked_until and row.locked_until > now):
+        row.locked_until = now + duration
+        logger.warning("Login locked for %s %s until %s", kind, key, row.locked_until)
+    row.save()
+    return row
+
+
+def record_failure(username: str, address: str) -> None:
+    """Count one failed password login against the account name and the address."""
+    now = timezone.now()
+    with transaction.atomic():
+        _count(LoginFailure.Kind.USERNAME, normalise_username(username),
+               settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES, now)
+        _count(LoginFailure.Kind.ADDRESS, address, settings.LOGIN_LOCKOUT_ADDRESS_FAILURES, now)
+    logger.info("Failed password login from %s", address)
+
+
+def record_success(username: str) -> None:
+    """Forget the account name's failures after a correct password.
+
+    The address counter stays: one account an attacker controls must not reset the
+    count for every other account tried from the same address.
+    """
+    LoginFailure.objects.filter(
+        kind=LoginFailure.Kind.USERNAME,
+        key=normalise_username(username),
+        locked_until__isnull=True,
+    ).delete()
+
+
+def lockout_minutes(until: datetime, now: datetime | None = None) -> int:
+    """Whole minutes, rounded up, until *until*."""
+    seconds = (until - (now or timezone.now())).total_seconds()
+    return max(1, int(-(-seconds // 60)))
