@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from actions.models import Action
 from actions.reminders.messages import build_message, message_id
 from planportal.deliveries import ReminderDelivery, ReminderDigest
+from planportal.models import Membership
 
 logger = logging.getLogger(__name__)
 Status = ReminderDigest.Status
@@ -133,6 +134,13 @@ def deliver(
         _finish(digest_id, token, Status.CANCELLED,
                 last_error=_("The recipient has turned reminder e-mails off."))
         return Outcome("cancelled", "opted out")
+    if not Membership.objects.filter(
+        user_id=recipient.pk, unit__organization_id=digest.organization_id
+    ).exists():
+        # Left the kommune since the sweep: its actions are no longer theirs to see.
+        _finish(digest_id, token, Status.CANCELLED,
+                last_error=_("The recipient is no longer a member of the organisation."))
+        return Outcome("cancelled", "not a member")
     items, closed = _load_items(digest)
     if not items:
         with transaction.atomic():

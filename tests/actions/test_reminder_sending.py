@@ -282,3 +282,10 @@ def test_a_broker_outage_while_publishing_keeps_the_sweeps_rows_for_the_next_swe
     assert "Connection refused" in caplog.text
     monkeypatch.undo()
     assert sweep_deadlines(TODAY, publish=True).published == 1  # the next sweep tries again
+
+
+def test_someone_who_left_the_organisation_since_the_sweep_gets_nothing(pending_digest, world):
+    world.reader.memberships.all().delete()
+
+    assert deliver(pending_digest.pk, "task-1").result == "cancelled"
+    assert mail.outbox == []
