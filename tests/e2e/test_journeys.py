@@ -19,7 +19,9 @@ from tests.e2e.conftest import (
 )
 from tests.factories import ActionFactory, IndicatorFactory, MeasurementFactory
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: a transactional test empties the tables, and the SDGs that a data
+# migration put there must be back for the tests that run after these.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_sector_leader_assigns_a_deadline_with_the_keyboard_alone(page, world):
