@@ -60,7 +60,7 @@ def test_the_sector_leader_assigns_several_actions_at_once(page, world):
                .values_list("responsible_unit", flat=True)) == {world.nursing_home.pk}
 
 
-def test_the_unit_manager_posts_an_update_and_sees_it_without_a_reload(page, world):
+def test_the_unit_manager_posts_an_update_with_the_keyboard_and_sees_it_at_once(page, world):
     Action.objects.filter(pk=world.action.pk).update(
         due_date=timezone.localdate() + timedelta(days=10))
     log_in(page, "enhetsleder1")
@@ -68,15 +68,24 @@ def test_the_unit_manager_posts_an_update_and_sees_it_without_a_reload(page, wor
     assert_accessible(page, "mine-tiltak")
     page.evaluate("window.__sammeSide = true")
 
+    # Keyboard alone: open the form, choose by typing, write, send with Enter.
     card = page.locator(f"#tiltak-{world.action.pk}")
     tab_to(page, card.locator("summary"))
     page.keyboard.press("Enter")
-    card.get_by_label("Status", exact=True).select_option("in_progress")
-    card.get_by_label("Fremdrift (%)").fill("35")
-    card.get_by_label("Risiko").select_option("at_risk")
-    card.get_by_label("Kommentar").fill("Opplæring av alle ansatte er i gang – ærlig talt!")
+    status = card.get_by_label("Status", exact=True)
+    tab_to(page, status)
+    page.keyboard.type("på")  # a focused select jumps to the option typed: "pågår"
+    tab_to(page, card.get_by_label("Fremdrift (%)"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("35")
+    tab_to(page, card.get_by_label("Risiko"))
+    page.keyboard.type("risiko")
+    tab_to(page, card.get_by_label("Kommentar"))
+    page.keyboard.type("Opplæring av alle ansatte er i gang – ærlig talt!")
+    assert (status.input_value(), card.get_by_label("Risiko").input_value()) == (
+        "in_progress", "at_risk")
     assert_accessible(page, "mine-tiltak-skjema")
-    card.get_by_role("button", name="Lagre statusoppdatering").focus()
+    tab_to(page, card.get_by_role("button", name="Lagre statusoppdatering"))
     page.keyboard.press("Enter")
 
     saved = card.get_by_role("status")
