@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from planportal.audit import services as audit
+from planportal.audit.services import created_fields
 from planportal.models import Membership, Organization, Unit
 from planportal.permissions import deny, forget_access, get_access
 
@@ -30,6 +33,8 @@ def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "
         organization = Organization(name=name, slug=slug, org_number=org_number)
         organization.full_clean()
         organization.save()
+        audit.record(actor=actor, verb="create", obj=organization,
+                     changes=created_fields(organization), organization_id=organization.pk)
         create_unit(
             actor=actor,
             organization=organization,
@@ -80,6 +85,8 @@ def create_unit(
         # The path holds primary keys, so it can only be set once the row has one.
         unit.path = f"{parent.path if parent else ''}{unit.pk}/"
         Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+        audit.record(actor=actor, verb="create", obj=unit, changes=created_fields(unit),
+                     organization_id=organization.pk)
     return unit
 
 
@@ -94,6 +101,9 @@ def add_membership(*, actor: Any, user: Any, unit: Unit, role: str) -> Membershi
         membership = Membership(user=user, unit=unit, role=role)
         membership.full_clean()
         membership.save()
+        audit.record(actor=actor, verb="role_change", obj=user,
+                     organization_id=unit.organization_id,
+                     changes={"membership": [None, {"unit": unit.pk, "role": role}]})
     forget_access(user)
     return membership
 
@@ -106,7 +116,12 @@ def remove_membership(*, actor: Any, membership: Membership) -> None:
         _("Only an administrator of the organisation can revoke roles."),
     )
     user = membership.user
-    membership.delete()
+    with transaction.atomic():
+        audit.record(actor=actor, verb="role_change", obj=user,
+                     organization_id=membership.unit.organization_id,
+                     changes={"membership": [{"unit": membership.unit_id,
+                                              "role": membership.role}, None]})
+        membership.delete()
     forget_access(user)
 
 
@@ -117,11 +132,15 @@ def update_unit(*, actor: Any, unit: Unit, name: str, email: str = "") -> Unit:
         unit.organization_id,
         _("Only an administrator of the organisation can change its units."),
     )
+    before = {"name": unit.name, "email": unit.email}
     unit.name = name
     unit.email = email
     with transaction.atomic():
         unit.full_clean()
         unit.save(update_fields=["name", "email"])
+        changes = audit.changes_between(before, {"name": name, "email": email})
+        if changes:
+            audit.record(actor=actor, verb="update", obj=unit, changes=changes)
     return unit
 
 
@@ -160,6 +179,9 @@ def create_user(
             user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
+        # Names and e-mail stay out of the trail (erasure must reach them); ids suffice.
+        audit.record(actor=actor, verb="create", obj=user, changes={
+            "is_staff": [None, user.is_staff], "is_superuser": [None, user.is_superuser]})
     return user
 
 
@@ -195,6 +217,8 @@ def update_preferences(
     if changed:
         with transaction.atomic():
             user.save(update_fields=changed)
+            audit.record(actor=actor, verb="preferences", obj=user,
+                         changes={name: [None, getattr(user, name)] for name in changed})
     return user
 
 
@@ -236,7 +260,7 @@ def _end_sessions_and_tokens(user: Any) -> int:
     """Raise the user's session epoch and revoke their API tokens; returns tokens revoked."""
     from planportal.tokens import ApiToken
 
-    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -266,7 +290,7 @@ def deactivate_user(*, actor: Any, user: Any) -> Any:
     if not _may_end_sessions_of(actor, user):
         raise deny(_("You cannot deactivate this user."))
     with transaction.atomic():
-        type(user).objects.filter(pk=user.pk).update(is_active=False)
+        get_user_model().objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
         revoked = _end_sessions_and_tokens(user)
     logger.info(
