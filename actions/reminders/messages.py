@@ -131,7 +131,8 @@ def build_message(digest: ReminderDigest, items: list[ReminderDelivery]) -> Emai
             "sections": sections,
             "site_url": settings.SITE_URL,
             "preferences_note": _("You get these e-mails because reminders are turned on "
-                                  "for your user. You can turn them off in your profile."),
+                                  "for your user. Ask your Planportal administrator to turn "
+                                  "them off."),
         }
         text = render_to_string("actions/email/reminder_digest.txt", context)
         html = render_to_string("actions/email/reminder_digest.html", context)
