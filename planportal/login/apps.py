@@ -8,3 +8,10 @@ class LoginConfig(AppConfig):
     name = "planportal.login"
     label = "login"
     verbose_name = _("Login")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from planportal.login.middleware import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="planportal.login.stamp_login")

@@ -1,12 +1,15 @@
-"""Log out everywhere, deactivation, and sessions under the session epoch (B1, B2, B4)."""
+"""Sessions: new key at login, log out everywhere, deactivation, lifetimes (B1–B4, B7)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from planportal import services
@@ -126,3 +129,35 @@ def test_the_admin_action_deactivates_the_selected_users(world: Any) -> None:
     target.refresh_from_db()
     assert not target.is_active and target.session_epoch == 1
     assert not is_logged_in(target_browser)
+
+
+def test_a_session_ends_after_the_idle_timeout(settings: Any) -> None:
+    settings.SESSION_IDLE_TIMEOUT = 2 * 3600
+    client = logged_in(UserFactory())
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(hours=1, minutes=59)):
+        assert is_logged_in(client)
+    # That request counted as activity: the idle clock starts again from it.
+    with time_machine.travel(start + timedelta(hours=3, minutes=50)):
+        assert is_logged_in(client)
+    with time_machine.travel(start + timedelta(hours=5, minutes=51)):
+        assert not is_logged_in(client)
+
+
+def test_an_active_session_still_ends_at_the_absolute_lifetime(settings: Any) -> None:
+    settings.SESSION_IDLE_TIMEOUT = 2 * 3600
+    settings.SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+    client = logged_in(UserFactory())
+    start = timezone.now()
+    for hour in range(1, 12):
+        with time_machine.travel(start + timedelta(hours=hour)):
+            assert is_logged_in(client), hour
+    with time_machine.travel(start + timedelta(hours=12, minutes=1)):
+        assert not is_logged_in(client)
+
+
+def test_the_login_form_refuses_a_post_without_a_csrf_token() -> None:
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    answer = client.post("/logg-inn/", {"username": user.username, "password": PASSWORD})
+    assert answer.status_code == 403
