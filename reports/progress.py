@@ -236,81 +236,87 @@ def _indicators(plan: Plan, focus_area: FocusArea | None, as_of: date) -> list[d
     return rows
 
 
-def _person(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+def _person(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or (username or "")
 
 
-def _action_row(action: Any, as_of: date, public: bool) -> dict[str, Any]:
+# Plain rows, not model instances: a list of 2,000 actions costs a tenth of the time.
+_ACTION_FIELDS = (
+    "pk", "code", "title", "goal__focus_area_id", "goal_id", "goal__code", "status_now",
+    "progress_now", "due_date", "period_text", "responsible_unit__name", "risk_at",
+    "comment_at", "update_at",
+)
+_PERSON_FIELDS = ("responsible_person__first_name", "responsible_person__last_name",
+                  "responsible_person__username")
+
+
+def _action_row(values: dict[str, Any], as_of: date, public: bool) -> dict[str, Any]:
+    due, status = values["due_date"], values["status_now"]
     row = {
-        "id": action.pk,
-        "code": action.code,
-        "title": action.title,
-        "focus_area_id": action.goal.focus_area_id,
-        "goal_id": action.goal_id,
-        "goal_code": action.goal.code,
-        "status": action.status_now,
-        "progress": action.progress_now,
-        "due_date": action.due_date.isoformat() if action.due_date else None,
-        "period_text": action.period_text,
-        "overdue": action.due_date is not None and action.due_date < as_of
-        and action.status_now not in CLOSED,
-        "responsible_unit": action.responsible_unit.name if action.responsible_unit else "",
-        "risk": action.risk_at or "",
-        "latest_comment": action.comment_at or "",
+        "id": values["pk"],
+        "code": values["code"],
+        "title": values["title"],
+        "focus_area_id": values["goal__focus_area_id"],
+        "goal_id": values["goal_id"],
+        "goal_code": values["goal__code"],
+        "status": status,
+        "progress": values["progress_now"],
+        "due_date": due.isoformat() if due else None,
+        "period_text": values["period_text"],
+        "overdue": due is not None and due < as_of and status not in CLOSED,
+        "responsible_unit": values["responsible_unit__name"] or "",
+        "risk": values["risk_at"] or "",
+        "latest_comment": values["comment_at"] or "",
         "latest_update_at": (
-            timezone.localtime(action.update_at).isoformat() if action.update_at else None
+            timezone.localtime(values["update_at"]).isoformat() if values["update_at"] else None
         ),
     }
     if not public:
-        row["responsible_person"] = _person(action.responsible_person)
+        row["responsible_person"] = _person(*(values[name] for name in _PERSON_FIELDS))
     return row
 
 
-def _action_rows(queryset: QuerySet, as_of: date, public: bool) -> list[dict[str, Any]]:
+def _action_rows(queryset: QuerySet, as_of: date, public: bool,
+                 annotated: bool = False) -> list[dict[str, Any]]:
+    if not annotated:
+        queryset = with_latest_update(queryset, as_of)
     queryset = (
-        with_latest_update(queryset, as_of)
+        queryset
         .annotate(status_now=F("status_at"), progress_now=F("progress_at"))
-        .select_related("goal", "responsible_unit")
         .order_by("goal__focus_area__order", "goal__order", "order", "pk")
     )
-    if public:
-        queryset = queryset.defer("responsible_person")
-    else:
-        queryset = queryset.select_related("responsible_person")
-    return [_action_row(action, as_of, public) for action in queryset]
+    fields = _ACTION_FIELDS if public else _ACTION_FIELDS + _PERSON_FIELDS
+    return [_action_row(values, as_of, public) for values in queryset.values(*fields)]
 
 
 def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -> list[dict]:
     """Every status update posted after *since* up to and including *as_of*."""
-    updates = (
-        StatusUpdate.objects.filter(
-            action__in=actions.values("pk"),
-            created_at__gte=start_of_day(since + timedelta(days=1)),
-            created_at__lt=start_of_day(as_of + timedelta(days=1)),
-        )
-        .select_related("action__goal")
-        .order_by("created_at", "pk")
-    )
+    updates = StatusUpdate.objects.filter(
+        action__in=actions.values("pk"),
+        created_at__gte=start_of_day(since + timedelta(days=1)),
+        created_at__lt=start_of_day(as_of + timedelta(days=1)),
+    ).order_by("created_at", "pk")
+    fields = ["pk", "action_id", "action__code", "action__title", "action__goal__focus_area_id",
+              "created_at", "status", "progress", "risk", "comment"]
     if not public:
-        updates = updates.select_related("author")
+        fields += ["author__first_name", "author__last_name", "author__username"]
     rows = []
-    for update in updates:
+    for values in updates.values(*fields):
         row = {
-            "id": update.pk,
-            "action_id": update.action_id,
-            "action_code": update.action.code,
-            "action_title": update.action.title,
-            "focus_area_id": update.action.goal.focus_area_id,
-            "created_at": timezone.localtime(update.created_at).isoformat(),
-            "status": update.status,
-            "progress": update.progress,
-            "risk": update.risk,
-            "comment": update.comment,
+            "id": values["pk"],
+            "action_id": values["action_id"],
+            "action_code": values["action__code"],
+            "action_title": values["action__title"],
+            "focus_area_id": values["action__goal__focus_area_id"],
+            "created_at": timezone.localtime(values["created_at"]).isoformat(),
+            "status": values["status"],
+            "progress": values["progress"],
+            "risk": values["risk"],
+            "comment": values["comment"],
         }
         if not public:
-            row["author"] = _person(update.author)
+            row["author"] = _person(values["author__first_name"], values["author__last_name"],
+                                    values["author__username"])
         rows.append(row)
     return rows
 
@@ -395,13 +401,10 @@ def compute_progress(
         area_rows.append({"id": area.pk, "code": area.code, "title": area.title,
                           **_summary(area_raw), "goals": goal_rows})
 
-    risky = Q(risk_filter__in=RISKY) & ~Q(status_at__in=CLOSED)
+    risky = Q(risk_at__in=RISKY) & ~Q(status_at__in=CLOSED)
     listed = _action_rows(
-        actions.alias(risk_filter=Subquery(
-            _updates_until(start_of_day(as_of + timedelta(days=1))).values("risk")[:1]
-        )).filter(_overdue_q(as_of) | risky),
-        as_of,
-        public,
+        with_latest_update(actions, as_of).filter(_overdue_q(as_of) | risky),
+        as_of, public, annotated=True,
     )
     overdue = [row for row in listed if row["overdue"]]
     at_risk = [row for row in listed

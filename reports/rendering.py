@@ -9,10 +9,13 @@ from typing import Any
 
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.dateformat import format as format_date
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from actions.models import Action, StatusUpdate
 from reports.charts import progress_chart, status_chart
+from reports.templatetags.report_tags import percent
 from strategies.models import Indicator
 
 DATE_KEYS = {"as_of", "since", "due_date", "latest_period_end", "adopted_on"}
@@ -57,28 +60,77 @@ def direction_labels() -> dict[str, str]:
     return {direction.value: str(direction.label) for direction in Indicator.Direction}
 
 
-def report_context(data: dict[str, Any], *, chart_prefix: str = "chart") -> dict[str, Any]:
-    """Everything the report templates need, built from the data alone."""
+def _count_cells(row: dict[str, Any]) -> list[Any]:
+    """The table cells of a counts row, formatted once here rather than per template tag."""
+    return [row["total"], *row["by_status"].values(), percent(row["completed_percent"]),
+            row["overdue"], row["unassigned"], percent(row["average_progress"])]
+
+
+def _label_actions(rows: list[dict[str, Any]], statuses: dict[str, str],
+                   risks: dict[str, str]) -> None:
+    for row in rows:
+        if "status_label" in row:
+            continue  # the same row object can sit in several lists
+        row["status_label"] = capfirst(statuses.get(row["status"], row["status"]))
+        row["risk_label"] = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
+        if "due_date" in row:
+            row["due_label"] = (format_date(row["due_date"], "j.n.Y") if row["due_date"]
+                                else row.get("period_text") or "–")
+        if "created_at" in row and "action_code" in row:
+            row["date_label"] = format_date(row["created_at"], "j.n.Y")
+
+
+def _shorten(rows: list[dict[str, Any]], limit: int | None) -> dict[str, Any]:
+    return {"rows": rows if limit is None else rows[:limit], "total": len(rows),
+            "cut": limit is not None and len(rows) > limit}
+
+
+def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
+                   limit: int | None = None) -> dict[str, Any]:
+    """Everything the report templates need, built from the data alone.
+
+    *limit* caps each list of actions and status updates (the web page shows the first
+    rows and links to the whole list; PDF, Excel and JSON always hold everything).
+    """
     report = typed(copy.deepcopy(data))
     statuses = status_labels()
+    risks = risk_labels()
+    report["totals"]["cells"] = _count_cells(report["totals"])
+    for area in report["focus_areas"]:
+        area["cells"] = _count_cells(area)
+        for goal in area["goals"]:
+            goal["cells"] = _count_cells(goal)
+    since = report["since_previous"]
+    for rows in (report["overdue"], report["at_risk"], report.get("actions", []),
+                 since["completed"], since["became_overdue"], since["status_updates"]):
+        _label_actions(rows, statuses, risks)
     by_area: dict[int, list[dict[str, Any]]] = {}
     for indicator in report["indicators"]:
         by_area.setdefault(indicator["focus_area_id"], []).append(indicator)
     areas = {area["id"]: area for area in report["focus_areas"]}
     for area in report["focus_areas"]:
         area["indicators"] = by_area.get(area["id"], [])
-        area["actions"] = [a for a in report.get("actions", []) if a["focus_area_id"] == area["id"]]
+        area["action_list"] = _shorten(
+            [a for a in report.get("actions", []) if a["focus_area_id"] == area["id"]], None)
     for row in (report["overdue"] + report["at_risk"] + report.get("actions", [])
                 + report["since_previous"]["completed"]):
         area = areas.get(row["focus_area_id"])
         row["focus_area_code"] = area["code"] if area else ""
     return {
         "report": report,
+        "lists": {
+            "overdue": _shorten(report["overdue"], limit),
+            "at_risk": _shorten(report["at_risk"], limit),
+            "completed": _shorten(since["completed"], limit),
+            "became_overdue": _shorten(since["became_overdue"], limit),
+            "status_updates": _shorten(since["status_updates"], limit),
+        },
+        "limit": limit,
         "statuses": statuses,
         "status_rows": [
             (statuses[key], count) for key, count in report["totals"]["by_status"].items()
         ],
-        "risks": risk_labels(),
+        "risks": risks,
         "assessments": assessment_labels(),
         "directions": direction_labels(),
         "progress_chart": progress_chart(report["focus_areas"], f"{chart_prefix}-progress"),

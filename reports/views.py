@@ -32,6 +32,9 @@ from strategies.models import Plan
 from strategies.permissions import can_manage_plans_of
 
 
+WEB_ROWS = 100  # rows per list on the web page
+
+
 def visible_plan(request: HttpRequest, pk: int) -> Plan:
     """The plan if the user may read it, else 404 (never 403: that would confirm it exists)."""
     plans = Plan.objects.visible_to(request.user).select_related("organization")
@@ -75,9 +78,13 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
     data = _report_data(request, plan)
     if isinstance(data, HttpResponse):
         return data
-    context = report_context(data)
+    # Long lists show their first rows on the page; "Show all" and the files have them all.
+    context = report_context(data, limit=None if request.GET.get("rows") == "all" else WEB_ROWS)
+    everything = request.GET.copy()
+    everything["rows"] = "all"
     context.update(base_template=web_base_template(), plan=plan, nav="plans",
-                   query=("?" + request.GET.urlencode()) if request.GET else "")
+                   query=("?" + request.GET.urlencode()) if request.GET else "",
+                   all_rows_query=everything.urlencode())
     return render(request, "reports/plan_report.html", context)
 
 

@@ -100,3 +100,20 @@ def test_focus_area_of_another_plan_is_refused(world: Any, report_plan: ReportPl
         + f"?focus_area={world.goal.focus_area_id}"
     )
     assert response.status_code == 400
+
+
+def test_long_lists_show_their_first_rows_and_a_link_to_all(
+    world: Any, report_plan: ReportPlan, today: Any, monkeypatch: Any
+) -> None:
+    from reports import views
+
+    monkeypatch.setattr(views, "WEB_ROWS", 2)
+    client = client_for(world.reader)
+    url = reverse("reports:plan-report", args=[report_plan.plan.pk]) + QUERY
+    html = client.get(url).content.decode()
+    assert "Viser de første 2 av 3." in html
+    assert "rows=all" in html
+    assert "Tiltak 2.1.2 – øving" not in html.split('id="risiko"')[0]  # third overdue row
+    everything = client.get(url + "&rows=all").content.decode()
+    assert "Tiltak 2.1.2 – øving" in everything.split('id="risiko"')[0]
+    assert "Viser de første" not in everything
