@@ -17,7 +17,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
-from rest_framework.renderers import BaseRenderer
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,17 +35,16 @@ from strategies.models import Plan
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class XlsxRenderer(BaseRenderer):
-    """Lets ``Accept: <xlsx>`` through content negotiation; the view answers the bytes."""
+class JsonErrorsNegotiation(BaseContentNegotiation):
+    """For the XLSX download: any Accept header is fine. The workbook is answered as
+    bytes by the view itself; errors (404, 403) are JSON, like everywhere in the API."""
 
-    media_type = XLSX
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
+    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
+        return parsers[0] if parsers else None
 
-    def render(self, data: Any, accepted_media_type: Any = None,
-               renderer_context: Any = None) -> bytes:
-        return data if isinstance(data, bytes) else b""
+    def select_renderer(self, request: Request, renderers: list[Any],
+                        format_suffix: Any = None) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
 
 
 class ImportRequestSerializer(serializers.Serializer):

@@ -82,7 +82,8 @@ class PlanViewSet(ServiceWriteViewSet):
 
     @transfer.EXPORT_XLSX_SCHEMA
     @action(detail=True, methods=["get"], url_path="export-xlsx", filter_backends=[],
-            pagination_class=None, renderer_classes=[JSONRenderer, transfer.XlsxRenderer])
+            pagination_class=None, renderer_classes=[JSONRenderer],
+            content_negotiation_class=transfer.JsonErrorsNegotiation)
     def export_xlsx(self, request: Any, pk: Any = None) -> Any:
         """The plan as an Excel workbook."""
         return transfer.export_xlsx_response(self, pk)

@@ -131,3 +131,15 @@ def test_roll_over_is_for_administrators(api, world):
 def test_a_malformed_plan_id_is_404_not_500(api, world, url):
     assert api("admin").get(f"/api/v1/plans/null,null/{url}").status_code == 404
     assert api("admin").post("/api/v1/plans/abc/roll-over/", {}).status_code == 404
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/vnd.openxmlformats-"
+                                    "officedocument.spreadsheetml.sheet", "text/html", "*/*"])
+def test_the_xlsx_download_answers_any_accept_header_and_errors_in_json(api, world, accept):
+    client = api("reader")
+    ok = client.get(f"/api/v1/plans/{world.plan.pk}/export-xlsx/", HTTP_ACCEPT=accept)
+    assert ok.status_code == 200 and ok.content.startswith(b"PK")
+    missing = client.get("/api/v1/plans/0/export-xlsx/", HTTP_ACCEPT=accept)
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == "application/json"
+    assert "detail" in missing.json()
