@@ -141,7 +141,7 @@ def preview_import(
     return preview
 
 
-def _location_of_error(exc: ValidationError) -> str:
+def _messages_of(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in
                          exc.message_dict.items())
@@ -169,7 +169,7 @@ def commit_import(*, actor: Any, preview: ImportPreview) -> ImportResult:
             result = _write(actor, preview, cursor)
     except (ValidationError, PermissionDenied) as exc:
         where = cursor["where"]
-        message = str(exc) if isinstance(exc, PermissionDenied) else _location_of_error(exc)
+        message = str(exc) if isinstance(exc, PermissionDenied) else _messages_of(exc)
         raise ImportRefused([Problem(ERROR, message, where)]) from exc
     result.preview = preview
     return result
