@@ -31,7 +31,6 @@ from reports.rendering import assessment_labels, report_context, web_base_templa
 from strategies.models import Plan
 from strategies.permissions import can_manage_plans_of
 
-
 WEB_ROWS = 100  # rows per list on the web page
 
 
