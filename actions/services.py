@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from actions.models import Action, StatusUpdate
 from actions.permissions import can_create_action_in
+from planportal.audit import services as audit
+from planportal.audit.services import changes_between, created_fields, snapshot
 from planportal.locking import cas_update
 from planportal.models import Membership, Unit
 from planportal.permissions import deny, get_access
@@ -63,14 +65,20 @@ def _validate_people_and_units(
 
 
 @contextmanager
-def _write(action: Action, expected_version: int, changes: dict[str, Any]) -> Iterator[None]:
+def _write(
+    action: Action, expected_version: int, changes: dict[str, Any], *, actor: Any, verb: str
+) -> Iterator[dict[str, list[Any]]]:
     """Apply *changes* to *action*, validate, and compare-and-set them in one transaction.
 
     The body of the ``with`` block runs after the write, inside the same transaction
-    (post-write checks, history rows). On any error the database rolls back and the
-    in-memory instance gets its old values back, so callers never see a half-change.
+    (post-write checks, history rows); it gets the audit event's changes to add to. The
+    audit event is written last, in the same transaction. On any error the database
+    rolls back and the in-memory instance gets its old values back, so callers never
+    see a half-change.
     """
     before = {name: getattr(action, name) for name in (*changes, "version", "updated_at")}
+    audited = changes_between(snapshot(action, changes), {
+        name: value for name, value in changes.items()})
     try:
         with transaction.atomic():
             for name, value in changes.items():
@@ -85,7 +93,9 @@ def _write(action: Action, expected_version: int, changes: dict[str, Any]) -> It
             values = {**changes, "updated_at": timezone.now()}
             action.version = cas_update(Action, action.pk, expected_version, **values)
             action.updated_at = values["updated_at"]
-            yield
+            yield audited
+            audit.record(actor=actor, verb=verb, obj=action, changes=audited,
+                         organization_id=action.goal.focus_area.plan.organization_id)
     except BaseException:
         for name, value in before.items():
             setattr(action, name, value)
@@ -129,6 +139,11 @@ def create_action(
         action.full_clean()
         action.save()
         action.contributing_units.set(contributing_units)
+        audited = created_fields(action)
+        if contributing_units:
+            audited["contributing_units"] = [None, sorted(u.pk for u in contributing_units)]
+        audit.record(actor=actor, verb="create", obj=action, changes=audited,
+                     organization_id=organization_id)
     return action
 
 
@@ -151,9 +166,13 @@ def update_action(
     if contributing_units is not None:
         contributing_units = list(contributing_units)
         _validate_people_and_units(organization_id, None, None, contributing_units)
-    with _write(action, expected_version, changes):
+    with _write(action, expected_version, changes, actor=actor, verb="update") as audited:
         if contributing_units is not None:
+            old = sorted(action.contributing_units.values_list("pk", flat=True))
             action.contributing_units.set(contributing_units)
+            new = sorted(unit.pk for unit in contributing_units)
+            if old != new:
+                audited["contributing_units"] = [old, new]
     return action
 
 
@@ -185,7 +204,7 @@ def assign_action(
         changes["start_date"] = start_date
     if period_text is not _UNSET:
         changes["period_text"] = period_text
-    with _write(action, expected_version, changes):
+    with _write(action, expected_version, changes, actor=actor, verb="assign"):
         # A sector leader must not move an action out of their own subtree.
         _require(actor, action, "manage", _("You cannot give this action to a unit outside "
                                             "your own area of responsibility."))
@@ -206,7 +225,8 @@ def post_status_update(
     _require(actor, action, "report", _("You cannot post status updates on this action."))
     if status == Action.Status.COMPLETED and progress != 100:
         raise ValidationError({"progress": _("A completed action has 100 % progress.")})
-    with _write(action, expected_version, {"status": status, "progress": progress}):
+    with _write(action, expected_version, {"status": status, "progress": progress},
+                actor=actor, verb="post_update") as audited:
         update = StatusUpdate(
             action=action,
             author=actor if getattr(actor, "pk", None) else None,
@@ -218,6 +238,9 @@ def post_status_update(
         # action and author were checked above; the field validators cover the constraint.
         update.full_clean(exclude=["action", "author"], validate_constraints=False)
         update.save()
+        # The comment stays in the status history; the trail points at it.
+        audited["status_update"] = [None, update.pk]
+        audited["risk"] = [None, risk]
     return update
 
 
@@ -243,7 +266,7 @@ def evaluate_action(
         "evaluated_on": evaluated_on or timezone.localdate(),
         "evaluated_by": actor if getattr(actor, "pk", None) else None,
     }
-    with _write(action, expected_version, changes):
+    with _write(action, expected_version, changes, actor=actor, verb="evaluate"):
         pass
     return action
 
@@ -278,7 +301,9 @@ def restore_action_history(
         "evaluated_by": evaluated_by,
         "carried_over_from": carried_over_from,
     }
-    with _write(action, action.version, changes):
+    updates = list(updates)
+    with _write(action, action.version, changes, actor=actor, verb="restore") as audited:
+        audited["status_updates"] = [None, len(updates)]
         for row in updates:
             update = StatusUpdate(
                 action=action,
@@ -307,7 +332,7 @@ def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
     if source.goal.focus_area.plan.organization_id != organization_id:
         raise ValidationError({"carried_over_from": _("This belongs to another organisation.")})
     changes = {"carried_over_from": source, "status": source.status, "progress": source.progress}
-    with _write(action, action.version, changes):
+    with _write(action, action.version, changes, actor=actor, verb="roll_over"):
         if source.status != Action.Status.NOT_STARTED or source.progress:
             StatusUpdate.objects.create(
                 action=action,

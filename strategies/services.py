@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from planportal.audit import services as audit
+from planportal.audit.services import changes_between, created_fields, snapshot
 from planportal.models import Organization, Unit
 from planportal.permissions import deny, get_access
 from strategies.models import (
@@ -44,18 +46,20 @@ def _require_plan_admin(actor: Any, organization_id: int) -> None:
         raise deny(_("Only an administrator of the organisation can change plans."))
 
 
-def _assign(instance: models.Model, changes: dict[str, Any], allowed: set[str]) -> list[str]:
+def _assign(
+    instance: models.Model, changes: dict[str, Any], allowed: set[str]
+) -> dict[str, list[Any]]:
+    """Set the allowed *changes* on *instance*; returns them as ``{field: [old, new]}``."""
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(
             {name: _("This field cannot be changed here.") for name in sorted(unknown)}
         )
-    changed = []
+    before = snapshot(instance, changes)
     for name, value in changes.items():
         if getattr(instance, name) != value:
             setattr(instance, name, value)
-            changed.append(name)
-    return changed
+    return changes_between(before, snapshot(instance, changes))
 
 
 def _check_same_org(organization_id: int, **related: Any) -> None:
@@ -67,9 +71,24 @@ def _check_same_org(organization_id: int, **related: Any) -> None:
         raise ValidationError(errors)
 
 
-def _save(instance: models.Model) -> None:
+def _save(
+    instance: models.Model, *, actor: Any, verb: str = "update",
+    changes: dict[str, list[Any]] | None = None,
+) -> None:
+    """Validate and save *instance*, and write its audit event in the same transaction.
+
+    A new object is recorded with all its fields; an edit only when something changed.
+    """
+    creating = instance._state.adding
     instance.full_clean()
     instance.save()
+    if creating:
+        audited = created_fields(instance)
+        audited.update(changes or {})
+        audit.record(actor=actor, verb="create" if verb == "update" else verb, obj=instance,
+                     changes=audited)
+    elif changes:
+        audit.record(actor=actor, verb=verb, obj=instance, changes=changes)
 
 
 def _next_order(queryset: models.QuerySet) -> int:
@@ -92,14 +111,14 @@ def create_plan(*, actor: Any, organization: Organization, **fields: Any) -> Pla
         previous_version=plan.previous_version,
     )
     with transaction.atomic():
-        _save(plan)
+        _save(plan, actor=actor)
     return plan
 
 
 def update_plan(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
     """Change a plan's own fields (title, status, adoption, period …)."""
     _require_plan_admin(actor, plan.organization_id)
-    _assign(plan, changes, PLAN_FIELDS)
+    audited = _assign(plan, changes, PLAN_FIELDS)
     _check_same_org(
         plan.organization_id,
         owner_unit=plan.owner_unit,
@@ -107,7 +126,7 @@ def update_plan(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
         previous_version=plan.previous_version,
     )
     with transaction.atomic():
-        _save(plan)
+        _save(plan, actor=actor, changes=audited)
     return plan
 
 
@@ -118,7 +137,10 @@ def _set_focus_area_links(
     focus_area: FocusArea,
     sdg_numbers: Iterable[int] | None,
     lead_units: Iterable[Unit] | None,
-) -> None:
+) -> dict[str, list[Any]]:
+    """Replace the given links; returns what changed as ``{field: [old, new]}``."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     if sdg_numbers is not None:
         numbers = sorted(set(sdg_numbers))
         sdgs = list(SustainableDevelopmentGoal.objects.filter(number__in=numbers))
@@ -128,12 +150,17 @@ def _set_focus_area_links(
                 {"sdgs": _("Unknown UN goal number(s): %(numbers)s.")
                  % {"numbers": ", ".join(map(str, sorted(missing)))}}
             )
+        before["sdgs"] = sorted(focus_area.sdgs.values_list("number", flat=True))
         focus_area.sdgs.set(sdgs)
+        after["sdgs"] = sorted(s.number for s in sdgs)
     if lead_units is not None:
         units = list(lead_units)
         if any(u.organization_id != focus_area.plan.organization_id for u in units):
             raise ValidationError({"lead_units": _("A lead unit belongs to another organisation.")})
+        before["lead_units"] = sorted(focus_area.lead_units.values_list("pk", flat=True))
         focus_area.lead_units.set(units)
+        after["lead_units"] = sorted(u.pk for u in units)
+    return changes_between(before, after)
 
 
 def create_focus_area(
@@ -150,8 +177,11 @@ def create_focus_area(
         focus_area = FocusArea(plan=plan)
         fields.setdefault("order", _next_order(plan.focus_areas.all()))
         _assign(focus_area, fields, FOCUS_AREA_FIELDS)
-        _save(focus_area)
-        _set_focus_area_links(focus_area, sdg_numbers, lead_units)
+        focus_area.full_clean()
+        focus_area.save()
+        links = _set_focus_area_links(focus_area, sdg_numbers, lead_units)
+        audit.record(actor=actor, verb="create", obj=focus_area,
+                     changes={**created_fields(focus_area), **links})
     return focus_area
 
 
@@ -166,9 +196,12 @@ def update_focus_area(
     """Change a focus area; ``sdg_numbers``/``lead_units`` replace the links when given."""
     _require_plan_admin(actor, focus_area.plan.organization_id)
     with transaction.atomic():
-        _assign(focus_area, changes, FOCUS_AREA_FIELDS)
-        _save(focus_area)
-        _set_focus_area_links(focus_area, sdg_numbers, lead_units)
+        audited = _assign(focus_area, changes, FOCUS_AREA_FIELDS)
+        focus_area.full_clean()
+        focus_area.save()
+        audited.update(_set_focus_area_links(focus_area, sdg_numbers, lead_units))
+        if audited:
+            audit.record(actor=actor, verb="update", obj=focus_area, changes=audited)
     return focus_area
 
 
@@ -182,7 +215,7 @@ def create_goal(*, actor: Any, focus_area: FocusArea, **fields: Any) -> Goal:
         goal = Goal(focus_area=focus_area)
         fields.setdefault("order", _next_order(focus_area.goals.all()))
         _assign(goal, fields, GOAL_FIELDS)
-        _save(goal)
+        _save(goal, actor=actor)
     return goal
 
 
@@ -190,8 +223,7 @@ def update_goal(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
     """Change a goal's text, position or success criteria."""
     _require_plan_admin(actor, goal.focus_area.plan.organization_id)
     with transaction.atomic():
-        _assign(goal, changes, GOAL_FIELDS)
-        _save(goal)
+        _save(goal, actor=actor, changes=_assign(goal, changes, GOAL_FIELDS))
     return goal
 
 
@@ -205,7 +237,7 @@ def create_indicator(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
         indicator = Indicator(goal=goal)
         fields.setdefault("order", _next_order(goal.indicators.all()))
         _assign(indicator, fields, INDICATOR_FIELDS)
-        _save(indicator)
+        _save(indicator, actor=actor)
     return indicator
 
 
@@ -213,8 +245,7 @@ def update_indicator(*, actor: Any, indicator: Indicator, **changes: Any) -> Ind
     """Change an indicator's definition, baseline or target."""
     _require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
     with transaction.atomic():
-        _assign(indicator, changes, INDICATOR_FIELDS)
-        _save(indicator)
+        _save(indicator, actor=actor, changes=_assign(indicator, changes, INDICATOR_FIELDS))
     return indicator
 
 
@@ -245,7 +276,7 @@ def record_measurement(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     with transaction.atomic():
-        _save(measurement)
+        _save(measurement, actor=actor)
     return measurement
 
 
@@ -277,7 +308,7 @@ def restore_measurement(
     if recorded_at is not None:
         measurement.recorded_at = recorded_at
     with transaction.atomic():
-        _save(measurement)
+        _save(measurement, actor=actor, verb="restore")
     return measurement
 
 
@@ -389,4 +420,6 @@ def roll_over_plan(
             action_services.carry_over_action(actor=actor, action=copy, source=action)
         if close_previous and plan.status != Plan.Status.EXPIRED:
             update_plan(actor=actor, plan=plan, status=Plan.Status.EXPIRED)
+        audit.record(actor=actor, verb="roll_over", obj=plan, changes={
+            "next_version": [None, new_plan.pk], "carried_over_actions": [None, len(actions)]})
     return new_plan

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -88,6 +89,13 @@ def _organization_id(obj: models.Model) -> int | None:
     return None
 
 
+def _describe(obj: models.Model) -> str:
+    # A person is named by id only: names live on the user row, where erasure reaches them.
+    if isinstance(obj, get_user_model()):
+        return f"#{obj.pk}"
+    return str(obj)[:200]
+
+
 def _actor_kind(actor: Any, origin_kind: str) -> str:
     if isinstance(actor, SystemActor) or actor is None or not getattr(actor, "pk", None):
         if origin_kind == "task" or getattr(actor, "label", "") == "task":
@@ -120,7 +128,7 @@ def record(
         else _organization_id(obj),
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=_describe(obj),
         verb=verb,
         changes=changes or {},
         origin=origin.kind,
@@ -135,9 +143,16 @@ def prune_audit_events(*, now: datetime | None = None) -> int:
     only inside this transaction, which sets ``planportal.audit_prune``.
     """
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL planportal.audit_prune = 'on'")
         old = AuditEvent.objects.filter(occurred_at__lt=cutoff)
-        return old._raw_delete(old.db)
+        deleted = old._raw_delete(old.db)
+        if postgres:
+            # SET LOCAL lasts to the end of the outermost transaction, not of this block:
+            # switch it off so a caller's later statements are guarded again.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL planportal.audit_prune = 'off'")
+    return deleted

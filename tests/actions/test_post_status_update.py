@@ -108,6 +108,7 @@ def test_the_database_refuses_to_rewrite_history_on_postgresql(world):
 
 
 def test_posting_an_update_takes_a_handful_of_queries(world, django_assert_max_num_queries):
-    # roles, permission check, savepoint, compare-and-set UPDATE, INSERT, release
-    with django_assert_max_num_queries(6):
+    # roles, permission check, savepoint, compare-and-set UPDATE, INSERT, audit INSERT,
+    # release
+    with django_assert_max_num_queries(7):
         _post(world, world.unit_manager)

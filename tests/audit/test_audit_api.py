@@ -26,6 +26,9 @@ def client_for(user):
 
 @pytest.fixture
 def events(world, other_plan):
+    from tests.audit.conftest import clear_trail
+
+    clear_trail()  # other_plan's set-up is audited too
     return {
         "assign": record(actor=world.sector_leader, verb="assign", obj=world.action,
                          changes={"due_date": [None, "2026-12-31"]}),

@@ -140,7 +140,7 @@ def wipe() -> None:
     from django.apps import apps
     from django.db import connection
 
-    models = [m for app in ("actions", "strategies", "planportal")
+    models = [m for app in ("actions", "strategies", "planportal", "audit", "login")
               for m in apps.get_app_config(app).get_models()
               if m._meta.db_table != "strategies_sustainabledevelopmentgoal"]
     tables = [m._meta.db_table for m in models]
