@@ -42,6 +42,13 @@ def _can(user: Any, action: Action, verb: str) -> bool:
     return Action.objects.permitted(user, verb).filter(pk=action.pk).exists()
 
 
+def _require_report(request: HttpRequest, action: Action) -> None:
+    """Readers see the action but may not report on it: 403 before any form handling
+    (the service checks again when it writes)."""
+    if not _can(request.user, action, "report"):
+        raise PermissionDenied(_("You cannot post status updates on this action."))
+
+
 def _add_service_errors(form: Any, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form fields it names (else on the form)."""
     if hasattr(exc, "error_dict"):
@@ -111,6 +118,7 @@ def post_status(request: HttpRequest, pk: int) -> HttpResponse:
     history entry); without JavaScript it is a redirect back, or the page with errors.
     """
     action = get_object_or_404(_action_queryset(request.user), pk=pk)
+    _require_report(request, action)
     form = StatusUpdateForm(request.POST, prefix=f"tiltak-{action.pk}")
     view = request.POST.get("visning", "detalj")
     update = None
@@ -161,6 +169,7 @@ def _after_status_url(request: HttpRequest, action: Action, view: str) -> str:
 def post_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the final evaluation through :func:`actions.services.evaluate_action`."""
     action = get_object_or_404(_action_queryset(request.user), pk=pk)
+    _require_report(request, action)
     form = EvaluationForm(request.POST, prefix=f"evaluering-{action.pk}")
     if form.is_valid():
         try:
