@@ -104,8 +104,9 @@ IMPORT_SCHEMA = extend_schema(
     responses={
         200: ImportAnswerSerializer,
         201: ImportAnswerSerializer,
-        400: OpenApiResponse(ImportAnswerSerializer,
-                             description="The file has errors; nothing was imported."),
+        400: OpenApiResponse(description=(
+            "Nothing was imported: either invalid fields (each named with the reason), or "
+            "an import answer whose problems list every error by table, row and column.")),
     },
 )
 EXPORT_SCHEMA = extend_schema(
