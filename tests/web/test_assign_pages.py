@@ -137,6 +137,8 @@ def test_bulk_assign_needs_a_selection_and_a_value(browse, open_actions):
     response = browse("sector_leader").post(reverse("actions:assign-bulk"), {})
     assert response.status_code == 400
     assert "Velg minst ett tiltak." in response.text
+    assert 'href="#id_actions_0"' in response.text  # the summary leads to the first box
+    assert 'id="id_actions_0"' in response.text
 
 
 def test_the_assign_page_runs_a_constant_number_of_queries(browse, world):
