@@ -7,41 +7,15 @@ database, and compared table by table: same row count and same content checksum.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.operations.conftest import manage as _manage
+
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-
-
-def _server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        pytest.skip("needs PostgreSQL (DATABASE_URL)")
-    if not shutil.which("pg_dump") or not shutil.which("pg_restore"):
-        pytest.fail("pg_dump and pg_restore are part of the documented procedure")
-    return url
-
-
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-
-
-def _manage(db_url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "planportal.settings"}
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   capture_output=True, text=True, timeout=600)
 
 
 def _fingerprint(db_url: str) -> dict[str, tuple[int, str]]:
@@ -57,23 +31,6 @@ def _fingerprint(db_url: str) -> dict[str, tuple[int, str]]:
             ).fetchone()
             result[table] = (count, digest)
         return result
-
-
-@pytest.fixture
-def scratch_databases():
-    url = _server_url()
-    suffix = uuid.uuid4().hex[:8]
-    names = [f"pp_backup_src_{suffix}", f"pp_backup_dst_{suffix}"]
-    admin = _with_db(url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield [_with_db(url, name) for name in names]
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            for name in names:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_dump_restored_into_an_empty_database_gives_back_every_row(scratch_databases,
