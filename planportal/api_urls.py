@@ -6,7 +6,12 @@ from rest_framework.routers import DefaultRouter
 from actions.api.calendar import CalendarFeedListView, RevokeCalendarFeedView
 from actions.api.views import ActionViewSet, StatusUpdateViewSet
 from planportal.api.token_views import ApiTokenListView, ObtainTokenView, RevokeApiTokenView
-from planportal.api.views import MeView, SustainableDevelopmentGoalViewSet, UnitViewSet
+from planportal.api.views import (
+    MeView,
+    PersonalDataView,
+    SustainableDevelopmentGoalViewSet,
+    UnitViewSet,
+)
 from planportal.audit.api.views import AuditEventViewSet
 from strategies.api.views import (
     FocusAreaViewSet,
@@ -30,6 +35,7 @@ router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/personal-data/", PersonalDataView.as_view(), name="me-personal-data"),
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("auth/tokens/", ApiTokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<int:pk>/revoke/", RevokeApiTokenView.as_view(), name="auth-token-revoke"),

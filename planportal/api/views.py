@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.db.models import Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -65,6 +66,22 @@ class SustainableDevelopmentGoalViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["number"]
     ordering = ["number"]
     lookup_field = "number"
+
+
+class PersonalDataView(APIView):
+    """Everything Planportal holds about you, as JSON (GDPR art. 15 and 20)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from planportal.privacy import export_personal_data
+
+        data = export_personal_data(actor=request.user, user=request.user)
+        response = Response(data)
+        response["Content-Disposition"] = (
+            'attachment; filename="planportal-personopplysninger.json"')
+        return response
 
 
 class MeView(APIView):
