@@ -10,6 +10,7 @@ USAGE = """usage: python -m bench {run,api,reminders} [options]
   api   the action list through gunicorn against a minimal WSGI floor (python -m bench api --help)
   reminders  the reminder sweep on dataset M in eager mode (python -m bench reminders --help)
   report  one plan's progress report (5,000 actions): HTML, JSON, PDF, XLSX (--help)
+  load  mixed load through gunicorn: 80 % lists, 15 % reports, 5 % updates (--help)
 """
 
 
@@ -20,6 +21,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import reminders
 
         reminders.main(args[1:])
+        return
+    if args and args[0] == "load":
+        from bench import load
+
+        load.main(args[1:])
         return
     if args and args[0] == "report":
         from bench import report

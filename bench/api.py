@@ -122,11 +122,13 @@ def _pin_prefix() -> list[str]:
 
 
 @contextmanager
-def _gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
-    """Run ``gunicorn app`` (1 worker, 1 thread, keep-alive) until the block ends."""
+def _gunicorn(app: str, port: int, env: dict[str, str], workers: int = 1, threads: int = 1,
+             pin: bool = True) -> Iterator[None]:
+    """Run ``gunicorn app`` (by default 1 worker, 1 thread, pinned) until the block ends."""
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [*_pin_prefix(), sys.executable, "-m", "gunicorn", app, "--workers", "1",
-               "--worker-class", "gthread", "--threads", "1", "--keep-alive", "60",
+    command = [*(_pin_prefix() if pin else []), sys.executable, "-m", "gunicorn", app,
+               "--workers", str(workers), "--worker-class", "gthread",
+               "--threads", str(threads), "--keep-alive", "60",
                "--bind", f"{HOST}:{port}", "--log-level", "warning", "--chdir", str(ROOT)]
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     try:
