@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 admin.site.site_header = "Planportal"
@@ -11,10 +10,7 @@ admin.site.site_title = "Planportal"
 urlpatterns = [
     path("admin/", admin.site.urls),
     # allauth: kommune OIDC (/accounts/oidc/<provider id>/login/) and TOTP (/accounts/2fa/).
-    # Its own password login and sign-up pages are not used: the login page is /logg-inn/.
-    path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
-    path("accounts/signup/", RedirectView.as_view(pattern_name="login")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("planportal.login.urls")),
     path("api/v1/", include(("planportal.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
