@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -11,7 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from planportal.login.lockout import client_address
 from planportal.permissions import get_access
+
+logger = logging.getLogger(__name__)
 
 #: Paths an administrator without TOTP can still reach: the TOTP set-up itself,
 #: logging out, the language switch and static files.
@@ -53,7 +57,8 @@ SEEN_RESOLUTION = 60
 
 
 def stamp_login(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
-    """``user_logged_in`` receiver: start both clocks of the new session."""
+    """``user_logged_in`` receiver: start both clocks of the new session, and log it."""
+    logger.info("User %s logged in from %s", getattr(user, "pk", None), client_address(request))
     now = int(time.time())
     if hasattr(request, "session"):
         request.session[AUTH_AT] = now

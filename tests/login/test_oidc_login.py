@@ -167,3 +167,20 @@ def test_a_switched_off_provider_is_not_offered_and_cannot_be_used(
                            data={"csrfmiddlewaretoken": token}, allow_redirects=False)
     assert refused.status_code == 404
     assert not User.objects.exists()
+
+
+def test_a_deactivated_user_cannot_log_in_through_the_provider(
+    live_server: Any, idp: IdP
+) -> None:
+    rendalen = OrganizationFactory(name="Rendalen kommune", slug="rendalen")
+    configure(rendalen, "rendalen", idp)
+    log_in_through(live_server.url, "/oidc/rendalen/", requests.Session())
+    User.objects.update(is_active=False)
+
+    session = requests.Session()
+    answer = log_in_through(live_server.url, "/oidc/rendalen/", session)
+
+    assert "Kari Nordmann" not in answer.text
+    assert not session.get(f"{live_server.url}/planer/").url.startswith(
+        f"{live_server.url}/planer/")
+    assert User.objects.count() == 1
