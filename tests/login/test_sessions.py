@@ -59,7 +59,7 @@ def test_the_log_out_everywhere_button_ends_every_session_and_token_of_the_user(
     user, other = UserFactory(), UserFactory()
     laptop, phone, others = logged_in(user), logged_in(user), logged_in(other)
     _token, raw = issue_token(actor=user, user=user, name="Power BI")
-    assert "Logg ut overalt" in laptop.get("/planer/").content.decode()
+    assert "Avslutt alle økter" in laptop.get("/planer/").content.decode()
 
     answer = laptop.post("/logg-ut-overalt/")
 
