@@ -195,9 +195,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
               "REMINDERS_DEADLINE_CRON", "7 * * * *", expires=50 * 60),
     BeatEntry("sector-digests", "actions.tasks.sweep_sector_digests",
               "REMINDERS_SECTOR_DIGEST_CRON", "17 * * * *", expires=50 * 60),
-    # Nightly: audit events past AUDIT_RETENTION_DAYS.
+    # Nightly: audit events past AUDIT_RETENTION_DAYS, delivery logs past
+    # DELIVERY_LOG_RETENTION_DAYS.
     BeatEntry("audit-retention", "planportal.audit.tasks.prune_audit_events",
               "AUDIT_PRUNE_CRON", "43 3 * * *", expires=23 * 3600),
+    BeatEntry("delivery-log-retention", "planportal.audit.tasks.prune_delivery_logs",
+              "DELIVERY_LOG_PRUNE_CRON", "53 3 * * *", expires=23 * 3600),
     # Subscribed progress reports: each period's report once per recipient (reports.services).
     BeatEntry("report-subscriptions", "reports.tasks.send_due_reports",
               "REPORTS_SUBSCRIPTION_CRON", "37 * * * *", expires=50 * 60),
@@ -214,6 +217,9 @@ REPORT_EMAIL_RETRY_BASE_DELAY = env_int("REPORT_EMAIL_RETRY_BASE_DELAY", 30, min
 # Events older than this are pruned nightly. Five years by default: long enough for a
 # planning period and its evaluation; set what the kommune's archive plan says.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365, minimum=1)
+# Sent reminder and report e-mails are logged (that is what stops doubles) and pruned after
+# this long; at least 400 days, so the last yearly report period is always covered.
+DELIVERY_LOG_RETENTION_DAYS = env_int("DELIVERY_LOG_RETENTION_DAYS", 400, minimum=400)
 
 # --- Plan import (strategies.importing) -----------------------------------------------
 # Largest file accepted and most table rows read; a bigger upload is refused before parsing.

@@ -11,3 +11,11 @@ from planportal.audit import services
 def prune_audit_events() -> int:
     """Remove audit events past the retention period (idempotent)."""
     return services.prune_audit_events()
+
+
+@shared_task(name="planportal.audit.tasks.prune_delivery_logs")
+def prune_delivery_logs() -> dict[str, int]:
+    """Remove finished delivery-log rows past the retention period (idempotent)."""
+    from planportal.retention import prune_delivery_logs as prune
+
+    return prune()
