@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from planportal.audit import services as audit
 from planportal.permissions import deny, get_access
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,9 @@ def issue_token(
         )
         token.full_clean()
         token.save()
+        audit.record(actor=actor, verb="token", obj=user, changes={
+            "api_token": [None, {"id": token.pk, "name": name,
+                                 "expires_at": audit.plain(expires_at)}]})
     logger.info("API token %s (%s…) issued to user %s", token.pk, token.key_prefix, user.pk)
     return token, raw
 
@@ -157,6 +161,9 @@ def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
             revoked_at=now
         )
         token.refresh_from_db(fields=["revoked_at"])
+        if changed:
+            audit.record(actor=actor, verb="token", obj=token.user, changes={
+                "api_token": [{"id": token.pk, "name": token.name}, "revoked"]})
     if changed:
         logger.info("API token %s (%s…) revoked", token.pk, token.key_prefix)
     return token

@@ -131,3 +131,18 @@ def test_a_new_user_is_recorded_without_name_or_e_mail(world):
     assert (event.verb, event.actor_kind, event.object_repr) == ("create", "system",
                                                                  f"#{user.pk}")
     assert "Kari" not in str(event.changes) and "example.no" not in str(event.changes)
+
+
+def test_issuing_and_revoking_a_token_are_recorded_without_the_secret(world):
+    from planportal.tokens import issue_token, revoke_token
+
+    token, raw = issue_token(actor=world.admin, user=world.admin, name="Power BI")
+    issued = latest()
+    assert (issued.verb, issued.object_repr) == ("token", f"#{world.admin.pk}")
+    assert issued.changes["api_token"][1]["name"] == "Power BI"
+    assert raw not in str(issued.changes) and token.key_hash not in str(issued.changes)
+    revoke_token(actor=world.admin, token=token)
+    assert latest().changes["api_token"][1] == "revoked"
+    count = AuditEvent.objects.count()
+    revoke_token(actor=world.admin, token=token)  # already revoked: nothing happens
+    assert AuditEvent.objects.count() == count
