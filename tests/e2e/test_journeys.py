@@ -196,7 +196,7 @@ def test_the_evaluation_form_and_error_states_pass_axe(page, world):
     world.action.refresh_from_db()
     assert world.action.evaluation.startswith("Målet er nådd")
 
-    page.get_by_role("button", name="Logg ut").click()
+    page.get_by_role("button", name="Logg ut", exact=True).click()
     page.wait_for_url("**/logg-inn/")
     log_in(page, "sektorleder1")
     page.get_by_role("button", name="Fordel valgte tiltak").click()
