@@ -290,9 +290,12 @@ def deactivate_user(*, actor: Any, user: Any) -> Any:
     if not _may_end_sessions_of(actor, user):
         raise deny(_("You cannot deactivate this user."))
     with transaction.atomic():
+        was_active = user.is_active
         get_user_model().objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
         revoked = _end_sessions_and_tokens(user)
+        audit.record(actor=actor, verb="deactivate", obj=user, changes={
+            "is_active": [was_active, False], "api_tokens_revoked": [0, revoked]})
     logger.info(
         "User %s deactivated, %s API tokens revoked", user.pk, revoked
     )

@@ -161,3 +161,12 @@ def test_the_login_form_refuses_a_post_without_a_csrf_token() -> None:
     client = Client(enforce_csrf_checks=True)
     answer = client.post("/logg-inn/", {"username": user.username, "password": PASSWORD})
     assert answer.status_code == 403
+
+
+def test_deactivation_is_in_the_audit_trail(world: Any) -> None:
+    from planportal.audit.models import AuditEvent
+
+    services.deactivate_user(actor=world.admin, user=world.unit_manager)
+    event = AuditEvent.objects.get(verb="deactivate")
+    assert (event.actor, event.object_id) == (world.admin, str(world.unit_manager.pk))
+    assert event.changes["is_active"] == [True, False]
