@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from planportal.audit.services import prune_audit_events
+from tests.actions.reminder_helpers import eager_celery  # noqa: F401 - fixture used by name
 
 
 def clear_trail() -> None:

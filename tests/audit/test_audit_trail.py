@@ -100,7 +100,7 @@ def test_retention_prunes_only_events_older_than_the_setting(world, settings):
     assert prune_audit_events() == 0  # idempotent
 
 
-def test_the_prune_task_runs_eagerly_on_the_embedded_default(world, settings):
+def test_the_prune_task_runs_eagerly_on_the_embedded_default(world, settings, eager_celery):
     from planportal.audit.tasks import prune_audit_events as task
 
     settings.AUDIT_RETENTION_DAYS = 1

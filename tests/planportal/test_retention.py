@@ -39,7 +39,8 @@ def test_finished_delivery_rows_older_than_the_retention_go_and_pending_ones_sta
                                      "report_emails": 0}
 
 
-def test_recent_rows_are_kept_and_the_task_runs_on_the_embedded_default(world, run_sweep):
+def test_recent_rows_are_kept_and_the_task_runs_on_the_embedded_default(world, run_sweep,
+                                                                         eager_celery):
     from planportal.audit.tasks import prune_delivery_logs as task
 
     action_due(world, TODAY + timedelta(days=3), responsible_person=world.reader)
