@@ -20,7 +20,9 @@ def render_report_html_for_pdf(data: dict[str, Any], period_label: str,
                                language: str = "nb") -> str:
     """The print HTML the PDF is made from (Bokmål unless told otherwise)."""
     with translation.override(language):
-        context = report_context(data, chart_prefix="pdf")
+        # A committee document: capped lists (most overdue and highest risk first), compact
+        # goal rows; the full action listing only when *data* holds the actions.
+        context = report_context(data, chart_prefix="pdf", medium="pdf")
         context["period_label"] = period_label
         return render_to_string("reports/plan_report_pdf.html", context)
 

@@ -31,7 +31,8 @@ from reports.rendering import assessment_labels, report_context, web_base_templa
 from strategies.models import Plan
 from strategies.permissions import can_manage_plans_of
 
-WEB_ROWS = 100  # rows per list on the web page
+WEB_ROWS = 50  # rows per list on the web page until "Show all"
+GOAL_ROWS = 15  # goal rows per focus area on the web page until "Show all"
 
 
 def visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -78,7 +79,9 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(data, HttpResponse):
         return data
     # Long lists show their first rows on the page; "Show all" and the files have them all.
-    context = report_context(data, limit=None if request.GET.get("rows") == "all" else WEB_ROWS)
+    everything_shown = request.GET.get("rows") == "all"
+    context = report_context(data, limit=None if everything_shown else WEB_ROWS,
+                             goal_limit=None if everything_shown else GOAL_ROWS)
     everything = request.GET.copy()
     everything["rows"] = "all"
     context.update(base_template=web_base_template(), plan=plan, nav="plans",
