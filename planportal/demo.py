@@ -70,7 +70,55 @@ def load_demo(directory: Path | None = None) -> LoadReport:
     users_file = base / "users.json"
     if users_file.exists():
         load_users(read_json(users_file), report)
+        load_follow_up(report)
     return report
+
+
+#: The demo's follow-up in Rendalen: (days from today to the deadline, status update or
+#: None). Enough for every demo login to find something: an overdue action, some due
+#: soon and some later for the unit manager; the rest stays blank for the sector leader.
+FOLLOW_UP = [
+    (-20, ("in_progress", 40, "at_risk", "Venter på nye rutiner fra legekontoret.")),
+    (10, ("in_progress", 70, "on_track", "Kurs for pårørende holdes i neste uke.")),
+    (25, None),
+    (60, ("in_progress", 20, "on_track", "Første møte med frivilligsentralen er avholdt.")),
+    (120, None),
+    (200, None),
+]
+
+
+def load_follow_up(report: LoadReport) -> None:
+    """Give the first Demens actions in Rendalen to Hjemmetjenesten and the demo unit
+    manager, with deadlines around today and a few status updates, through the services.
+
+    Only once: if any Rendalen action already has a responsible unit, nothing happens.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user_model = get_user_model()
+    manager = user_model.objects.filter(username="enhetsleder").first()
+    unit = Unit.objects.filter(code="rendalen-hjemmetjenesten").first()
+    rendalen = Action.objects.filter(goal__focus_area__plan__organization__slug="rendalen")
+    if manager is None or unit is None or rendalen.filter(responsible_unit__isnull=False).exists():
+        return
+    today = timezone.localdate()
+    actions = rendalen.order_by("goal__focus_area__order", "goal__order", "order", "pk")
+    for action, (days, update) in zip(actions[: len(FOLLOW_UP)], FOLLOW_UP, strict=False):
+        action_services.assign_action(
+            actor=LOADER, action=action, expected_version=action.version,
+            responsible_unit=unit, responsible_person=manager,
+            due_date=today + timedelta(days=days),
+        )
+        report.add("assignments")
+        if update is not None:
+            status, progress, risk, comment = update
+            action_services.post_status_update(
+                actor=manager, action=action, expected_version=action.version,
+                status=status, progress=progress, risk=risk, comment=comment,
+            )
+            report.add("status updates")
 
 
 def load_plan_file(data: dict[str, Any], report: LoadReport) -> Plan:

@@ -47,7 +47,7 @@ def test_a_dump_restored_into_an_empty_database_gives_back_every_row(scratch_dat
         " status='in_progress', progress=40, comment='Godt i gang – æøå')"))
     before = _fingerprint(source)
     assert before["actions_action"][0] > 100  # the demo's five real plans are there
-    assert before["actions_statusupdate"][0] == 5
+    assert before["actions_statusupdate"][0] >= 5
     assert before["audit_auditevent"][0] > 5
 
     dump = tmp_path / "planportal.dump"
