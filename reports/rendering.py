@@ -145,6 +145,12 @@ def _shorten(rows: list[dict[str, Any]], limit: int | None,
             "body": mark_safe("".join(render(row) for row in shown))}  # noqa: S308 - escaped
 
 
+def most_overdue_goals_first(goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Most overdue actions first, then the lowest average progress, then the plan's order."""
+    return sorted(goals, key=lambda goal: (-goal["overdue"], goal["average_progress"] or 0))
+
+
+PDF_GOAL_ROWS = 10  # per focus area in the committee PDF; the full PDF lists every goal
 PDF_LIMITS = {"overdue": 50, "at_risk": 50, "completed": 25, "became_overdue": 25,
               "status_updates": 25}
 
@@ -177,6 +183,10 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         area["total_html"] = mark_safe(  # noqa: S308 - escaped
             _count_row_html(_("Focus area in all"), area["cells"]))
         goals = area["goals"]
+        if pdf and "actions" not in data:
+            goal_limit = PDF_GOAL_ROWS
+            if len(goals) > goal_limit:  # the committee sees where the trouble is
+                goals = most_overdue_goals_first(goals)
         shown = goals if goal_limit is None else goals[:goal_limit]
         if pdf:
             body = "".join(_compact_goal_html(goal) for goal in shown)
@@ -185,7 +195,8 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
                                            _count_cells(goal)) for goal in shown)
         area["goal_rows"] = {"body": mark_safe(body), "total": len(goals),  # noqa: S308
                              "shown": len(shown), "more": len(goals) - len(shown),
-                             "cut": len(shown) < len(goals), "in_xlsx": True}
+                             "cut": len(shown) < len(goals), "in_xlsx": True,
+                             "goals": True}
     by_area: dict[int, list[dict[str, Any]]] = {}
     for indicator in report["indicators"]:
         by_area.setdefault(indicator["focus_area_id"], []).append(indicator)

@@ -92,3 +92,37 @@ def test_the_web_page_shows_the_first_goals_and_all_of_them_on_request(
     everything = client.get(url + "&rows=all").content.decode()
     assert "1.2 Friskere ansatte" in everything
     assert "Viser de første" not in everything
+
+
+def test_goals_with_the_most_overdue_actions_come_first_then_the_lowest_progress() -> None:
+    from reports.rendering import most_overdue_goals_first
+
+    goals = [{"code": "a", "overdue": 0, "average_progress": 10.0},
+             {"code": "b", "overdue": 2, "average_progress": 50.0},
+             {"code": "c", "overdue": 2, "average_progress": None},
+             {"code": "d", "overdue": 0, "average_progress": 5.0}]
+    assert [goal["code"] for goal in most_overdue_goals_first(goals)] == ["c", "b", "d", "a"]
+
+
+@pytest.mark.django_db
+def test_the_committee_pdf_caps_goals_per_focus_area_and_the_full_pdf_does_not(
+    report_plan: ReportPlan, today: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(rendering, "PDF_GOAL_ROWS", 1)
+
+    def goals_section(include_actions: bool) -> str:
+        data = compute_progress(report_plan.plan, as_of=AS_OF, since=SINCE,
+                                include_actions=include_actions)
+        reader = PdfReader(io.BytesIO(render_report_pdf(data, "2. tertial 2026")))
+        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages[2:])
+        return _section(text.split("Satsingsområder og delmål", 1)[1], "1 Helse og mestring",
+                        "2 Oppvekst")
+
+    committee = goals_section(include_actions=False)
+    # Goal 1.2 has one overdue action with 10 % progress, goal 1.1 one with more progress.
+    assert "1.2 Friskere ansatte" in committee
+    assert "1.1 Bo trygt hjemme" not in committee
+    assert "1 til vises ikke her. PDF-en viser 1 av 2;" in committee
+    full = goals_section(include_actions=True)
+    assert "1.1 Bo trygt hjemme" in full and "1.2 Friskere ansatte" in full
+    assert "vises ikke her" not in full
