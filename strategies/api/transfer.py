@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from planportal.api.fields import VisiblePrimaryKeyField
+from planportal.audit import services as audit
 from planportal.models import Organization
 from planportal.permissions import get_access
 from strategies import services
@@ -172,8 +174,16 @@ def _exportable_plan(view: Any, pk: Any) -> Plan:
     return plan
 
 
+def _record_export(view: Any, plan: Plan, kind: str) -> None:
+    # An export carries names and the whole history out of Planportal: it is audited.
+    with transaction.atomic():
+        audit.record(actor=view.request.user, verb="export", obj=plan,
+                     changes={"format": [None, kind]})
+
+
 def export_json_response(view: Any, pk: Any) -> Response:
     plan = _exportable_plan(view, pk)
+    _record_export(view, plan, "json")
     response = Response(export_plan_data(plan))
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan)}.json"'
     return response
@@ -181,6 +191,7 @@ def export_json_response(view: Any, pk: Any) -> Response:
 
 def export_xlsx_response(view: Any, pk: Any) -> HttpResponse:
     plan = _exportable_plan(view, pk)
+    _record_export(view, plan, "xlsx")
     response = HttpResponse(export_plan_xlsx(plan), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan)}.xlsx"'
     return response

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from actions import services as action_services
 from actions.models import Action
+from planportal.audit import services as audit
+from planportal.audit.context import origin
 from planportal.models import Organization
 from planportal.permissions import deny, get_access
 from strategies import services as plan_services
@@ -157,16 +159,31 @@ def commit_import(*, actor: Any, preview: ImportPreview) -> ImportResult:
     _require_admin(actor, preview.organization)
     if preview.errors:
         raise ImportRefused(preview.problems)
-    if preview.export_data is not None:
-        from strategies.exporting.restore import commit_restore
+    # Every audit event the import's services write says it came from this file.
+    with origin("import", preview.source_name):
+        if preview.export_data is not None:
+            from strategies.exporting.restore import commit_restore
 
-        return commit_restore(actor=actor, preview=preview)
+            with transaction.atomic():
+                result = commit_restore(actor=actor, preview=preview)
+                _record_import(actor, result, preview)
+            return result
+        return _commit_rows(actor, preview)
+
+
+def _record_import(actor: Any, result: ImportResult, preview: ImportPreview) -> None:
+    audit.record(actor=actor, verb="import", obj=result.plan, changes={
+        "file": [None, preview.source_name], "created": [None, dict(result.created)]})
+
+
+def _commit_rows(actor: Any, preview: ImportPreview) -> ImportResult:
     # The row being written, so a service's refusal is reported at its place.
     cursor: dict[str, Location] = {"where": Location()}
     try:
         with transaction.atomic():
             _mark_existing(preview)  # again: the database may have changed since the preview
             result = _write(actor, preview, cursor)
+            _record_import(actor, result, preview)
     except (ValidationError, PermissionDenied) as exc:
         where = cursor["where"]
         message = str(exc) if isinstance(exc, PermissionDenied) else _messages_of(exc)

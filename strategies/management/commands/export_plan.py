@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from planportal.audit import services as audit
+from planportal.permissions import SystemActor
 from strategies.exporting.data import export_plan_data
 from strategies.exporting.workbook import export_plan_xlsx
 from strategies.models import Plan
@@ -26,6 +29,9 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"No plan with id {options['plan']}.")
         output: Path | None = options["output"]
+        with transaction.atomic():
+            audit.record(actor=SystemActor("command"), verb="export", obj=plan,
+                         changes={"format": [None, options["format"]]})
         if options["format"] == "json":
             content = json.dumps(export_plan_data(plan), ensure_ascii=False, indent=2)
             if output is None:
