@@ -70,7 +70,8 @@ class EvaluationForm(VersionedForm):
     evaluation = forms.CharField(
         label=_("Final evaluation"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Was the goal reached? What did the action achieve, and what was learned?"),
+        help_text=_("Was the goal reached? What did the action achieve, and what was learned? "
+                    "Do not write personal data about patients or users."),
     )
 
     @classmethod

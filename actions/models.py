@@ -94,7 +94,11 @@ class Action(models.Model):
         blank=True,
         help_text=_("Item in the economic plan (økonomiplan)."),
     )
-    evaluation = models.TextField(_("final evaluation"), blank=True)
+    evaluation = models.TextField(
+        _("final evaluation"),
+        blank=True,
+        help_text=_("Do not write personal data about patients or users."),
+    )
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -111,3 +111,14 @@ def test_the_commands_export_and_erase_by_username(world, history, tmp_path, cap
     call_command("erase_user", world.unit_manager.username, yes=True)
     world.unit_manager.refresh_from_db()
     assert world.unit_manager.email == ""
+
+
+def test_free_text_fields_ask_users_not_to_write_about_patients():
+    from actions.forms import EvaluationForm, StatusUpdateForm
+    from actions.models import Action
+
+    warning = "Do not write personal data about patients"
+    for field in (StatusUpdate._meta.get_field("comment"), Action._meta.get_field("evaluation")):
+        assert warning in str(field.help_text)
+    assert warning in str(StatusUpdateForm.base_fields["comment"].help_text)
+    assert warning in str(EvaluationForm.base_fields["evaluation"].help_text)
