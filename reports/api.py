@@ -11,6 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from reports.api_schema import ProgressReportSerializer
 from reports.forms import ReportParamsForm
 from reports.progress import compute_progress
 from reports.views import is_public_view
@@ -37,7 +38,7 @@ PROGRESS_SCHEMA = extend_schema(
         OpenApiParameter("actions", OpenApiTypes.STR, enum=["all"],
                          description="'all' adds every action of the report's scope."),
     ],
-    responses={200: OpenApiTypes.OBJECT},
+    responses={200: ProgressReportSerializer},
 )
 
 

@@ -1,0 +1,182 @@
+"""The OpenAPI description of ``GET /api/v1/plans/{id}/progress/``, field by field.
+
+These serializers only describe :func:`reports.progress.compute_progress`'s output for the
+schema (the view returns that data as it is); ``tests/reports/test_progress_schema.py``
+checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from actions.models import Action, StatusUpdate
+from strategies.models import Indicator, Plan
+
+ASSESSMENTS = [
+    ("reached", "target reached"),
+    ("on_track", "on track"),
+    ("off_track", "not on track"),
+    ("unknown", "no data"),
+]
+
+
+class ProgressByStatusSerializer(serializers.Serializer):
+    """Number of actions in each status (all five are always present)."""
+
+    not_started = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    postponed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+
+
+class ProgressCountsSerializer(serializers.Serializer):
+    """The figures of the whole plan, a focus area or a goal."""
+
+    total = serializers.IntegerField(help_text="Actions in scope.")
+    by_status = ProgressByStatusSerializer()
+    completed_percent = serializers.FloatField(
+        allow_null=True, help_text="Completed ÷ actions not cancelled, in %, one decimal; "
+                                   "null when every action is cancelled or there are none.")
+    overdue = serializers.IntegerField(
+        help_text="Deadline before as_of and neither completed nor cancelled.")
+    unassigned = serializers.IntegerField(help_text="No responsible unit or no deadline.")
+    average_progress = serializers.FloatField(
+        allow_null=True, help_text="Mean progress (0–100) of the actions not cancelled.")
+
+
+class ProgressGoalSerializer(ProgressCountsSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class ProgressFocusAreaSerializer(ProgressCountsSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    goals = ProgressGoalSerializer(many=True)
+
+
+class ProgressIndicatorSerializer(serializers.Serializer):
+    """An indicator with its latest measurement on or before as_of, judged by direction."""
+
+    id = serializers.IntegerField()
+    focus_area_id = serializers.IntegerField()
+    goal_id = serializers.IntegerField()
+    goal_code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True, help_text="Unit of measure.")
+    direction = serializers.ChoiceField(choices=Indicator.Direction.choices)
+    source = serializers.CharField(allow_blank=True)
+    baseline_value = serializers.FloatField(allow_null=True)
+    baseline_year = serializers.IntegerField(allow_null=True)
+    target_value = serializers.FloatField(allow_null=True)
+    target_year = serializers.IntegerField(allow_null=True)
+    latest_value = serializers.FloatField(allow_null=True)
+    latest_period_end = serializers.DateField(allow_null=True)
+    latest_period_label = serializers.CharField(allow_blank=True)
+    assessment = serializers.ChoiceField(
+        choices=ASSESSMENTS, help_text="reached: at least the target; on_track: at least as "
+                                       "good as the straight line from baseline to target.")
+
+
+class ProgressActionSerializer(serializers.Serializer):
+    """An action as of the report date (status and progress rebuilt from its history)."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    focus_area_id = serializers.IntegerField()
+    goal_id = serializers.IntegerField()
+    goal_code = serializers.CharField()
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    due_date = serializers.DateField(allow_null=True)
+    period_text = serializers.CharField(allow_blank=True,
+                                        help_text="The plan's own words for the deadline.")
+    overdue = serializers.BooleanField()
+    responsible_unit = serializers.CharField(allow_blank=True, help_text="Unit name.")
+    responsible_person = serializers.CharField(
+        allow_blank=True, required=False,
+        help_text="Left out for readers outside the plan's organisation.")
+    risk = serializers.ChoiceField(choices=StatusUpdate.Risk.choices, allow_blank=True,
+                                   help_text="Of the latest update; blank without one.")
+    latest_comment = serializers.CharField(allow_blank=True)
+    latest_update_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProgressStatusUpdateSerializer(serializers.Serializer):
+    """A status update posted in the period since the previous report."""
+
+    id = serializers.IntegerField()
+    action_id = serializers.IntegerField()
+    action_code = serializers.CharField()
+    action_title = serializers.CharField()
+    focus_area_id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    risk = serializers.ChoiceField(choices=StatusUpdate.Risk.choices)
+    comment = serializers.CharField(allow_blank=True)
+    author = serializers.CharField(
+        allow_blank=True, required=False,
+        help_text="Left out for readers outside the plan's organisation.")
+
+
+class ProgressSinceSerializer(serializers.Serializer):
+    """What changed after ``since`` up to and including ``as_of``."""
+
+    completed = ProgressActionSerializer(many=True)
+    became_overdue = ProgressActionSerializer(many=True)
+    status_updates = ProgressStatusUpdateSerializer(many=True)
+
+
+class ProgressPlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    organization = serializers.CharField(help_text="Organisation name.")
+    kind = serializers.ChoiceField(choices=Plan.Kind.choices)
+    status = serializers.ChoiceField(choices=Plan.Status.choices)
+    period_start = serializers.IntegerField(help_text="First year of the plan.")
+    period_end = serializers.IntegerField(help_text="Last year of the plan.")
+    adopted_on = serializers.DateField(allow_null=True)
+    adopted_by = serializers.CharField(allow_blank=True)
+    is_public = serializers.BooleanField()
+
+
+class ProgressScopeFocusAreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class ProgressScopeUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ProgressScopeSerializer(serializers.Serializer):
+    focus_area = ProgressScopeFocusAreaSerializer(allow_null=True)
+    unit = ProgressScopeUnitSerializer(allow_null=True)
+
+
+class ProgressReportSerializer(serializers.Serializer):
+    """The whole progress report; HTML, PDF, XLSX and snapshots render this same data."""
+
+    schema = serializers.IntegerField(help_text="Version of this format.")
+    generated_at = serializers.DateTimeField()
+    as_of = serializers.DateField()
+    since = serializers.DateField()
+    public = serializers.BooleanField(help_text="True when person names are left out.")
+    plan = ProgressPlanSerializer()
+    scope = ProgressScopeSerializer()
+    totals = ProgressCountsSerializer()
+    focus_areas = ProgressFocusAreaSerializer(many=True)
+    indicators = ProgressIndicatorSerializer(many=True)
+    overdue = ProgressActionSerializer(many=True)
+    at_risk = ProgressActionSerializer(
+        many=True, help_text="Open actions whose latest update says at_risk or off_track.")
+    since_previous = ProgressSinceSerializer()
+    actions = ProgressActionSerializer(many=True, required=False,
+                                       help_text="Only with actions=all.")
