@@ -117,7 +117,7 @@ def test_free_text_fields_ask_users_not_to_write_about_patients():
     from actions.forms import EvaluationForm, StatusUpdateForm
     from actions.models import Action
 
-    warning = "Do not write personal data about patients"
+    warning = "Ikke skriv personopplysninger om pasienter"  # the suite runs in Bokmål
     for field in (StatusUpdate._meta.get_field("comment"), Action._meta.get_field("evaluation")):
         assert warning in str(field.help_text)
     assert warning in str(StatusUpdateForm.base_fields["comment"].help_text)
