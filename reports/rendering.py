@@ -116,9 +116,11 @@ def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str
     take one line (5,000 rows are laid out by WeasyPrint; comments are in the XLSX)."""
     due = row.get("due_date")
     due_label = _short_date(date.fromisoformat(due)) if due else (row.get("period_text") or "–")
-    cells = [row["code"], _clip(row["title"], 70), _clip(row.get("responsible_unit") or "–", 28)]
+    title_length = 52 if public else 38  # what fits on one line beside the other columns
+    cells = [row["code"], _clip(row["title"], title_length),
+             _clip(row.get("responsible_unit") or "–", 21)]
     if not public:
-        cells.append(_clip(row.get("responsible_person") or "–", 24))
+        cells.append(_clip(row.get("responsible_person") or "–", 14))
     cells += [due_label, capfirst(statuses.get(row["status"], row["status"]))]
     risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)

@@ -126,3 +126,15 @@ def test_the_committee_pdf_caps_goals_per_focus_area_and_the_full_pdf_does_not(
     full = goals_section(include_actions=True)
     assert "1.1 Bo trygt hjemme" in full and "1.2 Friskere ansatte" in full
     assert "vises ikke her" not in full
+
+
+def test_the_full_pdf_listing_shortens_long_titles_and_escapes_them() -> None:
+    from reports.rendering import _listing_html, risk_labels, status_labels
+
+    row = {"code": "1.1.1", "title": "<b>" + "Langt tiltak " * 10, "responsible_unit": "Skole",
+           "due_date": "2026-06-30", "status": "in_progress", "progress": 40,
+           "risk": "at_risk"}
+    html = _listing_html(row, status_labels(), risk_labels(), public=True)
+    assert "&lt;b&gt;Langt tiltak" in html and "<b>" not in html
+    assert "…</td>" in html
+    assert "<td>30.6.2026</td>" in html and '<td class="num">40 %</td>' in html
