@@ -11,9 +11,12 @@ SQL queries are counted in a separate, untimed pass:
 - ``html``: ``GET /reports/plans/<id>/``;
 - ``json``: ``GET /api/v1/plans/<id>/progress/``, and ``json_today`` for the real today
   (the others run as of the dataset's 15 June 2026, rebuilding statuses from history);
-- ``pdf``: the committee PDF (summary, goals, indicators, overdue and at-risk lists,
-  changes since the last tertial) rendered by WeasyPrint, as the snapshot task does;
-- ``pdf_full``: the same PDF listing every action (what the background worker may make);
+- ``pdf``: the committee PDF rendered by WeasyPrint, as the snapshot task does: summary,
+  at most 10 goals per focus area (most overdue first), indicators, the 50 most overdue
+  and 50 highest-risk actions and 25 rows per "since the previous report" list, each cut
+  list saying how many more there are (``reports.rendering.PDF_LIMITS``);
+- ``pdf_full``: the same PDF with every goal and a one-line row per action (what the
+  background worker may make);
 - ``xlsx``: the workbook with every action.
 """
 
