@@ -111,7 +111,9 @@ def test_an_invalid_update_is_announced_and_tied_to_its_field(page, world):
     page.get_by_role("button", name="Lagre statusoppdatering").click()
     summary = page.get_by_role("alert")
     summary.wait_for()
-    assert page.evaluate("document.activeElement.classList.contains('ds-error-summary')")
+    # Focus moves to the summary once htmx has settled the swap; wait for it, not a race.
+    page.wait_for_function(
+        "() => document.activeElement.classList.contains('ds-error-summary')", timeout=10_000)
     field = page.get_by_label("Fremdrift (%)")
     assert field.get_attribute("aria-invalid") == "true"
     described = field.get_attribute("aria-describedby")
