@@ -174,6 +174,30 @@ def test_a_closed_smtp_port_is_a_transient_error(world, run_sweep, settings):
     assert "Connection" in digest.last_error or "refused" in digest.last_error
 
 
+def test_a_server_that_never_answers_times_out_as_a_transient_error(world, run_sweep,
+                                                                    settings):
+    import socket
+
+    # Accepts the connection and then says nothing: no greeting, ever.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": silent.getsockname()[1], "timeout": 1},
+    }}
+    action_due(world, TODAY + timedelta(days=3), responsible_person=world.reader)
+    try:
+        run_sweep(TODAY)
+    finally:
+        silent.close()
+
+    digest = ReminderDigest.objects.get()
+    assert (digest.status, digest.attempts, digest.sent_at) == (Status.PENDING, 1, None)
+    assert "timed out" in digest.last_error.lower() or "timeout" in digest.last_error.lower()
+    assert digest.not_before is not None and digest.not_before > timezone.now()  # backoff
+
+
 def test_a_line_break_in_the_organisation_name_does_not_break_the_subject(world, run_sweep):
     world.org.name = "Test\nkommune"
     world.org.save(update_fields=["name"])
