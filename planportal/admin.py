@@ -41,7 +41,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Preferences"), {"fields": ("preferred_language", "reminder_emails")}),
     )
     # Changed on the "E-mail preferences" page, through services.update_preferences.
-    readonly_fields = ("preferred_language", "reminder_emails")
+    # Deactivation goes through services.deactivate_user (the action below), which also
+    # ends sessions and tokens; a checkbox could revive a deactivated user's sessions.
+    readonly_fields = ("preferred_language", "reminder_emails", "is_active")
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
     actions = ["deactivate_users", "log_out_users_everywhere"]
