@@ -54,7 +54,10 @@ class ActionFilterSet(filters.FilterSet):
         return unassigned if value else queryset.exclude(pk__in=unassigned.values("pk"))
 
     def filter_unit_subtree(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        return queryset.filter(responsible_unit__path__startswith=Unit.objects.path_of(value))
+        path = Unit.objects.path_of(value)
+        if path is None:
+            return queryset.none()
+        return queryset.filter(responsible_unit__path__startswith=path)
 
     def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         user = getattr(self.request, "user", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import Q
 
 from planportal.permissions import get_access
 
@@ -31,13 +31,9 @@ class UnitQuerySet(models.QuerySet):
         """The unit itself and every unit below it."""
         return self.filter(path__startswith=unit.path)
 
-    def path_of(self, pk: Any) -> Subquery:
-        """The tree path of unit *pk*, as a subquery for the caller's own query.
-
-        ``path__startswith=Unit.objects.path_of(pk)`` filters on a subtree without a query
-        of its own; a unit that does not exist gives NULL, which matches nothing.
-        """
-        return Subquery(self.filter(pk=pk).values("path")[:1])
+    def path_of(self, pk: Any) -> str | None:
+        """The tree path of unit *pk* (one query), or None if there is no such unit."""
+        return self.filter(pk=pk).values_list("path", flat=True).first()
 
     def visible_to(self, user: Any) -> UnitQuerySet:
         """Units of the organisations the user is a member of."""

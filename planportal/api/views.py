@@ -35,7 +35,8 @@ class UnitFilterSet(filters.FilterSet):
         fields = {"kind": ["exact"]}
 
     def filter_subtree(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        return queryset.filter(path__startswith=Unit.objects.path_of(value))
+        path = Unit.objects.path_of(value)
+        return queryset.filter(path__startswith=path) if path else queryset.none()
 
 
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
