@@ -77,8 +77,7 @@ def _write(
     see a half-change.
     """
     before = {name: getattr(action, name) for name in (*changes, "version", "updated_at")}
-    audited = changes_between(snapshot(action, changes), {
-        name: value for name, value in changes.items()})
+    audited = changes_between(snapshot(action, changes), changes)
     try:
         with transaction.atomic():
             for name, value in changes.items():

@@ -20,25 +20,12 @@ from actions.models import Action, StatusUpdate
 from planportal.audit import services as audit
 from planportal.audit.models import AuditEvent
 from planportal.models import Membership
-from planportal.permissions import deny, forget_access, get_access
+from planportal.permissions import deny, forget_access
+from planportal.services import end_sessions_and_tokens, may_act_for
 from strategies.models import Measurement
 
 ERASED_FIRST_NAME = "Slettet"
 ERASED_LAST_NAME = "bruker"
-
-
-def _may_handle(actor: Any, user: Any) -> bool:
-    """The person themself, a platform operator, or an admin of every kommune they are in."""
-    access = get_access(actor)
-    if access.everything:
-        return True
-    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
-        return True
-    if user.is_staff or user.is_superuser:
-        return False
-    orgs = set(Membership.objects.filter(user=user)
-               .values_list("unit__organization_id", flat=True))
-    return bool(orgs) and orgs <= access.admin_org_ids
 
 
 def _iso(value: Any) -> str | None:
@@ -50,7 +37,7 @@ def export_personal_data(*, actor: Any, user: Any) -> dict[str, Any]:
 
     A fixed number of queries, however much the person has done.
     """
-    if not _may_handle(actor, user):
+    if not may_act_for(actor, user):
         raise deny(_("You cannot export this user's data."))
     from planportal.tokens import ApiToken
 
@@ -118,15 +105,13 @@ def erase_user(*, actor: Any, user: Any) -> Any:
     """
     if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         raise deny(_("Ask an administrator to erase your own account."))
-    if not _may_handle(actor, user):
+    if not may_act_for(actor, user):
         raise deny(_("You cannot erase this user."))
-    from planportal.tokens import ApiToken
 
     with transaction.atomic():
         memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
         Membership.objects.filter(user=user).delete()
-        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+        end_sessions_and_tokens(user)  # every session and API token ends at once
         user.username = f"slettet-{user.pk}"
         user.first_name = ERASED_FIRST_NAME
         user.last_name = ERASED_LAST_NAME
@@ -135,12 +120,8 @@ def erase_user(*, actor: Any, user: Any) -> Any:
         user.is_staff = False
         user.is_superuser = False
         user.set_unusable_password()
-        fields = ["username", "first_name", "last_name", "email", "is_active", "is_staff",
-                  "is_superuser", "password"]
-        if hasattr(user, "session_epoch"):
-            user.session_epoch += 1  # every session ends at once
-            fields.append("session_epoch")
-        user.save(update_fields=fields)
+        user.save(update_fields=["username", "first_name", "last_name", "email", "is_active",
+                                 "is_staff", "is_superuser", "password"])
         audit.record(actor=actor, verb=AuditEvent.Verb.ERASE, obj=user, changes={
             "memberships": [[{"unit": unit, "role": role} for unit, role in memberships], []],
             "personal_data": ["present", "erased"],

@@ -240,9 +240,11 @@ def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
                               claimed_at=None, not_before=None)
 
 
-def _may_end_sessions_of(actor: Any, user: Any) -> bool:
+def may_act_for(actor: Any, user: Any) -> bool:
     """The user themself, a platform operator, or an administrator of every kommune the
-    user belongs to (a kommune's admin never locks out a platform operator)."""
+    user belongs to (a kommune's admin never locks out a platform operator).
+
+    Who may end a person's sessions, deactivate, export or erase them."""
     access = get_access(actor)
     if access.everything:
         return True
@@ -256,7 +258,7 @@ def _may_end_sessions_of(actor: Any, user: Any) -> bool:
     return bool(member_orgs) and member_orgs <= access.admin_org_ids
 
 
-def _end_sessions_and_tokens(user: Any) -> int:
+def end_sessions_and_tokens(user: Any) -> int:
     """Raise the user's session epoch and revoke their API tokens; returns tokens revoked."""
     from planportal.tokens import ApiToken
 
@@ -273,10 +275,10 @@ def log_out_everywhere(*, actor: Any, user: Any) -> Any:
     The session hash includes ``session_epoch`` (``User._get_session_auth_hash``), so
     raising it makes Django reject every existing session on its next request.
     """
-    if not _may_end_sessions_of(actor, user):
+    if not may_act_for(actor, user):
         raise deny(_("You cannot log this user out."))
     with transaction.atomic():
-        revoked = _end_sessions_and_tokens(user)
+        revoked = end_sessions_and_tokens(user)
     logger.info(
         "All sessions of user %s ended, %s API tokens revoked", user.pk, revoked
     )
@@ -287,13 +289,13 @@ def deactivate_user(*, actor: Any, user: Any) -> Any:
     """Deactivate *user*: they cannot log in, and every session and API token ends at once."""
     if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         raise deny(_("You cannot deactivate your own account."))
-    if not _may_end_sessions_of(actor, user):
+    if not may_act_for(actor, user):
         raise deny(_("You cannot deactivate this user."))
     with transaction.atomic():
         was_active = user.is_active
         get_user_model().objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
-        revoked = _end_sessions_and_tokens(user)
+        revoked = end_sessions_and_tokens(user)
         audit.record(actor=actor, verb="deactivate", obj=user, changes={
             "is_active": [was_active, False], "api_tokens_revoked": [0, revoked]})
     logger.info(
