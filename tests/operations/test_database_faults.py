@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +16,11 @@ import time
 import psycopg
 import pytest
 
+from tests.actions.reminder_helpers import free_port
 from tests.operations.conftest import ROOT, manage
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 APP = "planportal-fault-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(port: int, path: str) -> int:
@@ -55,7 +49,7 @@ def test_the_next_request_succeeds_after_the_database_drops_every_connection(
     database, _unused = scratch_databases
     manage(database, "migrate", "--no-input", "-v", "0")
     manage(database, "load_demo")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"{database}?application_name={APP}",
