@@ -22,7 +22,7 @@ class ActionFilterSet(filters.FilterSet):
     # a row, and DISTINCT would only make the page and count queries slower.
     status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
     risk = filters.MultipleChoiceFilter(
-        choices=StatusUpdate.Risk.choices, field_name="latest_risk", distinct=False,
+        choices=StatusUpdate.Risk.choices, method="filter_risk", distinct=False,
         label="risk of the latest status update",
     )
     overdue = filters.BooleanFilter(method="filter_overdue")
@@ -40,6 +40,13 @@ class ActionFilterSet(filters.FilterSet):
     class Meta:
         model = Action
         fields: list[str] = []
+
+    def filter_risk(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        if "latest_risk" not in queryset.query.annotations:
+            queryset = queryset.with_latest_risk()
+        return queryset.filter(latest_risk__in=value)
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

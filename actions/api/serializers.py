@@ -130,8 +130,7 @@ def _named(pk: int | None, first: str, last: str, username: str) -> dict[str, An
     return None if pk is None else {"id": pk, "name": f"{first} {last}".strip() or username}
 
 
-def action_row_as_dict(row: dict[str, Any], contributing: list[int],
-                       zone: tzinfo) -> dict[str, Any]:
+def action_row_as_dict(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     """One ``Action.objects.api_rows()`` row as the API shows it: as :func:`action_as_dict`
     shows the same action (tests hold the two equal)."""
     latest_at = row["latest_update_at"]
@@ -151,7 +150,7 @@ def action_row_as_dict(row: dict[str, Any], contributing: list[int],
         "responsible_person": _named(
             row["responsible_person_id"], row["responsible_person__first_name"],
             row["responsible_person__last_name"], row["responsible_person__username"]),
-        "contributing_units": contributing,
+        "contributing_units": row["contributing_unit_ids"],
         "start_date": row["start_date"].isoformat() if row["start_date"] else None,
         "due_date": row["due_date"].isoformat() if row["due_date"] else None,
         "period_text": row["period_text"],

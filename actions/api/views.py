@@ -28,7 +28,7 @@ from actions.api.serializers import (
 )
 from actions.filtersets import ActionFilterSet, StatusUpdateFilterSet
 from actions.models import Action, StatusUpdate
-from actions.querysets import attach_contributing_unit_ids, contributing_unit_ids
+from actions.querysets import attach_contributing_unit_ids
 from planportal.api.concurrency import run_versioned, with_etag
 from planportal.api.pagination import KeyPagePagination
 from planportal.api.serializers import hide_people_from
@@ -58,16 +58,18 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return self.scoped(Action.objects.all()).for_api().with_overdue().with_latest_update()
+        actions = self.scoped(Action.objects.all())
+        if getattr(self, "action", None) == "list":
+            return actions  # only the page's keys come from here; list() reads the rows
+        return actions.for_api().with_overdue().with_latest_update()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Three queries: the page's keys with the total, their rows as plain values, and
-        # their contributing units. The filters and ordering apply to the first only.
+        # Two queries: the page's keys with the total, then their rows (with the
+        # contributing units) as plain values. Filters and ordering apply to the first.
         pks = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        links = contributing_unit_ids(pks)
         zone = timezone.get_current_timezone()
         return self.get_paginated_response([
-            hide_people_from(action_row_as_dict(row, links[row["id"]], zone), request, *PEOPLE)
+            hide_people_from(action_row_as_dict(row, zone), request, *PEOPLE)
             for row in Action.objects.api_rows(pks)
         ])
 

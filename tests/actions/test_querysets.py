@@ -6,6 +6,7 @@ import pytest
 
 from actions.models import Action
 from actions.services import post_status_update
+from planportal.models import Unit
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,56 @@ def test_the_list_queryset_runs_one_query_whatever_the_number_of_rows(
         for row in rows:
             _ = (row.goal.focus_area.plan.title, row.responsible_unit, row.responsible_person)
     assert len(rows) == n + 1
+
+
+@pytest.fixture
+def listed(world):
+    """Three actions with contributing units, a person, status history and a late one."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    late = ActionFactory(goal=world.goal, title="Sen", responsible_unit=world.home_care,
+                         responsible_person=world.unit_manager,
+                         due_date=timezone.localdate() - timedelta(days=3))
+    # Contributing units out of tree order, to see the tree order come back.
+    late.contributing_units.set([world.school, world.nursing_home, world.health])
+    post_status_update(actor=world.unit_manager, action=late, expected_version=late.version,
+                       status="in_progress", progress=40, risk="at_risk",
+                       comment="Første runde, æøå")
+    late.refresh_from_db()
+    post_status_update(actor=world.unit_manager, action=late, expected_version=late.version,
+                       status="in_progress", progress=60, risk="on_track", comment="Bedre")
+    quiet = ActionFactory(goal=world.goal, title="Stille", budget="1250.50")
+    return [late.pk, world.action.pk, quiet.pk]
+
+
+@pytest.mark.postgres
+def test_the_compiled_postgresql_rows_equal_the_generic_orm_rows(listed):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the compiled rows query is PostgreSQL's")
+    compiled = Action.objects.api_rows(listed)
+    generic = {row["id"]: row for row in Action.objects.generic_api_rows(listed)}
+    assert [row["id"] for row in compiled] == listed  # in the order asked for
+    assert compiled == [generic[pk] for pk in listed]
+    late = compiled[0]
+    assert late["overdue"] is True
+    assert late["latest_comment"] == "Bedre" and late["latest_risk"] == "on_track"
+    assert [Unit.objects.get(pk=pk).code for pk in late["contributing_unit_ids"]] == [
+        "helse", "sykehjem", "skole"]
+
+
+def test_api_rows_keep_the_order_asked_for_and_skip_unknown_ids(listed):
+    rows = Action.objects.api_rows([listed[2], 999_999, listed[0]])
+    assert [row["id"] for row in rows] == [listed[2], listed[0]]
+    assert rows[1]["contributing_unit_ids"] == sorted(
+        rows[1]["contributing_unit_ids"],
+        key=lambda pk: Unit.objects.get(pk=pk).path)
+    assert Action.objects.api_rows([]) == []
+
+
+def test_api_rows_refuse_a_filtered_queryset_because_only_the_ids_decide(listed):
+    with pytest.raises(ValueError, match="by id alone"):
+        Action.objects.filter(title="Sen").api_rows(listed)

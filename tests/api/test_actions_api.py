@@ -272,3 +272,30 @@ def test_an_id_filter_outside_the_integer_range_is_a_400_not_a_500(world, api, u
     # Regression: django-filter's NumberFilter let 1e276 through to the database (500).
     response = api("admin").get(url)
     assert response.status_code == 400
+
+
+def test_the_risk_filter_looks_at_the_latest_status_update_only(world, api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import StatusUpdateFactory
+
+    recovered = ActionFactory(goal=world.goal, title="Kom seg")
+    worsened = ActionFactory(goal=world.goal, title="Ble verre")
+    now = timezone.now()
+    for action, risks in ((recovered, ("off_track", "on_track")),
+                          (worsened, ("on_track", "off_track"))):
+        for age, risk in zip((2, 1), risks, strict=True):
+            StatusUpdateFactory(action=action, author=world.unit_manager, risk=risk,
+                                created_at=now - timedelta(days=age))
+    client = api("reader")
+
+    def titles(query):
+        return {row["title"] for row in client.get(f"{URL}?{query}").json()["results"]}
+
+    assert titles("risk=off_track") == {"Ble verre"}
+    assert titles("risk=on_track") == {"Kom seg"}
+    assert titles("risk=on_track&risk=off_track") == {"Kom seg", "Ble verre"}
+    assert titles("risk=off_track&q=verre&ordering=-due_date") == {"Ble verre"}
+    assert client.get(f"{URL}?risk=bad").status_code == 400

@@ -1,0 +1,73 @@
+"""CompiledQuery: compiled once per database and key, rows as ``values()`` gives them."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
+
+from actions.models import Action
+from planportal.compiled_queries import CompiledQuery, Slot
+from tests.factories import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _titled(calls: list):
+    def build(key):
+        calls.append(key)
+        title = RawSQL('"actions_action"."title" = %s', (Slot("title"),),
+                       output_field=BooleanField())
+        return (Action.objects.filter(title, version__gte=key).with_overdue(date(2026, 3, 1))
+                .order_by("id").values("id", "title", "overdue", "created_at", "due_date"))
+    return build
+
+
+@pytest.fixture
+def actions(world):
+    return [ActionFactory(goal=world.goal, title=title, due_date=date(2026, 2, 1))
+            for title in ("Første tiltak", "Første tiltak", "Andre tiltak")]
+
+
+def test_the_rows_are_exactly_what_values_returns_with_converters_applied(actions):
+    query = CompiledQuery(_titled([]))
+    rows = query.rows(1, title="Første tiltak")
+    expected = list(Action.objects.filter(title="Første tiltak", version__gte=1)
+                    .with_overdue(date(2026, 3, 1)).order_by("id")
+                    .values("id", "title", "overdue", "created_at", "due_date"))
+    assert rows == expected
+    assert [row["id"] for row in rows] == [actions[0].pk, actions[1].pk]
+    # Converted, not raw database text (SQLite stores dates and times as text).
+    assert rows[0]["due_date"] == date(2026, 2, 1)
+    assert rows[0]["created_at"].tzinfo is not None
+    assert rows[0]["overdue"] is True
+
+
+def test_the_query_is_compiled_once_per_key_and_run_once_per_call(actions):
+    calls: list = []
+    query = CompiledQuery(_titled(calls))
+    with CaptureQueriesContext(connection) as captured:
+        query.rows(1, title="Første tiltak")
+        query.rows(1, title="Andre tiltak")
+    assert calls == [1]
+    assert len(captured) == 2
+    assert captured[0]["sql"].split("WHERE")[0] == captured[1]["sql"].split("WHERE")[0]
+
+
+def test_a_new_key_compiles_again_and_replaces_the_old_entry(actions):
+    calls: list = []
+    query = CompiledQuery(_titled(calls))
+    query.rows(1, title="Andre tiltak")
+    assert query.rows(2, title="Andre tiltak") == []  # version 1 is below 2
+    assert calls == [1, 2]
+    assert list(query._cache) == [("default", 2)]
+
+
+def test_every_slot_must_be_given_a_value(actions):
+    query = CompiledQuery(_titled([]))
+    with pytest.raises(TypeError, match="title"):
+        query.rows(1)
+    with pytest.raises(TypeError, match="title"):
+        query.rows(1, title="x", other="y")
