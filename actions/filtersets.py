@@ -8,11 +8,11 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, StatusUpdate
-from planportal.api.filters import IdFilter, IsoDateTimeFilter
+from planportal.api.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from planportal.models import Unit
 
 
-class ActionFilterSet(filters.FilterSet):
+class ActionFilterSet(FilterSet):
     """Every filter the action list offers; derived ones delegate to the queryset."""
 
     plan = IdFilter(field_name="goal__focus_area__plan_id")
@@ -83,7 +83,7 @@ class ActionFilterSet(filters.FilterSet):
         )
 
 
-class StatusUpdateFilterSet(filters.FilterSet):
+class StatusUpdateFilterSet(FilterSet):
     action = IdFilter(field_name="action_id")
     plan = IdFilter(field_name="action__goal__focus_area__plan_id")
     status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)

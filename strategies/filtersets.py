@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import django_filters as filters
 
-from planportal.api.filters import IdFilter
+from planportal.api.filters import FilterSet, IdFilter
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
 
 
-class PlanFilterSet(filters.FilterSet):
+class PlanFilterSet(FilterSet):
     organization = IdFilter(field_name="organization_id")
     q = filters.CharFilter(field_name="title", lookup_expr="icontains", label="search")
     active_in = IdFilter(method="filter_active_in", label="active in year",
@@ -22,7 +22,7 @@ class PlanFilterSet(filters.FilterSet):
         return queryset.filter(period_start__lte=value, period_end__gte=value)
 
 
-class FocusAreaFilterSet(filters.FilterSet):
+class FocusAreaFilterSet(FilterSet):
     plan = IdFilter(field_name="plan_id")
     sdg = IdFilter(field_name="sdgs__number")
 
@@ -31,7 +31,7 @@ class FocusAreaFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class GoalFilterSet(filters.FilterSet):
+class GoalFilterSet(FilterSet):
     plan = IdFilter(field_name="focus_area__plan_id")
     focus_area = IdFilter(field_name="focus_area_id")
 
@@ -40,7 +40,7 @@ class GoalFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class IndicatorFilterSet(filters.FilterSet):
+class IndicatorFilterSet(FilterSet):
     plan = IdFilter(field_name="goal__focus_area__plan_id")
     goal = IdFilter(field_name="goal_id")
 
@@ -49,7 +49,7 @@ class IndicatorFilterSet(filters.FilterSet):
         fields = {"direction": ["exact"], "source": ["exact"]}
 
 
-class MeasurementFilterSet(filters.FilterSet):
+class MeasurementFilterSet(FilterSet):
     indicator = IdFilter(field_name="indicator_id")
     period_after = filters.DateFilter(field_name="period_end", lookup_expr="gte")
     period_before = filters.DateFilter(field_name="period_end", lookup_expr="lte")

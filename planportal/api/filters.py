@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,8 +10,11 @@ import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.filters import QuerySetRequestMixin
 
 #: The largest id PostgreSQL's bigint and SQLite's INTEGER can hold.
 MAX_ID = 2**63 - 1
@@ -52,3 +56,42 @@ class IdFilter(filters.NumberFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", -MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet, with its form class built once per FilterSet class.
+
+    django-filter deep-copies every filter, builds a field per filter and creates a new
+    form class on each request: about 3 ms of a list request here, for the same result
+    each time. Here each request gets shallow copies of the filters (bound to it as
+    their ``parent``) and an instance of one shared form class. A filter whose field
+    depends on the request (a queryset chosen per user) keeps django-filter's way.
+    """
+
+    def __init__(self, data: QueryDict | None = None, queryset: QuerySet | None = None, *,
+                 request: HttpRequest | None = None, prefix: str | None = None) -> None:
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # rebinds its FilterMethod to this copy
+
+    def get_form_class(self) -> type[forms.Form]:
+        cls = type(self)
+        form_class = cls.__dict__.get("_shared_form_class")
+        if form_class is None:
+            if any(isinstance(f, QuerySetRequestMixin) for f in cls.base_filters.values()):
+                return super().get_form_class()
+            # Built from the class's own filters, whose fields the copies then share.
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            cls._shared_form_class = form_class
+        return form_class

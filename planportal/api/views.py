@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters as filters
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -12,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planportal.api.filters import IdFilter
+from planportal.api.filters import FilterSet, IdFilter
 from planportal.api.serializers import (
     MeSerializer,
     PreferencesSerializer,
@@ -25,7 +24,7 @@ from planportal.services import update_preferences
 from strategies.models import SustainableDevelopmentGoal
 
 
-class UnitFilterSet(filters.FilterSet):
+class UnitFilterSet(FilterSet):
     organization = IdFilter(field_name="organization_id")
     parent = IdFilter(field_name="parent_id")
     subtree_of = IdFilter(method="filter_subtree", label="a unit and all below it")
@@ -51,7 +50,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         return self.scoped(Unit.objects.all())
 
 
-class SustainableDevelopmentGoalFilterSet(filters.FilterSet):
+class SustainableDevelopmentGoalFilterSet(FilterSet):
     class Meta:
         model = SustainableDevelopmentGoal
         fields = {"number": ["exact"]}

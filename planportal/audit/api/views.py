@@ -12,7 +12,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from planportal.api.filters import IdFilter, IsoDateTimeFilter
+from planportal.api.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from planportal.api.viewsets import ScopedViewSet
 from planportal.audit.models import AuditEvent
 from planportal.permissions import get_access
@@ -34,7 +34,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         return f"{content_type.app_label}.{content_type.model}"
 
 
-class AuditEventFilterSet(filters.FilterSet):
+class AuditEventFilterSet(FilterSet):
     """Filters by object (``object_type`` + ``object_id``), actor, verb and time range."""
 
     object_type = filters.CharFilter(method="filter_object_type",
