@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from actions.models import Action, StatusUpdate
 from planportal.api.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from planportal.models import Unit
+from planportal.permissions import get_access
 
 
 class ActionFilterSet(FilterSet):
@@ -74,6 +75,11 @@ class ActionFilterSet(FilterSet):
             return queryset.filter(responsible_person_id=user.pk)
         if not value.isdigit():
             return queryset.none()
+        access = get_access(user)
+        if not access.everything:
+            # Names are hidden outside one's own kommune, so filtering by them must be too.
+            queryset = queryset.filter(
+                goal__focus_area__plan__organization_id__in=access.member_org_ids)
         return queryset.filter(responsible_person_id=int(value))
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

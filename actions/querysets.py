@@ -70,10 +70,11 @@ class ActionQuerySet(models.QuerySet):
         """
         people = ("first_name", "last_name", "username")
         return self.select_related(
-            "goal__focus_area", "responsible_unit", "responsible_person", "evaluated_by"
+            "goal__focus_area__plan", "responsible_unit", "responsible_person", "evaluated_by"
         ).only(
             *[f.name for f in self.model._meta.concrete_fields],
             "goal__focus_area_id", "goal__focus_area__plan_id",
+            "goal__focus_area__plan__organization_id",
             "responsible_unit__name", "responsible_unit__kind",
             *[f"responsible_person__{name}" for name in people],
             *[f"evaluated_by__{name}" for name in people],
@@ -125,7 +126,8 @@ def _latest_update() -> QuerySet:
 
 _PEOPLE = ("first_name", "last_name", "username")
 API_COLUMNS = (
-    "id", "goal_id", "goal__focus_area_id", "goal__focus_area__plan_id", "order", "code",
+    "id", "goal_id", "goal__focus_area_id", "goal__focus_area__plan_id",
+    "goal__focus_area__plan__organization_id", "order", "code",
     "title", "description", "responsible_unit_id", "responsible_unit__name",
     "responsible_unit__kind", "responsible_person_id",
     *[f"responsible_person__{name}" for name in _PEOPLE],

@@ -29,7 +29,7 @@ from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpda
 from actions.models import Action, StatusUpdate
 from planportal.locking import VersionConflict
 from planportal.models import User
-from planportal.permissions import any_of, get_access
+from planportal.permissions import any_of, get_access, sees_people
 
 SOON_DAYS = 30
 
@@ -94,9 +94,12 @@ def _detail_context(
         status_form = StatusUpdateForm.for_action(action)
     if can_report and evaluation_form is None and action.status in Action.CLOSED_STATUSES:
         evaluation_form = EvaluationForm.for_action(action)
+    plan = action.goal.focus_area.plan
     return {
         "action": action,
-        "plan": action.goal.focus_area.plan,
+        "plan": plan,
+        # Staff of another kommune reading a public plan see no names, as the public.
+        "public": not sees_people(request.user, plan.organization_id),
         "history": list(
             StatusUpdate.objects.filter(action=action).select_related("author")
         ),

@@ -4,8 +4,8 @@ A bare WSGI app (``gunicorn bench.floor_wsgi:app``) answering
 ``GET /api/v1/actions/?status=…&responsible_unit_subtree=…&due_after=…&page_size=…&page=…``
 with the same JSON as the real endpoint (same envelope, same fields, same formats). It
 runs one statement over psycopg per request (the page, its total count, the latest
-status update and the contributing units together) and encodes with the standard
-``json`` module, configured as DRF's renderer is. It knows nothing about sessions:
+status update and the contributing units together) and encodes with orjson, the
+encoder the API's renderer uses (compact, UTF-8). It knows nothing about sessions:
 ``FLOOR_ORG_IDS`` names the organisations the benchmark's user is a member of, which the
 visibility rule (public plans, or the user's own) needs.
 
@@ -14,7 +14,6 @@ Environment: ``FLOOR_DATABASE_URL`` (a ``postgres://`` URL), ``FLOOR_ORG_IDS`` (
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+import orjson
 import psycopg
 
 OSLO = ZoneInfo("Europe/Oslo")  # TIME_ZONE: DRF renders datetimes in it
@@ -133,7 +133,7 @@ def _link(environ: dict[str, Any], page: int | None) -> str | None:
 
 
 def _respond(start_response: StartResponse, status: str, body: Any) -> Iterable[bytes]:
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    data = orjson.dumps(body)
     start_response(status, [("Content-Type", "application/json"),
                             ("Content-Length", str(len(data)))])
     return [data]

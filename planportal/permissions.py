@@ -117,6 +117,15 @@ def get_access(user: Any) -> Access:
     return access
 
 
+def sees_people(user: Any, organization_id: int) -> bool:
+    """True if *user* may see who is responsible for, or wrote, the organisation's content.
+
+    Only its members (and platform operators): a public plan shows everyone else, the
+    public and other kommuner's staff alike, no person names (design §1, §3).
+    """
+    return get_access(user).is_member_of(organization_id)
+
+
 def forget_access(user: Any) -> None:
     """Drop the cached roles, e.g. after a membership change."""
     if hasattr(user, _CACHE_ATTR):

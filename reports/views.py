@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from planportal.permissions import get_access
+from planportal.permissions import sees_people
 from reports import services
 from reports.compare import compare_indicators, compare_reports
 from reports.forms import ReportParamsForm, SnapshotForm
@@ -43,7 +43,7 @@ def visible_plan(request: HttpRequest, pk: int) -> Plan:
 
 def is_public_view(user: Any, plan: Plan) -> bool:
     """True for readers outside the plan's organisation: they see no person names."""
-    return not get_access(user).is_member_of(plan.organization_id)
+    return not sees_people(user, plan.organization_id)
 
 
 def _report_data(request: HttpRequest, plan: Plan) -> dict[str, Any] | HttpResponse:

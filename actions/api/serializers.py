@@ -54,7 +54,8 @@ class ActionSerializer(serializers.ModelSerializer):
         return LatestUpdateSerializer(action).data
 
     def to_representation(self, instance: Action) -> dict[str, Any]:
-        return hide_people_from(action_as_dict(instance), self.context.get("request"), *PEOPLE)
+        return hide_people_from(action_as_dict(instance), self.context.get("request"), *PEOPLE,
+                                organization_id=instance.goal.focus_area.plan.organization_id)
 
     def generic_representation(self, instance: Action) -> dict[str, Any]:
         """DRF's field-by-field rendering; tests hold ``action_as_dict`` equal to it."""
@@ -227,6 +228,14 @@ class EvaluateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, write_only=True)
 
 
+def _organization_of(update: StatusUpdate) -> int:
+    # Annotated by the status-update list; otherwise read through the action.
+    organization_id = getattr(update, "plan_organization_id", None)
+    if organization_id is None:
+        organization_id = update.action.goal.focus_area.plan.organization_id
+    return organization_id
+
+
 class StatusUpdateSerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True, allow_null=True)
 
@@ -238,7 +247,8 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: StatusUpdate) -> dict[str, Any]:
         return hide_people_from(super().to_representation(instance),
-                                self.context.get("request"), "author")
+                                self.context.get("request"), "author",
+                                organization_id=_organization_of(instance))
 
 
 class StatusUpdateCreateSerializer(StatusUpdateInputSerializer):

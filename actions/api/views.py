@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -69,7 +69,8 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         pks = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         zone = timezone.get_current_timezone()
         return self.get_paginated_response([
-            hide_people_from(action_row_as_dict(row, zone), request, *PEOPLE)
+            hide_people_from(action_row_as_dict(row, zone), request, *PEOPLE,
+                             organization_id=row["goal__focus_area__plan__organization_id"])
             for row in Action.objects.api_rows(pks)
         ])
 
@@ -162,7 +163,8 @@ class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return self.scoped(StatusUpdate.objects.select_related("author"))
+        return self.scoped(StatusUpdate.objects.select_related("author")).annotate(
+            plan_organization_id=F("action__goal__focus_area__plan__organization_id"))
 
     def get_serializer_class(self) -> Any:
         return StatusUpdateCreateSerializer if self.action == "create" else StatusUpdateSerializer

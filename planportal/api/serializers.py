@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from planportal.models import Membership, Unit, User
+from planportal.permissions import sees_people
 from strategies.models import SustainableDevelopmentGoal
 
 
@@ -87,9 +88,14 @@ class PreferencesSerializer(serializers.Serializer):
         return attrs
 
 
-def hide_people_from(data: dict[str, Any], request: Any, *fields: str) -> dict[str, Any]:
-    """Anonymous readers of public plans never see who is responsible or who wrote what."""
-    if request is None or not request.user.is_authenticated:
+def hide_people_from(data: dict[str, Any], request: Any, *fields: str,
+                     organization_id: int) -> dict[str, Any]:
+    """Remove the person *fields* unless the reader belongs to *organization_id*.
+
+    Readers of a public plan from outside its kommune (anonymous, or staff of another
+    kommune) never see who is responsible or who wrote what (:func:`sees_people`).
+    """
+    if request is None or not sees_people(request.user, organization_id):
         for name in fields:
             data.pop(name, None)
     return data

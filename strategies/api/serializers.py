@@ -116,4 +116,8 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Measurement) -> dict[str, Any]:
         data = super().to_representation(instance)
-        return hide_people_from(data, self.context.get("request"), "recorded_by")
+        organization_id = getattr(instance, "plan_organization_id", None)
+        if organization_id is None:
+            organization_id = instance.indicator.goal.focus_area.plan.organization_id
+        return hide_people_from(data, self.context.get("request"), "recorded_by",
+                                organization_id=organization_id)

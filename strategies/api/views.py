@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -170,7 +170,8 @@ class MeasurementViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
     ordering = ["indicator_id", "-period_end", "id"]
 
     def get_queryset(self) -> QuerySet:
-        return self.scoped(Measurement.objects.select_related("recorded_by"))
+        return self.scoped(Measurement.objects.select_related("recorded_by")).annotate(
+            plan_organization_id=F("indicator__goal__focus_area__plan__organization_id"))
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.record_measurement(

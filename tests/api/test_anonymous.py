@@ -1,4 +1,5 @@
-"""Anonymous visitors read public plans only, and never see a person."""
+"""Anonymous visitors read public plans only, and never see a person; nor do other
+kommuner's staff reading them."""
 
 import pytest
 
@@ -31,9 +32,11 @@ def public_plan(world):
     return plan
 
 
+@pytest.mark.parametrize("reader", [None, "other_admin"], ids=["anonymous", "other kommune"])
 @pytest.mark.parametrize("resource", LISTS)
-def test_no_person_appears_in_any_public_list_or_detail(world, public_plan, api, resource):
-    client = api(None)
+def test_no_person_appears_in_any_public_list_or_detail(world, public_plan, api, resource,
+                                                         reader):
+    client = api(reader)
     listing = client.get(f"/api/v1/{resource}/")
     assert listing.status_code == 200
     bodies = [listing.content.decode()]
@@ -56,3 +59,25 @@ def test_anonymous_visitors_see_only_public_plans(world, public_plan, api):
 def test_the_responsible_person_filter_tells_anonymous_visitors_nothing(world, public_plan, api):
     response = api(None).get(f"/api/v1/actions/?responsible_person={world.unit_manager.pk}")
     assert response.json()["results"] == []
+
+
+def test_the_responsible_person_filter_tells_another_kommunes_staff_nothing(
+        world, public_plan, api):
+    client = api("other_admin")
+    assert len(client.get("/api/v1/actions/").json()["results"]) == 1  # the public action
+    response = client.get(f"/api/v1/actions/?responsible_person={world.unit_manager.pk}")
+    assert response.json()["results"] == []
+
+
+def test_the_plans_own_kommune_still_sees_every_person(world, public_plan, api):
+    client = api("reader")
+    action = client.get(f"/api/v1/actions/?plan={public_plan.pk}").json()["results"][0]
+    assert action["responsible_person"]["name"] == str(world.unit_manager)
+    assert action["evaluated_by"]["name"] == str(world.admin)
+    assert client.get(f"/api/v1/actions/{action['id']}/").json()["responsible_person"]
+    update = client.get(f"/api/v1/status-updates/?action={action['id']}").json()["results"][0]
+    assert update["author"]["name"] == str(world.unit_manager)
+    measurement = client.get("/api/v1/measurements/").json()["results"][0]
+    assert measurement["recorded_by"] == str(world.sector_leader)
+    filtered = client.get(f"/api/v1/actions/?responsible_person={world.unit_manager.pk}")
+    assert [row["id"] for row in filtered.json()["results"]] == [action["id"]]

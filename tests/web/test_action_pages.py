@@ -228,3 +228,25 @@ def test_a_failed_update_without_javascript_reshows_mine_tiltak_with_the_error(b
     assert f'id="id_tiltak-{world.action.pk}-progress_error"' in response.text
     assert "Beholdes" in response.text
     assert "<details class=\"ds-details\" open>" in response.text
+
+
+def test_another_kommunes_staff_see_no_names_on_a_public_plans_action_page(browse, world):
+    from strategies.models import Plan
+
+    Plan.objects.filter(pk=world.plan.pk).update(is_public=True)
+    Action.objects.filter(pk=world.action.pk).update(responsible_person=world.unit_manager)
+    world.unit_manager.first_name, world.unit_manager.last_name = "Kari", "Løvås"
+    world.unit_manager.save()
+    StatusUpdateFactory(action=world.action, author=world.sector_leader,
+                        comment="Godt i gang")
+    url = reverse("actions:detail", args=[world.action.pk])
+
+    outsider = browse("other_admin").get(url)
+    assert outsider.status_code == 200
+    assert "Godt i gang" in outsider.text and world.action.title in outsider.text
+    for name in ("Løvås", world.unit_manager.username, world.sector_leader.username):
+        assert name not in outsider.text
+    assert "Ansvarlig person" not in outsider.text
+
+    own = browse("reader").get(url)
+    assert "Kari Løvås" in own.text and "Ansvarlig person" in own.text
