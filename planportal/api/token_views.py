@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -59,8 +61,10 @@ class TokenObtainSerializer(serializers.Serializer):
         if user is None:
             until = lockout.locked_until(attrs["username"], lockout.client_address(request))
             if until is not None:
-                raise serializers.ValidationError(
-                    locked_message(lockout.lockout_minutes(until)), code="locked"
+                # 429 with Retry-After: a client that backs off waits exactly long enough.
+                raise Throttled(
+                    wait=max(1, math.ceil((until - timezone.now()).total_seconds())),
+                    detail=locked_message(lockout.lockout_minutes(until)),
                 )
             raise serializers.ValidationError(
                 _("Unable to sign in with the given username and password."),
@@ -109,6 +113,8 @@ class ObtainTokenView(APIView):
         responses={
             201: TokenIssuedSerializer,
             400: OpenApiResponse(description="Wrong username or password, or invalid input."),
+            429: OpenApiResponse(description="Locked after too many failed attempts; "
+                                             "Retry-After gives the seconds left."),
         },
     )
     def post(self, request: Request) -> Response:

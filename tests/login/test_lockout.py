@@ -116,12 +116,13 @@ def test_the_api_token_endpoint_is_covered_by_the_same_lockout() -> None:
     for _ in range(2):
         log_in(user.username, "feil")
     third = obtain_token(user.username, "feil")
-    assert third.status_code == 400
+    assert third.status_code == 429
     assert LOCKED in str(third.json())
+    assert 0 < int(third.headers["Retry-After"]) <= 900
 
     refused = obtain_token(user.username, PASSWORD)
-    assert refused.status_code == 400
-    assert LOCKED in str(refused.json())
+    assert refused.status_code == 429
+    assert LOCKED in third.json()["detail"] and LOCKED in refused.json()["detail"]
     assert not user.api_tokens.exists()
 
 
