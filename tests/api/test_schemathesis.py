@@ -46,7 +46,7 @@ def keep_the_test_connection_open():
 
 @pytest.fixture
 def admin_token(db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, force=True)
     admin = User.objects.get(username="admin")
     _token, raw = issue_token(actor=admin, user=admin, name="schemathesis")
     return raw

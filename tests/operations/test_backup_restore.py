@@ -37,7 +37,7 @@ def test_a_dump_restored_into_an_empty_database_gives_back_every_row(scratch_dat
                                                                       tmp_path):
     source, target = scratch_databases
     _manage(source, "migrate", "--no-input", "-v", "0")
-    _manage(source, "load_demo")
+    _manage(source, "load_demo", "--force")
     # Some follow-up history, through the services, so the dump holds the append-only rows.
     _manage(source, "shell", "-c", (
         "from actions.models import Action; from actions.services import post_status_update;"

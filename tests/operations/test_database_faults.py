@@ -48,7 +48,7 @@ def test_the_next_request_succeeds_after_the_database_drops_every_connection(
         scratch_databases):
     database, _unused = scratch_databases
     manage(database, "migrate", "--no-input", "-v", "0")
-    manage(database, "load_demo")
+    manage(database, "load_demo", "--force")
     port = free_port()
     env = {
         **os.environ,
