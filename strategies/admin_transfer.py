@@ -162,6 +162,9 @@ def _confirm(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpRespons
     created = sum(result.created.values())
     messages.success(request, _("Imported: %(count)s new objects in «%(plan)s».")
                      % {"count": created, "plan": result.plan})
+    if result.filled:
+        messages.success(request, _("Filled in a blank Ansvar or Tid on %(count)s existing "
+                                    "actions.") % {"count": result.filled})
     return redirect("admin:strategies_plan_change", result.plan.pk)
 
 

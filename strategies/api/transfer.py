@@ -82,6 +82,8 @@ class ImportAnswerSerializer(serializers.Serializer):
     plan = serializers.DictField()
     counts = serializers.DictField()
     created = serializers.DictField(child=serializers.IntegerField())
+    filled = serializers.IntegerField(
+        help_text="Existing actions whose blank Ansvar or Tid the file filled in.")
     focus_areas = serializers.ListField(child=serializers.DictField())
     problems = ProblemSerializer(many=True)
 
@@ -100,7 +102,9 @@ IMPORT_SCHEMA = extend_schema(
         "dry_run it only answers what would be created and every problem by table, row and "
         "column. Otherwise it imports in one transaction; any error imports nothing (400). "
         "Rows already in the plan (same focus area, goal and tiltak text) are not created "
-        "again. Organisation administrators only."
+        "again; where such an action has no Ansvar or no Tid and the file gives one, it is "
+        "filled in (counts.actions.filled, and each action's fills), never overwritten. "
+        "Organisation administrators only."
     ),
     request={"multipart/form-data": ImportRequestSerializer},
     responses={
@@ -150,7 +154,7 @@ def import_response(request: Request) -> Response:
                     period_start=data.get("period_start"), period_end=data.get("period_end"))
     preview = preview_import(actor=request.user, organization=data["organization"],
                              content=_read_upload(upload), filename=upload.name, spec=spec)
-    answer = {"dry_run": data["dry_run"], "created": {}, **preview.as_dict()}
+    answer = {"dry_run": data["dry_run"], "created": {}, "filled": 0, **preview.as_dict()}
     if preview.errors:
         return Response(answer, status=400)
     if data["dry_run"]:
@@ -161,6 +165,7 @@ def import_response(request: Request) -> Response:
         answer["problems"] = [p.as_dict() for p in exc.problems]
         return Response(answer, status=400)
     answer["created"] = result.created
+    answer["filled"] = result.filled
     answer["plan"] = {"id": result.plan.pk, "title": result.plan.title,
                       "exists": preview.plan_exists}
     return Response(answer, status=201)

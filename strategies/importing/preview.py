@@ -72,6 +72,8 @@ class ActionDraft:
     status: str = "not_started"
     progress: int = 0
     exists: bool = False
+    #: For an existing action: the blank columns this row fills in ("ansvar", "tid").
+    fills: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -154,6 +156,7 @@ class ImportPreview:
         """New and already-present objects per kind (after matching)."""
         result = {kind: {"new": 0, "existing": 0}
                   for kind in ("plans", "focus_areas", "goals", "actions")}
+        result["actions"]["filled"] = 0  # existing, with a blank Ansvar or Tid filled in
         result["plans"]["existing" if self.plan_exists else "new"] += 1
         for area in self.focus_areas:
             result["focus_areas"]["existing" if area.exists else "new"] += 1
@@ -161,6 +164,7 @@ class ImportPreview:
                 result["goals"]["existing" if goal.exists else "new"] += 1
                 for action in goal.actions:
                     result["actions"]["existing" if action.exists else "new"] += 1
+                    result["actions"]["filled"] += bool(action.fills)
         return result
 
     def as_dict(self) -> dict[str, Any]:
@@ -186,6 +190,7 @@ class ImportPreview:
                                 {
                                     "title": action.title,
                                     "exists": action.exists,
+                                    "fills": action.fills,
                                     "row": action.location.row,
                                     "responsible_unit": getattr(
                                         action.responsible_unit, "name", None

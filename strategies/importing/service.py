@@ -28,6 +28,7 @@ from strategies import services as plan_services
 from strategies.importing.parse import TableParser
 from strategies.importing.preview import (
     ERROR,
+    ActionDraft,
     ImportPreview,
     Location,
     PlanSpec,
@@ -55,6 +56,8 @@ class ImportResult:
     plan: Plan
     created: dict[str, int] = field(default_factory=dict)
     preview: ImportPreview | None = None
+    #: Existing actions whose blank Ansvar or Tid the file filled in.
+    filled: int = 0
 
     def add(self, kind: str) -> None:
         self.created[kind] = self.created.get(kind, 0) + 1
@@ -94,8 +97,9 @@ def _mark_existing(preview: ImportPreview) -> None:
     areas = {match_key(t): pk for pk, t in plan.focus_areas.values_list("pk", "title")}
     goals = {(fa, match_key(t)): pk for pk, fa, t in
              Goal.objects.filter(focus_area__plan=plan).values_list("pk", "focus_area", "title")}
-    actions = {(g, match_key(t)) for g, t in
-               Action.objects.filter(goal__focus_area__plan=plan).values_list("goal", "title")}
+    actions = {(g, match_key(t)): (unit, due, text) for g, t, unit, due, text in
+               Action.objects.filter(goal__focus_area__plan=plan).values_list(
+                   "goal", "title", "responsible_unit", "due_date", "period_text")}
     for area in preview.focus_areas:
         area_pk = areas.get(match_key(area.title))
         area.exists = area_pk is not None
@@ -103,7 +107,23 @@ def _mark_existing(preview: ImportPreview) -> None:
             goal_pk = goals.get((area_pk, match_key(goal.title)))
             goal.exists = goal_pk is not None
             for action in goal.actions:
-                action.exists = (goal_pk, match_key(action.title)) in actions
+                found = actions.get((goal_pk, match_key(action.title)))
+                action.exists = found is not None
+                action.fills = [] if found is None else _fills(action, *found)
+
+
+def _fills(draft: ActionDraft, unit_id: int | None, due: Any, text: str) -> list[str]:
+    """The blank columns of an existing action that the row fills in; never overwrites.
+
+    An Ansvar or Tid already set, in the file or in Planportal, stays as it is: the
+    file fills the gaps of a plan whose Word table had blank columns.
+    """
+    fills = []
+    if draft.responsible_unit is not None and unit_id is None:
+        fills.append("ansvar")
+    if (draft.period.due or draft.period.text) and due is None and not text:
+        fills.append("tid")
+    return fills
 
 
 def preview_import(
@@ -230,10 +250,15 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
                 )
                 goals[match_key(goal.title)] = goal
                 result.add("goals")
-            existing = {match_key(t) for t in goal.actions.values_list("title", flat=True)}
+            existing = {match_key(a.title): a for a in goal.actions.all()}
             for draft in goal_draft.actions:
                 cursor["where"] = draft.location
                 if match_key(draft.title) in existing:
+                    found = existing[match_key(draft.title)]
+                    if found is not None and draft.fills:
+                        _fill_blanks(actor, found, draft)
+                        result.filled += 1
+                        existing[match_key(draft.title)] = None  # the first row decides
                     continue
                 action = action_services.create_action(
                     actor=actor,
@@ -246,7 +271,7 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
                     start_date=draft.period.start,
                     period_text=draft.period.text,
                 )
-                existing.add(match_key(draft.title))
+                existing[match_key(draft.title)] = None  # a repeat row in the file
                 result.add("actions")
                 if draft.status != Action.Status.NOT_STARTED:
                     action_services.post_status_update(
@@ -256,6 +281,20 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
                         % {"name": preview.source_name},
                     )
     return result
+
+
+def _fill_blanks(actor: Any, action: Action, draft: ActionDraft) -> None:
+    """Give an existing action the Ansvar and/or Tid it lacks, through the assign service."""
+    tid = "tid" in draft.fills
+    action_services.assign_action(
+        actor=actor, action=action, expected_version=action.version,
+        responsible_unit=(draft.responsible_unit if "ansvar" in draft.fills
+                          else action.responsible_unit),
+        responsible_person=action.responsible_person,
+        due_date=draft.period.due if tid else action.due_date,
+        start_date=draft.period.start if tid else action.start_date,
+        period_text=draft.period.text if tid else action.period_text,
+    )
 
 
 def import_plan(

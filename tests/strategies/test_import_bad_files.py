@@ -207,7 +207,7 @@ def test_a_table_with_only_its_header_imports_nothing_and_says_so(world):
     preview = preview_of(world, build_csv([GOOD_ROWS[0], ["", "", ""]]), "tom.csv")
     assert preview.errors == []
     assert preview.warnings[0].message.startswith("Tabellene har overskrifter")
-    assert preview.counts()["actions"] == {"new": 0, "existing": 0}
+    assert preview.counts()["actions"] == {"new": 0, "existing": 0, "filled": 0}
 
 
 def test_a_merge_over_a_million_rows_is_refused_quickly(world):

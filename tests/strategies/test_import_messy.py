@@ -236,3 +236,42 @@ def test_reimporting_after_adding_rows_creates_only_the_new_rows(world):
                           "a.csv")
     assert result.created == {"actions": 2, "goals": 1}
     assert preview.counts()["goals"] == {"new": 1, "existing": 1}
+
+
+def test_reimporting_fills_in_a_blank_ansvar_and_tid_but_never_overwrites(world):
+    from actions.services import assign_action
+
+    header = ["Satsingsområde", "Delmål", "Tiltak", "Ansvar", "Tid"]
+    blank = [header, ["A", "B", "Tomt ansvar", "", ""], ["A", "B", "Satt i appen", "", ""],
+             ["A", "B", "Bare tid mangler", "Hjemmetjenesten", ""]]
+    _, first = run(world, build_csv(blank), "handlingsplan.csv")
+    assert first.filled == 0
+    in_app = Action.objects.get(title="Satt i appen")
+    assign_action(actor=world.admin, action=in_app, expected_version=in_app.version,
+                  responsible_unit=world.school, responsible_person=None,
+                  due_date=date(2027, 6, 30))
+
+    filled_in = [header, ["A", "B", "Tomt ansvar", "Hjemmetjenesten", "2026"],
+                 ["A", "B", "Satt i appen", "Sykehjemmet", "2025"],
+                 ["A", "B", "Bare tid mangler", "Sykehjemmet", "løpende"]]
+    dry, _ = run(world, build_csv(filled_in), "handlingsplan.csv", dry_run=True)
+    fills = {a.title: a.fills for a in dry.focus_areas[0].goals[0].actions}
+    assert fills == {"Tomt ansvar": ["ansvar", "tid"], "Satt i appen": [],
+                     "Bare tid mangler": ["tid"]}
+    assert dry.counts()["actions"] == {"new": 0, "existing": 3, "filled": 2}
+    assert Action.objects.get(title="Tomt ansvar").responsible_unit is None  # dry run
+
+    _, result = run(world, build_csv(filled_in), "handlingsplan.csv")
+    assert result.created == {} and result.filled == 2
+    empty = Action.objects.get(title="Tomt ansvar")
+    assert empty.responsible_unit == world.home_care
+    assert empty.due_date == date(2026, 12, 31) and empty.period_text == "2026"
+    kept = Action.objects.get(title="Satt i appen")
+    assert (kept.responsible_unit, kept.due_date) == (world.school, date(2027, 6, 30))
+    only_time = Action.objects.get(title="Bare tid mangler")
+    assert only_time.responsible_unit == world.home_care  # not moved to Sykehjemmet
+    assert only_time.period_text == "løpende" and only_time.due_date is None
+    assert empty.version == 2 and kept.version == 2  # one assignment each, no more
+
+    _, again = run(world, build_csv(filled_in), "handlingsplan.csv")
+    assert again.filled == 0 and again.created == {}

@@ -92,7 +92,7 @@ def test_importing_the_same_file_twice_creates_nothing_new(rendalen, rendalen_ad
     preview, result = import_plan(actor=rendalen_admin, organization=rendalen,
                                   content=content, filename=name)
     assert result.plan == first
-    assert result.created == {}
-    assert preview.counts()["actions"] == {"new": 0, "existing": actions}
+    assert result.created == {} and result.filled == 0
+    assert preview.counts()["actions"] == {"new": 0, "existing": actions, "filled": 0}
     assert Action.objects.count() == actions
     assert Plan.objects.count() == 1

@@ -45,7 +45,7 @@ def test_a_dry_run_answers_the_preview_and_writes_nothing(api, world):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["dry_run"] is True
-    assert body["counts"]["actions"] == {"new": 2, "existing": 0}
+    assert body["counts"]["actions"] == {"new": 2, "existing": 0, "filled": 0}
     action = body["focus_areas"][0]["goals"][0]["actions"][0]
     assert action["responsible_unit"] == "Hjemmetjenesten"
     assert (action["start_date"], action["due_date"]) == ("2026-07-01", "2026-09-30")

@@ -52,7 +52,8 @@ class Command(BaseCommand):
             return
         created = ", ".join(f"{k}: {v}" for k, v in sorted(result.created.items())) or "nothing"
         self.stdout.write(self.style.SUCCESS(
-            f"Imported into plan {result.plan.pk} «{result.plan}». Created {created}."))
+            f"Imported into plan {result.plan.pk} «{result.plan}». Created {created}. "
+            f"Filled in a blank Ansvar or Tid on {result.filled} existing actions."))
 
     def _run(self, content: bytes, path: Path, options: dict[str, Any]) -> Any:
         organization = self._organization(options["organization"], content)
