@@ -77,6 +77,9 @@ def plain_http_live_server() -> Iterator[None]:
         SECURE_HSTS_SECONDS=0,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        # A browser drops a __Host- cookie that is not Secure.
+        SESSION_COOKIE_NAME="sessionid",
+        CSRF_COOKIE_NAME="csrftoken",
         ALLOWED_HOSTS=["*"],
     )
     override.enable()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
@@ -47,11 +48,11 @@ def test_login_gives_a_new_session_key_and_logout_ends_it_on_the_server() -> Non
     before = client.session.session_key
     assert client.post("/logg-inn/", {"username": user.username, "password": PASSWORD}
                        ).status_code == 302
-    after = client.cookies["sessionid"].value
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert after != before
     client.post("/logg-ut/")
     replay = Client()
-    replay.cookies["sessionid"] = after
+    replay.cookies[settings.SESSION_COOKIE_NAME] = after
     assert not is_logged_in(replay)
 
 

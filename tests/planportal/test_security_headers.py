@@ -50,7 +50,7 @@ def test_https_responses_carry_hsts_in_production(client, settings):
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
-def test_the_session_and_csrf_cookies_are_http_only_and_secure_in_production():
+def test_the_session_and_csrf_cookies_are_http_only_secure_and_host_only_in_production():
     import os
     import subprocess
     import sys
@@ -58,11 +58,31 @@ def test_the_session_and_csrf_cookies_are_http_only_and_secure_in_production():
 
     probe = ("import django; django.setup(); from django.conf import settings as s; "
              "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
-             " s.SESSION_COOKIE_SAMESITE, s.SECURE_SSL_REDIRECT)")
+             " s.SESSION_COOKIE_SAMESITE, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_NAME,"
+             " s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN,"
+             " s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH)")
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     env.update(DJANGO_SETTINGS_MODULE="planportal.settings", SECRET_KEY="x" * 64,
                DATABASE_URL="postgres://u@localhost/db", ALLOWED_HOSTS="planportal.kommune.no")
     result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                             text=True, cwd=Path(__file__).resolve().parents[2], check=False)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "True", "Lax", "True"]
+    assert result.stdout.split() == ["True", "True", "True", "Lax", "True",
+                                     "__Host-sessionid", "__Host-csrftoken", "None", "None",
+                                     "/", "/"]
+
+
+def test_a_login_sets_the_host_only_session_cookie_in_production(db, settings):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_SECURE = "__Host-sessionid", True
+    UserFactory(username="kari", password="Et langt passord 2026!")
+    client = Client()
+    response = client.post("/logg-inn/", {"username": "kari", "password": "Et langt passord 2026!"},
+                           secure=True)
+    assert response.status_code == 302
+    cookie = response.cookies["__Host-sessionid"]
+    assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+    assert cookie["httponly"]
