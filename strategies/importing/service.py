@@ -185,10 +185,23 @@ def commit_import(*, actor: Any, preview: ImportPreview) -> ImportResult:
             from strategies.exporting.restore import commit_restore
 
             with transaction.atomic():
+                _serialise_imports(preview.organization)
                 result = commit_restore(actor=actor, preview=preview)
                 _record_import(actor, result, preview)
             return result
         return _commit_rows(actor, preview)
+
+
+def _serialise_imports(organization: Organization) -> None:
+    """Let one import at a time write into the organisation, until its transaction ends.
+
+    Two uploads of the same file at once would otherwise both see "not there yet" and
+    both create every row. FOR NO KEY UPDATE on the organisation row queues the second
+    import behind the first, which it then finds; ordinary writes (which only take a key
+    share lock on the row) are not held up. SQLite serialises writers on its own.
+    """
+    list(Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk)
+         .values_list("pk", flat=True))
 
 
 def _record_import(actor: Any, result: ImportResult, preview: ImportPreview) -> None:
@@ -201,6 +214,7 @@ def _commit_rows(actor: Any, preview: ImportPreview) -> ImportResult:
     cursor: dict[str, Location] = {"where": Location()}
     try:
         with transaction.atomic():
+            _serialise_imports(preview.organization)
             _mark_existing(preview)  # again: the database may have changed since the preview
             result = _write(actor, preview, cursor)
             _record_import(actor, result, preview)

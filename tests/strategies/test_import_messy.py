@@ -275,3 +275,47 @@ def test_reimporting_fills_in_a_blank_ansvar_and_tid_but_never_overwrites(world)
 
     _, again = run(world, build_csv(filled_in), "handlingsplan.csv")
     assert again.filled == 0 and again.created == {}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_two_simultaneous_imports_of_the_same_file_create_every_row_once(world):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads need a server database; SQLite serialises writers itself")
+    from strategies.importing.service import commit_import, preview_import
+
+    content = build_csv([["Satsingsområde", "Delmål", "Tiltak"], ["A", "B", "Første"],
+                         ["A", "B", "Andre"], ["A", "C", "Tredje"]])
+    # Both previews are made before either commits: each thinks everything is new.
+    previews = [preview_import(actor=world.admin, organization=world.org, content=content,
+                               filename="samtidig.csv",
+                               spec=PlanSpec(title="Samtidig plan 2025-2028"))
+                for _ in range(2)]
+    assert all(p.counts()["actions"]["new"] == 3 for p in previews)
+    barrier = threading.Barrier(2)
+    created: list[dict] = []
+    errors: list[BaseException] = []
+
+    def importer(preview) -> None:
+        try:
+            barrier.wait()
+            created.append(commit_import(actor=world.admin, preview=preview).created)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=importer, args=(p,)) for p in previews]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert Action.objects.filter(goal__focus_area__plan__title="Samtidig plan 2025-2028"
+                                 ).count() == 3
+    # One plan, one focus area, two goals and three actions, created once.
+    assert sorted(sum(c.values()) for c in created) == [0, 7]
