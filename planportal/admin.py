@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -10,10 +11,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from planportal import services
+from planportal import privacy, services
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
 from planportal.deliveries import ReminderDigest
 from planportal.models import Membership, Organization, Unit, User, UserPreferences
@@ -46,7 +49,8 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("preferred_language", "reminder_emails", "is_active")
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
-    actions = ["deactivate_users", "log_out_users_everywhere"]
+    actions = ["deactivate_users", "log_out_users_everywhere", "erase_personal_data",
+               "export_personal_data"]
 
     def _each_through(self, request: HttpRequest, queryset: Any, service: Any) -> int:
         done = 0
@@ -67,6 +71,78 @@ class UserAdmin(DjangoUserAdmin):
     def log_out_users_everywhere(self, request: HttpRequest, queryset: Any) -> None:
         done = self._each_through(request, queryset, services.log_out_everywhere)
         self.message_user(request, _("%(count)s users logged out everywhere.") % {"count": done})
+
+    def _report_out_of_reach(self, request: HttpRequest, found: list[Any]) -> int:
+        """Say how many ticked users this admin's list does not hold (another kommune's
+        people, e.g. from a stale page or a crafted POST); the action leaves them alone."""
+        if request.POST.get("select_across") == "1":
+            return 0
+        selected = set(request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME))
+        missing = len(selected - {str(user.pk) for user in found})
+        if missing:
+            self.message_user(request, ngettext(
+                "%(count)d selected user is not yours to act for and was left unchanged.",
+                "%(count)d selected users are not yours to act for and were left unchanged.",
+                missing) % {"count": missing}, messages.ERROR)
+        return missing
+
+    @admin.action(description=_("Erase personal data (anonymise)"))
+    def erase_personal_data(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        """Confirmation page first (like Django's delete-selected); a POST carrying
+        ``confirm`` erases each user through :func:`planportal.privacy.erase_user`."""
+        users = list(queryset.order_by("username"))
+        self._report_out_of_reach(request, users)
+        if "confirm" in request.POST:
+            # The service checks every user again: a refused one gets a message and
+            # is left exactly as it was.
+            done = self._each_through(request, users, privacy.erase_user)
+            if done:
+                self.message_user(request, ngettext(
+                    "The personal data of %(count)d user was erased.",
+                    "The personal data of %(count)d users was erased.", done,
+                ) % {"count": done}, messages.SUCCESS)
+            return None
+        # One may_act_for per user: a confirmation page for a handful of chosen people,
+        # and the same rule the service applies when it is confirmed.
+        allowed, refused = [], []
+        for user in users:
+            reason = privacy.erasure_refusal(request.user, user)
+            if reason is None:
+                allowed.append(user)
+            else:
+                refused.append((user, reason))
+        return TemplateResponse(request, "admin/planportal/user/erase_personal_data.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data"),
+            "users": allowed,
+            "refused": refused,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    @admin.action(description=_("Export personal data"))
+    def export_personal_data(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        """Download :func:`planportal.privacy.export_personal_data` for one chosen user."""
+        users = list(queryset[:2])
+        if self._report_out_of_reach(request, users):
+            return None
+        if len(users) != 1:
+            self.message_user(request, _("Choose exactly one user to export."),
+                              messages.ERROR)
+            return None
+        user = users[0]
+        try:
+            data = privacy.export_personal_data(actor=request.user, user=user)
+        except PermissionDenied as exc:
+            self.message_user(request, f"{user}: {exc}", messages.ERROR)
+            return None
+        # As `manage.py export_personal_data` writes it: UTF-8, æøå as themselves.
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                                content_type="application/json; charset=utf-8")
+        # The id, not the username: no personal data (or non-ASCII) in the file name.
+        response["Content-Disposition"] = (
+            f'attachment; filename="planportal-personopplysninger-{user.pk}.json"')
+        return response
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset = super().get_queryset(request)

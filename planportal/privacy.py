@@ -97,16 +97,28 @@ def export_personal_data(*, actor: Any, user: Any) -> dict[str, Any]:
     return data
 
 
+def erasure_refusal(actor: Any, user: Any) -> str | None:
+    """Why *actor* may not erase *user*, or None if they may.
+
+    The one rule for :func:`erase_user` and for the admin's confirmation page, which
+    names the refused users before anything is done.
+    """
+    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+        return _("Ask an administrator to erase your own account.")
+    if not may_act_for(actor, user):
+        return _("You cannot erase this user.")
+    return None
+
+
 def erase_user(*, actor: Any, user: Any) -> Any:
     """Anonymise *user*: name and e-mail removed, account closed, roles and tokens ended.
 
     What they did stays (status updates, evaluations, audit events), attributed to
     "Slettet bruker". Irreversible; one audit event records that it happened.
     """
-    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
-        raise deny(_("Ask an administrator to erase your own account."))
-    if not may_act_for(actor, user):
-        raise deny(_("You cannot erase this user."))
+    reason = erasure_refusal(actor, user)
+    if reason is not None:
+        raise deny(reason)
 
     with transaction.atomic():
         memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))

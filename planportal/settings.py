@@ -286,6 +286,10 @@ LOGIN_LOCKOUT_ACCOUNT_FAILURES = env_int("LOGIN_LOCKOUT_ACCOUNT_FAILURES", 5, mi
 LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 30, minimum=1)
 LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60, minimum=1)
 LOGIN_LOCKOUT_DURATION = env_int("LOGIN_LOCKOUT_DURATION", 15 * 60, minimum=1)
+# Reverse proxies in front of Planportal that append to X-Forwarded-For. 0 (the default)
+# ignores the header, which any client can forge; N uses the N-th entry from the right
+# for the login lockout and the log (planportal.login.lockout.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Staff and kommune administrators must set up a TOTP app before using Planportal.
 LOGIN_REQUIRE_TOTP_FOR_ADMINS = env_bool("LOGIN_REQUIRE_TOTP_FOR_ADMINS", default=False)
 

@@ -8,6 +8,7 @@ login page, allauth's re-authentication and ``POST /api/v1/auth/token/`` alike.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import datetime, timedelta
 
@@ -28,13 +29,28 @@ def normalise_username(username: str) -> str:
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The client's address as the WSGI server reports it (``REMOTE_ADDR``).
+    """The client's address, as counted by the lockout and written to the log.
 
-    Behind a reverse proxy the proxy must pass the real address on (gunicorn's
-    ``--forwarded-allow-ips``); a client-supplied header is never trusted here.
+    By default ``REMOTE_ADDR``, and ``X-Forwarded-For`` is ignored: any client can send
+    it. Behind ``TRUSTED_PROXY_COUNT`` = N reverse proxies, each of which appends the
+    address it saw, the N-th entry from the right is the one the outermost trusted proxy
+    saw; entries further left came from the client and are never used. Too few entries
+    or a malformed one fall back to ``REMOTE_ADDR``.
     """
     meta = getattr(request, "META", None) or {}
-    return str(meta.get("REMOTE_ADDR") or "unknown")[:255]
+    remote = str(meta.get("REMOTE_ADDR") or "unknown")[:255]
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    # Empty entries keep their place: each proxy appends exactly one.
+    entries = [entry.strip() for entry in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    if len(entries) < proxies:
+        return remote
+    try:
+        # Normalised, so one address is one counter however it was written.
+        return str(ipaddress.ip_address(entries[-proxies]))
+    except ValueError:
+        return remote
 
 
 def _keys(username: str, address: str) -> Q:
