@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Expression, Field, QuerySet
 
 
 class Slot:
@@ -26,6 +26,17 @@ class Slot:
 
     def __repr__(self) -> str:
         return f"Slot({self.name!r})"
+
+
+class Param(Expression):
+    """A :class:`Slot` usable where the ORM takes a value: ``filter(user_id=Param("user"))``."""
+
+    def __init__(self, name: str, output_field: Field | None = None) -> None:
+        super().__init__(output_field=output_field)
+        self.slot = Slot(name)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [self.slot]
 
 
 @dataclass(frozen=True)
@@ -41,8 +52,9 @@ class _Compiled:
 class CompiledQuery:
     """A ``values()`` queryset, compiled once per (database, key) and run with slot values.
 
-    *build(key)* returns the queryset; its variable parameters are :class:`Slot` objects
-    (for instance inside ``RawSQL``), everything else it embeds must follow from *key*.
+    *build(key)* returns the queryset; its variable parameters are :class:`Param`
+    expressions (or :class:`Slot` objects inside ``RawSQL``), and everything else it
+    embeds must follow from *key*.
     Only the entries of the latest key are kept per database, so a key that moves on (a
     date) does not grow the cache.
     """

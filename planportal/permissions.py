@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BigIntegerField, Q
 from django.utils.translation import gettext_lazy as _
+
+from planportal.compiled_queries import CompiledQuery, Param
 
 if TYPE_CHECKING:
     from planportal.models import Unit
@@ -89,13 +91,11 @@ def get_access(user: Any) -> Access:
 
     from planportal.models import Membership
 
-    rows = Membership.objects.filter(user_id=user.pk).values_list(
-        "role", "unit__organization_id", "unit__path"
-    )
     member, admin, reader = set(), set(), set()
     leaders: list[tuple[int, str]] = []
     managers: list[tuple[int, str]] = []
-    for role, org_id, path in rows:
+    for row in _MEMBERSHIP_ROWS.rows(None, user=user.pk):
+        role, org_id, path = row["role"], row["unit__organization_id"], row["unit__path"]
         member.add(org_id)
         if role == Membership.Role.ADMIN:
             admin.add(org_id)
@@ -115,6 +115,17 @@ def get_access(user: Any) -> Access:
     )
     setattr(user, _CACHE_ATTR, access)
     return access
+
+
+def _membership_rows(_key: None) -> Any:
+    """A user's roles: read on every request, so compiled once per process."""
+    from planportal.models import Membership
+
+    return Membership.objects.filter(user_id=Param("user", BigIntegerField())).values(
+        "role", "unit__organization_id", "unit__path")
+
+
+_MEMBERSHIP_ROWS = CompiledQuery(_membership_rows)
 
 
 def sees_people(user: Any, organization_id: int) -> bool:

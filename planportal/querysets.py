@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
+from planportal.compiled_queries import CompiledQuery, Param
 from planportal.permissions import get_access
 
 if TYPE_CHECKING:
@@ -31,9 +32,16 @@ class UnitQuerySet(models.QuerySet):
         """The unit itself and every unit below it."""
         return self.filter(path__startswith=unit.path)
 
-    def path_of(self, pk: Any) -> str | None:
-        """The tree path of unit *pk* (one query), or None if there is no such unit."""
-        return self.filter(pk=pk).values_list("path", flat=True).first()
+    def path_of(self, pk: int) -> str | None:
+        """The tree path of unit *pk* (one precompiled query), or None if there is none.
+
+        Any unit: call it on ``Unit.objects`` (list filters resolve a subtree with it on
+        every request, so the query is compiled once per process).
+        """
+        if self.query.where:
+            raise ValueError("path_of() looks units up by id alone: call it on Unit.objects.")
+        rows = _UNIT_PATH.rows(None, using=self.db, unit=pk)
+        return rows[0]["path"] if rows else None
 
     def visible_to(self, user: Any) -> UnitQuerySet:
         """Units of the organisations the user is a member of."""
@@ -41,6 +49,16 @@ class UnitQuerySet(models.QuerySet):
         if access.everything:
             return self.all()
         return self.filter(organization_id__in=access.member_org_ids)
+
+
+def _unit_path(_key: None) -> models.QuerySet:
+    from planportal.models import Unit
+
+    return Unit.objects.filter(pk=Param("unit", models.BigIntegerField())).order_by().values(
+        "path")
+
+
+_UNIT_PATH = CompiledQuery(_unit_path)
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -71,3 +71,36 @@ def test_every_slot_must_be_given_a_value(actions):
         query.rows(1)
     with pytest.raises(TypeError, match="title"):
         query.rows(1, title="x", other="y")
+
+
+def test_a_param_stands_in_for_a_value_in_an_ordinary_filter(actions):
+    from django.db.models import BigIntegerField
+
+    from planportal.compiled_queries import Param
+
+    query = CompiledQuery(lambda _key: Action.objects.filter(
+        pk=Param("id", BigIntegerField())).values("title"))
+    assert query.rows(None, id=actions[2].pk) == [{"title": "Andre tiltak"}]
+    assert query.rows(None, id=actions[0].pk) == [{"title": "Første tiltak"}]
+    assert query.rows(None, id=-1) == []
+
+
+def test_a_units_path_is_looked_up_by_id_alone(world):
+    from planportal.models import Unit
+
+    assert Unit.objects.path_of(world.home_care.pk) == world.home_care.path
+    assert Unit.objects.path_of(10**9) is None
+    with pytest.raises(ValueError, match="by id alone"):
+        Unit.objects.filter(organization=world.org).path_of(world.home_care.pk)
+
+
+def test_roles_read_through_the_compiled_query_follow_membership_changes(world):
+    from planportal.permissions import forget_access, get_access
+    from tests.factories import MembershipFactory
+
+    access = get_access(world.unit_manager)
+    assert access.unit_manager_units == ((world.org.pk, world.home_care.path),)
+    MembershipFactory(user=world.unit_manager, unit=world.school, role="sector_leader")
+    forget_access(world.unit_manager)
+    assert get_access(world.unit_manager).sector_leader_units == (
+        (world.org.pk, world.school.path),)
