@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from planportal.models import User
 
 
 class AccessibleFormMixin:
@@ -44,3 +47,18 @@ class AccessibleFormMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
             else:
                 field.widget.attrs.pop("aria-describedby", None)
+
+
+class PreferencesForm(AccessibleFormMixin, forms.Form):
+    """The signed-in user's own reminder settings; ``services.update_preferences`` saves."""
+
+    # No help text: planportal/_field.html shows none beside a checkbox.
+    reminder_emails = forms.BooleanField(label=_("Send me reminder e-mails"), required=False)
+    # The same preference picks the pages' language (planportal.middleware) unless the
+    # language switch in the header has set a cookie.
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=User.Language.choices,
+        help_text=_("Used in your e-mails, and on these pages unless you choose another "
+                    "language with the button at the top."),
+    )

@@ -205,7 +205,8 @@ def update_preferences(
         raise deny(_("You cannot change this user's preferences."))
     changed: list[str] = []
     if preferred_language is not None and preferred_language != user.preferred_language:
-        if preferred_language not in type(user).Language.values:
+        # get_user_model(), not type(user): a view passes request.user, a lazy proxy.
+        if preferred_language not in get_user_model().Language.values:
             raise ValidationError({"preferred_language": _(
                 "Unknown language %(language)s: choose nb or en."
             ) % {"language": preferred_language}})

@@ -1,4 +1,4 @@
-"""The web interface's own pages at the root: landing page, login and logout.
+"""The web interface's own pages at the root: landing page, login, logout and settings.
 
 Login and logout are Django's auth views under stable names (``login``, ``logout``);
 an OIDC provider adds its own URLs and a ``LOGIN_PROVIDERS`` entry, not new pages.
@@ -16,4 +16,6 @@ urlpatterns = [
     path("logg-inn/", login_views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("logg-ut-overalt/", login_views.log_out_everywhere, name="logout-everywhere"),
+    # The signed-in user's own reminder e-mail settings (linked from every reminder).
+    path("innstillinger/", views.preferences, name="preferences"),
 ]

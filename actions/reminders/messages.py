@@ -80,6 +80,11 @@ def action_url(action_id: int) -> str:
     return f"{settings.SITE_URL}{reverse('actions:detail', args=[action_id])}"
 
 
+def preferences_url() -> str:
+    """The page where the recipient changes their own reminder settings."""
+    return f"{settings.SITE_URL}{reverse('preferences')}"
+
+
 def message_id(digest: ReminderDigest) -> str:
     """Stable per e-mail, so a mail client can drop the copy should one ever be resent."""
     host = re.sub(r"^https?://", "", settings.SITE_URL).split("/")[0].split(":")[0]
@@ -130,9 +135,10 @@ def build_message(digest: ReminderDigest, items: list[ReminderDelivery]) -> Emai
             "intro": intro,
             "sections": sections,
             "site_url": settings.SITE_URL,
-            "preferences_note": _("You get these e-mails because reminders are turned on "
-                                  "for your user. Ask your Planportal administrator to turn "
-                                  "them off."),
+            "preferences_note": _("You get this e-mail because reminders are turned on "
+                                  "for your user."),
+            "preferences_link": _("Change your reminders"),
+            "preferences_url": preferences_url(),
         }
         text = render_to_string("actions/email/reminder_digest.txt", context)
         html = render_to_string("actions/email/reminder_digest.html", context)

@@ -3,8 +3,10 @@
 An action's reminders go to its responsible person. When it has none (or that person
 can no longer receive them: inactive, no e-mail address, not a member of the action's
 organisation), they go to the unit managers of its responsible unit, or of the nearest
-unit above it that has managers. Someone who has turned reminder e-mails off is still
-"the responsible person", so nobody else is told in their place: they simply get nothing.
+unit above it that has managers. For deadline reminders, someone who has turned reminder
+e-mails off is still "the responsible person", so nobody else is told in their place: they
+simply get nothing. A stale-status nudge asks for a status update that somebody must give,
+so it passes an opted-out person over to the managers (``fall_back_when_opted_out``).
 """
 
 from __future__ import annotations
@@ -58,11 +60,28 @@ class Directory:
         return directory
 
     def responsible_for(
-        self, organization_id: int, person_id: int | None, unit_path: str | None
+        self,
+        organization_id: int,
+        person_id: int | None,
+        unit_path: str | None,
+        *,
+        fall_back_when_opted_out: bool = False,
     ) -> list[int]:
-        """The people to tell about an action (opted-in only, sorted)."""
+        """The people to tell about an action (opted-in only, sorted).
+
+        With *fall_back_when_opted_out*, a responsible person who turned reminders off is
+        treated like a missing one: the unit managers are told instead.
+        """
         if person_id is not None and person_id in self.reachable[organization_id]:
-            return [person_id] if person_id in self.opted_in else []
+            if person_id in self.opted_in:
+                return [person_id]
+            if not fall_back_when_opted_out:
+                return []
+        return self.managers_for(organization_id, unit_path)
+
+    def managers_for(self, organization_id: int, unit_path: str | None) -> list[int]:
+        """The opted-in unit managers of the unit, or of the nearest unit above it that
+        has reachable managers (sorted; empty without a unit)."""
         if not unit_path:
             return []
         by_path = self.managers[organization_id]

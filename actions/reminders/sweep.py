@@ -98,7 +98,8 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
     # Updated on or after this instant = not stale; compared again on dates below.
     cutoff = datetime.combine(today - timedelta(days=stale_days - 1), time(0), windows.OSLO)
     stale_rows = list(
-        Action.objects.filter(status=Action.Status.IN_PROGRESS, responsible_person__isnull=False)
+        # With or without a responsible person: without one, the unit managers are nudged.
+        Action.objects.filter(status=Action.Status.IN_PROGRESS)
         .annotate(last_update=Coalesce(Max("status_updates__created_at"), F("created_at")))
         .filter(last_update__lt=cutoff)
         .order_by()
@@ -119,18 +120,18 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
             kind, key = Kind.OVERDUE, windows.overdue_key(due, repeat)
         for recipient in directory.responsible_for(org, person, unit_path):
             items.append(Item(recipient, org, pk, kind, key, due))
-    for pk, last_update, person, _unit_path, org in stale_rows:
+    for pk, last_update, person, unit_path, org in stale_rows:
         last_day = windows.oslo_date(last_update)
         period = windows.stale_period(last_day, today, stale_days)
         if period is None:
             continue
-        # The nudge asks for a status update, so it goes to the responsible person only
-        # (reachable and opted in); the daily e-mail's fallback to managers does not apply.
-        if person is None or person not in directory.reachable[org]:
-            continue
-        if person in directory.opted_in:
-            items.append(Item(person, org, pk, Kind.STALE, windows.stale_key(last_day, period),
-                              None))
+        # The nudge asks for a status update that somebody has to give: the responsible
+        # person, or the unit managers when there is none, or that person is inactive,
+        # unreachable or has turned reminders off (unlike the deadline reminders above).
+        key = windows.stale_key(last_day, period)
+        for recipient in directory.responsible_for(org, person, unit_path,
+                                                   fall_back_when_opted_out=True):
+            items.append(Item(recipient, org, pk, Kind.STALE, key, None))
     return items
 
 

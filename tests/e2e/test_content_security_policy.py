@@ -26,7 +26,8 @@ def watch_csp(page: Any) -> list[str]:
 def test_the_web_pages_run_under_the_policy(page, world):
     blocked = watch_csp(page)
     log_in(page, world.unit_manager.username)
-    for path in ("/", f"/planer/{world.plan.pk}/", f"/tiltak/{world.action.pk}/"):
+    for path in ("/", f"/planer/{world.plan.pk}/", f"/tiltak/{world.action.pk}/",
+                 "/innstillinger/"):
         response = page.goto(path)
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]

@@ -20,6 +20,7 @@ EXPECTED = {
     "assign-one": [200, 200, 404, 404, 404, 302],
     "public-plan": [404, 404, 404, 404, 404, 404],  # the plan is not public
     "login": [302, 302, 302, 302, 302, 200],
+    "preferences": [200, 200, 200, 200, 200, 302],  # everyone's own settings
 }
 
 
@@ -34,6 +35,7 @@ def _url(page, world):
         "assign-one": reverse("actions:assign-one", args=[world.action.pk]),
         "public-plan": reverse("strategies:public-plan-detail", args=[world.plan.pk]),
         "login": reverse("login"),
+        "preferences": reverse("preferences"),
     }[page]
 
 
