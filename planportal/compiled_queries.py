@@ -45,8 +45,7 @@ class _Compiled:
     params: tuple[Any, ...]
     slots: dict[str, tuple[int, ...]]  # slot name → its positions in params
     names: tuple[str, ...]
-    compiler: Any
-    converters: dict[int, Any]
+    converters: dict[int, Any]  # position → (converter functions, expression)
 
 
 class CompiledQuery:
@@ -77,7 +76,7 @@ class CompiledQuery:
                                          *query.annotation_select))
         converters = compiler.get_converters([column for column, *_ in compiler.select])
         compiled = _Compiled(sql, tuple(params), {k: tuple(v) for k, v in slots.items()},
-                             names, compiler, converters)
+                             names, converters)
         # Keep only this key for this database (thread-safe enough: a race compiles twice).
         for stale in [k for k in self._cache if k[0] == using and k[1] != key]:
             self._cache.pop(stale, None)
@@ -93,10 +92,21 @@ class CompiledQuery:
         for name, positions in compiled.slots.items():
             for position in positions:
                 params[position] = values[name]
-        with connections[using].cursor() as cursor:
+        connection = connections[using]  # this thread's: the compiling one may be another
+        with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        if compiled.converters:
-            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
         names = compiled.names
-        return [dict(zip(names, row, strict=True)) for row in fetched]
+        if not compiled.converters:
+            return [dict(zip(names, row, strict=True)) for row in fetched]
+        rows = []
+        for raw in fetched:
+            row = list(raw)
+            # As SQLCompiler.apply_converters, with this thread's connection.
+            for position, (functions, expression) in compiled.converters.items():
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            rows.append(dict(zip(names, row, strict=True)))
+        return rows

@@ -104,3 +104,32 @@ def test_roles_read_through_the_compiled_query_follow_membership_changes(world):
     forget_access(world.unit_manager)
     assert get_access(world.unit_manager).sector_leader_units == (
         (world.org.pk, world.school.path),)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_a_query_compiled_in_one_thread_runs_in_another_on_its_own_connection(world):
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads need a server database")
+    ActionFactory(goal=world.goal, title="Andre tiltak", due_date=date(2026, 2, 1))
+    query = CompiledQuery(_titled([]))
+    here = query.rows(1, title="Andre tiltak")
+    main = connections["default"]
+    there: list = []
+
+    def run() -> None:
+        try:
+            there.append(query.rows(1, title="Andre tiltak"))
+            there.append(connections["default"] is not main)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert there == [here, True]
+    assert here[0]["due_date"] == date(2026, 2, 1)
