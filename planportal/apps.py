@@ -7,3 +7,6 @@ class PlanportalConfig(AppConfig):
 
     name = "planportal"
     verbose_name = _("Organisation and access")
+
+    def ready(self) -> None:
+        from planportal import checks  # noqa: F401  (registers the system checks)

@@ -6,6 +6,8 @@ malformed, so a typo stops start-up instead of silently falling back to a defaul
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -90,6 +92,27 @@ def env_secret(name: str, default: str = "", environ: Mapping[str, str] | None =
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={file_name!r} cannot be read: {exc}") from None
     return default if value is None else value
+
+
+def env_fernet_keys(name: str, environ: Mapping[str, str] | None = None) -> list[str]:
+    """Return comma-separated Fernet keys from NAME (or NAME_FILE), newest first.
+
+    Each must be 32 url-safe base64-encoded bytes. The error names the variable and the
+    key's position, never the key itself: the message may end up in a log.
+    """
+    keys = [item.strip() for item in env_secret(name, environ=environ).split(",") if item.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            valid = False
+        if not valid:
+            raise ImproperlyConfigured(
+                f"Key {position} in {name} is not a Fernet key (32 url-safe base64-encoded "
+                "bytes); make one with: python3 -c 'import base64, os; "
+                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+            )
+    return keys
 
 
 def env_url(

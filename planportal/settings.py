@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from planportal.env import (
     database_from_url,
     env_bool,
+    env_fernet_keys,
     env_int,
     env_list,
     env_secret,
@@ -42,6 +43,13 @@ if not SECRET_KEY:
             "SECRET_KEY must be set (or SECRET_KEY_FILE) when DEBUG is off."
         )
     SECRET_KEY = "django-insecure-embedded-default-only-for-local-development"  # noqa: S105
+
+# Fernet keys for encrypted model fields (the kommune login providers' client secrets),
+# newest first: the first encrypts, every one decrypts, so a new key goes in front and
+# `manage.py rotate_field_encryption` re-encrypts. Unset: a key derived from SECRET_KEY
+# (planportal.encryption), and `check --deploy` warns, because a new SECRET_KEY without
+# SECRET_KEY_FALLBACKS would then make the stored secrets unreadable.
+FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS")
 
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 _site = urlsplit(SITE_URL)

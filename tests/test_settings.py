@@ -126,7 +126,8 @@ def test_production_settings_from_the_readme_pass_the_deploy_check():
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
         env=_clean_env(DATABASE_URL="postgres://planportal@127.0.0.1:5432/planportal",
                        SECRET_KEY=SECRET, SITE_URL="https://planportal.example.no",
-                       EMAIL_URL="smtp://planportal:passord@smtp.example.no:587"),
+                       EMAIL_URL="smtp://planportal:passord@smtp.example.no:587",
+                       FIELD_ENCRYPTION_KEYS="dGVzdC1kZXBsb3ktY2hlY2stZmVybmV0LWtleS0zMmI="),
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

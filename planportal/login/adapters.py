@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from planportal.encryption import UnreadableValueError
 from planportal.login import services
 from planportal.login.models import OrganizationLoginProvider
 
@@ -24,13 +25,17 @@ OIDC = "openid_connect"
 
 
 def as_social_app(provider: OrganizationLoginProvider) -> SocialApp:
-    """An unsaved allauth app for *provider*: PKCE on, subject as the account key."""
+    """An unsaved allauth app for *provider*: PKCE on, subject as the account key.
+
+    Raises :class:`UnreadableValueError` naming the provider when its stored secret cannot
+    be decrypted.
+    """
     return SocialApp(
         provider=OIDC,
         provider_id=provider.provider_id,
         name=provider.name,
         client_id=provider.client_id,
-        secret=provider.secret,
+        secret=provider.plain_secret(),
         settings={
             "server_url": provider.server_url,
             "oauth_pkce_enabled": True,
@@ -56,13 +61,33 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request: HttpRequest | None, provider: str | None = None,
         client_id: str | None = None,
     ) -> list[SocialApp]:
-        """The active organisation providers, as allauth apps (no SocialApp table rows)."""
+        """The active organisation providers, as allauth apps (no SocialApp table rows).
+
+        A provider whose secret no key decrypts is left out of a list of all of them (one
+        kommune's lost key must not stop the others' logins); asked for by name, it sends
+        the person back to the login page with a message. Either way the error, naming
+        the provider, is logged.
+        """
         rows = OrganizationLoginProvider.objects.filter(is_active=True)
-        if provider and provider != OIDC:
+        named = bool(provider and provider != OIDC)
+        if named:
             rows = rows.filter(provider_id=provider)
         if client_id:
             rows = rows.filter(client_id=client_id)
-        return [as_social_app(row) for row in rows]
+        apps = []
+        for row in rows:
+            try:
+                apps.append(as_social_app(row))
+            except UnreadableValueError as exc:
+                logger.error("%s", exc)
+                if named and request is not None:
+                    self._refuse(request, _(
+                        "Login with %(name)s is not available right now. Ask your "
+                        "administrator."
+                    ) % {"name": row.name})
+                if named:
+                    raise
+        return apps
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Refuse linking to a signed-in account; create first-time users in the provider's

@@ -15,20 +15,41 @@ from planportal.login import services
 from planportal.login.models import LoginFailure, OrganizationLoginProvider
 from planportal.permissions import get_access
 
+UNREADABLE = _(
+    "The stored secret cannot be decrypted with the configured keys "
+    "(FIELD_ENCRYPTION_KEYS). Logins through this provider fail until the secret is "
+    "entered again."
+)
+
+
+class SecretField(forms.CharField):
+    """A password input that never shows the stored value; blank keeps it."""
+
+    widget = forms.PasswordInput(render_value=False)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        # Only a typed value changes the secret (and shows in the admin's history).
+        return bool(data)
+
 
 class OrganizationLoginProviderForm(ServiceForm):
     """Saved through :func:`services.save_login_provider`; the secret is never shown again."""
 
-    secret = forms.CharField(
+    secret = SecretField(
         label=_("client secret"),
         required=False,
-        widget=forms.PasswordInput(render_value=False),
+        max_length=500,
         help_text=_("Leave empty to keep the stored secret."),
     )
 
     class Meta:
         model = OrganizationLoginProvider
         fields = list(services.PROVIDER_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The stored secret never reaches the page, not even as an unrendered initial value.
+        self.initial.pop("secret", None)
 
     def call_service(
         self, actor: Any, original: OrganizationLoginProvider | None, data: dict[str, Any]
@@ -44,11 +65,26 @@ class OrganizationLoginProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "provider_id", "server_url", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["organization"]
-    readonly_fields = ["redirect_path"]
+    readonly_fields = ["redirect_path", "secret_status"]
 
     @admin.display(description=_("redirect URI path"))
     def redirect_path(self, obj: OrganizationLoginProvider) -> str:
         return f"/accounts/oidc/{obj.provider_id}/login/callback/" if obj.pk else "–"
+
+    @admin.display(description=_("stored secret"))
+    def secret_status(self, obj: OrganizationLoginProvider) -> str:
+        """Whether a secret is stored, never the secret."""
+        if not obj.pk:
+            return "–"
+        if obj.secret_is_unreadable:
+            return UNREADABLE
+        return _("stored, encrypted") if obj.secret else _("none")
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], add: bool = False,
+                           change: bool = False, form_url: str = "", obj: Any = None) -> Any:
+        if obj is not None and obj.secret_is_unreadable:
+            self.message_user(request, UNREADABLE, messages.WARNING)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)

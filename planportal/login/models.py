@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from planportal.fields import EncryptedTextField, Unreadable, readable
 from planportal.models import Organization
 
 
@@ -45,7 +46,8 @@ class OrganizationLoginProvider(models.Model):
         ),
     )
     client_id = models.CharField(_("client id"), max_length=200)
-    secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    # Encrypted at rest (FIELD_ENCRYPTION_KEYS); never shown back, never in the audit trail.
+    secret = EncryptedTextField(_("client secret"), max_length=500, blank=True)
     new_user_role = models.CharField(
         _("new users get"),
         max_length=10,
@@ -62,6 +64,19 @@ class OrganizationLoginProvider(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider_id})"
+
+    @property
+    def secret_is_unreadable(self) -> bool:
+        """The stored secret was encrypted with a key no longer in force: enter it again."""
+        return isinstance(self.secret, Unreadable)
+
+    def plain_secret(self) -> str:
+        """The client secret in plain text, for the OIDC flow.
+
+        Raises :class:`planportal.encryption.UnreadableValueError` naming this provider
+        when no key decrypts it.
+        """
+        return readable(self.secret, owner=f"The client secret of login provider {self}")
 
 
 class LoginFailure(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from planportal import services as core_services
+from planportal.audit import services as audit
 from planportal.login.models import LoginFailure, OrganizationLoginProvider
 from planportal.models import Membership, Unit
 from planportal.permissions import SYSTEM, deny, get_access
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 PROVIDER_FIELDS = ("organization", "provider_id", "name", "server_url", "client_id", "secret",
                    "new_user_role", "is_active")
+# What the audit trail records for the client secret: that it was set, never a value
+# (neither plain nor encrypted).
+SECRET_HIDDEN = "[hidden]"  # noqa: S105 - a placeholder, not a password
+SECRET_SET = "[new secret]"  # noqa: S105
 
 
 def save_login_provider(
@@ -28,7 +33,8 @@ def save_login_provider(
     """Create or change an organisation's OIDC provider; platform operators only.
 
     A provider decides who becomes a member of an organisation, so a kommune's own
-    administrator cannot point one at another kommune.
+    administrator cannot point one at another kommune. A blank ``secret`` keeps the stored
+    one. The audit event says whether the secret changed, never what it was or became.
     """
     if not get_access(actor).everything:
         raise deny(_("Only a platform administrator can configure login providers."))
@@ -40,15 +46,30 @@ def save_login_provider(
         raise ValidationError(
             {"organization": _("A provider cannot be moved to another organisation.")}
         )
-    for name in PROVIDER_FIELDS:
+    audited = [name for name in PROVIDER_FIELDS if name != "secret"]
+    before = audit.snapshot(provider, audited) if provider.pk else None
+    had_secret = bool(provider.pk and provider.secret)
+    for name in audited:
         if name in data:
             setattr(provider, name, data[name])
-    if not provider.secret and provider.pk:
-        # A blank secret field in the form keeps the stored secret.
-        provider.secret = OrganizationLoginProvider.objects.get(pk=provider.pk).secret
+    new_secret = data.get("secret") or ""
+    if new_secret:
+        provider.secret = new_secret
+    # else: a blank secret field keeps the stored secret (*provider* is the stored row).
     with transaction.atomic():
         provider.full_clean()
         provider.save()
+        if before is None:
+            changes = audit.created_fields(provider)
+            if new_secret:
+                changes["secret"] = [None, SECRET_SET]
+            audit.record(actor=actor, verb="create", obj=provider, changes=changes)
+        else:
+            changes = audit.changes_between(before, audit.snapshot(provider, audited))
+            if new_secret:
+                changes["secret"] = [SECRET_HIDDEN if had_secret else None, SECRET_SET]
+            if changes:
+                audit.record(actor=actor, verb="update", obj=provider, changes=changes)
     logger.info("Login provider %s saved for organisation %s", provider.provider_id,
                 provider.organization_id)
     return provider
