@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from actions.models import Action, StatusUpdate
 from planportal.api.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from planportal.models import Unit
-from planportal.permissions import get_access
+from planportal.permissions import sees_people_q
 
 
 class ActionFilterSet(FilterSet):
@@ -75,12 +75,9 @@ class ActionFilterSet(FilterSet):
             return queryset.filter(responsible_person_id=user.pk)
         if not value.isdigit():
             return queryset.none()
-        access = get_access(user)
-        if not access.everything:
-            # Names are hidden outside one's own kommune, so filtering by them must be too.
-            queryset = queryset.filter(
-                goal__focus_area__plan__organization_id__in=access.member_org_ids)
-        return queryset.filter(responsible_person_id=int(value))
+        # Names are hidden outside one's own kommune, so filtering by them must be too.
+        return queryset.filter(sees_people_q(user, "goal__focus_area__plan__"),
+                               responsible_person_id=int(value))
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(

@@ -137,6 +137,15 @@ def sees_people(user: Any, organization_id: int) -> bool:
     return get_access(user).is_member_of(organization_id)
 
 
+def sees_people_q(user: Any, prefix: str = "") -> Q:
+    """:func:`sees_people` as a filter: objects whose ``{prefix}organization_id`` lets
+    *user* see names (so filtering by a person reveals no more than the names would)."""
+    access = get_access(user)
+    if access.everything:
+        return Q()
+    return Q(**{f"{prefix}organization_id__in": access.member_org_ids})
+
+
 def forget_access(user: Any) -> None:
     """Drop the cached roles, e.g. after a membership change."""
     if hasattr(user, _CACHE_ATTR):

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from planportal.api.fields import VisiblePrimaryKeyField
 from planportal.audit import services as audit
 from planportal.models import Organization
-from planportal.permissions import get_access
+from planportal.permissions import sees_people
 from strategies import services
 from strategies.exporting.data import export_plan_data
 from strategies.exporting.workbook import export_plan_xlsx
@@ -174,7 +174,7 @@ def import_response(request: Request) -> Response:
 def _exportable_plan(view: Any, pk: Any) -> Plan:
     plan = get_object_or_404(view.get_queryset().select_related("organization"), pk=pk)
     # The export names people; outside the organisation a public plan is read elsewhere.
-    if not get_access(view.request.user).is_member_of(plan.organization_id):
+    if not sees_people(view.request.user, plan.organization_id):
         raise PermissionDenied(_("Only members of the plan's organisation can export it."))
     return plan
 

@@ -264,7 +264,9 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
                 )
                 goals[match_key(goal.title)] = goal
                 result.add("goals")
-            existing = {match_key(a.title): a for a in goal.actions.all()}
+            # With what assign_action reads, so filling a blank costs no extra queries.
+            existing = {match_key(a.title): a for a in goal.actions.select_related(
+                "goal__focus_area__plan", "responsible_unit", "responsible_person")}
             for draft in goal_draft.actions:
                 cursor["where"] = draft.location
                 if match_key(draft.title) in existing:
