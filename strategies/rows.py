@@ -43,12 +43,14 @@ ROW = (
 class ActionRowRenderer:
     """Renders ``<tr>`` elements for action rows; public pages get no links and no names.
 
-    Create one per page: the labels, the date format and the URL pattern are looked up
-    in the constructor, in the active language.
+    *people* says whether the reader may see names (:func:`planportal.permissions.sees_people`);
+    never on a public page. Create one per page: the labels, the date format and the URL
+    pattern are looked up in the constructor, in the active language.
     """
 
-    def __init__(self, *, public: bool) -> None:
+    def __init__(self, *, public: bool, people: bool) -> None:
         self.public = public
+        self.people = people and not public
         self.labels = {value: escape(str(label)) for value, label in Action.Status.choices}
         self.date_format = _strftime_format(formats.get_format("SHORT_DATE_FORMAT"))
         self.missing = f'<span class="pp-missing">{escape(_("missing"))}</span>'
@@ -72,7 +74,7 @@ class ActionRowRenderer:
             deadline = escape(row.period_text) if row.period_text else self.missing
         short = row.title if len(row.title) <= 60 else row.title[:59] + "…"
         person = (f'<br><span class="pp-lead">{escape(row.person_name)}</span>'
-                  if row.person_name and not self.public else "")
+                  if row.person_name and self.people else "")
         return ROW.format(
             title=label,
             unit=escape(row.unit_name or "–"),

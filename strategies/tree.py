@@ -84,8 +84,9 @@ def plan_tree(
     """Build the tree; ``shown`` holds the actions that pass the filters.
 
     Progress is always over all the goal's actions, so filtering does not change it.
-    Without *with_people* no person is read at all (public pages). Actions are read as
-    plain rows: for a thousand of them, model instances cost more than the query.
+    Without *with_people* no person is read at all (public pages, and readers outside
+    the plan's kommune). Actions are read as plain rows: for a thousand of them, model
+    instances cost more than the query.
     """
     areas = [FocusAreaNode(fa) for fa in FocusArea.objects.filter(plan=plan)]
     goal_nodes: dict[int, GoalNode] = {}

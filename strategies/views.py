@@ -1,6 +1,7 @@
 """Plan pages: the list, the plan page with its tree, and the public plan pages.
 
-Public pages show plans marked public to anyone, and never load a person.
+Public pages show plans marked public to anyone, and never load a person; nor does the
+plan page for a logged-in user outside the plan's kommune (:func:`sees_people`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import Action
 from planportal.models import Unit
+from planportal.permissions import sees_people
 from strategies.forms import PlanFilterForm
 from strategies.models import Plan
 from strategies.rows import ActionRowRenderer
@@ -83,8 +85,11 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
             "unit_path": paths.get(form.cleaned_data["unit"]),
             "overdue_only": form.cleaned_data["overdue"],
         }
-    tree = plan_tree(plan, with_people=not public, **filters)
-    render_rows = ActionRowRenderer(public=public)
+    # Names only for the plan's own kommune: other kommuner's staff reading a public
+    # plan see it as the public does (the rule of the API and the reports).
+    people = not public and sees_people(request.user, plan.organization_id)
+    tree = plan_tree(plan, with_people=people, **filters)
+    render_rows = ActionRowRenderer(public=public, people=people)
     for area in tree:
         for node in area.goals:
             node.rows_html = render_rows(node.shown)
