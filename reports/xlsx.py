@@ -2,6 +2,8 @@
 
 Numbers are numbers and dates are dates (with number formats), so a committee secretary
 can sort, sum and chart them; percentages are stored as fractions with a % format.
+Every cell is written through :mod:`planportal.spreadsheets`, so a title or comment
+starting with "=" stays text and never runs as a formula.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planportal.spreadsheets import write_cell
 from reports.rendering import (
     assessment_labels,
     direction_labels,
@@ -49,14 +52,14 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 def _header(sheet: Worksheet, row: int, names: list[str]) -> None:
     for column, name in enumerate(names, start=1):
-        cell = sheet.cell(row=row, column=column, value=name)
+        cell = write_cell(sheet, row, column, name)
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _put(sheet: Worksheet, row: int, values: list[Any], formats: dict[int, str]) -> None:
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = write_cell(sheet, row, column, value)
         if column in formats:
             cell.number_format = formats[column]
 
@@ -79,7 +82,7 @@ def _count_formats(offset: int, statuses: dict[str, str]) -> dict[int, str]:
 
 def _action_sheet_rows(sheet: Worksheet, row: int, title: str, actions: list[dict[str, Any]],
                        public: bool, statuses: dict[str, str], risks: dict[str, str]) -> int:
-    sheet.cell(row=row, column=1, value=title).font = BOLD
+    write_cell(sheet, row, 1, title).font = BOLD
     row += 1
     names = [_("No."), _("Action"), _("Responsible unit")]
     if not public:
@@ -130,12 +133,12 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
         (_("Changes since"), report["since"]),
     ]
     for row, (label, value) in enumerate(facts, start=1):
-        summary.cell(row=row, column=1, value=label).font = BOLD
-        cell = summary.cell(row=row, column=2, value=value)
+        write_cell(summary, row, 1, label).font = BOLD
+        cell = write_cell(summary, row, 2, value)
         if hasattr(value, "year"):
             cell.number_format = DATE_FORMAT
     row = len(facts) + 2
-    summary.cell(row=row, column=1, value=_("Progress per focus area")).font = BOLD
+    write_cell(summary, row, 1, _("Progress per focus area")).font = BOLD
     row += 1
     _header(summary, row, [_("Focus area"), *_count_columns(statuses)])
     formats = _count_formats(1, statuses)
@@ -149,7 +152,7 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
         summary.cell(row=row, column=column).font = BOLD
 
     row += 2
-    summary.cell(row=row, column=1, value=_("Indicators")).font = BOLD
+    write_cell(summary, row, 1, _("Indicators")).font = BOLD
     row += 1
     _header(summary, row, [_("Goal"), _("Indicator"), _("Unit of measure"), _("Direction"),
                            _("Baseline"), _("Baseline year"), _("Target"), _("Target year"),
@@ -174,7 +177,7 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
     all_actions = report.get("actions")
     for area in report["focus_areas"]:
         sheet = book.create_sheet(_sheet_title(f"{area['code']} {area['title']}".strip(), taken))
-        sheet.cell(row=1, column=1, value=f"{area['code']} {area['title']}".strip()).font = BOLD
+        write_cell(sheet, 1, 1, f"{area['code']} {area['title']}".strip()).font = BOLD
         _header(sheet, 3, [_("Goal"), *_count_columns(statuses)])
         row = 3
         for goal in area["goals"]:

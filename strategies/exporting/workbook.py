@@ -1,8 +1,9 @@
 """A plan as an Excel workbook for people: one row per tiltak, in the import's own columns.
 
 The columns are the ones the importer reads (Satsingsområde, Delmål, Tiltak, Ansvar, Tid,
-Status …), so an edited export can be imported again. Every text cell is written as a
-string, never as a formula, so a tiltak that starts with "=" cannot run in Excel.
+Status …), so an edited export can be imported again. Every cell is written through
+:mod:`planportal.spreadsheets`: a tiltak that starts with "=" stays text and cannot run
+in Excel.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models import Prefetch
 
 from actions.models import Action
 from planportal.models import Unit
+from planportal.spreadsheets import write_row
 from strategies.models import Plan
 
 HEADERS = ["Satsingsområde", "Delmål", "Tiltak", "Beskrivelse", "Ansvar", "Medvirkende",
@@ -57,15 +59,11 @@ def export_plan_xlsx(plan: Plan) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Tiltak"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
+    for cell in write_row(sheet, 1, HEADERS):
         cell.font = Font(bold=True)
-    for row in plan_rows(plan):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
+    for index, row in enumerate(plan_rows(plan), start=2):
+        for cell in write_row(sheet, index, row):
             if isinstance(cell.value, str):
-                # A string cell is never evaluated, whatever it starts with (= + - @).
-                cell.data_type = "s"
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             elif cell.is_date:
                 cell.number_format = "DD.MM.YYYY"
