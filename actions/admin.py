@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from actions import services
 from actions.models import Action, StatusUpdate
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm, admin_link
+from planportal.dates import SaneDateFormField
 from planportal.locking import VersionConflict
 from planportal.models import Unit, User
 from planportal.permissions import get_access
@@ -201,8 +202,8 @@ class BulkAssignForm(forms.Form):
                                               label=_("responsible unit"))
     responsible_person = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
                                                 label=_("responsible person"))
-    due_date = forms.DateField(required=False, label=_("deadline"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = SaneDateFormField(required=False, label=_("deadline"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, StatusUpdate
 from planportal.api.filters import FilterSet, IdFilter, IsoDateTimeFilter
+from planportal.dates import SaneDateFilter
 from planportal.models import Unit
 from planportal.permissions import sees_people_q
 
@@ -34,8 +33,8 @@ class ActionFilterSet(FilterSet):
         method="filter_unit_subtree", label="responsible unit or any unit below it")
     responsible_person = filters.CharFilter(
         method="filter_person", label='user id, or "me"')
-    due_after = filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    due_before = filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = SaneDateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = SaneDateFilter(field_name="due_date", lookup_expr="lte")
     q = filters.CharFilter(method="filter_text", label="text search")
 
     class Meta:
@@ -61,7 +60,7 @@ class ActionFilterSet(FilterSet):
         unassigned = queryset.unassigned()
         return unassigned if value else queryset.exclude(pk__in=unassigned.values("pk"))
 
-    def filter_unit_subtree(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+    def filter_unit_subtree(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         path = Unit.objects.path_of(value)
         if path is None:
             return queryset.none()

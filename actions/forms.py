@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, StatusUpdate
+from planportal.dates import SaneDateFormField
 from planportal.forms import AccessibleFormMixin
 
 
@@ -93,7 +94,7 @@ class AssignmentFields(AccessibleFormMixin, forms.Form):
     responsible_person = forms.TypedChoiceField(
         label=_("Responsible person"), coerce=int, required=False, empty_value=None
     )
-    due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    due_date = SaneDateFormField(label=_("Deadline"), required=False, widget=DateInput())
 
     def __init__(
         self,

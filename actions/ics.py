@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from actions.calendar_feeds import CalendarFeed
 from actions.models import Action
+from planportal.dates import add_days
 from planportal.permissions import any_of, get_access
 
 UID_DOMAIN = "planportal"
@@ -61,7 +62,11 @@ def _event(action: Action, link: Any) -> Any:
     event.add("created", action.created_at)
     event.add("sequence", max(action.version - 1, 0))
     event.add("dtstart", action.due_date)
-    event.add("dtend", action.due_date + timedelta(days=1))
+    day_after = add_days(action.due_date, 1)
+    if day_after is None:  # a stored 9999-12-31: a one-day event by its duration instead
+        event.add("duration", timedelta(days=1))
+    else:
+        event.add("dtend", day_after)
     event.add("summary", _("Deadline: %(title)s") % {"title": action.title})
     lines = [
         f"{_('Plan')}: {goal.focus_area.plan.title}",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
+from planportal.dates import validate_sane_date
 
 PROGRESS_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -66,8 +67,10 @@ class Action(models.Model):
         related_name="contributes_to",
         verbose_name=_("contributing units"),
     )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True,
+                                  validators=[validate_sane_date])
+    due_date = models.DateField(_("deadline"), null=True, blank=True,
+                                validators=[validate_sane_date])
     period_text = models.CharField(
         _("period (as written)"),
         max_length=100,
@@ -99,7 +102,8 @@ class Action(models.Model):
         blank=True,
         help_text=_("Do not write personal data about patients or users."),
     )
-    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True,
+                                    validators=[validate_sane_date])
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

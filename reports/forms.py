@@ -9,17 +9,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from planportal.dates import SaneDateFormField
 from planportal.models import Unit
 from reports.models import Frequency
-from reports.periods import TERTIAL, period_containing
+from reports.periods import TERTIAL, parse_period_key, period_containing
 from strategies.models import FocusArea, Plan
 
 
 class ReportParamsForm(forms.Form):
     """``?as_of=&since=&focus_area=&unit=&actions=all``: every field optional."""
 
-    as_of = forms.DateField(label=_("Report date"), required=False)
-    since = forms.DateField(label=_("Changes since"), required=False)
+    as_of = SaneDateFormField(label=_("Report date"), required=False)
+    since = SaneDateFormField(label=_("Changes since"), required=False)
     focus_area = forms.ModelChoiceField(label=_("Focus area"), queryset=FocusArea.objects.none(),
                                         required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
@@ -68,7 +69,7 @@ class SnapshotForm(forms.Form):
         help_text=_('E.g. "2025-T2" for the 2nd tertial, "2025-05" for May, "2025" for the '
                     "year."),
     )
-    as_of = forms.DateField(label=_("Date (custom period)"), required=False)
+    as_of = SaneDateFormField(label=_("Date (custom period)"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -76,5 +77,10 @@ class SnapshotForm(forms.Form):
             raise ValidationError({"as_of": _("Choose the date the report is frozen for.")})
         if data.get("frequency") not in (None, Frequency.CUSTOM) and not data.get("period_key"):
             raise ValidationError({"period_key": _("Give the period, e.g. 2025-T2.")})
+        if data.get("frequency") not in (None, Frequency.CUSTOM):
+            try:
+                parse_period_key(data["frequency"], data["period_key"])
+            except ValueError as error:
+                raise ValidationError({"period_key": str(error)}) from error
         return data
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+
+from planportal.dates import MAX_YEAR, MIN_YEAR
 
 MONTHLY, TERTIAL, YEARLY = "monthly", "tertial", "yearly"
 
@@ -73,17 +76,32 @@ def last_ended(frequency: str, today: date) -> Period:
     return period_containing(frequency, today).previous()
 
 
+_KEY_FORMATS = {
+    TERTIAL: (re.compile(r"(\d{4})-T([123])"), "2025-T2"),
+    MONTHLY: (re.compile(r"(\d{4})-(0?[1-9]|1[0-2])"), "2025-05"),
+    YEARLY: (re.compile(r"(\d{4})"), "2025"),
+}
+
+
 def parse_period_key(frequency: str, key: str) -> Period:
-    """Period from its key ("2025-T2", "2025-05", "2025"); ValueError names what is wrong."""
-    try:
-        if frequency == TERTIAL:
-            year, tertial = key.split("-T")
-            return period_containing(TERTIAL, date(int(year), _TERTIAL_START[int(tertial)], 1))
-        if frequency == MONTHLY:
-            year, month = key.split("-")
-            return period_containing(MONTHLY, date(int(year), int(month), 1))
-        if frequency == YEARLY:
-            return period_containing(YEARLY, date(int(key), 1, 1))
-    except (ValueError, KeyError):
-        pass
-    raise ValueError(f"{key!r} is not a {frequency} period.")
+    """Period from its key ("2025-T2", "2025-05", "2025"); ValueError says what is wrong.
+
+    The format is checked before any number is read (a key of twenty digits would
+    overflow ``date``), and the year must lie in the sane range of :mod:`planportal.dates`.
+    """
+    if frequency not in _KEY_FORMATS:
+        raise ValueError(_("Unknown kind of period."))
+    pattern, example = _KEY_FORMATS[frequency]
+    match = pattern.fullmatch(key.strip()) if isinstance(key, str) else None
+    if match is None:
+        raise ValueError(_("%(key)s is not a valid period: write it as %(example)s.")
+                         % {"key": key, "example": example})
+    year = int(match.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(_("The year must be between %(min)s and %(max)s.")
+                         % {"min": MIN_YEAR, "max": MAX_YEAR})
+    if frequency == TERTIAL:
+        return period_containing(TERTIAL, date(year, _TERTIAL_START[int(match.group(2))], 1))
+    if frequency == MONTHLY:
+        return period_containing(MONTHLY, date(year, int(match.group(2)), 1))
+    return period_containing(YEARLY, date(year, 1, 1))

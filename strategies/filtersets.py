@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 
 from planportal.api.filters import FilterSet, IdFilter
+from planportal.dates import SaneDateFilter
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
 
 
@@ -51,8 +52,8 @@ class IndicatorFilterSet(FilterSet):
 
 class MeasurementFilterSet(FilterSet):
     indicator = IdFilter(field_name="indicator_id")
-    period_after = filters.DateFilter(field_name="period_end", lookup_expr="gte")
-    period_before = filters.DateFilter(field_name="period_end", lookup_expr="lte")
+    period_after = SaneDateFilter(field_name="period_end", lookup_expr="gte")
+    period_before = SaneDateFilter(field_name="period_end", lookup_expr="lte")
 
     class Meta:
         model = Measurement

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from planportal.dates import validate_sane_date
 from strategies.querysets import (
     FocusAreaQuerySet,
     GoalQuerySet,
@@ -81,7 +82,8 @@ class Plan(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True,
+                                  validators=[validate_sane_date])
     adopted_by = models.CharField(
         _("adopted by"),
         max_length=300,
@@ -101,7 +103,8 @@ class Plan(models.Model):
     revision_interval_years = models.PositiveSmallIntegerField(
         _("revision interval (years)"), null=True, blank=True
     )
-    next_revision_on = models.DateField(_("next revision"), null=True, blank=True)
+    next_revision_on = models.DateField(_("next revision"), null=True, blank=True,
+                                        validators=[validate_sane_date])
     is_public = models.BooleanField(
         _("public"),
         default=False,
@@ -313,7 +316,8 @@ class Measurement(models.Model):
         verbose_name=_("indicator"),
     )
     period_end = models.DateField(
-        _("period end"), help_text=_("The last day of the period the value applies to.")
+        _("period end"), help_text=_("The last day of the period the value applies to."),
+        validators=[validate_sane_date],
     )
     period_label = models.CharField(
         _("period"), max_length=60, blank=True, help_text=_('E.g. "2024" or "2. tertial 2025".')

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from actions.models import Action, StatusUpdate
 from planportal.api.fields import VisiblePrimaryKeyField
 from planportal.api.serializers import PersonSerializer, UnitBriefSerializer, hide_people_from
+from planportal.dates import SaneDateSerializerField
 from planportal.models import Unit, User
 from strategies.models import Goal
 
@@ -206,8 +207,8 @@ class AssignSerializer(serializers.Serializer):
     responsible_unit = VisiblePrimaryKeyField(Unit, allow_null=True)
     responsible_person = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
-    due_date = serializers.DateField(required=False, allow_null=True)
-    start_date = serializers.DateField(required=False, allow_null=True)
+    due_date = SaneDateSerializerField(required=False, allow_null=True)
+    start_date = SaneDateSerializerField(required=False, allow_null=True)
     period_text = serializers.CharField(required=False, allow_blank=True, max_length=100)
     version = serializers.IntegerField(required=False, write_only=True)
 
@@ -224,7 +225,7 @@ class StatusUpdateInputSerializer(serializers.Serializer):
 
 class EvaluateSerializer(serializers.Serializer):
     evaluation = serializers.CharField()
-    evaluated_on = serializers.DateField(required=False, allow_null=True)
+    evaluated_on = SaneDateSerializerField(required=False, allow_null=True)
     version = serializers.IntegerField(required=False, write_only=True)
 
 

@@ -15,6 +15,9 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.filters import QuerySetRequestMixin
+from drf_spectacular.drainage import set_override
+
+from planportal.dates import validate_sane_date
 
 #: The largest id PostgreSQL's bigint and SQLite's INTEGER can hold.
 MAX_ID = 2**63 - 1
@@ -32,6 +35,8 @@ class RealOffsetIsoDateTimeField(IsoDateTimeField):
             raise ValidationError(
                 _("Enter a time zone offset between -14:00 and +14:00."), code="invalid"
             )
+        # Before the database turns it into UTC: year 1 at +01:00 would overflow.
+        validate_sane_date(result)
         return result
 
 
@@ -56,6 +61,15 @@ class IdFilter(filters.NumberFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", -MAX_ID)
         super().__init__(*args, **kwargs)
+        # An integer in the schema (drf-spectacular types NumberFilter as "number", and a
+        # method filter as nothing at all), with the bounds the form field enforces.
+        schema: dict[str, Any] = {
+            "type": "integer", "format": "int64",
+            "minimum": self.extra["min_value"], "maximum": self.extra.get("max_value", MAX_ID),
+        }
+        if self.label is not None:
+            schema["description"] = self.label
+        set_override(self, "field", schema)
 
 
 class FilterSet(filters.FilterSet):
