@@ -274,12 +274,18 @@ def log_out_everywhere(*, actor: Any, user: Any) -> Any:
     """End every session of *user* on every device and revoke all their API tokens.
 
     The session hash includes ``session_epoch`` (``User._get_session_auth_hash``), so
-    raising it makes Django reject every existing session on its next request.
+    raising it makes Django reject every existing session on its next request. Audited:
+    one event for the sessions (the epoch's change) and one per revoked token.
     """
+    from planportal.tokens import revoke_all_tokens
+
     if not may_act_for(actor, user):
         raise deny(_("You cannot log this user out."))
     with transaction.atomic():
-        revoked = end_sessions_and_tokens(user)
+        revoked = len(revoke_all_tokens(actor=actor, user=user))
+        end_sessions_and_tokens(user)  # the sessions; no token is left to revoke
+        audit.record(actor=actor, verb="update", obj=user, changes={
+            "session_epoch": [user.session_epoch - 1, user.session_epoch]})
     logger.info(
         "All sessions of user %s ended, %s API tokens revoked", user.pk, revoked
     )

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # API answers vary by token and by session (Vary: Authorization, Cookie).
+    "planportal.api.caching.ApiVaryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -298,6 +300,10 @@ LOGIN_LOCKOUT_DURATION = env_int("LOGIN_LOCKOUT_DURATION", 15 * 60, minimum=1)
 # ignores the header, which any client can forge; N uses the N-th entry from the right
 # for the login lockout and the log (planportal.login.lockout.client_address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Keep the X-Request-ID header as the request's id (the audit events' reference) only when
+# the proxy in front sets or overwrites it; by default any client could choose it, so a
+# fresh id is made for every request (planportal.audit.middleware).
+TRUST_X_REQUEST_ID = env_bool("TRUST_X_REQUEST_ID", default=False)
 # Staff and kommune administrators must set up a TOTP app before using Planportal.
 LOGIN_REQUIRE_TOTP_FOR_ADMINS = env_bool("LOGIN_REQUIRE_TOTP_FOR_ADMINS", default=False)
 
@@ -315,6 +321,11 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_REQUESTS_TIMEOUT", 10, minimum=1)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Planportal"
+# The code step refuses even the right code while the login lockout holds.
+MFA_FORMS = {
+    "authenticate": "planportal.login.forms.LockoutMfaAuthenticateForm",
+    "reauthenticate": "planportal.login.forms.LockoutMfaReauthenticateForm",
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -368,9 +379,11 @@ ACCESSIBILITY_STATEMENT_URL = (
 # --- REST framework -------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: DRF takes the 401 challenge (WWW-Authenticate) from the first class,
+    # and session authentication has none, which would turn "not signed in" into a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "planportal.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -430,13 +443,20 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 # login (planportal.login.middleware.SessionLifetimeMiddleware; ASVS 7.3.1, 7.3.2).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 60 * 60, minimum=60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60, minimum=60)
+# The language switch's cookie (/i18n/setlang/): no script reads it, and it is sent on
+# top-level navigation only, like the session cookie.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # The __Host- prefix makes browsers refuse these cookies unless they are Secure, for
     # the whole host (Path=/) and without a Domain: no subdomain can plant or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Path=/ and no Domain are Django's defaults for the language cookie too.
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)

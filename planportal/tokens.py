@@ -169,6 +169,29 @@ def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
     return token
 
 
+def revoke_all_tokens(*, actor: Any, user: Any) -> list[ApiToken]:
+    """Revoke every API token *user* still holds, with one audit event per token.
+
+    The events have the shape of :func:`revoke_token`'s. For services that have already
+    checked that *actor* may act for *user* (``planportal.services.may_act_for``), such
+    as "log out everywhere"; returns the tokens revoked.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        # Locked, so a token revoked at the same moment elsewhere is not recorded twice.
+        tokens = list(ApiToken.objects.select_for_update()
+                      .filter(user_id=user.pk, revoked_at__isnull=True).order_by("pk"))
+        ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=now)
+        for token in tokens:
+            token.revoked_at = now
+            audit.record(actor=actor, verb="token", obj=user, changes={
+                "api_token": [{"id": token.pk, "name": token.name}, "revoked"]})
+    if tokens:
+        logger.info("API tokens %s of user %s revoked", [token.pk for token in tokens],
+                    user.pk)
+    return tokens
+
+
 def _secrets() -> list[str]:
     """The current secret key first, then any fallbacks still accepted during rotation."""
     return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]

@@ -12,18 +12,21 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 KEYWORDS = (b"token", b"bearer")
+#: The ``WWW-Authenticate`` challenge of a 401 (RFC 9110 §11.6.1): the scheme tokens use.
+CHALLENGE = 'Token realm="api"'
 
 
 class TokenAuthenticationFailed(AuthenticationFailed):
     """A token was sent but is wrong, expired or revoked: always 401 with a challenge.
 
     DRF takes the ``WWW-Authenticate`` challenge from the *first* authentication class
-    only, and turns the answer into a 403 when that class has none. Session
-    authentication comes first (and has none), so without this a bad token would be a
-    403. This exception carries its own challenge and keeps its 401.
+    only, and turns the answer into a 403 when that class has none (session
+    authentication has none). Token authentication comes first in the settings, but a
+    view may list its own classes; this exception carries its own challenge and keeps
+    its 401 whatever the order.
     """
 
-    auth_header = "Token"
+    auth_header = CHALLENGE
 
     @property
     def status_code(self) -> int:
@@ -75,8 +78,13 @@ class ApiTokenAuthentication(BaseAuthentication):
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
-        """The ``WWW-Authenticate`` challenge, so DRF answers 401 rather than 403."""
-        return self.keyword
+        """The ``WWW-Authenticate`` challenge, so DRF answers 401 rather than 403.
+
+        This class is first in ``DEFAULT_AUTHENTICATION_CLASSES`` for that reason: a
+        request without credentials gets 401 with this challenge, while a signed-in user
+        without permission still gets 403.
+        """
+        return CHALLENGE
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

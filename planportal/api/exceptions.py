@@ -25,6 +25,19 @@ class PreconditionFailed(exceptions.APIException):
         self.current_version = conflict.current_version
 
 
+class LockedOut(exceptions.Throttled):
+    """Too many failed logins: 429 with ``Retry-After``, and only our own message.
+
+    DRF's :class:`~rest_framework.exceptions.Throttled` appends its own English
+    "Expected available in N seconds." to the detail; the seconds are in ``Retry-After``
+    already, so the detail is just the (translated) lockout message.
+    """
+
+    def __init__(self, *, wait: int, detail: str) -> None:
+        exceptions.APIException.__init__(self, detail=detail, code=self.default_code)
+        self.wait = wait
+
+
 class Conflict(exceptions.APIException):
     """The ``version`` in the body is no longer current."""
 

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import Throttled
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planportal.api.caching import NoStoreMixin
+from planportal.api.exceptions import LockedOut
 from planportal.login import lockout
 from planportal.login.forms import locked_message
 from planportal.tokens import ApiToken, issue_token, revoke_token
@@ -53,31 +54,45 @@ class TokenObtainSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Check the password (under the login lockout) and, if the user has TOTP, the code.
 
-        The same message whether the user is unknown or inactive.
+        The same message whether the user is unknown or inactive. A wrong code counts in
+        the lockout like a wrong password (the login page's rule, the same function), and
+        the attempt that reaches the limit is already answered with 429.
         """
         request = self.context.get("request")
         user = authenticate(request=request, username=attrs["username"],
                             password=attrs["password"])
         if user is None:
-            until = lockout.locked_until(attrs["username"], lockout.client_address(request))
-            if until is not None:
-                # 429 with Retry-After: a client that backs off waits exactly long enough.
-                raise Throttled(
-                    wait=max(1, math.ceil((until - timezone.now()).total_seconds())),
-                    detail=locked_message(lockout.lockout_minutes(until)),
-                )
+            self._refuse_if_locked(request, attrs["username"])
             raise serializers.ValidationError(
                 _("Unable to sign in with the given username and password."),
                 code="authorization",
             )
         totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-        if totp is not None and not TOTP(totp).validate_code(attrs.get("otp_code", "")):
-            raise serializers.ValidationError(
-                {"otp_code": _("Enter the current code from your authenticator app.")},
-                code="authorization",
-            )
+        if totp is not None:
+            code = attrs.get("otp_code", "")
+            if not TOTP(totp).validate_code(code):
+                if code:  # a missing code is no guess; the client learns it needs one
+                    lockout.record_code_failure(request, user)
+                    self._refuse_if_locked(request, attrs["username"])
+                raise serializers.ValidationError(
+                    {"otp_code": _("Enter the current code from your authenticator app.")},
+                    code="authorization",
+                )
+            # Only now, with the code right too, are the account's failures forgotten.
+            lockout.record_success(user.get_username())
         attrs["user"] = user
         return attrs
+
+    @staticmethod
+    def _refuse_if_locked(request: Request | None, username: str) -> None:
+        """429 with Retry-After while the account name or the address is locked."""
+        until = lockout.locked_until(username, lockout.client_address(request))
+        if until is not None:
+            # Retry-After: a client that backs off waits exactly long enough.
+            raise LockedOut(
+                wait=max(1, math.ceil((until - timezone.now()).total_seconds())),
+                detail=locked_message(lockout.lockout_minutes(until)),
+            )
 
 
 class TokenIssuedSerializer(serializers.Serializer):
@@ -132,8 +147,8 @@ class ObtainTokenView(APIView):
                         headers={"Cache-Control": "no-store"})
 
 
-class ApiTokenListView(generics.ListAPIView):
-    """The signed-in user's own API tokens, revoked ones included."""
+class ApiTokenListView(NoStoreMixin, generics.ListAPIView):
+    """The signed-in user's own API tokens, revoked ones included; never cached."""
 
     serializer_class = ApiTokenSerializer
     permission_classes = [IsAuthenticated]

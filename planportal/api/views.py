@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planportal.api.caching import NoStoreMixin
 from planportal.api.filters import FilterSet, IdFilter
 from planportal.api.serializers import (
     MeSerializer,
@@ -68,8 +70,8 @@ class SustainableDevelopmentGoalViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "number"
 
 
-class PersonalDataView(APIView):
-    """Everything Planportal holds about you, as JSON (GDPR art. 15 and 20)."""
+class PersonalDataView(NoStoreMixin, APIView):
+    """Everything Planportal holds about you, as JSON (GDPR art. 15 and 20); never cached."""
 
     permission_classes = [IsAuthenticated]
 
@@ -84,8 +86,11 @@ class PersonalDataView(APIView):
         return response
 
 
-class MeView(APIView):
-    """The signed-in user, with memberships and roles; PATCH changes their preferences."""
+class MeView(NoStoreMixin, APIView):
+    """The signed-in user, with memberships and roles; PATCH changes their preferences.
+
+    Never cached: the answer holds the user's name, e-mail and roles.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -98,7 +103,8 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = type(request.user).objects.prefetch_related(
+        # The model class, not type(request.user): a session's user is a lazy wrapper.
+        user = get_user_model().objects.prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.select_related("unit"))
         ).get(pk=request.user.pk)
         return Response(MeSerializer(user).data)

@@ -24,7 +24,7 @@ class Origin:
 
 _NOWHERE = Origin()
 _origin: ContextVar[Origin | None] = ContextVar("planportal_audit_origin", default=None)
-# A client's own X-Request-ID is kept when it is a sane token, so logs can be joined.
+# A trusted proxy's X-Request-ID is kept when it is a sane token, so logs can be joined.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -56,8 +56,13 @@ def origin(kind: str, reference: str = "") -> Iterator[Origin]:
         leave(token)
 
 
-def request_id_from(header: str | None) -> str:
-    """The client's request id if it is a plain token, else a fresh one."""
-    if header and _REQUEST_ID.match(header):
+def request_id_from(header: str | None, *, trusted: bool = False) -> str:
+    """The ``X-Request-ID`` header's value if *trusted* and a plain token, else a fresh id.
+
+    The id becomes the audit events' reference, so it is taken from the header only when
+    a proxy in front sets it (``TRUST_X_REQUEST_ID``): a client's own value could make
+    its changes look like part of another request.
+    """
+    if trusted and header and _REQUEST_ID.match(header):
         return header
     return uuid.uuid4().hex

@@ -20,7 +20,8 @@ class LockoutModelBackend(ModelBackend):
 
     A refusal raises ``PermissionDenied``, which makes ``authenticate()`` stop at once
     (no other backend is tried) and send ``user_login_failed``. Wrong passwords, unknown
-    accounts and inactive accounts all count as failures, alike.
+    accounts and inactive accounts all count as failures, alike; so do wrong
+    second-factor codes, counted where the code is checked.
     """
 
     def authenticate(
@@ -42,6 +43,8 @@ class LockoutModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             lockout.record_failure(username, address)
-        else:
+        elif not lockout.has_second_factor(user):
             lockout.record_success(username)
+        # else the failures are forgotten only once the code is right as well, or every
+        # right password would reset the count of wrong codes (planportal.login.lockout).
         return user

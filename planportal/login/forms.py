@@ -1,9 +1,12 @@
-"""The password login form, telling a locked-out person to wait (never why)."""
+"""The login forms (password, and allauth's code step), telling a locked-out person to
+wait (never why)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
@@ -37,3 +40,29 @@ class LockoutAuthenticationForm(AuthenticationForm):
             raise ValidationError(
                 locked_message(lockout.lockout_minutes(until)), code="locked"
             ) from None
+
+
+class LockoutCodeMixin:
+    """allauth's code step, refusing even the right code while a lock is in force.
+
+    A wrong code is counted by :func:`planportal.login.lockout.count_failed_code`;
+    this makes the lock it leads to hold on the code step too.
+    """
+
+    user: Any
+
+    def clean_code(self) -> str:
+        """Say "wait" while the account or the address is locked; else check the code."""
+        until = lockout.locked_until(self.user.get_username(),
+                                     lockout.client_address(context.request))
+        if until is not None:
+            raise ValidationError(locked_message(lockout.lockout_minutes(until)), code="locked")
+        return super().clean_code()  # type: ignore[misc]
+
+
+class LockoutMfaAuthenticateForm(LockoutCodeMixin, AuthenticateForm):
+    """The code after the password at login (``MFA_FORMS["authenticate"]``)."""
+
+
+class LockoutMfaReauthenticateForm(LockoutCodeMixin, ReauthenticateForm):
+    """The code when allauth asks a signed-in user to confirm (``MFA_FORMS["reauthenticate"]``)."""

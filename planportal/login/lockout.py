@@ -4,6 +4,12 @@ The counters live in the database (:class:`~planportal.login.models.LoginFailure
 every web and API process sees the same ones and a Redis flush does not reset them.
 The authentication backend consults them for every password check, which covers the
 login page, allauth's re-authentication and ``POST /api/v1/auth/token/`` alike.
+
+A wrong second-factor (TOTP) code counts exactly like a wrong password
+(:func:`record_code_failure`, for the login page's code step and the token endpoint),
+and for an account with a second factor only an accepted code, not the password alone,
+forgets the account's failures: otherwise each correct password would reset the count
+and codes could be guessed without end.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -105,6 +112,36 @@ def record_success(username: str) -> None:
         key=normalise_username(username),
         locked_until__isnull=True,
     ).delete()
+
+
+def has_second_factor(user: Any) -> bool:
+    """True if *user* must give a code (TOTP or a recovery code) after the password."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user)
+
+
+def record_code_failure(request: HttpRequest | None, user: Any) -> None:
+    """Count one wrong second-factor code, like a wrong password, for *user* and the address.
+
+    The one rule for codes: the login page's code step (through allauth's
+    ``authentication_failed`` signal, :func:`count_failed_code`) and the token endpoint
+    both call it.
+    """
+    logger.info("Wrong second-factor code for user %s", getattr(user, "pk", None))
+    record_failure(user.get_username(), client_address(request))
+
+
+def count_failed_code(sender: object, request: HttpRequest | None, user: Any,
+                      **kwargs: object) -> None:
+    """allauth.mfa ``authentication_failed`` receiver: a wrong code on the login page."""
+    record_code_failure(request, user)
+
+
+def forget_after_code(sender: object, request: HttpRequest | None, user: Any,
+                      **kwargs: object) -> None:
+    """allauth.mfa ``authenticator_used`` receiver: the code was right, the login complete."""
+    record_success(user.get_username())
 
 
 def lockout_minutes(until: datetime, now: datetime | None = None) -> int:

@@ -88,7 +88,7 @@ def test_a_revoked_token_is_401(world):
     assert client.post(f"{TOKENS_URL}{token_id}/revoke/").status_code == 200
     response = me(raw)
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Token realm="api"'
     assert "tilbakekalt" in response.json()["detail"]  # the message, in Bokmål
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -122,7 +123,7 @@ def test_a_missing_language_gets_a_field_error_and_changes_nothing(browse, world
 
 def test_the_language_switch_shows_the_page_in_english(browse, world):
     client = browse("reader")
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # __Host-… in production
 
     html = client.get(URL).text
 
