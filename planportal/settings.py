@@ -214,6 +214,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
     # Subscribed progress reports: each period's report once per recipient (reports.services).
     BeatEntry("report-subscriptions", "reports.tasks.send_due_reports",
               "REPORTS_SUBSCRIPTION_CRON", "37 * * * *", expires=50 * 60),
+    # Frozen reports whose render message was lost (Redis down at the freeze) are queued
+    # again; a render in progress or already done is never doubled (reports.services).
+    BeatEntry("report-renders", "reports.tasks.requeue_pending_renders",
+              "REPORTS_RENDER_SWEEP_CRON", "*/5 * * * *", expires=4 * 60),
 ])
 # Report e-mails attach the PDF up to this size; larger reports are linked instead.
 REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
@@ -222,6 +226,8 @@ REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
 # Attempts per report e-mail before it is marked failed; retries wait base × 2ⁿ s (≤ 600).
 REPORT_EMAIL_MAX_ATTEMPTS = env_int("REPORT_EMAIL_MAX_ATTEMPTS", 6, minimum=1)
 REPORT_EMAIL_RETRY_BASE_DELAY = env_int("REPORT_EMAIL_RETRY_BASE_DELAY", 30, minimum=1)
+# A frozen report's PDF still pending after this many seconds is queued again by the sweep.
+REPORT_RENDER_RETRY_AFTER = env_int("REPORT_RENDER_RETRY_AFTER", 5 * 60, minimum=30)
 
 # --- Audit trail (planportal.audit) ---------------------------------------------------
 # Events older than this are pruned nightly. Five years by default: long enough for a

@@ -1,5 +1,6 @@
-"""State changes for reports: freeze a snapshot, render its PDF, manage subscriptions,
-and send one period's report to each subscriber exactly once.
+"""State changes for reports: freeze a snapshot, render its PDF (and render again what a
+lost message left pending), manage subscriptions, and send one period's report to each
+subscriber exactly once.
 
 Snapshots never name people (they are computed as the public would see them), so a
 frozen PDF can be filed in a public case (offentlig journal) and shown to anonymous
@@ -12,7 +13,8 @@ import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +40,8 @@ from strategies.permissions import can_manage_plans_of
 logger = logging.getLogger(__name__)
 
 SUBSCRIPTION_FIELDS = {"email", "name", "frequency", "language", "is_active", "starts_on"}
+# Snapshots re-queued per sweep at most; the next sweep takes the rest.
+RENDER_SWEEP_BATCH = 200
 
 
 class TransientDeliveryError(Exception):
@@ -180,6 +184,59 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
         snapshot.save(update_fields=["pdf", "pdf_sha256", "pdf_size", "pdf_pages", "status",
                                      "last_error", "attempts", "rendered_at"])
         return snapshot
+
+
+def freeze_message(snapshot: ReportSnapshot) -> str:
+    """What to tell the user who froze *snapshot*: frozen, and honestly whether its PDF
+    exists yet (with a worker it is made later; with the broker down, by the sweep)."""
+    status = ReportSnapshot.objects.filter(pk=snapshot.pk).values_list("status", flat=True)
+    period = {"period": snapshot.period_label}
+    match status.first():
+        case ReportSnapshot.Status.READY:
+            return _("The report for %(period)s is frozen and its PDF is ready.") % period
+        case ReportSnapshot.Status.FAILED:
+            return _("The report for %(period)s is frozen, but its PDF could not be made.") % (
+                period)
+    return _("The report for %(period)s is frozen. Its PDF is being made and can be "
+             "downloaded from the list below in a few minutes.") % period
+
+
+def renders_left_pending(now: datetime | None = None) -> Any:
+    """PENDING snapshots frozen more than ``REPORT_RENDER_RETRY_AFTER`` seconds ago.
+
+    Younger ones are left to the render their freeze queued; FAILED ones keep their
+    error for an administrator (a render that fails for good would fail every sweep).
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=getattr(settings, "REPORT_RENDER_RETRY_AFTER", 300))
+    return ReportSnapshot.objects.filter(status=ReportSnapshot.Status.PENDING,
+                                         created_at__lte=cutoff).order_by("pk")
+
+
+def requeue_pending_renders(now: datetime | None = None) -> list[int]:
+    """Queue the PDF render again for every snapshot :func:`renders_left_pending` finds.
+
+    :func:`create_snapshot` queues the render after its commit, and robustly: with Redis
+    down the freeze is saved but the message is lost, and a worker killed mid-render
+    leaves the row PENDING too. Nothing else would ever render those, so this beat sweep
+    does, as the reminder and report sweeps publish again what the database says is
+    still due. Safe to run at any time: a render in progress holds its row locked, and
+    locked rows are skipped (SKIP LOCKED on PostgreSQL); a render queued twice renders
+    once, because :func:`render_snapshot_pdf` locks the row and leaves READY ones alone.
+    Returns the ids queued.
+    """
+    from reports.tasks import render_snapshot_pdf as render_task
+
+    with transaction.atomic():
+        ids = list(renders_left_pending(now).select_for_update(skip_locked=True)
+                   .values_list("pk", flat=True)[:RENDER_SWEEP_BATCH])
+        for pk in ids:
+            # After the commit, so the render's own lock never waits on this one.
+            transaction.on_commit(partial(render_task.delay, pk), robust=True)
+    if ids:
+        logger.warning("Queued the PDF render again for %d snapshot(s) left pending: %s",
+                       len(ids), ids)
+    return ids
 
 
 # --- Subscriptions --------------------------------------------------------------------

@@ -20,6 +20,12 @@ def render_snapshot_pdf(snapshot_id: int) -> str | None:
     return snapshot.status if snapshot else None
 
 
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
+def requeue_pending_renders() -> int:
+    """The beat sweep: queue again the renders of snapshots left PENDING (a lost message)."""
+    return len(services.requeue_pending_renders())
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def send_report_email(self, delivery_id: int) -> str:
     """Send one period's report to one recipient; transient SMTP errors are retried.

@@ -142,8 +142,7 @@ def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, _("The report for %(period)s is frozen.") % {
-                    "period": snapshot.period_label})
+                messages.success(request, services.freeze_message(snapshot))
                 return redirect("reports:snapshot-list", pk=plan.pk)
     snapshots = list(
         ReportSnapshot.objects.filter(plan=plan)
