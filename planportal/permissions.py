@@ -2,15 +2,21 @@
 
 Every rule is expressed as a ``Q`` over the model being filtered, so the same rule
 serves lists (``visible_to``), object checks (``can``) and the post-write re-check in
-services. The role data is read with one query and cached on the user object.
+services. The role data is read with one query and cached on the user object for the
+current request only: a user object that outlives its request (a worker, a shell, a test
+client) reads the roles again in the next one, and a membership change makes every user
+object read them again.
 """
 
 from __future__ import annotations
 
+import itertools
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.signals import request_started
 from django.db.models import BigIntegerField, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +48,26 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 _CACHE_ATTR = "_planportal_access"
+
+
+class _Epoch(threading.local):
+    """The request (or membership change) this thread is in; roles cached on a user
+    object under another epoch are stale. Per thread, so one thread's new request does
+    not make another's read its roles twice."""
+
+    value = 0
+
+
+_epoch = _Epoch()
+_epochs = itertools.count(1)  # unique across threads: a cache carried between them is stale
+
+
+def new_epoch(**_kwargs: Any) -> None:
+    """Start a new epoch: every user object reads its roles again at its next check."""
+    _epoch.value = next(_epochs)
+
+
+request_started.connect(new_epoch, dispatch_uid="planportal.permissions.new_epoch")
 
 
 @dataclass(frozen=True)
@@ -78,7 +104,7 @@ class Access:
 
 
 def get_access(user: Any) -> Access:
-    """Return (and cache on *user*) the roles the user holds."""
+    """Return (and cache on *user*, for this request) the roles the user holds."""
     if isinstance(user, SystemActor) or (
         getattr(user, "is_superuser", False) and getattr(user, "is_active", False)
     ):
@@ -86,8 +112,8 @@ def get_access(user: Any) -> Access:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Access()
     cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0] == _epoch.value:
+        return cached[1]
 
     from planportal.models import Membership
 
@@ -113,7 +139,7 @@ def get_access(user: Any) -> Access:
         unit_manager_units=tuple(managers),
         reader_org_ids=frozenset(reader),
     )
-    setattr(user, _CACHE_ATTR, access)
+    setattr(user, _CACHE_ATTR, (_epoch.value, access))
     return access
 
 
@@ -147,9 +173,12 @@ def sees_people_q(user: Any, prefix: str = "") -> Q:
 
 
 def forget_access(user: Any) -> None:
-    """Drop the cached roles, e.g. after a membership change."""
+    """Drop the cached roles after a membership change: *user*'s, and those of every
+    other object of the same person (the request's own user, when an administrator
+    changes their own roles), by starting a new epoch."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    new_epoch()
 
 
 def nothing() -> Q:

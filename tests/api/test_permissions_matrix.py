@@ -3,6 +3,8 @@
 Expected answers: 2xx allowed; 403 visible but not allowed; 404 not visible; 400 when a
 referenced object (plan, goal, action…) is not visible, so it "does not exist" to them;
 401/403 for anonymous writes. A refused request changes nothing in the database.
+Every case runs twice: signed in with a browser session (CSRF header sent) and with an API
+token obtained with the password, as the two kinds of real client do.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 
 from actions.models import Action, StatusUpdate
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+from tests.api.clients import AUTH_KINDS
 from tests.factories import ActionFactory, IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,19 +127,21 @@ def test_the_table_lists_every_case(world, objects):
     assert [name for name, *_ in requests(objects, world)] == CASES
 
 
+@pytest.mark.parametrize("auth", AUTH_KINDS)
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p or "anonymous")
 @pytest.mark.parametrize("case", CASES)
 def test_every_endpoint_answers_each_persona_as_design_section_3_says(
-    world, objects, api, persona, case
+    world, objects, api, token_api, auth, persona, case
 ):
     _name, method, url, body, expected = next(
         r for r in requests(objects, world) if r[0] == case
     )
     want = expected[persona]
+    client = (api if auth == "session" else token_api)(persona)
     before = snapshot()
-    response = getattr(api(persona), method)(url, body, format="json")
+    response = getattr(client, method)(url, body, format="json")
     allowed = want if isinstance(want, tuple) else (want,)
-    assert response.status_code in allowed, (case, persona, response.status_code,
+    assert response.status_code in allowed, (case, persona, auth, response.status_code,
                                              getattr(response, "data", None))
     if response.status_code >= 400 or method == "get":
         assert snapshot() == before, "a refused or read-only request changed the database"
