@@ -127,9 +127,11 @@ class ObtainTokenView(APIView):
         request=TokenObtainSerializer,
         responses={
             201: TokenIssuedSerializer,
-            400: OpenApiResponse(description="Wrong username or password, or invalid input."),
-            429: OpenApiResponse(description="Locked after too many failed attempts; "
-                                             "Retry-After gives the seconds left."),
+            400: OpenApiResponse(description="Wrong username or password, a missing or "
+                                             "wrong otp_code, or invalid input."),
+            429: OpenApiResponse(description="Locked after too many failed attempts (wrong "
+                                             "passwords and wrong codes alike); Retry-After "
+                                             "gives the seconds left."),
         },
     )
     def post(self, request: Request) -> Response:
