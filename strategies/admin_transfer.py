@@ -44,7 +44,8 @@ def _upload_dir() -> Path:
 class ImportForm(forms.Form):
     """The upload: the file, the kommune, and the plan to import into (or a new one)."""
 
-    file = forms.FileField(label=gettext_lazy("File"),
+    # An empty file reaches the importer, whose refusal is the same through every door.
+    file = forms.FileField(label=gettext_lazy("File"), allow_empty_file=True,
                            help_text=gettext_lazy("Word (.docx), Excel (.xlsx), CSV, or a "
                                                   "Planportal JSON export."))
     organization = forms.ModelChoiceField(Organization.objects.none(),
@@ -150,6 +151,7 @@ def _confirm(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpRespons
                     period_start=pending["period_start"], period_end=pending["period_end"])
     preview = preview_import(actor=request.user, organization=organization, content=content,
                              filename=pending["name"], spec=spec)
+    previewed = len(preview.problems)
     try:
         result = commit_import(actor=request.user, preview=preview)
     except ImportRefused as exc:
@@ -165,6 +167,9 @@ def _confirm(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpRespons
     if result.filled:
         messages.success(request, _("Filled in a blank Ansvar or Tid on %(count)s existing "
                                     "actions.") % {"count": result.filled})
+    # What the commit itself warned about (a JSON export's people who are left out).
+    for problem in preview.problems[previewed:]:
+        messages.warning(request, str(problem))
     return redirect("admin:strategies_plan_change", result.plan.pk)
 
 

@@ -50,7 +50,9 @@ class JsonErrorsNegotiation(BaseContentNegotiation):
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A .docx, .xlsx or .csv handlingsplan, or a "
+    # An empty file reaches the importer, whose refusal is the same through every door.
+    file = serializers.FileField(allow_empty_file=True,
+                                 help_text="A .docx, .xlsx or .csv handlingsplan, or a "
                                            "Planportal JSON export.")
     organization = VisiblePrimaryKeyField(Organization)
     plan = VisiblePrimaryKeyField(Plan, required=False, allow_null=True,
@@ -139,7 +141,8 @@ ROLL_OVER_SCHEMA = extend_schema(
 
 
 def _read_upload(upload: Any) -> bytes:
-    # Never read more than the limit (plus one byte, to know it was exceeded).
+    # Never read more than the limit (plus one byte, to know it was exceeded); the
+    # refusal names the upload's real size (upload.size), not what was read.
     return upload.read(max_bytes() + 1)
 
 
@@ -153,7 +156,8 @@ def import_response(request: Request) -> Response:
                     kind=data.get("kind") or Plan.Kind.ACTION_PLAN,
                     period_start=data.get("period_start"), period_end=data.get("period_end"))
     preview = preview_import(actor=request.user, organization=data["organization"],
-                             content=_read_upload(upload), filename=upload.name, spec=spec)
+                             content=_read_upload(upload), filename=upload.name, spec=spec,
+                             size=upload.size)
     answer = {"dry_run": data["dry_run"], "created": {}, "filled": 0, **preview.as_dict()}
     if preview.errors:
         return Response(answer, status=400)
@@ -166,6 +170,8 @@ def import_response(request: Request) -> Response:
         return Response(answer, status=400)
     answer["created"] = result.created
     answer["filled"] = result.filled
+    # The commit may warn too (a JSON export's people who are left out).
+    answer["problems"] = [p.as_dict() for p in preview.problems]
     answer["plan"] = {"id": result.plan.pk, "title": result.plan.title,
                       "exists": preview.plan_exists}
     return Response(answer, status=201)

@@ -1,9 +1,14 @@
 """Import of a Planportal JSON export: the same plan back, with history and measurements.
 
-Missing units are created from the export's unit tree; people are matched by username.
-A person who does not exist yet is created (without a password) with the roles the
-export lists; an existing user who is not a member of the organisation is never given a
-role from a file, so they are left out with a warning. Like every import, it is matched
+Missing units are created from the export's unit tree; people are matched by username
+among the members of the importing organisation. Usernames are unique across the whole
+installation, so what happens to any other name must not tell a kommune's administrator
+whether it exists in another kommune: for them, every name that is not a member is left
+out with the same warning, and nobody is created (``created`` never counts people). Only
+an actor who sees the whole installation anyway (the ``import_plan`` command, a platform
+operator) creates a missing person (without a password) with the roles the export lists;
+an existing user who is not a member is never given a role from a file, so they are left
+out with the same warning. Like every import, it is matched
 by plan, focus area, goal and tiltak title, so importing the same export twice creates
 nothing new.
 """
@@ -24,6 +29,7 @@ from actions import services as action_services
 from actions.models import Action
 from planportal import services as core_services
 from planportal.models import Membership, Unit
+from planportal.permissions import get_access
 from strategies import services as plan_services
 from strategies.exporting.data import FORMAT, VERSION
 from strategies.importing.periods import Period
@@ -51,6 +57,10 @@ def preview_restore(preview: ImportPreview, content: bytes) -> None:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         preview.error(_("The file is not valid JSON: %(error)s") % {"error": exc})
+        return
+    except RecursionError:
+        # "[[[[…" a few thousand deep exhausts the parser's stack; an export is ~10 deep.
+        preview.error(_("The JSON file is nested too deeply to be a Planportal plan export."))
         return
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         preview.error(_("The JSON file is not a Planportal plan export."))
@@ -213,10 +223,12 @@ class _Restorer:
         members = set(Membership.objects.filter(
             user__in=list(existing.values()), unit__organization=self.organization
         ).values_list("user_id", flat=True))
+        # Only someone who may see every account can learn from the import which exist.
+        creates_people = get_access(self.actor).everything
         for row in self.data["people"]:
             self.cursor = _location(f"people[{row['username']}]")
             user = existing.get(row["username"])
-            if user is None:
+            if user is None and creates_people:
                 user = core_services.create_user(
                     actor=self.actor, username=row["username"], password=None,
                     email=row["email"], first_name=row["first_name"],
@@ -228,7 +240,7 @@ class _Restorer:
                         role=membership["role"],
                     )
                 self.result.add("people")
-            elif user.pk not in members:
+            elif user is None or user.pk not in members:
                 self.preview.warn(
                     _("The user %(username)s is not a member of %(organization)s; the plan "
                       "is imported without them.")

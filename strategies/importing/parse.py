@@ -87,8 +87,9 @@ class TableParser:
             if self._parse_table(table):
                 recognised += 1
         if recognised and not self.preview.focus_areas and not self.preview.errors:
-            self.preview.warn(_("The tables have headers but no rows with tiltak: there is "
-                                "nothing to import."))
+            # Refused, not warned: importing it would create an empty plan.
+            self.preview.error(_("The file has no rows below the header: there is nothing "
+                                 "to import."))
         if recognised == 0:
             self.preview.error(
                 _("No table has the columns Delmål (or Mål) and Tiltak. Check the header "

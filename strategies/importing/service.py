@@ -133,11 +133,13 @@ def preview_import(
     content: bytes,
     filename: str = "",
     spec: PlanSpec | None = None,
+    size: int | None = None,
 ) -> ImportPreview:
     """Read *content* and say what importing it would create. Writes nothing.
 
     Problems (unreadable file, missing columns, unmatched units, unread dates) are in
-    ``preview.problems``, each with its table, row and column.
+    ``preview.problems``, each with its table, row and column. *size* is the file's
+    real size when *content* was read only up to the limit (so a refusal names it).
     """
     _require_admin(actor, organization)
     spec = spec or PlanSpec()
@@ -146,7 +148,7 @@ def preview_import(
     preview = ImportPreview(organization=organization, spec=spec,
                             source_name=PurePath(filename).name)
     try:
-        preview.kind = detect_kind(content, filename)
+        preview.kind = detect_kind(content, filename, size)
         if preview.kind == "json":
             from strategies.exporting.restore import preview_restore
 
@@ -321,10 +323,11 @@ def import_plan(
     filename: str = "",
     spec: PlanSpec | None = None,
     dry_run: bool = False,
+    size: int | None = None,
 ) -> tuple[ImportPreview, ImportResult | None]:
     """Preview and, unless *dry_run*, commit. Raises :class:`ImportRefused` on errors."""
     preview = preview_import(actor=actor, organization=organization, content=content,
-                             filename=filename, spec=spec)
+                             filename=filename, spec=spec, size=size)
     if dry_run:
         return preview, None
     return preview, commit_import(actor=actor, preview=preview)

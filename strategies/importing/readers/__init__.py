@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
+from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from strategies.importing.package import check_package
 from strategies.importing.tables import RawTable, UnreadableFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -23,42 +23,52 @@ def max_rows() -> int:
     return int(getattr(settings, "PLAN_IMPORT_MAX_ROWS", 5000))
 
 
-def detect_kind(content: bytes, filename: str = "") -> str:
-    """``docx``, ``xlsx``, ``csv`` or ``json``, from the bytes (the name only breaks ties)."""
-    if not content.strip():
-        raise UnreadableFile(_("The file is empty."))
-    if len(content) > max_bytes():
+def too_many_rows() -> UnreadableFile:
+    """The refusal of a file with more rows than ``PLAN_IMPORT_MAX_ROWS``.
+
+    Readers stop at the first row past the limit, so the real count is never known.
+    """
+    return UnreadableFile(_("The file has more rows than the limit of %(limit)s.")
+                          % {"limit": max_rows()})
+
+
+def detect_kind(content: bytes, filename: str = "", size: int | None = None) -> str:
+    """``docx``, ``xlsx``, ``csv`` or ``json``, from the bytes (the name only breaks ties).
+
+    *size* is the file's real size when *content* was cut at the limit (an upload is
+    read only up to one byte past it). A .docx or .xlsx package is checked entirely
+    here (``package.check_package``): sizes, ratios, lying headers, DOCTYPEs.
+    """
+    size = len(content) if size is None else max(size, len(content))
+    if size > max_bytes():
         raise UnreadableFile(
             _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
-            % {"size": len(content), "limit": max_bytes()}
+            % {"size": size, "limit": max_bytes()}
         )
+    if not content.strip():
+        raise UnreadableFile(_("The file is empty."))
     if content.startswith(OLE_MAGIC):
         raise UnreadableFile(
             _("This is an old Word or Excel file (.doc/.xls). Save it as .docx or .xlsx "
               "and import that.")
         )
     if content.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except zipfile.BadZipFile:
-            raise UnreadableFile(_("The file is damaged: it is not a readable .docx or "
-                                   ".xlsx file.")) from None
-        # A small zip can unpack to gigabytes; refuse before parsing it.
-        if unpacked > 20 * max_bytes():
-            raise UnreadableFile(_("The file unpacks to more than the size limit allows."))
+        names = check_package(content, max_bytes=max_bytes(), max_rows=max_rows()).names
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
         raise UnreadableFile(_("The file is a zip archive, but not a Word (.docx) or Excel "
                                "(.xlsx) document."))
+    if b"\x00" in content[:4096]:
+        raise UnreadableFile(_("This is not a Word, Excel, CSV or JSON file."))
+    if PurePath(filename).suffix.lower() in (".docx", ".xlsx"):
+        # Read as CSV, a renamed text file would be refused for its missing columns.
+        raise UnreadableFile(_("The file is called %(name)s, but it is not a Word (.docx) "
+                               "or Excel (.xlsx) document.") % {"name": PurePath(filename).name})
     head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"[") or filename.lower().endswith(".json"):
         return "json"
-    if b"\x00" in content[:4096]:
-        raise UnreadableFile(_("This is not a Word, Excel, CSV or JSON file."))
     return "csv"
 
 
@@ -68,10 +78,7 @@ def read_tables(content: bytes, kind: str) -> list[RawTable]:
 
     reader = {"docx": docx_reader, "xlsx": xlsx_reader, "csv": csv_reader}[kind]
     tables = reader.read(content)
-    total = sum(len(table.rows) for table in tables)
-    if total > max_rows():
-        raise UnreadableFile(
-            _("The file has %(rows)s rows; the limit is %(limit)s.")
-            % {"rows": total, "limit": max_rows()}
-        )
+    # Each reader stops at the first row past the limit; this catches the rest.
+    if sum(len(table.rows) for table in tables) > max_rows():
+        raise too_many_rows()
     return tables

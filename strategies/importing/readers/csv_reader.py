@@ -23,16 +23,24 @@ def decode(content: bytes) -> str:
 
 
 def read(content: bytes) -> list[RawTable]:
-    """The whole file as one table."""
+    """The whole file as one table; stops at the first row past ``PLAN_IMPORT_MAX_ROWS``."""
+    from strategies.importing.readers import max_rows, too_many_rows
+
     text = decode(content)
     # The header line decides the delimiter: it rarely holds quotes or commas of its own.
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    lines = io.StringIO(text, newline="")
+    first = next((line for line in lines if line.strip()), "")
     delimiter = max(";,\t", key=first.count)
+    table = RawTable(label=_("CSV file"))
+    limit = max_rows()
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # Streamed: a file of half a million short rows never becomes half a million rows.
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                                  delimiter=delimiter), start=1):
+            if number > limit:
+                raise too_many_rows()
+            table.rows.append(RawRow(number=number, cells=cells))
     except csv.Error as exc:
         raise UnreadableFile(_("The CSV file cannot be read: %(error)s") % {"error": exc}) \
             from None
-    table = RawTable(label=_("CSV file"))
-    table.rows = [RawRow(number=n, cells=cells) for n, cells in enumerate(rows, start=1)]
     return [table]

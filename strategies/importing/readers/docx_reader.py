@@ -1,5 +1,10 @@
 """Word (.docx): the tables in body order, each with the heading above it.
 
+The package was checked before python-docx opens it (``package``: sizes, lying zip
+headers, DOCTYPEs, the number of XML elements), and the paragraphs and table rows are
+counted in the parsed tree before any is read, stopping at the limits, so a document of
+a million short paragraphs is refused in well under a second.
+
 python-docx's ``row.cells`` repeats a merged cell at every grid position it covers, so
 the rows are read from the real ``w:tc`` elements: a horizontal span gives its text
 once, and a vertical continuation (``vMerge="continue"``) is marked as merged.
@@ -8,6 +13,7 @@ once, and a vertical continuation (``vMerge="continue"``) is marked as merged.
 from __future__ import annotations
 
 import io
+from itertools import islice
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,6 +21,8 @@ from django.utils.translation import gettext as _
 from strategies.importing.tables import RawRow, RawTable, UnreadableFile
 
 HEADING_STYLES = ("heading", "overskrift", "title", "tittel")
+#: Paragraphs per table row allowed on top of the rows: headings and text between tables.
+PARAGRAPHS_PER_ROW = 10
 
 
 def _cell_text(tc: Any, table: Any) -> tuple[str, bool]:
@@ -32,8 +40,12 @@ def _cell_text(tc: Any, table: Any) -> tuple[str, bool]:
 
 
 def _read_table(table: Any, label: str, heading: str) -> RawTable:
+    from docx.oxml.ns import qn
+
     raw = RawTable(label=label, heading=heading)
-    width = len(table._tbl.tblGrid.gridCol_lst) or max(
+    # python-docx's tblGrid property raises when the (required) grid is missing.
+    grid = table._tbl.find(qn("w:tblGrid"))
+    width = (len(grid.findall(qn("w:gridCol"))) if grid is not None else 0) or max(
         (sum(tc.grid_span for tc in tr.tc_lst) + tr.grid_before for tr in table._tbl.tr_lst),
         default=0,
     )
@@ -66,22 +78,60 @@ def _read_table(table: Any, label: str, heading: str) -> RawTable:
     return raw
 
 
-def _is_heading(paragraph: Any) -> bool:
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return name.lower().startswith(HEADING_STYLES)
+def _is_heading(paragraph: Any, styles: dict[str | None, bool]) -> bool:
+    # The style is looked up by id in styles.xml for each paragraph: once per id is enough.
+    style_id = paragraph._p.style
+    if style_id not in styles:
+        name = (paragraph.style.name if paragraph.style is not None else "") or ""
+        styles[style_id] = name.lower().startswith(HEADING_STYLES)
+    return styles[style_id]
+
+
+def _check_counts(document: Any) -> None:
+    """Refuse more table rows or paragraphs than the limits, counting no further."""
+    from docx.oxml.ns import qn
+
+    from strategies.importing.readers import max_rows, too_many_rows
+
+    body = document.element.body
+    rows = max_rows()
+    if sum(1 for _ in islice(body.iter(qn("w:tr")), rows + 1)) > rows:
+        raise too_many_rows()
+    paragraphs = PARAGRAPHS_PER_ROW * rows
+    if sum(1 for _ in islice(body.iter(qn("w:p")), paragraphs + 1)) > paragraphs:
+        raise UnreadableFile(_("The Word file has more paragraphs than the limit of "
+                               "%(limit)s.") % {"limit": paragraphs})
 
 
 def read(content: bytes) -> list[RawTable]:
     """Every table of the document, in order, with the nearest heading above it."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(content))
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise UnreadableFile(_("The Word file cannot be read: %(error)s") % {"error": exc}) \
             from None
+    try:
+        _check_counts(document)
+        tables = _read_body(document)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # python-docx raises on a required element that is missing
+        raise UnreadableFile(_("The Word file cannot be read: %(error)s") % {"error": exc}) \
+            from None
+    if not tables:
+        raise UnreadableFile(_("The Word file has no tables. The plan's actions must be in a "
+                               "table with the columns Delmål and Tiltak."))
+    return tables
+
+
+def _read_body(document: Any) -> list[RawTable]:
+    """The tables in body order, each with the heading (or short text) above it."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    styles: dict[str | None, bool] = {}
     tables: list[RawTable] = []
     last_heading = ""
     last_text = ""
@@ -91,7 +141,7 @@ def read(content: bytes) -> list[RawTable]:
             text = " ".join(block.text.split())
             if not text:
                 continue
-            if _is_heading(block):
+            if _is_heading(block, styles):
                 last_heading = text
             elif len(text) <= 200:
                 last_text = text
@@ -104,7 +154,4 @@ def read(content: bytes) -> list[RawTable]:
                                       heading))
             previous_heading = heading
             last_heading = last_text = ""
-    if not tables:
-        raise UnreadableFile(_("The Word file has no tables. The plan's actions must be in a "
-                               "table with the columns Delmål and Tiltak."))
     return tables

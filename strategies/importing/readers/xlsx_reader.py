@@ -1,7 +1,10 @@
 """Excel (.xlsx): every visible sheet is a table; merged ranges are read as merges.
 
-The workbook is opened in normal mode (read-only mode cannot see merged ranges) and
-without cached formula values, so a formula shows up as its ``=…`` text and is refused.
+The workbook is opened in read-only mode, which streams each sheet's rows (nothing is
+read past the row limit), and without cached formula values, so a formula shows up as
+its ``=…`` text and is refused. Read-only mode cannot see merged ranges, so they are
+read from the sheet's XML here; the package was checked before (``package``), so that
+XML is of a known, bounded size.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from strategies.importing.readers import max_rows
+from strategies.importing.readers import max_rows, too_many_rows
 from strategies.importing.tables import RawRow, RawTable, UnreadableFile
 
 #: Stop reading a sheet after this many blank rows in a row (formatted-but-empty tails).
 BLANK_RUN = 50
+#: Columns read from a row: a plan has fewer than ten, a crafted sheet may claim 16,384.
+MAX_COLUMNS = 64
 
 
 def _text(value: Any) -> str:
@@ -33,67 +38,103 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _read_sheet(sheet: Any) -> RawTable:
+def _read_sheet(sheet: Any, merges: list[tuple[int, int, int, int]], budget: int) -> RawTable:
+    """The sheet's rows up to *budget* (more raises), with its merged ranges applied."""
     raw = RawTable(label=_("sheet «%(name)s»") % {"name": sheet.title}, heading=sheet.title)
+    # The <dimension> element is the file's own claim; the rows themselves decide.
+    sheet.reset_dimensions()
+    rows: list[list[Any]] = []
+    blanks = 0
+    for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+        if len(rows) >= budget:
+            raise too_many_rows()
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        blanks = 0 if any(v is not None and _text(v).strip() for v in values) else blanks + 1
+        if blanks >= BLANK_RUN:
+            break
+        rows.append(values)
+    width = max((len(values) for values in rows), default=0)
+    last_row = len(rows)
     vertical: dict[tuple[int, int], tuple[int, int]] = {}
     spanning_rows: set[int] = set()
-    width = sheet.max_column or 0
-    # Rows past this are never read; a merge claiming a million rows must not cost more.
-    last_row = min(sheet.max_row or 0, max_rows() + 1)
-    for merged in sheet.merged_cells.ranges:
-        for row in range(merged.min_row + 1, min(merged.max_row, last_row) + 1):
-            vertical[(row, merged.min_col)] = (merged.min_row, merged.min_col)
-        if merged.max_col - merged.min_col + 1 >= width > 1 and merged.min_row == merged.max_row:
-            spanning_rows.add(merged.min_row)
-    blanks = 0
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_text(v) for v in row]
+    for min_col, min_row, max_col, max_row in merges:
+        for row_number in range(min_row + 1, min(max_row, last_row) + 1):
+            vertical[(row_number, min_col)] = (min_row, min_col)
+        if max_col - min_col + 1 >= width > 1 and min_row == max_row:
+            spanning_rows.add(min_row)
+    for number, values in enumerate(rows, start=1):
+        cells = [_text(v) for v in values] + [""] * (width - len(values))
         merged_cols: set[int] = set()
         for index in range(len(cells)):
             origin = vertical.get((number, index + 1))
             if origin:
-                cells[index] = _text(sheet.cell(*origin).value)
+                origin_row, origin_col = origin
+                source = rows[origin_row - 1] if origin_row <= len(rows) else []
+                cells[index] = _text(source[origin_col - 1]) if origin_col <= len(source) \
+                    else ""
                 merged_cols.add(index)
-        raw_row = RawRow(number=number, cells=cells, merged=merged_cols,
-                         spanning=number in spanning_rows)
-        blanks = blanks + 1 if raw_row.is_blank else 0
-        if blanks >= BLANK_RUN:
-            break
-        raw.rows.append(raw_row)
+        raw.rows.append(RawRow(number=number, cells=cells, merged=merged_cols,
+                               spanning=number in spanning_rows))
     return raw
 
 
 MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
 
 
-def _check_merges(content: bytes) -> None:
-    """Refuse merged ranges covering far more cells than a plan has, before openpyxl
-    expands every covered cell into an object (a tiny file could otherwise cost minutes)."""
+def _merges(content: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Each sheet part's merged ranges (min_col, min_row, max_col, max_row).
+
+    Refuses merged ranges covering far more cells than a plan has (a tiny file could
+    otherwise claim a million merged rows).
+    """
     from openpyxl.utils.cell import range_boundaries
 
     limit = max_rows() * 100
     covered = 0
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         for name in archive.namelist():
             if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
                 continue
+            ranges = found.setdefault(name, [])
             for ref in MERGE_REF.findall(archive.read(name)):
                 min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
                 covered += (max_col - min_col + 1) * (max_row - min_row + 1)
                 if covered > limit:
                     raise UnreadableFile(_("The Excel file's merged cells cover more than "
                                            "%(limit)s cells.") % {"limit": limit})
+                ranges.append((min_col, min_row, max_col, max_row))
+    return found
 
 
 def read(content: bytes) -> list[RawTable]:
-    """Every visible sheet of the workbook."""
+    """Every visible sheet of the workbook, stopping at the first row past the limit."""
     import openpyxl
 
-    _check_merges(content)
+    merges = _merges(content)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True,
+                                          data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken package
         raise UnreadableFile(_("The Excel file cannot be read: %(error)s") % {"error": exc}) \
             from None
-    return [_read_sheet(sheet) for sheet in workbook.worksheets
-            if sheet.sheet_state == "visible"]
+    tables: list[RawTable] = []
+    budget = max_rows()
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.sheet_state != "visible":
+                continue
+            path = getattr(sheet, "_worksheet_path", "").lstrip("/")
+            table = _read_sheet(sheet, merges.get(path, []), budget)
+            budget -= len(table.rows)
+            tables.append(table)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a sheet's XML is only parsed while its rows are read
+        raise UnreadableFile(_("The Excel file cannot be read: %(error)s") % {"error": exc}) \
+            from None
+    finally:
+        workbook.close()
+    return tables

@@ -9,11 +9,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planportal import services as core_services
 from planportal.models import Organization
 from planportal.permissions import SystemActor
 from strategies.importing.preview import PlanSpec
+from strategies.importing.readers import max_bytes
 from strategies.importing.service import ImportRefused, commit_import, preview_import
 from strategies.models import Plan
 
@@ -40,7 +42,13 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        content = path.read_bytes()
+        # The real size decides, before a byte is read: the file may be gigabytes.
+        size = path.stat().st_size
+        if size > max_bytes():
+            raise CommandError(_("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+                               % {"size": size, "limit": max_bytes()})
+        with path.open("rb") as file:
+            content = file.read(max_bytes() + 1)  # it may have grown since
         # One transaction for everything, the kommune a JSON export may bring included:
         # a dry run or a refused import rolls it all back.
         with transaction.atomic():
@@ -66,7 +74,8 @@ class Command(BaseCommand):
                         period_start=options["period_start"], period_end=options["period_end"])
         try:
             preview = preview_import(actor=IMPORTER, organization=organization,
-                                     content=content, filename=path.name, spec=spec)
+                                     content=content, filename=path.name, spec=spec,
+                                     size=max(path.stat().st_size, len(content)))
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
         self._report(preview, options["json"])
@@ -74,10 +83,15 @@ class Command(BaseCommand):
             raise CommandError(f"{len(preview.errors)} error(s); nothing was imported.")
         if options["dry_run"]:
             return None
+        previewed = len(preview.problems)
         try:
-            return commit_import(actor=IMPORTER, preview=preview)
+            result = commit_import(actor=IMPORTER, preview=preview)
         except ImportRefused as exc:
             raise CommandError(f"{exc}; nothing was imported.") from exc
+        # What the commit itself warned about (a JSON export's people who are left out).
+        for problem in preview.problems[previewed:]:
+            self.stdout.write(self.style.WARNING(f"  {problem.level}: {problem}"))
+        return result
 
     def _organization(self, slug: str, content: bytes) -> Organization:
         organization = Organization.objects.filter(slug=slug).first()
@@ -87,7 +101,7 @@ class Command(BaseCommand):
         try:
             data = json.loads(content.decode("utf-8-sig"))
             source = data["organization"]
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
             raise CommandError(f"No organisation with the short name {slug!r}.") from None
         if source.get("slug") != slug:
             raise CommandError(f"No organisation with the short name {slug!r}.")
