@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from actions.models import StatusUpdate
 from planportal.tokens import ApiToken, authenticate_token, hash_token, issue_token
+from tests.api.clients import SessionClient
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +167,7 @@ def test_revoking_another_users_token_is_404_and_leaves_it_working(world):
 
 def test_revoking_twice_keeps_the_first_revocation_time(world):
     token, _raw = issue_token(actor=world.admin, user=world.admin, name="Power BI")
-    client = APIClient()
-    client.force_authenticate(world.admin)
+    client = SessionClient(world.admin)
     first = client.post(f"{TOKENS_URL}{token.pk}/revoke/").json()["revoked_at"]
     second = client.post(f"{TOKENS_URL}{token.pk}/revoke/").json()["revoked_at"]
     assert first is not None and first == second

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from planportal.audit.models import AuditEvent
 from planportal.audit.services import record
+from tests.api.clients import SessionClient
 from tests.factories import PlanFactory
 from tests.queries import assert_constant_queries
 
@@ -18,10 +18,7 @@ URL = "/api/v1/audit-events/"
 
 
 def client_for(user):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
+    return SessionClient(user)
 
 
 @pytest.fixture
@@ -102,7 +99,8 @@ def test_the_list_runs_a_constant_number_of_queries(world):
         for _ in range(n):
             record(actor=world.admin, verb="create", obj=PlanFactory(organization=world.org))
 
-    assert_constant_queries(add_rows, lambda: client_for(world.admin).get(URL), 1, 50)
+    client = client_for(world.admin)
+    assert_constant_queries(add_rows, lambda: client.get(URL), 1, 50)
 
 
 def test_the_admin_shows_events_read_only(world, events, client):

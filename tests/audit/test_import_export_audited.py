@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from planportal.audit.models import AuditEvent
+from tests.api.clients import SessionClient
 from tests.strategies.import_files import build_csv
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,7 @@ HEADER = ["Satsingsområde", "Delmål", "Tiltak", "Ansvar", "Tid"]
 
 
 def admin_client(world):
-    client = APIClient()
-    client.force_authenticate(world.admin)
-    return client
+    return SessionClient(world.admin)
 
 
 def test_every_row_an_import_writes_is_tagged_with_the_file(world):

@@ -4,10 +4,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from planportal.models import User
 from planportal.services import update_preferences
+from tests.api.clients import SessionClient
 from tests.factories import UserFactory
 
 
@@ -39,8 +39,7 @@ def test_an_unknown_language_is_refused_naming_the_field_and_nothing_changes(wor
 
 
 def test_patch_me_changes_the_signed_in_users_preferences(world):
-    client = APIClient()
-    client.force_authenticate(world.reader)
+    client = SessionClient(world.reader)
 
     response = client.patch("/api/v1/me/", {"reminder_emails": False,
                                             "preferred_language": "en"}, format="json")
@@ -52,8 +51,7 @@ def test_patch_me_changes_the_signed_in_users_preferences(world):
 
 
 def test_patch_me_refuses_fields_it_does_not_change(world):
-    client = APIClient()
-    client.force_authenticate(world.reader)
+    client = SessionClient(world.reader)
 
     response = client.patch("/api/v1/me/", {"username": "ny", "reminder_emails": False},
                             format="json")

@@ -14,6 +14,7 @@ from actions.services import post_status_update
 from planportal.audit.models import AuditEvent
 from planportal.privacy import erase_user, export_personal_data
 from planportal.tokens import ApiToken, issue_token
+from tests.api.clients import SessionClient
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,7 @@ def test_the_export_takes_a_fixed_number_of_queries(world, history,
 
 
 def test_a_person_downloads_their_own_data_from_the_api(world, history):
-    client = APIClient()
-    client.force_authenticate(world.unit_manager)
+    client = SessionClient(world.unit_manager)
     response = client.get("/api/v1/me/personal-data/")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]

@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.api.clients import SessionClient
 from tests.reports.conftest import ReportPlan, build_report_plan
 
 pytestmark = pytest.mark.django_db
 QUERY = "?as_of=2026-08-31&since=2026-04-30"
 
 
-def api(user: Any = None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
+def api(user: Any = None) -> SessionClient:
+    return SessionClient(user)
 
 
 def url(plan: Any) -> str:

@@ -7,10 +7,10 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from actions.models import Action
 from strategies.models import Plan
+from tests.api.clients import SessionClient
 from tests.strategies.import_files import build_csv, build_docx
 from tests.strategies.seed_tables import read_seed_tables
 
@@ -20,10 +20,7 @@ HEADER = ["Satsingsområde", "Delmål", "Tiltak", "Ansvar", "Tid"]
 @pytest.fixture
 def api(world):
     def make(persona):
-        client = APIClient()
-        if persona:
-            client.force_authenticate(world.persona(persona))
-        return client
+        return SessionClient(world.persona(persona) if persona else None)
     return make
 
 
