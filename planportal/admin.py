@@ -10,8 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,6 +20,7 @@ from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
 from planportal.deliveries import ReminderDigest
 from planportal.models import Membership, Organization, Unit, User, UserPreferences
 from planportal.permissions import get_access
+from planportal.querysets import users_visible_to
 
 # Access comes from memberships, not from Django groups; hiding them avoids a second,
 # unused permission system in the admin.
@@ -34,11 +34,68 @@ class MembershipInline(ReadOnlyInline):
     readonly_fields = fields
     list_select_related = ["unit"]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # A person with roles in two kommuner: each kommune's staff see its roles only.
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class PeopleScopedAdmin:
+    """Admin pages of people: a kommune's administrator reaches his own people only
+    (:func:`planportal.querysets.users_visible_to`); anyone else's change, history,
+    delete or password page is not found (404), and names nobody."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # ModelAdmin's, not ServiceAdmin's: a user has no organisation column.
+        return users_visible_to(request.user, admin.ModelAdmin.get_queryset(self, request))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404(_("There is no such person among the people you administer."))
+        return obj
+
+
+class InviteUserForm(ServiceForm):
+    """A kommune administrator's "add user": a new person with a role in his kommune."""
+
+    # create_user names the roles it was given "memberships"; here that is the unit.
+    service_field_names = {"memberships": "unit"}
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("unit"))
+    role = forms.ChoiceField(choices=Membership.Role.choices, label=_("role"),
+                             initial=Membership.Role.READER)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        access = get_access(self.request.user)
+        unit = self.fields["unit"]
+        unit.queryset = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+        unit.label_from_instance = lambda u: "— " * u.depth + u.name
+
+    def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Any:
+        return services.invite_user(
+            actor=actor, email=data["email"], first_name=data["first_name"],
+            last_name=data["last_name"], unit=data["unit"], role=data["role"],
+        )
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """Users are platform-wide; roles are given as memberships."""
+class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
+    """Users are platform-wide; roles are given as memberships.
 
+    A kommune's administrator sees and invites his own people only; editing an account
+    itself (name, e-mail, flags, password) is for platform operators.
+    """
+
+    invite_fieldsets = (
+        (None, {"fields": ("first_name", "last_name", "email", "unit", "role")}),
+    )
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Preferences"), {"fields": ("preferred_language", "reminder_emails")}),
@@ -144,17 +201,43 @@ class UserAdmin(DjangoUserAdmin):
             f'attachment; filename="planportal-personopplysninger-{user.pk}.json"')
         return response
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        queryset = super().get_queryset(request)
-        access = get_access(request.user)
-        if access.everything:
-            return queryset
-        # A kommune's administrator sees its members, and accounts that have no role yet
-        # (so they can be given one), never other kommuners' people.
-        return queryset.filter(
-            Q(memberships__unit__organization_id__in=access.admin_org_ids)
-            | Q(memberships__isnull=True)
-        ).distinct()
+    def _invites(self, request: HttpRequest, obj: Any) -> bool:
+        """The add page of a kommune's administrator is the invitation form."""
+        return obj is None and not get_access(request.user).everything
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self._invites(request, obj):
+            return self.invite_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        if self._invites(request, obj):
+            kwargs["form"] = InviteUserForm
+        form = super().get_form(request, obj, **kwargs)
+        form.request = request
+        return form
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new person's roles are the form's own unit and role.
+        return super().get_inlines(request, obj) if obj is not None else []
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any],
+                           add: bool = False, change: bool = False, form_url: str = "",
+                           obj: Any = None) -> Any:
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if add and self._invites(request, obj):
+            response.template_name = "admin/planportal/user/invite_form.html"
+        return response
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if get_access(request.user).everything:
+            return super().has_change_permission(request, obj)
+        # Django's user add page asks for this (with no user) before it shows the form;
+        # an existing account is only ever shown to a kommune's administrator.
+        return obj is None and self.has_add_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         access = get_access(request.user)
@@ -261,6 +344,16 @@ class MembershipAdmin(ServiceAdmin):
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user", "unit"]
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Choices only; add_membership decides. The user autocomplete lists the same
+        # people (UserAdmin.get_queryset).
+        access = get_access(request.user)
+        if db_field.name == "user":
+            kwargs["queryset"] = users_visible_to(request.user)
+        elif db_field.name == "unit" and not access.everything:
+            kwargs["queryset"] = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request)
 
@@ -289,7 +382,7 @@ class UserPreferencesForm(ServiceForm):
 
 
 @admin.register(UserPreferences)
-class UserPreferencesAdmin(ServiceAdmin):
+class UserPreferencesAdmin(PeopleScopedAdmin, ServiceAdmin):
     """Language and reminder e-mails per user, changed through ``update_preferences``."""
 
     form = UserPreferencesForm
@@ -297,14 +390,6 @@ class UserPreferencesAdmin(ServiceAdmin):
                     "reminder_emails"]
     list_filter = ["reminder_emails", "preferred_language"]
     search_fields = ["username", "first_name", "last_name", "email"]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        access = get_access(request.user)
-        if access.everything:
-            return queryset
-        members = Membership.objects.filter(unit__organization_id__in=access.admin_org_ids)
-        return queryset.filter(pk__in=members.values("user_id"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

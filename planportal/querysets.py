@@ -1,4 +1,4 @@
-"""Querysets for units and memberships."""
+"""Querysets for units, memberships and the people an administrator may see."""
 
 from __future__ import annotations
 
@@ -49,6 +49,42 @@ class UnitQuerySet(models.QuerySet):
         if access.everything:
             return self.all()
         return self.filter(organization_id__in=access.member_org_ids)
+
+
+def people_of_q(organization_ids: Any) -> Q:
+    """Users who belong to one of the organisations: a role there, or an account made by a
+    first login through one of its login providers (a provider that gives new users no
+    role leaves them for the kommune's administrator to give one).
+
+    Subqueries, not joins: a person with several roles is one row, without DISTINCT.
+    """
+    from allauth.socialaccount.models import SocialAccount
+
+    from planportal.login.models import OrganizationLoginProvider
+    from planportal.models import Membership
+
+    members = Membership.objects.filter(unit__organization_id__in=organization_ids)
+    providers = OrganizationLoginProvider.objects.filter(organization_id__in=organization_ids)
+    signed_in = SocialAccount.objects.filter(provider__in=providers.values("provider_id"))
+    return Q(pk__in=members.values("user_id")) | Q(pk__in=signed_in.values("user_id"))
+
+
+def users_visible_to(actor: Any, users: models.QuerySet | None = None) -> models.QuerySet:
+    """The people *actor* may see, choose and manage as an administrator (of *users*, or
+    of every user): everyone for platform operators; for a kommune's administrator the
+    people of the kommuner he administers (:func:`people_of_q`), never another kommune's
+    people or accounts without a role anywhere; nobody for anyone else.
+    """
+    if users is None:
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model()._default_manager.all()
+    access = get_access(actor)
+    if access.everything:
+        return users
+    if not access.admin_org_ids:
+        return users.none()
+    return users.filter(people_of_q(access.admin_org_ids))
 
 
 def _unit_path(_key: None) -> models.QuerySet:

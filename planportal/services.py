@@ -1,8 +1,9 @@
-"""State changes for organisations, units and memberships."""
+"""State changes for organisations, units, memberships and users."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from planportal.audit import services as audit
 from planportal.audit.services import created_fields
 from planportal.models import Membership, Organization, Unit
 from planportal.permissions import deny, forget_access, get_access
+from planportal.querysets import users_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +93,27 @@ def create_unit(
 
 
 def add_membership(*, actor: Any, user: Any, unit: Unit, role: str) -> Membership:
-    """Give *user* a role on *unit* (and so on its subtree)."""
+    """Give *user* a role on *unit* (and so on its subtree).
+
+    A kommune's administrator gives roles to his own people only (``users_visible_to``):
+    never to another kommune's people or to accounts without a role anywhere, which
+    only platform operators see. A new person comes in through :func:`invite_user`.
+    """
+    _require_admin_of(
+        actor, unit.organization_id, _("Only an administrator of the organisation can grant roles.")
+    )
+    if not get_access(actor).everything and not users_visible_to(actor).filter(
+            pk=user.pk).exists():
+        # Not named: the id may be someone the actor must not learn anything about.
+        raise ValidationError({"user": _(
+            "This person has no role in your kommune. Choose one of its people, or add "
+            "a new person with their e-mail address under Users."
+        )})
+    return _grant_membership(actor=actor, user=user, unit=unit, role=role)
+
+
+def _grant_membership(*, actor: Any, user: Any, unit: Unit, role: str) -> Membership:
+    """Save and audit one role; the caller has checked who the person is."""
     _require_admin_of(
         actor, unit.organization_id, _("Only an administrator of the organisation can grant roles.")
     )
@@ -155,13 +177,24 @@ def create_user(
     is_staff: bool = False,
     is_superuser: bool = False,
     preferred_language: str = "nb",
+    memberships: Iterable[tuple[Unit, str]] = (),
 ) -> Any:
-    """Create a user account; only platform operators (or the system) may make staff."""
-    from django.contrib.auth import get_user_model
+    """Create a user account, with its roles (*memberships*: unit, role) in the same step.
 
+    Only platform operators (or the system) may make staff, or an account without a
+    role. A kommune's administrator creates people into his kommune: at least one of
+    the roles is on one of its units, or he could not see the person he made.
+    """
     access = get_access(actor)
     if not (access.everything or (access.admin_org_ids and not (is_staff or is_superuser))):
         raise deny(_("You cannot create this user."))
+    memberships = list(memberships)
+    if not access.everything and not any(
+        unit.organization_id in access.admin_org_ids for unit, _role in memberships
+    ):
+        raise ValidationError({"memberships": _(
+            "A new person needs a role on a unit of your kommune."
+        )})
     user_model = get_user_model()
     with transaction.atomic():
         user = user_model(
@@ -180,9 +213,47 @@ def create_user(
         user.full_clean(exclude=["password"])
         user.save()
         # Names and e-mail stay out of the trail (erasure must reach them); ids suffice.
+        # The kommune of the first role, so its administrators find the event.
         audit.record(actor=actor, verb="create", obj=user, changes={
-            "is_staff": [None, user.is_staff], "is_superuser": [None, user.is_superuser]})
+            "is_staff": [None, user.is_staff], "is_superuser": [None, user.is_superuser]},
+            organization_id=memberships[0][0].organization_id if memberships else None)
+        for unit, role in memberships:
+            # A brand-new account has no role anywhere yet: these are its first ones.
+            _grant_membership(actor=actor, user=user, unit=unit, role=role)
     return user
+
+
+def invite_user(
+    *,
+    actor: Any,
+    email: str,
+    first_name: str,
+    last_name: str,
+    unit: Unit,
+    role: str,
+) -> Any:
+    """Add a new person to the kommune of *unit*: an account and its role on *unit*.
+
+    How a kommune's administrator brings in someone who is not yet one of his people
+    (he can never pick another kommune's people, even by their e-mail address). The
+    account gets no password, and none is sent: the username is the e-mail address.
+    """
+    _require_admin_of(actor, unit.organization_id, _(
+        "Only an administrator of the organisation can add people to it."))
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError({"email": _("Give the new person's e-mail address.")})
+    if users_visible_to(actor).filter(email__iexact=email).exists():
+        raise ValidationError({"email": _(
+            "One of your people already has this e-mail address: give them the role "
+            "under Memberships instead."
+        )})
+    from planportal.login.services import _unique_username
+
+    return create_user(
+        actor=actor, username=_unique_username(email.lower()), password=None, email=email,
+        first_name=first_name, last_name=last_name, memberships=[(unit, role)],
+    )
 
 
 def update_preferences(
@@ -196,12 +267,8 @@ def update_preferences(
 
     Users change their own; an organisation's administrators change their members'.
     """
-    access = get_access(actor)
     is_self = getattr(actor, "pk", None) is not None and actor.pk == user.pk
-    member_orgs = set(
-        Membership.objects.filter(user=user).values_list("unit__organization_id", flat=True)
-    )
-    if not (is_self or access.everything or member_orgs & access.admin_org_ids):
+    if not (is_self or users_visible_to(actor).filter(pk=user.pk).exists()):
         raise deny(_("You cannot change this user's preferences."))
     changed: list[str] = []
     if preferred_language is not None and preferred_language != user.preferred_language:

@@ -229,16 +229,15 @@ class _Restorer:
             self.cursor = _location(f"people[{row['username']}]")
             user = existing.get(row["username"])
             if user is None and creates_people:
+                # The roles in the same call: a kommune's administrator creates people
+                # only with a role in his kommune.
                 user = core_services.create_user(
                     actor=self.actor, username=row["username"], password=None,
                     email=row["email"], first_name=row["first_name"],
                     last_name=row["last_name"],
+                    memberships=[(self.units[membership["unit"]], membership["role"])
+                                 for membership in row["memberships"]],
                 )
-                for membership in row["memberships"]:
-                    core_services.add_membership(
-                        actor=self.actor, user=user, unit=self.units[membership["unit"]],
-                        role=membership["role"],
-                    )
                 self.result.add("people")
             elif user is None or user.pk not in members:
                 self.preview.warn(
