@@ -11,6 +11,7 @@ USAGE = """usage: python -m bench {run,api,reminders} [options]
   reminders  the reminder sweep on dataset M in eager mode (python -m bench reminders --help)
   report  one plan's progress report (5,000 actions): HTML, JSON, PDF, XLSX (--help)
   load  mixed load through gunicorn: 80 % lists, 15 % reports, 5 % updates (--help)
+  imports  the adversarial import files at full size, one process each (--help)
 """
 
 
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import load
 
         load.main(args[1:])
+        return
+    if args and args[0] == "imports":
+        from bench import imports
+
+        imports.main(args[1:])
         return
     if args and args[0] == "report":
         from bench import report

@@ -196,6 +196,16 @@ def many_paragraphs(text_bytes: int = 30 * MB, *, varied: bool = False) -> bytes
                         ("word/document.xml", _document(body))])
 
 
+def plan_docx(rows: int) -> bytes:
+    """An honest .docx at the limits: one table of *rows* rows of distinct tiltak."""
+    def body() -> Iterator[bytes]:
+        yield b'<w:p><w:r><w:t>Helse og omsorg</w:t></w:r></w:p>'
+        yield _table_xml([HEADER] + [[f"Område {n % 9}", f"Delmål {n % 101}",
+                                      f"Tiltak nummer {n}"] for n in range(1, rows)])
+    return zip_package([("[Content_Types].xml", DOCX_TYPES), ("_rels/.rels", DOCX_RELS),
+                        ("word/document.xml", _document(body))])
+
+
 def many_rows_xlsx(rows: int = 480_000) -> bytes:
     """A one-sheet .xlsx (inline strings, written by hand) with *rows* rows of tiltak."""
     def sheet() -> Iterator[bytes]:
@@ -292,6 +302,15 @@ class Case:
     #: The start of the Bokmål refusal, at the tests' limits; None: it must import.
     message: str | None
 
+
+#: Honest files at the default limits (5,000 rows): the bench shows they still import.
+AT_THE_LIMITS = [
+    Case("docx-5000-rows", "plan.docx", lambda: plan_docx(50), lambda: plan_docx(5000), None),
+    Case("xlsx-5000-rows", "plan.xlsx", lambda: many_rows_xlsx(50),
+         lambda: many_rows_xlsx(4999), None),
+    Case("csv-5000-rows", "plan.csv", lambda: many_rows_csv(50), lambda: many_rows_csv(4999),
+         None),
+]
 
 #: The tests' limits (``settings`` fixture); the bench uses the real defaults.
 SMALL_MAX_BYTES = 256 * 1024
