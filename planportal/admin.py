@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -53,6 +54,15 @@ class PeopleScopedAdmin:
         if obj is None:
             raise Http404(_("There is no such person among the people you administer."))
         return obj
+
+    def get_paginator(self, request: HttpRequest, queryset: Any, per_page: int,
+                      orphans: int = 0, allow_empty_first_page: bool = True) -> Any:
+        if queryset.model is LogEntry and not get_access(request.user).everything:
+            # The history page of a person with roles in two kommuner: the entries of
+            # the other kommune's staff (and of operators) would name them.
+            queryset = queryset.filter(user__in=users_visible_to(request.user))
+        return super().get_paginator(  # type: ignore[misc]
+            request, queryset, per_page, orphans, allow_empty_first_page)
 
 
 class InviteUserForm(ServiceForm):

@@ -375,3 +375,33 @@ def test_a_kommune_admin_cannot_create_an_account_without_a_role_in_his_kommune(
         services.create_user(actor=kommuner.elverum_admin, username="løs", password=None,
                              memberships=[(kommuner.rendalen_root, Membership.Role.READER)])
     assert not User.objects.filter(username="løs").exists()
+
+
+
+@pytest.fixture
+def rendalen_admin(kommuner: TwoKommuner) -> User:
+    return person("rendalen-sjef", "Rune", "Rendal",
+                  (kommuner.rendalen_root, Membership.Role.ADMIN))
+
+
+def test_a_commuters_history_shows_the_elverum_admin_nothing_of_rendalens_staff(
+    kommuner, elverum_admin, rendalen_admin
+):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from planportal.models import UserPreferences
+
+    for model in (User, UserPreferences):
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        for actor in (kommuner.elverum_admin, rendalen_admin):
+            LogEntry.objects.create(user=actor, content_type=content_type,
+                                    object_id=str(kommuner.commuter.pk), object_repr="#",
+                                    action_flag=CHANGE, change_message="Endret språk")
+
+    for path in (USERS, PREFERENCES):
+        page = elverum_admin.get(f"{path}{kommuner.commuter.pk}/history/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "elverum-admin" in html  # his own change is there
+        assert "rendalen-sjef" not in html and "Rune Rendal" not in html
