@@ -44,7 +44,11 @@ from strategies.importing.preview import (
     Problem,
     match_key,
 )
+from strategies.importing.readers import max_rows
 from strategies.models import Plan
+
+#: Objects an export may hold per table row allowed (status history and measurements).
+OBJECTS_PER_ROW = 20
 
 
 def _location(path: str) -> Location:
@@ -70,6 +74,13 @@ def preview_restore(preview: ImportPreview, content: bytes) -> None:
                       % {"version": data.get("version"), "expected": VERSION})
         return
     try:
+        limit = OBJECTS_PER_ROW * max_rows()
+        if _objects(data, limit) > limit:
+            preview.error(_("The export holds more than %(limit)s objects (units, people, "
+                            "focus areas, goals, indicators, measurements, actions and status "
+                            "updates); that is more than the import limit.")
+                          % {"limit": limit})
+            return
         plan = data["plan"]
         spec = PlanSpec(title=plan["title"], kind=plan["kind"],
                         period_start=int(plan["period_start"]),
@@ -81,9 +92,32 @@ def preview_restore(preview: ImportPreview, content: bytes) -> None:
         preview.plan_exists = existing is not None
         preview.export_data = data
         _fill_tree(preview, plan, existing)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # AttributeError: a title that is a number or a list, not text.
         preview.export_data = None
         preview.error(_("The export is incomplete or damaged (%(error)s).") % {"error": exc})
+
+
+def _objects(data: dict[str, Any], limit: int) -> int:
+    """How many objects the export would write, counting no further than past *limit*.
+
+    A 10 MB export can name half a million empty focus areas; the tables' row limit
+    (``PLAN_IMPORT_MAX_ROWS``) applies to exports too, with room for their history.
+    """
+    count = len(data["units"]) + len(data["people"])
+    for area in data["plan"]["focus_areas"]:
+        count += 1
+        for goal in area["goals"]:
+            count += 1
+            for indicator in goal["indicators"]:
+                count += 1 + len(indicator["measurements"])
+            for action in goal["actions"]:
+                count += 1 + len(action["status_updates"])
+            if count > limit:
+                return count
+        if count > limit:
+            return count
+    return count
 
 
 def _fill_tree(preview: ImportPreview, plan: dict[str, Any], existing: Plan | None) -> None:
@@ -362,7 +396,8 @@ def commit_restore(*, actor: Any, preview: ImportPreview) -> Any:
     try:
         with transaction.atomic():
             restorer.restore()
-    except (ValidationError, PermissionDenied, KeyError, TypeError, ValueError) as exc:
+    except (ValidationError, PermissionDenied, KeyError, TypeError, ValueError,
+            AttributeError) as exc:
         if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
             message = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         elif isinstance(exc, ValidationError):

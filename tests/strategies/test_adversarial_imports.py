@@ -260,3 +260,96 @@ def test_the_import_command_still_creates_the_people_an_export_names(world, tmp_
     person = User.objects.get(username="kari.ny")
     assert Action.objects.get(goal__focus_area__plan__title="Kopi 1").responsible_person == person
     assert Plan.objects.filter(title="Kopi 1").count() == 1
+
+
+# The package rules one by one, and the JSON export's own limits ------------------------
+
+
+def preview_errors(world, content: bytes, name: str) -> list[str]:
+    from strategies.importing.service import preview_import
+
+    before = row_counts()
+    preview = preview_import(actor=world.admin, organization=world.org, content=content,
+                             filename=name)
+    assert row_counts() == before
+    return [problem.message for problem in preview.errors]
+
+
+def docx_with(document: bytes) -> bytes:
+    from tests.strategies.adversarial_files import DOCX_RELS, DOCX_TYPES
+
+    return zip_package([("[Content_Types].xml", DOCX_TYPES), ("_rels/.rels", DOCX_RELS),
+                        ("word/document.xml", document)])
+
+
+def test_a_part_packed_far_more_tightly_than_office_ever_does_is_refused(world, settings):
+    settings.PLAN_IMPORT_MAX_BYTES = 1024 * 1024  # 5 MB unpacked may pass; 2 MB of spaces do
+    errors = preview_errors(world, docx_with(b"<a/>" + b" " * (2 * 1024 * 1024)), "tett.docx")
+    assert errors[0].startswith("Filen er mistenkelig tett pakket (word/document.xml pakkes "
+                                "ut til ")
+
+
+def test_a_part_in_utf16_is_refused_as_its_doctype_would_not_be_seen(world):
+    document = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY x "y">]>'
+                "<a>&x;</a>").encode("utf-16")
+    errors = preview_errors(world, docx_with(document), "utf16.docx")
+    assert errors == ["Delen word/document.xml av filen er ikke XML i UTF-8; lagre filen på "
+                      "nytt fra Word eller Excel."]
+
+
+def test_a_part_declaring_another_encoding_is_refused(world):
+    document = b'<?xml version="1.0" encoding="UTF-7"?><a>+ADw-!DOCTYPE</a>'
+    errors = preview_errors(world, docx_with(document), "utf7.docx")
+    assert errors[0].startswith("Delen word/document.xml av filen er ikke XML i UTF-8")
+
+
+def test_more_xml_elements_than_a_plan_has_are_refused_before_parsing(world, settings):
+    settings.PLAN_IMPORT_MAX_BYTES = 1024 * 1024
+    from strategies.importing.package import max_elements
+
+    limit = max_elements(SMALL_MAX_ROWS)
+    body = "".join(f'<w:p w:rsidR="{n:08X}"/>' for n in range(limit + 10))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = f'<w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>'
+    errors = preview_errors(world, docx_with(document.encode()), "mange.docx")
+    assert errors == [f"Filen inneholder mer enn {limit} XML-elementer; det er langt mer enn "
+                      f"en plan har."]
+
+
+def test_a_member_whose_central_directory_understates_its_size_is_refused(world):
+    import struct
+
+    content = bytearray(docx_with(b"<a>" + b"x" * 5000 + b"</a>"))
+    # The central directory is what zipfile (and so every parser) believes; its local
+    # header still tells the truth.
+    central = content.index(b"PK\x01\x02", content.index(b"word/document.xml") + 1)
+    while content[central + 46:central + 46 + 17] != b"word/document.xml":
+        central = content.index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<L", content, central + 24, 100)
+    errors = preview_errors(world, bytes(content), "loyer.docx")
+    assert errors[0].startswith("Zip-hodene i filen oppgir feil størrelser "
+                                "(word/document.xml pakkes ut til mer enn de 100 bytene")
+
+
+def test_a_json_export_with_a_title_that_is_not_text_is_a_400_not_a_500(world, json_limits):
+    data = export_plan_data(world.plan)
+    data["plan"]["title"] = "Kopi"
+    data["plan"]["focus_areas"][0]["title"] = 5
+    response = token_client(world.admin).post(
+        IMPORT_URL, {"file": SimpleUploadedFile("plan.json", json.dumps(data).encode()),
+                     "organization": world.org.pk}, format="multipart")
+    assert response.status_code == 400, response.content
+    assert response.json()["problems"][0]["message"].startswith(
+        "Eksporten er ufullstendig eller skadet")
+    assert not Plan.objects.filter(title="Kopi").exists()
+
+
+def test_a_json_export_holding_more_objects_than_the_limit_is_refused(world):
+    data = export_plan_data(world.plan)
+    data["plan"]["title"] = "Kopi"
+    goal = data["plan"]["focus_areas"][0]["goals"][0]
+    goal["actions"] = [{**goal["actions"][0], "title": f"Tiltak {n}"} for n in range(250)]
+    errors = preview_errors(world, json.dumps(data).encode(), "plan.json")
+    assert errors == [f"Eksporten inneholder mer enn {20 * SMALL_MAX_ROWS} objekter (enheter, "
+                      "personer, satsingsområder, delmål, indikatorer, målinger, tiltak og "
+                      "statusoppdateringer); det er mer enn importgrensen tillater."]
