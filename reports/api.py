@@ -11,6 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from planportal.api.schema import ALLOW_EMPTY
 from reports.api_schema import ProgressReportSerializer
 from reports.forms import ReportParamsForm
 from reports.progress import compute_progress
@@ -26,16 +27,19 @@ PROGRESS_SCHEMA = extend_schema(
         "left out for readers outside the plan's organisation."
     ),
     parameters=[
-        OpenApiParameter("as_of", OpenApiTypes.DATE, description="Report date (default today)."),
-        OpenApiParameter("since", OpenApiTypes.DATE,
+        # Every parameter may be sent empty, meaning "not given", as the report page's
+        # own form sends a field left blank (ReportParamsForm, shared with the page).
+        OpenApiParameter("as_of", OpenApiTypes.DATE, extensions=ALLOW_EMPTY,
+                         description="Report date (default today), 1900-01-01 to 2199-12-31."),
+        OpenApiParameter("since", OpenApiTypes.DATE, extensions=ALLOW_EMPTY,
                          description="Start of 'since the previous report' (default: the "
                                      "previous snapshot, else the end of the last tertial)."),
-        OpenApiParameter("focus_area", OpenApiTypes.INT,
+        OpenApiParameter("focus_area", OpenApiTypes.INT, extensions=ALLOW_EMPTY,
                          description="Narrow to one focus area of the plan."),
-        OpenApiParameter("unit", OpenApiTypes.INT,
+        OpenApiParameter("unit", OpenApiTypes.INT, extensions=ALLOW_EMPTY,
                          description="Narrow to actions whose responsible unit is in this "
                                      "unit's subtree."),
-        OpenApiParameter("actions", OpenApiTypes.STR, enum=["all"],
+        OpenApiParameter("actions", OpenApiTypes.STR, enum=["all"], extensions=ALLOW_EMPTY,
                          description="'all' adds every action of the report's scope."),
     ],
     responses={200: ProgressReportSerializer},

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actions.models import Action, StatusUpdate
-from planportal.api.fields import VisiblePrimaryKeyField
+from planportal.api.fields import STRICT_FIELD_MAPPING, VisiblePrimaryKeyField
 from planportal.api.serializers import PersonSerializer, UnitBriefSerializer, hide_people_from
 from planportal.dates import SaneDateSerializerField
 from planportal.models import Unit, User
@@ -179,6 +179,8 @@ def action_row_as_dict(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
 
 class ActionWriteSerializer(serializers.ModelSerializer):
     """Create an action, or edit its own fields (assignment has its own transition)."""
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING  # budget "" is refused, as the schema says
 
     goal = VisiblePrimaryKeyField(Goal)
     responsible_unit = VisiblePrimaryKeyField(Unit, required=False, allow_null=True)

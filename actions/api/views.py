@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -33,6 +34,7 @@ from planportal.api.concurrency import run_versioned, with_etag
 from planportal.api.pagination import KeyPagePagination
 from planportal.api.serializers import hide_people_from
 from planportal.api.viewsets import ScopedViewSet
+from planportal.permissions import deny, get_access
 
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
@@ -90,6 +92,12 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return with_etag(Response(ActionSerializer(fresh, context=self.get_serializer_context())
                                   .data, status=code), fresh.version)
 
+    def _require(self, action: Action, verb: str, message: str) -> None:
+        # Before the body is validated: a reader gets 403, not field errors (the service
+        # checks again inside its transaction).
+        if not Action.objects.permitted(self.request.user, verb).filter(pk=action.pk).exists():
+            raise deny(message)
+
     def _input(self, request: Request, **kwargs: Any) -> dict[str, Any]:
         serializer = self.get_serializer(data=request.data, **kwargs)
         serializer.is_valid(raise_exception=True)
@@ -102,6 +110,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     @extend_schema(request=ActionWriteSerializer, responses={201: ActionSerializer})
     def create(self, request: Request) -> Response:
+        access = get_access(request.user)
+        if not (access.everything or access.admin_org_ids or access.sector_leader_units):
+            raise deny(_("You cannot create actions for this unit."))
         data = self._input(request)
         return self._answer(services.create_action(actor=request.user, **data),
                             status.HTTP_201_CREATED)
@@ -110,6 +121,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                    responses={200: ActionSerializer, **VERSIONED_ERRORS})
     def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Any:
         action = self.get_object()
+        self._require(action, "manage", _("You cannot edit this action."))
         data = self._input(request, partial=partial)
         run_versioned(request, action.version, lambda version: services.update_action(
             actor=request.user, action=action, expected_version=version, **data))
@@ -126,6 +138,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def assign(self, request: Request, pk: str | None = None) -> Response:
         """Set the responsible unit and person, the deadline and the period text."""
         action = self.get_object()
+        self._require(action, "manage", _("You cannot assign this action."))
         data = self._input(request)
         run_versioned(request, action.version, lambda version: services.assign_action(
             actor=request.user, action=action, expected_version=version, **data))
@@ -137,6 +150,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def status_updates(self, request: Request, pk: str | None = None) -> Response:
         """Post a status update; it becomes the action's current status and progress."""
         action = self.get_object()
+        self._require(action, "report", _("You cannot post status updates on this action."))
         data = self._input(request)
         run_versioned(request, action.version, lambda version: services.post_status_update(
             actor=request.user, action=action, expected_version=version, **data))
@@ -148,6 +162,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def evaluate(self, request: Request, pk: str | None = None) -> Response:
         """Write the final evaluation of a completed or cancelled action."""
         action = self.get_object()
+        self._require(action, "report", _("You cannot evaluate this action."))
         data = self._input(request)
         run_versioned(request, action.version, lambda version: services.evaluate_action(
             actor=request.user, action=action, expected_version=version, **data))

@@ -1,8 +1,13 @@
-"""OpenAPI post-processing: document the error answers every operation can give."""
+"""OpenAPI post-processing: document the error answers every operation can give, and
+make the schema say what the server actually accepts (schemathesis holds the two equal)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -36,4 +41,84 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any,
             for code, response in operation["responses"].items():
                 if code.startswith("4") and "content" not in response:
                     response["content"] = {"application/json": {"schema": reference}}
+    return agree_with_server(result)
+
+
+# drf-spectacular's decimal pattern, ^-?\d{0,12}(?:\.\d{0,2})?$, also matches "", "-" and
+# ".", which DRF's DecimalField refuses: require a digit before or after the point.
+_DECIMAL_PATTERN = re.compile(r"^\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$")
+
+
+def _decimal_pattern(pattern: str) -> str:
+    match = _DECIMAL_PATTERN.match(pattern)
+    if match is None:
+        return pattern
+    whole, decimals = match.groups()
+    if decimals == "0":
+        return rf"^-?\d{{1,{whole}}}$"
+    return rf"^-?(?:\d{{1,{whole}}}(?:\.\d{{0,{decimals}}})?|\.\d{{1,{decimals}}})$"
+
+
+def _walk(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("format") == "decimal" and isinstance(node.get("pattern"), str):
+            node["pattern"] = _decimal_pattern(node["pattern"])
+        for value in node.values():
+            _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value)
+
+
+#: On an OpenApiParameter (``extensions=ALLOW_EMPTY``): the view ignores the parameter when
+#: it is sent empty, as an HTML form sends a field left blank. Becomes allowEmptyValue.
+ALLOW_EMPTY = {"x-allow-empty": True}
+
+
+def agree_with_server(result: dict[str, Any]) -> dict[str, Any]:
+    """Fix where drf-spectacular's schema says something other than the server does.
+
+    * Parameters marked :data:`ALLOW_EMPTY` get ``allowEmptyValue`` (the filters get it
+      from :class:`EmptyIgnoringFilterExtension`).
+    * Decimals (budget, values) are strings with at least one digit: never ``""``.
+    """
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.pop("x-allow-empty", False):
+                    parameter["allowEmptyValue"] = True
+    _walk(result.get("components", {}))
+    _walk(result.get("paths", {}))
     return result
+
+
+class EmptyIgnoringFilterExtension(DjangoFilterExtension):
+    """django-filter ignores a filter sent empty (``?due_before=``: "no filter", as the
+    browsable API's filter form sends every field): the schema allows it with
+    ``allowEmptyValue``. A list of choices (``?status=``) is not a blank form field: ""
+    there is refused as an unknown choice, so it keeps the plain schema."""
+
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema: Any, *args: Any,
+                                        **kwargs: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        for parameter in parameters:
+            if not parameter.get("required") and parameter["schema"].get("type") != "array":
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+
+class ClosedSerializerExtension(OpenApiSerializerExtension):
+    """A :class:`~planportal.api.serializers.ClosedSerializer` refuses keys it does not
+    know (400 naming them), so its schema says ``additionalProperties: false``."""
+
+    target_class = "planportal.api.serializers.ClosedSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        return schema

@@ -7,6 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from planportal.api import schema as _schema  # noqa: F401  (registers the extensions)
+from planportal.api.fields import StrictBooleanField
 from planportal.models import Membership, Unit, User
 from planportal.permissions import sees_people
 from strategies.models import SustainableDevelopmentGoal
@@ -73,11 +75,10 @@ class MeSerializer(serializers.ModelSerializer):
         return sorted({m.role for m in user.memberships.all()})
 
 
-class PreferencesSerializer(serializers.Serializer):
-    """What a user may change about themselves: language and reminder e-mails."""
-
-    preferred_language = serializers.ChoiceField(choices=User.Language.choices, required=False)
-    reminder_emails = serializers.BooleanField(required=False)
+class ClosedSerializer(serializers.Serializer):
+    """Refuses keys it does not know (400 naming each), as the services refuse fields they
+    do not change: a client that sends ``username`` learns that it was not changed. The
+    schema says so with ``additionalProperties: false`` (planportal.api.schema)."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -88,14 +89,24 @@ class PreferencesSerializer(serializers.Serializer):
         return attrs
 
 
+class PreferencesSerializer(ClosedSerializer):
+    """What a user may change about themselves: language and reminder e-mails."""
+
+    preferred_language = serializers.ChoiceField(choices=User.Language.choices, required=False)
+    reminder_emails = StrictBooleanField(required=False)
+
+
 def hide_people_from(data: dict[str, Any], request: Any, *fields: str,
                      organization_id: int) -> dict[str, Any]:
-    """Remove the person *fields* unless the reader belongs to *organization_id*.
+    """Blank out the person *fields* (``null``) unless the reader belongs to *organization_id*.
 
     Readers of a public plan from outside its kommune (anonymous, or staff of another
-    kommune) never see who is responsible or who wrote what (:func:`sees_people`).
+    kommune) never see who is responsible or who wrote what (:func:`sees_people`). The
+    keys stay, as ``null``: the schema marks them required and nullable, so every reader
+    gets the same shape.
     """
     if request is None or not sees_people(request.user, organization_id):
         for name in fields:
-            data.pop(name, None)
+            if name in data:
+                data[name] = None
     return data

@@ -6,13 +6,15 @@ from typing import Any
 
 from rest_framework import serializers
 
-from planportal.api.fields import VisiblePrimaryKeyField
+from planportal.api.fields import STRICT_FIELD_MAPPING, VisiblePrimaryKeyField
 from planportal.api.serializers import hide_people_from
 from planportal.models import Organization, Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
 
 
 class PlanSerializer(serializers.ModelSerializer):
+    # is_public is a JSON boolean, as the schema says: not 0, "yes" or "on".
+    serializer_field_mapping = STRICT_FIELD_MAPPING
     organization = VisiblePrimaryKeyField(Organization)
     owner_unit = VisiblePrimaryKeyField(Unit, required=False, allow_null=True)
     parent = VisiblePrimaryKeyField(Plan, required=False, allow_null=True)
@@ -82,6 +84,7 @@ class GoalUpdateSerializer(GoalSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_FIELD_MAPPING  # "" is not a value
     goal = VisiblePrimaryKeyField(Goal)
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
                                             allow_null=True)
@@ -101,6 +104,7 @@ class IndicatorUpdateSerializer(IndicatorSerializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_FIELD_MAPPING  # "" is not a value
     indicator = VisiblePrimaryKeyField(Indicator)
     recorded_by = serializers.SerializerMethodField()
 

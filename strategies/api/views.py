@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 
 from planportal.api.viewsets import ScopedViewSet, ServiceWriteViewSet
 from planportal.models import Unit
+from planportal.permissions import deny, get_access
 from reports.api import PROGRESS_SCHEMA, progress_response
 from strategies import services
 from strategies.api import transfer
@@ -41,9 +43,26 @@ from strategies.models import (
     Plan,
     SustainableDevelopmentGoal,
 )
+from strategies.permissions import can_manage_plans_of
 
 
-class PlanViewSet(ServiceWriteViewSet):
+class PlanContentViewSet(ServiceWriteViewSet):
+    """Plans and their structure: only an organisation's administrators change them."""
+
+    write_denied_message = _("Only an administrator of the organisation can change plans.")
+
+    def organization_id_of(self, instance: Any) -> int:
+        raise NotImplementedError
+
+    def may_create(self, actor: Any) -> bool:
+        access = get_access(actor)
+        return access.everything or bool(access.admin_org_ids)
+
+    def may_update(self, actor: Any, instance: Any) -> bool:
+        return can_manage_plans_of(actor, self.organization_id_of(instance))
+
+
+class PlanViewSet(PlanContentViewSet):
     serializer_class = PlanSerializer
     update_serializer_class = PlanUpdateSerializer
     filterset_class = PlanFilterSet
@@ -52,6 +71,9 @@ class PlanViewSet(ServiceWriteViewSet):
 
     def get_queryset(self) -> QuerySet:
         return self.scoped(Plan.objects.all())
+
+    def organization_id_of(self, instance: Plan) -> int:
+        return instance.organization_id
 
     def create_service(self, actor: Any, **data: Any) -> Plan:
         return services.create_plan(actor=actor, **data)
@@ -96,7 +118,7 @@ class PlanViewSet(ServiceWriteViewSet):
         return transfer.roll_over_response(self, request, pk)
 
 
-class FocusAreaViewSet(ServiceWriteViewSet):
+class FocusAreaViewSet(PlanContentViewSet):
     serializer_class = FocusAreaSerializer
     update_serializer_class = FocusAreaUpdateSerializer
     filterset_class = FocusAreaFilterSet
@@ -108,6 +130,9 @@ class FocusAreaViewSet(ServiceWriteViewSet):
             Prefetch("sdgs", queryset=SustainableDevelopmentGoal.objects.only("pk", "number")),
             Prefetch("lead_units", queryset=Unit.objects.only("pk")),
         )
+
+    def organization_id_of(self, instance: FocusArea) -> int:
+        return instance.plan.organization_id
 
     @staticmethod
     def _links(data: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +147,7 @@ class FocusAreaViewSet(ServiceWriteViewSet):
         return services.update_focus_area(actor=actor, focus_area=instance, **self._links(data))
 
 
-class GoalViewSet(ServiceWriteViewSet):
+class GoalViewSet(PlanContentViewSet):
     serializer_class = GoalSerializer
     update_serializer_class = GoalUpdateSerializer
     filterset_class = GoalFilterSet
@@ -132,6 +157,9 @@ class GoalViewSet(ServiceWriteViewSet):
     def get_queryset(self) -> QuerySet:
         return self.scoped(Goal.objects.select_related("focus_area"))
 
+    def organization_id_of(self, instance: Goal) -> int:
+        return instance.focus_area.plan.organization_id
+
     def create_service(self, actor: Any, **data: Any) -> Goal:
         return services.create_goal(actor=actor, **data)
 
@@ -139,7 +167,7 @@ class GoalViewSet(ServiceWriteViewSet):
         return services.update_goal(actor=actor, goal=instance, **data)
 
 
-class IndicatorViewSet(ServiceWriteViewSet):
+class IndicatorViewSet(PlanContentViewSet):
     serializer_class = IndicatorSerializer
     update_serializer_class = IndicatorUpdateSerializer
     filterset_class = IndicatorFilterSet
@@ -152,6 +180,9 @@ class IndicatorViewSet(ServiceWriteViewSet):
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period_end=Subquery(latest.values("period_end")[:1]),
         )
+
+    def organization_id_of(self, instance: Indicator) -> int:
+        return instance.goal.focus_area.plan.organization_id
 
     def create_service(self, actor: Any, **data: Any) -> Indicator:
         return services.create_indicator(actor=actor, **data)
@@ -172,6 +203,13 @@ class MeasurementViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
     def get_queryset(self) -> QuerySet:
         return self.scoped(Measurement.objects.select_related("recorded_by")).annotate(
             plan_organization_id=F("indicator__goal__focus_area__plan__organization_id"))
+
+    def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # Before the body is validated, as PlanContentViewSet: a reader gets 403.
+        access = get_access(request.user)
+        if not (access.everything or access.admin_org_ids or access.sector_leader_units):
+            raise deny(_("Only administrators and sector leaders can record indicator values."))
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.record_measurement(

@@ -40,7 +40,7 @@ def test_anonymous_visitors_see_public_plans_without_people(world, api):
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [r["id"] for r in rows] == [action.pk]
-    assert "responsible_person" not in rows[0] and "evaluated_by" not in rows[0]
+    assert rows[0]["responsible_person"] is None and rows[0]["evaluated_by"] is None
     assert world.unit_manager.last_name not in response.content.decode()
     assert api(None).post(detail(action, "status-updates/"), {}).status_code in (401, 403)
 
