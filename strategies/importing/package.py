@@ -76,7 +76,8 @@ def check_package(content: bytes, *, max_bytes: int, max_rows: int) -> Package:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OverflowError,
+            struct.error, NotImplementedError):  # a crafted central directory
         raise _damaged() from None
     if len(members) > MAX_MEMBERS:
         raise UnreadableFile(_("The file has more than %(limit)s parts; a Word or Excel "
