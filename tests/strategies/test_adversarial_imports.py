@@ -353,3 +353,26 @@ def test_a_json_export_holding_more_objects_than_the_limit_is_refused(world):
     assert errors == [f"Eksporten inneholder mer enn {20 * SMALL_MAX_ROWS} objekter (enheter, "
                       "personer, satsingsområder, delmål, indikatorer, målinger, tiltak og "
                       "statusoppdateringer); det er mer enn importgrensen tillater."]
+
+
+def test_the_admin_shows_the_json_imports_commit_time_warnings(world, client, json_limits):
+    world.admin.is_staff = True
+    world.admin.save()
+    client.force_login(world.admin)
+    content = export_naming(world, world.other_admin.username, "Kopi 1")
+    preview = client.post(ADMIN_URL, {"file": SimpleUploadedFile("plan.json", content),
+                                      "organization": world.org.pk, "kind": "action_plan"})
+    done = client.post(ADMIN_URL, {"confirm": "1", "key": preview.context["key"]}, follow=True)
+    shown = [str(message) for message in done.context["messages"]]
+    assert any(f"Brukeren {world.other_admin.username} er ikke medlem av Testkommune" in text
+               for text in shown), shown
+
+
+def test_the_command_prints_the_json_imports_commit_time_warnings(world, tmp_path,
+                                                                  json_limits):
+    path = tmp_path / "plan.json"
+    path.write_bytes(export_naming(world, world.other_admin.username, "Kopi 1"))
+    out = io.StringIO()
+    call_command("import_plan", str(path), "--organization", "testkommune", stdout=out)
+    assert (f"warning: JSON, kolonne «people[{world.other_admin.username}]»: Brukeren "
+            f"{world.other_admin.username} er ikke medlem av Testkommune") in out.getvalue()
