@@ -136,7 +136,7 @@ def _build() -> WalkData:
         personal += [f"{person.first_name} {person.last_name}", person.email]
         # The demo usernames are role names too ("enhetsleder" is the label of a role):
         # only as a username counts; the walk's own person's name is unique everywhere.
-        personal += [f'"username": "{person.username}"', f'"username":"{person.username}"']
+        personal += [f'"{key}": "{person.username}"' for key in ("username", "text")]
         if person.username == INTERNAL_PERSON["username"]:
             personal.append(person.username)
         if " " not in person.last_name and len(person.last_name) > 4:

@@ -69,9 +69,29 @@ HEAVY = re.compile(r"\.pdf$|xlsx|^/api/schema/")
 #: Pages of public plans only: a non-public plan is a 404 there for everyone.
 PUBLIC_ONLY = re.compile(r"(^|:)public-")
 
+
+
+def autocomplete_queries() -> list[str]:
+    """The admin's autocomplete for every relation whose target admin can be searched:
+    what a kommune's administrator could pick (users above all) in any admin form."""
+    queries = []
+    for model in admin.site._registry:
+        for relation in model._meta.get_fields():
+            if not (relation.is_relation and relation.concrete and relation.related_model):
+                continue
+            target = admin.site._registry.get(relation.related_model)
+            if target is not None and target.search_fields:
+                queries.append(f"?app_label={model._meta.app_label}&model_name="
+                               f"{model._meta.model_name}&field_name={relation.name}&term=")
+    return queries
+
+
+#: Views that read their input from the query string: the queries to send them.
+QUERIES = {"admin:autocomplete": autocomplete_queries}
+
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 #: Every answer the rules know; anything else (5xx above all) is a failure everywhere.
-KNOWN = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 409, 415}
+KNOWN = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 409, 415, 428}
 ANY = frozenset(KNOWN)
 LOGIN = "login redirect"
 REDIRECT = "any redirect"
@@ -81,7 +101,8 @@ REDIRECT = "any redirect"
 #: public plan), ``private`` (Rendalen's non-public plan, units, people, tokens…),
 #: ``missing`` (an id that does not exist), ``own`` (the caller's own secret).
 #: 400 is a form naming what is missing; 409 a frozen report's PDF still being made;
-#: 415 a body of the wrong type (an import takes a file, not JSON).
+#: 415 a body of the wrong type (an import takes a file, not JSON); 428 a write without
+#: the version it changes (only where the object is readable anyway).
 RULES: dict[tuple[str, str, str], frozenset[Any]] = {
     ("anonymous", "web", "none"): ANY,
     ("anonymous", "web", "public"): frozenset({200, 400, 405, 409, LOGIN}),
@@ -94,11 +115,11 @@ RULES: dict[tuple[str, str, str], frozenset[Any]] = {
     ("anonymous", "admin", "private"): frozenset({404, LOGIN}),
     ("outsider", "web", "none"): ANY,
     ("outsider", "web", "public"): ANY,
-    # 403 only where it says nothing: see _reveals_nothing.
-    ("outsider", "web", "private"): frozenset({403, 404, 405}),
+    # 403 only where it says nothing (_reveals_nothing): an id that does not exist gets it too.
+    ("outsider", "web", "private"): frozenset({404, 405}),
     ("outsider", "api", "none"): ANY,
     ("outsider", "api", "public"): ANY,
-    ("outsider", "api", "private"): frozenset({403, 404, 405}),
+    ("outsider", "api", "private"): frozenset({404, 405}),
     ("outsider", "admin", "none"): ANY,
     ("outsider", "admin", "public"): frozenset({403, 404, 405, REDIRECT}),
     ("outsider", "admin", "private"): frozenset({403, 404, 405, REDIRECT}),
@@ -115,7 +136,7 @@ RULES: dict[tuple[str, str, str], frozenset[Any]] = {
 }
 #: Writes by outsiders and anonymous visitors: refused, never a 2xx (the DB is compared
 #: too). A public web page that takes no form shows itself again (200) on a POST.
-_REFUSED = frozenset({400, 401, 403, 404, 405, 415, LOGIN})
+_REFUSED = frozenset({400, 401, 403, 404, 405, 415, 428, LOGIN})
 UNSAFE_RULES: dict[tuple[str, str, str], frozenset[Any]] = {
     ("anonymous", "api", "none"): _REFUSED,
     ("anonymous", "api", "public"): _REFUSED,
@@ -123,12 +144,12 @@ UNSAFE_RULES: dict[tuple[str, str, str], frozenset[Any]] = {
     ("anonymous", "web", "none"): _REFUSED | {200},
     ("anonymous", "web", "public"): _REFUSED | {200},
     ("anonymous", "web", "private"): frozenset({404, 405, LOGIN}),
-    ("outsider", "api", "none"): frozenset({400, 403, 404, 405, 415}),
-    ("outsider", "api", "public"): frozenset({400, 403, 404, 405, 415}),
-    ("outsider", "api", "private"): frozenset({403, 404, 405}),
+    ("outsider", "api", "none"): frozenset({400, 403, 404, 405, 415, 428}),
+    ("outsider", "api", "public"): frozenset({400, 403, 404, 405, 415, 428}),
+    ("outsider", "api", "private"): frozenset({404, 405}),
     ("outsider", "web", "none"): frozenset({200, 400, 403, 404, 405}),
     ("outsider", "web", "public"): frozenset({200, 400, 403, 404, 405}),
-    ("outsider", "web", "private"): frozenset({403, 404, 405}),
+    ("outsider", "web", "private"): frozenset({404, 405}),
 }
 
 
@@ -226,7 +247,8 @@ class Filler:
         """The URLs to request for *route*, or why it cannot be filled."""
         kwargs = route.kwargs
         if not kwargs:
-            return [Target(route, route.build({}), "none")]
+            queries = QUERIES[route.name]() if route.name in QUERIES else [""]
+            return [Target(route, route.build({}) + query, "none") for query in queries]
         literal: dict[str, list[str]] = {}
         objects: dict[str, type[models.Model]] = {}
         for kwarg in kwargs:
@@ -532,3 +554,15 @@ def test_every_url_answers_each_persona_as_the_rules_say(walk_data, persona_name
     assert not walk.failures, (
         f"{len(walk.failures)} of {walk.requests} answers break the rules:\n"
         + "\n".join(walk.failures))
+
+
+@pytest.mark.urls("tests.access.new_urls")
+def test_a_new_url_is_filled_without_editing_the_walk_and_an_unknown_kind_is_named(
+        walk_data):
+    filler = Filler(walk_data)
+    new_page, unknown = routes()
+    assert [(t.url, t.scope) for t in filler.targets(new_page, "other_reader")] == [
+        (f"/planer/{walk_data.private_plan.pk}/ny-side/", "private"),
+        (f"/planer/{walk_data.public_plan.pk}/ny-side/", "public"),
+    ]
+    assert "no value for <hemmelighet>" in filler.targets(unknown, "other_reader")
