@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -117,7 +117,7 @@ class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
     actions = ["deactivate_users", "log_out_users_everywhere", "erase_personal_data",
-               "export_personal_data"]
+               "export_personal_data", "resend_invitations"]
 
     def _each_through(self, request: HttpRequest, queryset: Any, service: Any) -> int:
         done = 0
@@ -138,6 +138,24 @@ class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
     def log_out_users_everywhere(self, request: HttpRequest, queryset: Any) -> None:
         done = self._each_through(request, queryset, services.log_out_everywhere)
         self.message_user(request, _("%(count)s users logged out everywhere.") % {"count": done})
+
+    @admin.action(description=_("Send the invitation again (people who never signed in)"))
+    def resend_invitations(self, request: HttpRequest, queryset: Any) -> None:
+        """A new invitation e-mail for each chosen person; earlier links stop working.
+        Anyone who has signed in, or cannot be invited, is named with the reason."""
+        done = 0
+        for user in queryset.order_by("username"):
+            try:
+                services.resend_invitation(actor=request.user, user=user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                reason = " ".join(getattr(exc, "messages", None) or [str(exc)])
+                self.message_user(request, f"{user}: {reason}", messages.ERROR)
+        if done:
+            self.message_user(request, ngettext(
+                "An invitation was sent again to %(count)d person.",
+                "An invitation was sent again to %(count)d people.", done,
+            ) % {"count": done}, messages.SUCCESS)
 
     def _report_out_of_reach(self, request: HttpRequest, found: list[Any]) -> int:
         """Say how many ticked users this admin's list does not hold (another kommune's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from planportal.audit import services as audit
@@ -232,11 +234,14 @@ def invite_user(
     unit: Unit,
     role: str,
 ) -> Any:
-    """Add a new person to the kommune of *unit*: an account and its role on *unit*.
+    """Add a new person to the kommune of *unit*: an account, its role on *unit*, and an
+    invitation e-mail with a one-time link to set a password (:mod:`planportal.invitations`).
 
     How a kommune's administrator brings in someone who is not yet one of his people
     (he can never pick another kommune's people, even by their e-mail address). The
-    account gets no password, and none is sent: the username is the e-mail address.
+    account gets no password; the username is made by :func:`_invitee_username`, the same
+    way whether or not the address is known elsewhere. An address one of his own people
+    already has is refused, naming that: he can see them anyway.
     """
     _require_admin_of(actor, unit.organization_id, _(
         "Only an administrator of the organisation can add people to it."))
@@ -248,12 +253,120 @@ def invite_user(
             "One of your people already has this e-mail address: give them the role "
             "under Memberships instead."
         )})
-    from planportal.login.services import _unique_username
+    with transaction.atomic():
+        user = create_user(
+            actor=actor, username=_invitee_username(email), password=None, email=email,
+            first_name=first_name, last_name=last_name, memberships=[(unit, role)],
+        )
+        _send_invitation(actor=actor, user=user, organization_id=unit.organization_id)
+    return user
 
-    return create_user(
-        actor=actor, username=_unique_username(email.lower()), password=None, email=email,
-        first_name=first_name, last_name=last_name, memberships=[(unit, role)],
-    )
+
+#: Letters and digits that cannot be mistaken for each other when typed from an e-mail.
+_USERNAME_RANDOM = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _invitee_username(email: str) -> str:
+    """The username of an invited person: the e-mail's local part and six random
+    characters, always (``kari.nordmann-x7k2m9``).
+
+    Never the address itself with a ``-2`` when it is taken: that told a kommune's
+    administrator that someone, somewhere, already had an account with it. A drawn name
+    that exists is drawn again, which looks like any other draw.
+    """
+    local = re.sub(r"[^\w.+-]", "", email.split("@")[0].lower())[:100] or "bruker"
+    users = get_user_model().objects
+    for _attempt in range(20):
+        candidate = f"{local}-{get_random_string(6, _USERNAME_RANDOM)}"
+        if not users.filter(username__iexact=candidate).exists():
+            return candidate
+    raise RuntimeError("No free username after 20 random draws")  # 31⁶ names: never
+
+
+def _invitation_organization_id(actor: Any, user: Any) -> int | None:
+    """The kommune an invitation is from: the first of *actor*'s kommuner where *user*
+    has a role (any kommune of theirs for platform operators)."""
+    roles = Membership.objects.filter(user=user).order_by("pk")
+    access = get_access(actor)
+    if not access.everything:
+        roles = roles.filter(unit__organization_id__in=access.admin_org_ids)
+    return roles.values_list("unit__organization_id", flat=True).first()
+
+
+def _send_invitation(*, actor: Any, user: Any, organization_id: int) -> None:
+    """Audit an invitation and send its e-mail once the transaction commits."""
+    from functools import partial
+
+    from planportal.tasks import send_invitation
+
+    audit.record(actor=actor, verb="token", obj=user, organization_id=organization_id,
+                 changes={"invitation": [None, "sent"]})
+    transaction.on_commit(partial(send_invitation.delay, user.pk, organization_id),
+                          robust=True)
+
+
+def resend_invitation(*, actor: Any, user: Any) -> Any:
+    """Send *user* a new invitation e-mail; earlier links stop working.
+
+    For an administrator's own people (``users_visible_to``) who have never signed in:
+    someone who has, sets or resets a password another way. A person without a usable
+    password gets a fresh unusable one, which ends every earlier link (the token covers
+    the password hash).
+    """
+    if not users_visible_to(actor).filter(pk=user.pk).exists():
+        raise deny(_("You cannot invite this user."))
+    if not user.is_active:
+        raise ValidationError({"user": _("A deactivated user cannot be invited.")})
+    if user.last_login is not None:
+        raise ValidationError({"user": _(
+            "%(user)s has signed in already: an invitation is only for someone who never "
+            "has.") % {"user": user}})
+    if not user.email:
+        raise ValidationError({"email": _(
+            "%(user)s has no e-mail address to send the invitation to.") % {"user": user}})
+    organization_id = _invitation_organization_id(actor, user)
+    if organization_id is None:
+        raise ValidationError({"user": _(
+            "%(user)s has no role in your kommune to be invited to.") % {"user": user}})
+    with transaction.atomic():
+        if not user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        _send_invitation(actor=actor, user=user, organization_id=organization_id)
+    logger.info("Invitation sent again to user %s", user.pk)
+    return user
+
+
+def accept_invitation(*, user: Any, token: str, password: str) -> Any:
+    """The invited person sets their first password with the link's *token*.
+
+    The token is checked again on the locked row, so two submissions of one link set
+    one password; a used, expired or altered token is refused (``token``), a password
+    the validators reject names ``password1``. The person is the actor of the event.
+    """
+    from django.contrib.auth import password_validation
+
+    from planportal.invitations import invitation_tokens
+
+    with transaction.atomic():
+        locked = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if locked is None or not locked.is_active or not invitation_tokens.check_token(
+                locked, token):
+            raise ValidationError({"token": _(
+                "This invitation link is no longer valid. Ask your administrator for a new "
+                "invitation.")})
+        try:
+            password_validation.validate_password(password, locked)
+        except ValidationError as exc:
+            raise ValidationError({"password1": exc.messages}) from exc
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        audit.record(actor=locked, verb="update", obj=locked,
+                     organization_id=Membership.objects.filter(user=locked).order_by("pk")
+                     .values_list("unit__organization_id", flat=True).first(),
+                     changes={"invitation": ["sent", "accepted"]})
+    logger.info("User %s accepted the invitation and set a password", locked.pk)
+    return locked
 
 
 def update_preferences(

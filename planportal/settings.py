@@ -310,6 +310,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # the proxy in front sets or overwrites it; by default any client could choose it, so a
 # fresh id is made for every request (planportal.audit.middleware).
 TRUST_X_REQUEST_ID = env_bool("TRUST_X_REQUEST_ID", default=False)
+# Days an invitation link (set your password, planportal.invitations) stays valid;
+# setting the password or signing in ends it sooner.
+INVITATION_TIMEOUT = env_int("INVITATION_TIMEOUT", 7, minimum=1)
 # Staff and kommune administrators must set up a TOTP app before using Planportal.
 LOGIN_REQUIRE_TOTP_FOR_ADMINS = env_bool("LOGIN_REQUIRE_TOTP_FOR_ADMINS", default=False)
 

@@ -7,7 +7,7 @@ an OIDC provider adds its own URLs and a ``LOGIN_PROVIDERS`` entry, not new page
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from planportal import views
+from planportal import invitations, views
 from planportal.login import views as login_views
 
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("logg-ut-overalt/", login_views.log_out_everywhere, name="logout-everywhere"),
     # The signed-in user's own reminder e-mail settings (linked from every reminder).
     path("innstillinger/", views.preferences, name="preferences"),
+    # The link in an invitation e-mail: the invited person sets a first password.
+    path("invitasjon/<int:user_id>/<str:token>/", invitations.invitation, name="invitation"),
 ]
