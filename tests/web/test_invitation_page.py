@@ -183,3 +183,20 @@ def test_a_weak_or_mismatched_password_shows_the_error_summary_and_sets_nothing(
     assert invited.last_login is None
     # The link still works after a refused attempt.
     assert choose(client, link).status_code == 302
+
+
+def test_the_service_itself_refuses_a_token_already_used(invited, link):
+    from django.core.exceptions import ValidationError
+
+    from planportal import services
+
+    token = link.strip("/").split("/")[2]
+    services.accept_invitation(user=invited, token=token, password=PASSWORD)
+
+    # Two submissions that both passed the page's check: the locked row decides.
+    with pytest.raises(ValidationError) as refused:
+        services.accept_invitation(user=invited, token=token, password="et-annet-passord-99")
+
+    assert "token" in refused.value.message_dict
+    invited.refresh_from_db()
+    assert invited.check_password(PASSWORD)
