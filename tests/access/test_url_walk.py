@@ -6,10 +6,13 @@ requested as anonymous, as a reader and an administrator of another kommune (Elv
 and as each Rendalen role. The answers must follow :data:`RULES`; nobody outside
 Rendalen may see one of its people (:func:`personal_data_in`); a refused write changes
 nothing. A new URL is walked without editing this file as long as its arguments are of
-a known kind (:func:`fill`); one that is not makes ``test_every_url_pattern_is_walked``
-fail until it is taught here or put in :data:`SKIP` with a reason.
+a known kind (:meth:`Filler.targets`); one that is not makes
+``test_every_url_pattern_is_walked`` fail until it is taught here or put in :data:`SKIP`
+with a reason.
 
-Each persona's test collects every failure and reports them all at the end.
+Each persona's test collects every failure and reports them all at the end. Workbooks
+are read for names (openpyxl); PDFs are not (no cheap text extraction), so a name in a
+PDF report is left to the reports' own tests.
 """
 
 from __future__ import annotations
@@ -68,7 +71,6 @@ UNKNOWN_TOKEN = "ppc_" + "x" * 43
 HEAVY = re.compile(r"\.pdf$|xlsx|^/api/schema/")
 #: Pages of public plans only: a non-public plan is a 404 there for everyone.
 PUBLIC_ONLY = re.compile(r"(^|:)public-")
-
 
 
 def autocomplete_queries() -> list[str]:
@@ -264,7 +266,7 @@ class Filler:
             else:
                 model = self.object_model(route, kwarg)
                 if model is None:
-                    return f"no value for <{kwarg}>: teach fill() its kind, or SKIP it"
+                    return f"no value for <{kwarg}>: teach Filler.targets its kind, or SKIP it"
                 objects[kwarg] = model
         bound = any((path_to(m, (Plan,)) or (None,))[0] is not None for m in objects.values())
         variants = ["private", "public"] if bound else ["private"]
@@ -504,7 +506,7 @@ def walkable_routes() -> list[Route]:
 
 
 def test_every_url_pattern_is_walked(walk_data):
-    """A pattern the walk cannot fill fails here, until fill() learns it or SKIP names it
+    """A pattern the walk cannot fill fails here, until Filler.targets learns it or SKIP names it
     with a reason; a SKIP entry that matches nothing any more fails too."""
     filler = Filler(walk_data)
     problems = []
