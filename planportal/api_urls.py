@@ -21,7 +21,18 @@ from strategies.api.views import (
     PlanViewSet,
 )
 
-router = DefaultRouter()
+class ApiRouter(DefaultRouter):
+    """The router without ``.json`` format-suffix routes.
+
+    Suffix routes hand a ``format`` argument to every extra action, which none of ours
+    takes (``/plans/<id>/export.json`` answered 500); ``?format=`` and the Accept header
+    choose the format instead.
+    """
+
+    include_format_suffixes = False
+
+
+router = ApiRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("sdgs", SustainableDevelopmentGoalViewSet, basename="sdg")
 router.register("plans", PlanViewSet, basename="plan")

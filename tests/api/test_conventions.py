@@ -30,3 +30,17 @@ def test_the_interactive_docs_open(client):
 def test_every_list_has_a_filterset_and_an_explicit_ordering(prefix, viewset, basename):
     assert getattr(viewset, "filterset_class", None) is not None, prefix
     assert getattr(viewset, "ordering", None), prefix
+
+
+@pytest.mark.parametrize("suffix", ["export.json", "progress.json", "export-xlsx.json"])
+def test_a_format_suffix_on_an_extra_action_is_not_found_rather_than_a_server_error(
+        api, world, suffix):
+    # The router's suffix routes passed ``format`` to actions that take none: a 500.
+    response = api("admin").get(f"/api/v1/plans/{world.plan.pk}/{suffix}")
+    assert response.status_code == 404
+
+
+def test_the_format_is_chosen_by_the_query_string(api, world):
+    response = api("admin").get(f"/api/v1/plans/{world.plan.pk}/?format=json")
+    assert response.status_code == 200
+    assert response.json()["id"] == world.plan.pk
