@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -150,26 +149,24 @@ def test_the_public_pages_run_a_constant_number_of_queries(browse, world):
 
 
 @pytest.mark.slow
-def test_a_plan_with_1000_actions_renders_in_under_300_ms(browse, world):
+def test_a_plan_with_1000_actions_renders_every_row_in_the_same_queries_as_one(browse, world):
+    # Speed is measured by hand in bench/, never as a timed assertion here.
     focus_areas = [FocusAreaFactory(plan=world.plan) for _ in range(5)]
     goals = [GoalFactory(focus_area=focus_areas[i % 5]) for i in range(50)]
-    Action.objects.bulk_create(
-        Action(goal=goals[i % 50], order=i, title=f"Tiltak nummer {i} med en lang tittel",
-               responsible_unit=world.home_care, due_date=date(2027, 1, 1) + timedelta(i),
-               progress=i % 101)
-        for i in range(1000)
-    )
     client = browse("reader")
     url = reverse("strategies:plan-detail", args=[world.plan.pk])
-    client.get(url)  # warm up templates and the session
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    assert response.text.count("<progress") > 1000
-    assert min(timings) < 0.3, f"{min(timings) * 1000:.0f} ms"
+
+    def add(n):
+        start = Action.objects.count()
+        Action.objects.bulk_create(
+            Action(goal=goals[i % 50], order=i, title=f"Tiltak nummer {i} med en lang tittel",
+                   responsible_unit=world.home_care, due_date=date(2027, 1, 1) + timedelta(i),
+                   progress=i % 101)
+            for i in range(start, start + n)
+        )
+
+    assert_constant_queries(add, lambda: client.get(url), few=1, many=1000)
+    assert client.get(url).text.count("<progress") > 1000
 
 
 def test_action_rows_escape_titles_and_show_norwegian_dates(browse, world):
