@@ -36,9 +36,11 @@ def choose(client: Client, link: str, password: str = PASSWORD,
            again: str | None = None) -> Any:
     page = client.get(link)
     assert page.status_code == 200
+    # The form's own hidden token, as a browser sends it (the cookie name differs in
+    # production: __Host-).
+    csrf = str(page.context["csrf_token"])
     return client.post(link, {"password1": password, "password2": again or password,
-                              "csrfmiddlewaretoken": page.cookies["csrftoken"].value},
-                       headers={"X-CSRFToken": page.cookies["csrftoken"].value})
+                              "csrfmiddlewaretoken": csrf})
 
 
 def token_made(user: User, days_ago: float) -> str:
