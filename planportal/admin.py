@@ -358,7 +358,8 @@ class MembershipForm(ServiceForm):
 
     def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Membership:
         if original is not None:
-            raise forms.ValidationError(_("Remove the role and add a new one instead."))
+            return services.change_membership(actor=actor, membership=original,
+                                              unit=data["unit"], role=data["role"])
         return services.add_membership(actor=actor, **data)
 
 
@@ -383,7 +384,13 @@ class MembershipAdmin(ServiceAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and super().has_change_permission(request)
+        if obj is None:
+            return super().has_change_permission(request)
+        return get_access(request.user).is_admin_of(obj.unit.organization_id)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A role changes unit or kind; it never moves to another person.
+        return ["user"] if obj is not None else []
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:

@@ -149,6 +149,34 @@ def remove_membership(*, actor: Any, membership: Membership) -> None:
     forget_access(user)
 
 
+def change_membership(*, actor: Any, membership: Membership, unit: Unit, role: str) -> Membership:
+    """Change a role's unit or kind within the same kommune, in one step.
+
+    Removing the last role and adding a new one would fail: the person is no longer one
+    of the administrator's own people once the last role is gone (``add_membership``).
+    """
+    organization_id = membership.unit.organization_id
+    _require_admin_of(
+        actor, organization_id, _("Only an administrator of the organisation can grant roles.")
+    )
+    if unit.organization_id != organization_id:
+        raise ValidationError({"unit": _("Choose a unit of the same kommune as the role.")})
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    before = {"unit": membership.unit_id, "role": membership.role}
+    after = {"unit": unit.pk, "role": role}
+    if before == after:
+        return membership
+    with transaction.atomic():
+        membership.unit, membership.role = unit, role
+        membership.full_clean()
+        membership.save(update_fields=["unit", "role"])
+        audit.record(actor=actor, verb="role_change", obj=membership.user,
+                     organization_id=organization_id, changes={"membership": [before, after]})
+    forget_access(membership.user)
+    return membership
+
+
 def update_unit(*, actor: Any, unit: Unit, name: str, email: str = "") -> Unit:
     """Rename a unit or change its e-mail; its place in the tree stays."""
     _require_admin_of(
