@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, StatusUpdate
-from planportal.api.filters import FilterSet, IdFilter, IsoDateTimeFilter
+from planportal.api.filters import BooleanFilter, FilterSet, IdFilter, IsoDateTimeFilter
 from planportal.dates import SaneDateFilter
 from planportal.models import Unit
 from planportal.permissions import sees_people_q
@@ -25,9 +25,9 @@ class ActionFilterSet(FilterSet):
         choices=StatusUpdate.Risk.choices, method="filter_risk", distinct=False,
         label="risk of the latest status update",
     )
-    overdue = filters.BooleanFilter(method="filter_overdue")
-    unassigned = filters.BooleanFilter(method="filter_unassigned",
-                                       label="no responsible unit or no deadline")
+    overdue = BooleanFilter(method="filter_overdue")
+    unassigned = BooleanFilter(method="filter_unassigned",
+                               label="no responsible unit or no deadline")
     responsible_unit = IdFilter(field_name="responsible_unit_id")
     responsible_unit_subtree = IdFilter(
         method="filter_unit_subtree", label="responsible unit or any unit below it")

@@ -10,6 +10,7 @@ import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
@@ -72,6 +73,43 @@ class IdFilter(filters.NumberFilter):
         set_override(self, "field", schema)
 
 
+class RawValueNullBooleanSelect(forms.NullBooleanSelect):
+    """Hands the field the value as sent: Django's select turns anything unknown into None,
+    which would make ``?overdue=perhaps`` mean "no filter"."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``True``/``False``/``1``/``0``, as HTML forms send them), or
+    empty for "no filter"; anything else is a 400, as the schema's boolean says."""
+
+    widget = RawValueNullBooleanSelect
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        result = super().to_python(value)
+        if result is None:
+            raise ValidationError(_("Enter true or false."), code="invalid")
+        return result
+
+
+class BooleanFilter(filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither (django-filter ignores it)."""
+
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A boolean in the schema even for a method filter ("bool | None" reads as text).
+        schema: dict[str, Any] = {"type": "boolean"}
+        if self.label is not None:
+            schema["description"] = self.label
+        set_override(self, "field", schema)
+
+
 class FilterSet(filters.FilterSet):
     """django-filter's FilterSet, with its form class built once per FilterSet class.
 
@@ -81,6 +119,12 @@ class FilterSet(filters.FilterSet):
     their ``parent``) and an instance of one shared form class. A filter whose field
     depends on the request (a queryset chosen per user) keeps django-filter's way.
     """
+
+    # Filters generated from Meta.fields (is_public) use the strict yes/no filter too.
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": BooleanFilter},
+    }
 
     def __init__(self, data: QueryDict | None = None, queryset: QuerySet | None = None, *,
                  request: HttpRequest | None = None, prefix: str | None = None) -> None:

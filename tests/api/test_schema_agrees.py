@@ -257,3 +257,29 @@ def test_someone_who_may_write_still_gets_the_field_errors(world):
 
     assert response.status_code == 400
     assert "period_start" in response.json()
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/api/v1/plans/", "is_public"), ("/api/v1/actions/", "overdue"),
+    ("/api/v1/actions/", "unassigned"),
+])
+def test_a_yes_no_filter_refuses_what_is_neither_as_the_schema_says(world, schema, path, name):
+    client = session_client(world.reader)
+
+    refused = client.get(path, {name: "-58800"})
+    accepted = [client.get(path, {name: value}).status_code
+                for value in ("true", "false", "True", "1", "0", "")]
+
+    assert parameters(schema, path)[name]["schema"]["type"] == "boolean"
+    assert refused.status_code == 400 and name in refused.json()
+    assert accepted == [200] * 6
+
+
+def test_a_yes_no_filter_still_filters(world):
+    Plan.objects.filter(pk=world.plan.pk).update(is_public=True)
+    client = session_client(world.reader)
+
+    public = client.get("/api/v1/plans/", {"is_public": "true"}).json()["results"]
+    private = client.get("/api/v1/plans/", {"is_public": "false"}).json()["results"]
+
+    assert [p["id"] for p in public] == [world.plan.pk] and private == []
