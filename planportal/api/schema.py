@@ -91,7 +91,32 @@ def agree_with_server(result: dict[str, Any]) -> dict[str, Any]:
                     parameter["allowEmptyValue"] = True
     _walk(result.get("components", {}))
     _walk(result.get("paths", {}))
+    # Dates sent to the server lie in planportal.dates' range; answers are not narrowed,
+    # since an old row may hold any date.
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict):
+                for parameter in operation.get("parameters", []):
+                    _narrow_dates(parameter.get("schema"))
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _narrow_dates(component)
     return result
+
+
+#: The years of planportal.dates.MIN_DATE – MAX_DATE (1900–2199) as a pattern.
+SANE_DATE_PATTERN = r"^(19|20|21)\d{2}-\d{2}-\d{2}"
+
+
+def _narrow_dates(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") in ("date", "date-time"):
+            node.setdefault("pattern", SANE_DATE_PATTERN)
+        for value in node.values():
+            _narrow_dates(value)
+    elif isinstance(node, list):
+        for value in node:
+            _narrow_dates(value)
 
 
 class EmptyIgnoringFilterExtension(DjangoFilterExtension):

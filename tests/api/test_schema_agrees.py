@@ -283,3 +283,23 @@ def test_a_yes_no_filter_still_filters(world):
     private = client.get("/api/v1/plans/", {"is_public": "false"}).json()["results"]
 
     assert [p["id"] for p in public] == [world.plan.pk] and private == []
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/api/v1/actions/", "due_before"), ("/api/v1/measurements/", "period_after"),
+    ("/api/v1/status-updates/", "created_after"), ("/api/v1/plans/{id}/progress/", "as_of"),
+])
+def test_date_parameters_carry_the_sane_range_as_a_pattern(schema, path, name):
+    pattern = re.compile(parameters(schema, path)[name]["schema"]["pattern"])
+
+    assert pattern.search("1900-01-01") and pattern.search("2199-12-31T23:59:59+01:00")
+    assert not pattern.search("1899-12-31") and not pattern.search("2200-01-01")
+    assert not pattern.search("0001-01-01") and not pattern.search("9999-12-31")
+
+
+def test_request_bodies_carry_the_range_and_answers_do_not(schema):
+    components = schema["components"]["schemas"]
+
+    assert "pattern" in components["AssignRequest"]["properties"]["due_date"]
+    assert "pattern" in components["PatchedPlanUpdateRequest"]["properties"]["adopted_on"]
+    assert "pattern" not in components["Action"]["properties"]["due_date"]
