@@ -61,6 +61,8 @@ class KeyPagePaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > 2**63 - 1:  # an OFFSET the database cannot hold
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number: Any) -> Page:

@@ -303,3 +303,10 @@ def test_request_bodies_carry_the_range_and_answers_do_not(schema):
     assert "pattern" in components["AssignRequest"]["properties"]["due_date"]
     assert "pattern" in components["PatchedPlanUpdateRequest"]["properties"]["adopted_on"]
     assert "pattern" not in components["Action"]["properties"]["due_date"]
+
+
+def test_a_page_number_past_any_table_is_a_404_not_a_500(world):
+    response = session_client(world.reader).get("/api/v1/actions/",
+                                                {"page": "10243444425197182976"})
+
+    assert response.status_code == 404
