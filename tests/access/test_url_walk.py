@@ -370,10 +370,11 @@ class Persona:
 
 
 def fingerprint() -> str:
-    """Every row the walk could change (sessions and login-failure counters aside)."""
+    """Every row the walk could change (sessions and login-failure counters aside),
+    many-to-many links included (their tables are auto-created models)."""
     digest = hashlib.sha256()
     ignored = {"sessions.session", "login.loginfailure"}
-    for model in apps.get_models():
+    for model in apps.get_models(include_auto_created=True):
         if model._meta.label_lower in ignored or model._meta.proxy:
             continue
         fields = [f.attname for f in model._meta.concrete_fields
