@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from planportal import privacy, services
+from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
 from planportal.deliveries import ReminderDigest
 from planportal.models import Membership, Organization, Unit, User, UserPreferences
@@ -435,7 +436,7 @@ class UserPreferencesAdmin(PeopleScopedAdmin, ServiceAdmin):
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
+class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
     """The reminder e-mails: read-only, with failed/uncertain ones requeueable."""
 
     list_display = ["date", "kind", "recipient", "organization", "status", "attempts",

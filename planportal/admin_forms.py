@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
+from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.locking import VersionConflict
 from planportal.permissions import get_access
 
@@ -88,7 +89,7 @@ class ServiceForm(forms.ModelForm):
         """Many-to-many links were set by the service."""
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
     """Base admin: role-scoped querysets and permissions, saves through ServiceForm."""
 
     #: lookup from the model to its Organization id, e.g. "plan__organization_id"

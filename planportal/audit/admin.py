@@ -8,12 +8,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.audit.models import AuditEvent
 from planportal.permissions import get_access
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
     """Nobody adds, edits or deletes events here; admins only read their kommune's."""
 
     list_display = ("occurred_at", "verb", "object_repr", "content_type", "actor", "actor_kind",
