@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from planportal.dates import validate_sane_date
 from reports.querysets import (
     ReportDeliveryQuerySet,
     ReportSnapshotQuerySet,
@@ -136,6 +137,7 @@ class ReportSubscription(models.Model):
     starts_on = models.DateField(
         _("first period ends on or after"),
         default=timezone.localdate,
+        validators=[validate_sane_date],
         help_text=_("Periods that ended before this date are not sent."),
     )
     created_by = models.ForeignKey(

@@ -76,3 +76,16 @@ def test_snapshot_admin_hides_other_organisations(world: Any, other_plan: Any,
     page = client.get("/admin/reports/reportsnapshot/").content.decode()
     assert ReportSnapshot.objects.count() == 1
     assert "Nabokommunens plan" not in page
+
+
+@pytest.mark.parametrize("starts_on", ["9999-12-31", "0001-01-01"])
+def test_a_recipient_starting_outside_the_sane_dates_is_refused_by_field(
+        staff: Client, report_plan: ReportPlan, starts_on: str) -> None:
+    form = {"plan": report_plan.plan.pk, "email": "leder@komite.no", "name": "Åse",
+            "frequency": "tertial", "language": "nb", "starts_on": starts_on,
+            "is_active": "on"}
+    response = staff.post("/admin/reports/reportsubscription/add/", form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["starts_on"] == [
+        "Skriv en dato mellom 1900-01-01 og 2199-12-31."]
+    assert not ReportSubscription.objects.exists()
