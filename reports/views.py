@@ -164,7 +164,7 @@ def snapshot_download(request: HttpRequest, pk: int, snapshot_pk: int, fmt: str)
     name = f"{plan.title} – {snapshot.period_label}".replace("/", "-")
     if fmt == "pdf":
         if snapshot.status != ReportSnapshot.Status.READY:
-            message = (_("The PDF is still being made; try again in a minute.")
+            message = (_("The PDF is still being made; try again in a few minutes.")
                        if snapshot.status == ReportSnapshot.Status.PENDING
                        else _("The PDF could not be made."))
             return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
