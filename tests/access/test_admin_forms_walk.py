@@ -136,6 +136,8 @@ class AdminFormWalk:
         self.forms_checked: list[str] = []
         self.forms_saved: list[str] = []
         self.actions_posted = 0
+        #: confirmation pages of actions submitted (with the Rendalen id put back)
+        self.confirmations = 0
         self._autocomplete = set(autocomplete_queries())
 
     def fail(self, method: str, url: str, status: Any, reason: str) -> None:
@@ -222,24 +224,28 @@ class AdminFormWalk:
         return page
 
     def check_offers(self, page: FormPage) -> None:
-        for name, model in page.relations.items():
-            to_field = page.fields[name].to_field_name
-            offered: list[str] = []
-            for control in page.html.named(name):
-                offered += control.option_values()
-                if "admin-autocomplete" in control.attrs.get("class", ""):
-                    offered += self.autocomplete(page.url, control)
-            page.offered[name] = offered
-            rendalen = self.rendalen(model, to_field)
-            if rendalen is None:
-                continue  # reference data (the SDGs) belongs to no kommune
-            theirs = [value for value in offered if value in rendalen]
-            if theirs:
-                rows = model._default_manager.filter(**{
-                    f"{to_field or 'pk'}__in": theirs[:3]})
-                self.fail("GET", page.url, 200, f"field {name!r} offers {len(theirs)} "
-                          f"Rendalen {model._meta.verbose_name_plural}: "
-                          + ", ".join(f"{row.pk} {row}" for row in rows))
+        for name in page.relations:
+            page.offered[name] = self.offers(page.url, page.html, name, page.fields[name])
+
+    def offers(self, url: str, html: HtmlForm, name: str,
+               form_field: forms.ModelChoiceField) -> list[str]:
+        """The values field *name* offers (its options, or all its autocomplete lists),
+        each Rendalen one a failure."""
+        model, to_field = form_field.queryset.model, form_field.to_field_name
+        offered: list[str] = []
+        for control in html.named(name):
+            offered += control.option_values()
+            if "admin-autocomplete" in control.attrs.get("class", ""):
+                offered += self.autocomplete(url, control)
+        rendalen = self.rendalen(model, to_field)
+        theirs = [value for value in offered if value in (rendalen or ())]
+        # No Rendalen set: reference data (the SDGs) belongs to no kommune.
+        if theirs:
+            rows = model._default_manager.filter(**{f"{to_field or 'pk'}__in": theirs[:3]})
+            self.fail("GET", url, 200, f"field {name!r} offers {len(theirs)} Rendalen "
+                      f"{model._meta.verbose_name_plural}: "
+                      + ", ".join(f"{row.pk} {row}" for row in rows))
+        return offered
 
     def autocomplete(self, url: str, control: Control) -> list[str]:
         """Every id the field's autocomplete lists (all pages), the query being the one
@@ -273,7 +279,8 @@ class AdminFormWalk:
         data.pop("_saveasnew", None)
         adding = page.url.endswith("/add/")
         for name, form_field in page.fields.items():
-            names = [n for n in data if n == name or n.startswith(f"{name}_")]
+            # A split widget (date and time) posts name_0, name_1.
+            names = [n for n in data if n == name or re.fullmatch(rf"{name}_\d+", n)]
             if not names:
                 continue
             if (pick and adding and isinstance(form_field, forms.IntegerField)
@@ -362,15 +369,23 @@ class AdminFormWalk:
 
     def confirm(self, url: str, answer: Any, name: str, value: str, what: str) -> None:
         """An action's confirmation page, submitted with the Rendalen id put back in."""
+        context = answer.context
+        own_form = context.get("form") if context else None
         for form in page_forms(answer.content):
             if form.attrs.get("id") == "changelist-form":
                 continue
+            # The page's own form (bulk assignment's units and people) offers nothing of
+            # Rendalen either.
+            for field_name, form_field in getattr(own_form, "fields", {}).items():
+                if isinstance(form_field, forms.ModelChoiceField) and form.named(field_name):
+                    self.offers(f"{url} ({name})", form, field_name, form_field)
             data = form.data()
             for control in form.controls:
                 if "required" in control.attrs and not any(data.get(control.name, [])):
                     data[control.name] = required_value(control)
             data.update({"action": [name], "_selected_action": [value]})
             target = form.attrs.get("action") or url
+            self.confirmations += 1
             response, involved = self.post(target, data, f"{what}, confirmed")
             if response is not None and involved:
                 self.fail("POST", target, response.status_code,
@@ -466,6 +481,7 @@ def test_the_other_kommunes_admin_is_offered_no_rendalen_object_and_saves_none(w
                   "strategies.focusarea add"):
         assert label in walk.forms_checked, f"{label} was not walked: {walk.forms_checked}"
     assert walk.actions_posted > 5, "the walk posted almost no admin actions"
+    assert walk.confirmations, "no action's confirmation page was submitted"
     assert fingerprint() == walk.before, "the walk itself left something behind"
     known = [hole for hole in KNOWN_HOLES if any(re.search(hole, f) for f in walk.failures)]
     failures = [f for f in walk.failures if not any(re.search(hole, f) for hole in known)]
