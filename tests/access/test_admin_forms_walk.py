@@ -16,8 +16,10 @@ without editing this file):
    submitted with the id too) is never a 5xx and changes nothing.
 
 Each POST runs in a savepoint that is rolled back, as the URL walk's writes do, and
-compares the database with :func:`fingerprint` from before the walk. Every failure is
-collected and reported at the end.
+compares every row with a snapshot from before the walk: an add page and an action must
+change nothing at all; a change page may save the Elverum object itself (and the admin's
+log entry), never a row that involves a Rendalen object. Every failure is collected and
+reported at the end; holes not yet closed are in KNOWN_HOLES.
 """
 
 from __future__ import annotations
@@ -176,10 +178,11 @@ class AdminFormWalk:
             self.fail("GET", url, 500, f"raised {type(exc).__name__}: {exc}"[:300])
             return None
 
-    def post(self, url: str, data: dict[str, list[str]], what: str
+    def post(self, url: str, data: dict[str, list[str]], what: str, strict: bool = True
              ) -> tuple[Any, list[str]]:
-        """POST in a savepoint that is rolled back: (response, the rows it created,
-        changed or deleted that involve a Rendalen object)."""
+        """POST in a savepoint that is rolled back: (response, what it wrongly wrote).
+        Wrong is any row that involves a Rendalen object; if *strict* (a form that adds,
+        an action), any row at all, since the Rendalen id should have been refused."""
         with transaction.atomic():
             try:
                 response = self.client.post(url, data)
@@ -188,8 +191,9 @@ class AdminFormWalk:
                           f"{type(exc).__name__}: {exc}"[:400])
                 transaction.set_rollback(True)
                 return None, []
-            involved = self.snapshot.rendalen_changes()
+            changes = self.snapshot.changes()
             transaction.set_rollback(True)
+        wrong = [text for text, involves in changes if involves or strict]
         # A message of a rolled-back save ("… was added") would show on the next page.
         self.client.cookies.pop(CookieStorage.cookie_name, None)
         if response.status_code >= 500:
@@ -200,7 +204,7 @@ class AdminFormWalk:
         if leaked:
             self.fail("POST", url, response.status_code, f"{what}: shows Rendalen people: "
                       f"{leaked}")
-        return response, involved
+        return response, wrong
 
     # --- 1. what the forms offer ---------------------------------------------------------
 
@@ -312,7 +316,7 @@ class AdminFormWalk:
         errors = ""
         for pick in (0, -1):
             data = self.valid_data(page, pick)
-            response, _involved = self.post(page.url, data, "")
+            response, _wrong = self.post(page.url, data, "")
             if response is None:
                 return
             if response.status_code == 302:
@@ -328,10 +332,13 @@ class AdminFormWalk:
         for name, model in page.relations.items():
             for value in self.rendalen_samples(model, page.fields[name].to_field_name):
                 what = f"{name}={value} (Rendalen {model._meta.verbose_name})"
-                response, involved = self.post(page.url, {**data, name: [value]}, what)
-                if response is not None and involved:
+                # A change page saves the Elverum object (and the admin's log) even where
+                # a field is ignored: there, only what involves Rendalen is wrong.
+                response, wrong = self.post(page.url, {**data, name: [value]}, what,
+                                            strict=page.url.endswith("/add/"))
+                if response is not None and wrong:
                     self.fail("POST", page.url, response.status_code,
-                              f"{what} was saved: {', '.join(involved)}"
+                              f"{what} was saved: {', '.join(wrong)}"
                               + (f" (to {response['Location']})"
                                  if response.has_header("Location") else ""))
 
@@ -356,14 +363,14 @@ class AdminFormWalk:
             for value in self.rendalen_samples(model):
                 self.actions_posted += 1
                 what = f"action {name} on Rendalen {model._meta.verbose_name} {value}"
-                answer, involved = self.post(url, {
+                answer, wrong = self.post(url, {
                     **base, "action": [name], "_selected_action": [value], "index": ["0"]},
                     what)
                 if answer is None:
                     continue
-                if involved:
+                if wrong:
                     self.fail("POST", url, answer.status_code,
-                              f"{what} changed {', '.join(involved)}")
+                              f"{what} changed {', '.join(wrong)}")
                 if answer.status_code == 200:
                     self.confirm(url, answer, name, value, what)
 
@@ -386,10 +393,10 @@ class AdminFormWalk:
             data.update({"action": [name], "_selected_action": [value]})
             target = form.attrs.get("action") or url
             self.confirmations += 1
-            response, involved = self.post(target, data, f"{what}, confirmed")
-            if response is not None and involved:
+            response, wrong = self.post(target, data, f"{what}, confirmed")
+            if response is not None and wrong:
                 self.fail("POST", target, response.status_code,
-                          f"{what}, confirmed, changed {', '.join(involved)}")
+                          f"{what}, confirmed, changed {', '.join(wrong)}")
 
 
 def required_value(control: Control) -> list[str]:
@@ -401,9 +408,9 @@ def required_value(control: Control) -> list[str]:
 
 
 class Snapshot:
-    """Every row before the walk (many-to-many links too, which :func:`fingerprint`
-    leaves out), and Rendalen's objects of every model as they were: what a write
-    created, changed or deleted is compared with it."""
+    """Every row before the walk (many-to-many links too), and Rendalen's objects of
+    every model as they were: what a write created, changed or deleted is compared with
+    it, and named."""
 
     def __init__(self, kommuner: Kommuner, rendalen: Any) -> None:
         self.models = [m for m in apps.get_models(include_auto_created=True)
@@ -435,9 +442,10 @@ class Snapshot:
                 about._meta.concrete_model, ())
         return False
 
-    def rendalen_changes(self) -> list[str]:
-        """The rows created, changed or deleted since the snapshot that involve Rendalen."""
-        found: list[str] = []
+    def changes(self) -> list[tuple[str, bool]]:
+        """The rows created, changed or deleted since the snapshot, each as (text,
+        whether it involves Rendalen)."""
+        found: list[tuple[str, bool]] = []
         for model in self.models:
             before, after = self.rows[model], self.read(model)
             if before == after:
@@ -448,8 +456,8 @@ class Snapshot:
                 if old == new:
                     continue
                 kind = "created" if old is None else "deleted" if new is None else "changed"
-                if any(self.involves_rendalen(model, row) for row in (old, new) if row):
-                    found.append(f"{label} {pk} {kind}")
+                found.append((f"{label} {pk} {kind}", any(
+                    self.involves_rendalen(model, row) for row in (old, new) if row)))
         return found
 
 
