@@ -21,6 +21,7 @@ from strategies.api.views import (
     PlanViewSet,
 )
 
+
 class ApiRouter(DefaultRouter):
     """The router without ``.json`` format-suffix routes.
 
