@@ -351,6 +351,16 @@ class UnitAdmin(ServiceAdmin):
         # The place in the tree is fixed once created; the path depends on it.
         return ["organization", "parent", "kind", "code"] if obj else []
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # create_unit decides; the choices show only the kommuner he administers, so no
+        # other kommune's unit names are listed as possible parents.
+        access = get_access(request.user)
+        if not access.everything and db_field.name == "organization":
+            kwargs["queryset"] = Organization.objects.filter(pk__in=access.admin_org_ids)
+        elif not access.everything and db_field.name == "parent":
+            kwargs["queryset"] = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class MembershipForm(ServiceForm):
     class Meta:

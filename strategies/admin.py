@@ -19,7 +19,8 @@ from planportal.admin_forms import (
     add_link,
     admin_link,
 )
-from planportal.models import Unit
+from planportal.models import Organization, Unit
+from planportal.permissions import get_access
 from strategies import services
 from strategies.admin_transfer import import_view, roll_over_action
 from strategies.models import (
@@ -56,7 +57,8 @@ class PlanForm(ServiceForm):
     def call_service(self, actor: Any, original: Plan | None, data: dict[str, Any]) -> Plan:
         if original is None:
             return services.create_plan(actor=actor, **data)
-        data.pop("organization")
+        # Read-only on the change page, so absent from the form's data: a plan stays put.
+        data.pop("organization", None)
         return services.update_plan(actor=actor, plan=original, **data)
 
 
@@ -118,7 +120,11 @@ class PlanAdmin(ServiceAdmin):
         return ["organization", "add_focus_area"] if obj else ["add_focus_area"]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "owner_unit":
+        access = get_access(request.user)
+        if db_field.name == "organization" and not access.everything:
+            # create_plan decides; the choices only spare the admin kommuner he cannot use.
+            kwargs["queryset"] = Organization.objects.filter(pk__in=access.admin_org_ids)
+        elif db_field.name == "owner_unit":
             kwargs["queryset"] = Unit.objects.visible_to(request.user)
         elif db_field.name in ("parent", "previous_version"):
             kwargs["queryset"] = self.get_queryset(request)
@@ -136,7 +142,7 @@ class FocusAreaForm(ServiceForm):
         data["lead_units"] = list(data["lead_units"])
         if original is None:
             return services.create_focus_area(actor=actor, **data)
-        data.pop("plan")
+        data.pop("plan", None)  # not on the change page: a focus area stays in its plan
         return services.update_focus_area(actor=actor, focus_area=original, **data)
 
 
@@ -199,7 +205,7 @@ class GoalForm(ServiceForm):
     def call_service(self, actor: Any, original: Goal | None, data: dict[str, Any]) -> Goal:
         if original is None:
             return services.create_goal(actor=actor, **data)
-        data.pop("focus_area")
+        data.pop("focus_area", None)  # not on the change page: a goal stays put
         return services.update_goal(actor=actor, goal=original, **data)
 
 
@@ -265,7 +271,7 @@ class IndicatorForm(ServiceForm):
     def call_service(self, actor: Any, original: Indicator | None, data: dict[str, Any]) -> Any:
         if original is None:
             return services.create_indicator(actor=actor, **data)
-        data.pop("goal")
+        data.pop("goal", None)  # read-only on the change page: update_indicator moves nothing
         return services.update_indicator(actor=actor, indicator=original, **data)
 
 
@@ -287,6 +293,11 @@ class IndicatorAdmin(ServiceAdmin):
     list_select_related = ["goal"]
     inlines = [MeasurementInline]
     raw_id_fields = ["goal"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Indicator | None = None) -> Any:
+        # update_indicator keeps an indicator under its goal: offering the field said
+        # "changed goal" and moved nothing.
+        return ["goal"] if obj else []
 
 
 class MeasurementForm(ServiceForm):

@@ -19,7 +19,7 @@ Each POST runs in a savepoint that is rolled back, as the URL walk's writes do, 
 compares every row with a snapshot from before the walk: an add page and an action must
 change nothing at all; a change page may save the Elverum object itself (and the admin's
 log entry), never a row that involves a Rendalen object. Every failure is collected and
-reported at the end; holes not yet closed are in KNOWN_HOLES.
+reported at the end.
 """
 
 from __future__ import annotations
@@ -64,27 +64,6 @@ PERSONA = "other_admin"
 #: Forms whose page data the walk cannot make valid, each with why (none today). A form
 #: here has its relation fields posted all the same, but no proof that the data was valid.
 UNFILLABLE: dict[str, str] = {}
-#: Holes the walk found that the product has not closed yet (issue 14, reported to the
-#: coordinator): failure text (a regular expression) → what is wrong. An entry keeps the
-#: rest of the walk green; one that no longer matches a failure fails, so that a fix
-#: takes its entry out and the walk guards the spot again.
-KNOWN_HOLES: dict[str, str] = {
-    r"GET /admin/planportal/unit/add/ → 200: field 'organization' offers":
-        "UnitAdmin does not narrow the organisation to the admin's own (create_unit "
-        "refuses the save)",
-    r"GET /admin/planportal/unit/add/ → 200: field 'parent' offers":
-        "UnitAdmin offers every kommune's units as the parent: Rendalen's unit names "
-        "(create_unit refuses the save)",
-    r"GET /admin/strategies/plan/add/ → 200: field 'organization' offers":
-        "PlanAdmin does not narrow the organisation (create_plan refuses the save)",
-    r"POST /admin/strategies/plan/\d+/change/ → 500: .*KeyError: 'organization'":
-        "PlanForm.call_service pops 'organization', read-only on the change page: saving "
-        "an existing plan in the admin is a 500 for everyone",
-    r"POST /admin/strategies/focusarea/\d+/change/ → 500: .*KeyError: 'plan'":
-        "FocusAreaForm.call_service pops 'plan', left out of the change page's fields",
-    r"POST /admin/strategies/goal/\d+/change/ → 500: .*KeyError: 'focus_area'":
-        "GoalForm.call_service pops 'focus_area', left out of the change page's fields",
-}
 
 
 def admin_url(model: type[models.Model], view: str, *args: Any) -> str | None:
@@ -491,10 +470,7 @@ def test_the_other_kommunes_admin_is_offered_no_rendalen_object_and_saves_none(w
     assert walk.actions_posted > 5, "the walk posted almost no admin actions"
     assert walk.confirmations, "no action's confirmation page was submitted"
     assert fingerprint() == walk.before, "the walk itself left something behind"
-    known = [hole for hole in KNOWN_HOLES if any(re.search(hole, f) for f in walk.failures)]
-    failures = [f for f in walk.failures if not any(re.search(hole, f) for hole in known)]
-    failures += [f"KNOWN_HOLES entry {hole!r} matches no failure any more: take it out"
-                 for hole in KNOWN_HOLES if hole not in known]
+    failures = walk.failures
     assert not failures, (
         f"{len(failures)} admin form problems for {PERSONA} (forms walked: "
         f"{', '.join(walk.forms_checked)}):\n" + "\n".join(failures))
