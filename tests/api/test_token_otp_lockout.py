@@ -3,25 +3,18 @@ items 2 and 16): a right password does not buy unlimited guesses at the code."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from planportal.login.models import LoginFailure
 from tests.factories import UserFactory
+from tests.lockout_helpers import PASSWORD, current_code, make_user_with_totp, use_small_limits
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "riktig-passord-123"  # UserFactory's
 TOKEN_URL = "/api/v1/auth/token/"
 ADDRESS = "192.0.2.44"
 WRONG_CODE = "000000"
@@ -37,22 +30,12 @@ def fresh_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def small_limits(settings: Any) -> None:
-    settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES = 3
-    settings.LOGIN_LOCKOUT_ADDRESS_FAILURES = 5
-    settings.LOGIN_LOCKOUT_WINDOW = 600
-    settings.LOGIN_LOCKOUT_DURATION = 900
+    use_small_limits(settings)
 
 
 @pytest.fixture
 def user_with_totp() -> tuple[Any, str]:
-    user = UserFactory()
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return user, secret
-
-
-def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return make_user_with_totp()
 
 
 def obtain(user: Any, code: str | None = None, *, password: str = PASSWORD,

@@ -4,25 +4,17 @@ endpoint follows too."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 from django.core.cache import cache
 from django.test import Client
 
 from planportal.login.models import LoginFailure
-from tests.factories import UserFactory
+from tests.lockout_helpers import PASSWORD, current_code, make_user_with_totp, use_small_limits
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "riktig-passord-123"  # UserFactory's
 ADDRESS = "192.0.2.77"
 CODE_STEP = "/accounts/2fa/authenticate/"
 LOCKED = "For mange mislykkede innloggingsforsøk"
@@ -37,22 +29,12 @@ def fresh_cache(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def small_limits(settings: Any) -> None:
-    settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES = 3
-    settings.LOGIN_LOCKOUT_ADDRESS_FAILURES = 5
-    settings.LOGIN_LOCKOUT_WINDOW = 600
-    settings.LOGIN_LOCKOUT_DURATION = 900
+    use_small_limits(settings)
 
 
 @pytest.fixture
 def user_with_totp() -> tuple[Any, str]:
-    user = UserFactory()
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return user, secret
-
-
-def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return make_user_with_totp()
 
 
 def at_code_step(user: Any) -> Client:

@@ -15,20 +15,17 @@ from rest_framework.test import APIClient
 
 from planportal.login.models import LoginFailure
 from tests.factories import UserFactory
+from tests.lockout_helpers import PASSWORD, use_small_limits
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "riktig-passord-123"  # UserFactory's
 LOCKED = "For mange mislykkede innloggingsforsøk"
 WRONG = "Vennligst oppgi korrekt brukernavn og passord"
 
 
 @pytest.fixture(autouse=True)
 def small_limits(settings: Any) -> None:
-    settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES = 3
-    settings.LOGIN_LOCKOUT_ADDRESS_FAILURES = 5
-    settings.LOGIN_LOCKOUT_WINDOW = 600
-    settings.LOGIN_LOCKOUT_DURATION = 900
+    use_small_limits(settings)
 
 
 def log_in(username: str, password: str, address: str = "192.0.2.10") -> Any:
