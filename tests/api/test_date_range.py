@@ -7,11 +7,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.conf import settings
-from rest_framework.test import APIClient
 
 from actions.models import Action
 from planportal.dates import MAX_DATE, MIN_DATE
+from tests.api.clients import session_client
 from tests.factories import (
     ActionFactory,
     FocusAreaFactory,
@@ -22,17 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-CSRF_TOKEN = "k" * 32  # a well-formed CSRF secret; the cookie and the header carry it
 TOO_EARLY, TOO_LATE = "0001-01-01", "9999-12-31"
-
-
-def session_client(user: Any | None) -> APIClient:
-    """A browser session (signed in when *user* is given) that sends the CSRF header."""
-    client = APIClient(enforce_csrf_checks=True, HTTP_X_CSRFTOKEN=CSRF_TOKEN)
-    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_TOKEN
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def public_plan(world: Any) -> Any:

@@ -11,20 +11,11 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from strategies.models import Plan
+from tests.api.clients import token_client
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "riktig-passord-123"  # UserFactory's
 CHALLENGE = 'Token realm="api"'
-
-
-def with_token(user: Any) -> APIClient:
-    answer = APIClient().post("/api/v1/auth/token/", {
-        "username": user.username, "password": PASSWORD, "name": "Power BI"}, format="json")
-    assert answer.status_code == 201, answer.json()
-    client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
-    return client
 
 
 def browser(user: Any) -> tuple[APIClient, str]:
@@ -66,7 +57,7 @@ def test_a_wrong_token_is_401_with_the_same_challenge(world) -> None:
 
 
 def test_a_token_user_without_permission_still_gets_403_without_a_challenge(world) -> None:
-    answer = with_token(world.reader).patch(f"/api/v1/plans/{world.plan.pk}/", {"title": "Ny"},
+    answer = token_client(world.reader).patch(f"/api/v1/plans/{world.plan.pk}/", {"title": "Ny"},
                                             format="json")
     assert answer.status_code == 403, answer.content
     assert "WWW-Authenticate" not in answer
@@ -90,7 +81,7 @@ def test_a_session_write_without_the_csrf_token_stays_403(world) -> None:
 @pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/me/personal-data/",
                                   "/api/v1/auth/tokens/"])
 def test_personal_answers_to_a_token_are_never_stored(world, path) -> None:
-    answer = with_token(world.unit_manager).get(path)
+    answer = token_client(world.unit_manager).get(path)
     assert answer.status_code == 200
     assert answer["Cache-Control"] == "no-store"
 
@@ -107,7 +98,7 @@ def vary(answer: Any) -> set[str]:
 @pytest.mark.parametrize("path", ["/api/v1/sdgs/", "/api/v1/plans/", "/api/v1/me/"])
 def test_every_api_answer_varies_by_authorization_and_cookie(world, path) -> None:
     anonymous = APIClient().get(path)
-    token = with_token(world.reader).get(path)
+    token = token_client(world.reader).get(path)
     for answer in (anonymous, token):
         assert {"authorization", "cookie"} <= vary(answer), (path, answer.get("Vary"))
 

@@ -10,10 +10,10 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from planportal.audit.models import AuditEvent
+from tests.api.clients import token_client
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "riktig-passord-123"  # UserFactory's
 ME = "/api/v1/me/"
 
 
@@ -23,16 +23,6 @@ def browser(user: Any) -> tuple[APIClient, str]:
     client.force_login(user)
     assert client.get("/innstillinger/").status_code == 200  # a page with a form
     return client, client.cookies[settings.CSRF_COOKIE_NAME].value
-
-
-def integration(user: Any) -> APIClient:
-    """A client holding a token it obtained with the password, as an integration does."""
-    answer = APIClient().post("/api/v1/auth/token/", {
-        "username": user.username, "password": PASSWORD, "name": "Power BI"}, format="json")
-    assert answer.status_code == 201, answer.json()
-    client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
-    return client
 
 
 def test_a_browser_session_reads_me(world) -> None:
@@ -71,7 +61,7 @@ def test_a_browser_patch_without_the_csrf_token_is_403_and_changes_nothing(world
 
 
 def test_a_token_reads_me_and_changes_its_preferences(world) -> None:
-    client = integration(world.reader)
+    client = token_client(world.reader)
 
     assert client.get(ME).json()["username"] == world.reader.username
     answer = client.patch(ME, {"preferred_language": "en"}, format="json")

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from actions.models import Action
 from planportal.models import User
 from strategies.models import Plan
-from tests.api.test_date_range import session_client
+from tests.api.clients import session_client
 from tests.factories import (
     ActionFactory,
     FocusAreaFactory,
