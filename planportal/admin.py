@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -9,8 +10,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+    UsernameField,
+)
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -96,25 +104,103 @@ class InviteUserForm(ServiceForm):
         )
 
 
+class OperatorUserCreationForm(ServiceForm, AdminUserCreationForm):
+    """A platform operator's "add user": username, password (or none), names and e-mail,
+    made by :func:`planportal.services.create_user`."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+        field_classes = {"username": UsernameField}
+
+    def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Any:
+        return services.create_user(
+            actor=actor, username=data["username"],
+            password=data["password1"] if data["set_usable_password"] else None,
+            email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
+        )
+
+
+class OperatorUserChangeForm(ServiceForm, UserChangeForm):
+    """A platform operator's change page of an account, saved by
+    :func:`planportal.services.update_user` (the active flag is the deactivate action)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "is_staff", "is_superuser"]
+        field_classes = {"username": UsernameField}
+
+    def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Any:
+        # The fields the page has (a read-only field is not in the data).
+        return services.update_user(actor=actor, user=original, **{
+            name: data[name] for name in OperatorUserChangeForm.Meta.fields if name in data})
+
+
+class OperatorPasswordChangeForm(AdminPasswordChangeForm):
+    """The password page, saved by :func:`planportal.services.set_password` during
+    validation, so a refusal shows on the form (as :class:`ServiceForm` does)."""
+
+    request: HttpRequest  # set per request by UserAdmin.user_change_password
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        usable = self.cleaned_data["set_usable_password"]
+        if not (usable or "unset-password" in self.data):
+            return  # Django's view refuses this conflicting submission; nothing is set
+        try:
+            with transaction.atomic():
+                services.set_password(actor=self.request.user, user=self.user,
+                                      password=self.cleaned_data["password1"] if usable
+                                      else None)
+        except ValidationError as exc:
+            for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+                self.add_error(name if name in self.fields else None, errors)
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+
+    def save(self, commit: bool = True) -> Any:
+        """Saved by the service during validation."""
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
     """Users are platform-wide; roles are given as memberships.
 
     A kommune's administrator sees and invites his own people only; editing an account
-    itself (name, e-mail, flags, password) is for platform operators.
+    itself (name, e-mail, flags, password) is for platform operators. Every page saves
+    through a service: the add page through ``create_user`` (``invite_user`` for a
+    kommune's administrator), the change page through ``update_user``, the password
+    page through ``set_password``.
     """
 
     invite_fieldsets = (
         (None, {"fields": ("first_name", "last_name", "email", "unit", "role")}),
     )
+    add_fieldsets = (
+        (None, {"classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+    )
+    # Django's groups and permissions are left out: access comes from memberships.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         (_("Preferences"), {"fields": ("preferred_language", "reminder_emails")}),
     )
+    form = OperatorUserChangeForm
+    add_form = OperatorUserCreationForm
+    change_password_form = OperatorPasswordChangeForm
+    change_user_password_template = "admin/planportal/user/change_password.html"  # noqa: S105
     # Changed on the "E-mail preferences" page, through services.update_preferences.
     # Deactivation goes through services.deactivate_user (the action below), which also
     # ends sessions and tokens; a checkbox could revive a deactivated user's sessions.
-    readonly_fields = ("preferred_language", "reminder_emails", "is_active")
+    readonly_fields = ("preferred_language", "reminder_emails", "is_active", "last_login",
+                       "date_joined")
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
     actions = ["deactivate_users", "log_out_users_everywhere", "erase_personal_data",
@@ -257,6 +343,23 @@ class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
         if add and self._invites(request, obj):
             response.template_name = "admin/planportal/user/invite_form.html"
         return response
+
+    def user_change_password(self, request: HttpRequest, id: str,
+                             form_url: str = "") -> HttpResponse:
+        # Django's view builds its form as self.change_password_form(user, data), without
+        # the request the service needs for its actor: this request gets its own form
+        # class, on a copy of this (shared) admin.
+        per_request = copy.copy(self)
+        per_request.change_password_form = type(
+            "OperatorPasswordChangeForm", (OperatorPasswordChangeForm,), {"request": request})
+        return super(UserAdmin, per_request).user_change_password(request, id, form_url)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saved by the service during validation (the forms are ServiceForms)."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Roles are given on their own page (MembershipAdmin); the inline is read-only."""
+        ServiceAdmin.save_related(self, request, form, formsets, change)  # type: ignore[arg-type]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

@@ -114,7 +114,8 @@ def erase_user(*, actor: Any, user: Any) -> Any:
     """Anonymise *user*: name and e-mail removed, account closed, roles and tokens ended.
 
     What they did stays (status updates, evaluations, audit events), attributed to
-    "Slettet bruker". Irreversible; one audit event records that it happened.
+    "Slettet bruker". Irreversible; one audit event records that it happened, after one
+    per revoked API token (as log-out-everywhere records them).
     """
     reason = erasure_refusal(actor, user)
     if reason is not None:
@@ -123,7 +124,8 @@ def erase_user(*, actor: Any, user: Any) -> Any:
     with transaction.atomic():
         memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
         Membership.objects.filter(user=user).delete()
-        end_sessions_and_tokens(user)  # every session and API token ends at once
+        # Every session and API token ends at once, each token with its own event.
+        end_sessions_and_tokens(user, actor=actor)
         user.username = f"slettet-{user.pk}"
         user.first_name = ERASED_FIRST_NAME
         user.last_name = ERASED_LAST_NAME

@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
@@ -253,6 +252,125 @@ def create_user(
     return user
 
 
+#: What the trail records for a person's username, names or e-mail: that the field changed
+#: (or was set or emptied), never its value. The trail is append-only, so erasure could
+#: not reach a name written into it.
+PERSONAL_DATA = "[personal data]"
+#: What the trail records for a password: that there was one and that a new one was set.
+PASSWORD_HIDDEN = "[hidden]"  # noqa: S105 - a placeholder, not a password
+PASSWORD_SET = "[new password]"  # noqa: S105
+
+_ACCOUNT_PERSONAL = ("username", "first_name", "last_name", "email")
+_ACCOUNT_FLAGS = ("is_staff", "is_superuser")
+
+
+def _hidden(value: Any) -> str | None:
+    return PERSONAL_DATA if value else None
+
+
+def update_user(
+    *,
+    actor: Any,
+    user: Any,
+    username: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    is_staff: bool | None = None,
+    is_superuser: bool | None = None,
+) -> Any:
+    """Change an account itself: username, names, e-mail, staff and operator flags
+    (None = keep).
+
+    Platform operators only: a kommune's administrator sees his people's accounts but
+    changes only their roles and preferences. The active flag is not here: switching
+    it off is :func:`deactivate_user`, which ends sessions and tokens too. An operator
+    keeps his own operator rights (another one takes them away), so nobody locks the
+    platform out by a slip. Audited: the flags with their values; username, names and
+    e-mail by field only (:data:`PERSONAL_DATA`).
+    """
+    if not get_access(actor).everything:
+        raise deny(_("Only a platform administrator can change an account."))
+    wanted = {"username": username, "first_name": first_name, "last_name": last_name,
+              "email": email, "is_staff": is_staff, "is_superuser": is_superuser}
+    wanted = {name: value for name, value in wanted.items() if value is not None}
+    if wanted.get("is_superuser"):
+        wanted["is_staff"] = True  # as create_user: an operator reaches the admin
+    is_self = getattr(actor, "pk", None) is not None and actor.pk == user.pk
+    if is_self and (wanted.get("is_superuser") is False or wanted.get("is_staff") is False):
+        raise ValidationError({"is_superuser": _(
+            "You cannot take away your own operator rights: ask another platform "
+            "administrator.")})
+    new_username = wanted.get("username")
+    if new_username is not None and get_user_model().objects.filter(
+            username__iexact=new_username).exclude(pk=user.pk).exists():
+        raise ValidationError({"username": _("A user with that username already exists.")})
+    fields = [*_ACCOUNT_PERSONAL, *_ACCOUNT_FLAGS]
+    before = audit.snapshot(user, fields)
+    for name, value in wanted.items():
+        setattr(user, name, value)
+    after = audit.snapshot(user, fields)
+    changed = [name for name in fields if before[name] != after[name]]
+    if not changed:
+        return user
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError:
+        for name in changed:  # the caller's object stays the stored account
+            setattr(user, name, before[name])
+        raise
+    changes = {name: ([before[name], after[name]] if name in _ACCOUNT_FLAGS
+                      else [_hidden(before[name]), _hidden(after[name])]) for name in changed}
+    with transaction.atomic():
+        user.save(update_fields=changed)
+        audit.record(actor=actor, verb="update", obj=user, changes=changes)
+    if set(changed) & set(_ACCOUNT_FLAGS):
+        forget_access(user)
+    logger.info("Account of user %s changed: %s", user.pk, ", ".join(changed))
+    return user
+
+
+def set_password(*, actor: Any, user: Any, password: str | None) -> Any:
+    """Give *user* a new password, or none (*password* None: no password sign-in).
+
+    Platform operators, or the person themself; a kommune's administrator never sets
+    another person's password (it would hand him their account in every kommune). The
+    password validators decide (errors name ``password1``).
+
+    Everything the old password let in ends with it: every session (the epoch is
+    raised) and every API token (``POST /api/v1/auth/token/`` hands one out for the
+    password), each token with its own event (:func:`end_sessions_and_tokens`). A caller
+    changing the actor's own password keeps the actor's current session with
+    ``update_session_auth_hash``. Audited without the secret (:data:`PASSWORD_SET`).
+    """
+    from django.contrib.auth import password_validation
+
+    is_self = getattr(actor, "pk", None) is not None and actor.pk == user.pk
+    if not (is_self or get_access(actor).everything):
+        raise deny(_("Only a platform administrator can set another person's password."))
+    if password is not None:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password1": exc.messages}) from exc
+    had_password = user.has_usable_password()
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+        epoch = user.session_epoch
+        revoked = end_sessions_and_tokens(user, actor=actor)
+        audit.record(actor=actor, verb="update", obj=user, changes={
+            "password": [PASSWORD_HIDDEN if had_password else None,
+                         PASSWORD_SET if password is not None else None],
+            "session_epoch": [epoch, user.session_epoch]})
+    logger.info("Password of user %s %s, %s API tokens revoked", user.pk,
+                "set" if password is not None else "removed", revoked)
+    return user
+
+
 def invite_user(
     *,
     actor: Any,
@@ -467,15 +585,20 @@ def may_act_for(actor: Any, user: Any) -> bool:
     return bool(member_orgs) and member_orgs <= access.admin_org_ids
 
 
-def end_sessions_and_tokens(user: Any) -> int:
-    """Raise the user's session epoch and revoke their API tokens; returns tokens revoked."""
-    from planportal.tokens import ApiToken
+def end_sessions_and_tokens(user: Any, *, actor: Any) -> int:
+    """Revoke the user's API tokens and raise their session epoch; returns tokens revoked.
 
+    The one way a person's access ends at once (log out everywhere, deactivation,
+    erasure, a new password): each revoked token gets its own audit event by *actor*
+    (:func:`planportal.tokens.revoke_all_tokens`); the caller records the sessions'
+    end in its own event. Callers have checked that *actor* may act for *user*.
+    """
+    from planportal.tokens import revoke_all_tokens
+
+    revoked = revoke_all_tokens(actor=actor, user=user)
     get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    return len(revoked)
 
 
 def log_out_everywhere(*, actor: Any, user: Any) -> Any:
@@ -485,13 +608,10 @@ def log_out_everywhere(*, actor: Any, user: Any) -> Any:
     raising it makes Django reject every existing session on its next request. Audited:
     one event for the sessions (the epoch's change) and one per revoked token.
     """
-    from planportal.tokens import revoke_all_tokens
-
     if not may_act_for(actor, user):
         raise deny(_("You cannot log this user out."))
     with transaction.atomic():
-        revoked = len(revoke_all_tokens(actor=actor, user=user))
-        end_sessions_and_tokens(user)  # the sessions; no token is left to revoke
+        revoked = end_sessions_and_tokens(user, actor=actor)
         audit.record(actor=actor, verb="update", obj=user, changes={
             "session_epoch": [user.session_epoch - 1, user.session_epoch]})
     logger.info(
@@ -501,7 +621,10 @@ def log_out_everywhere(*, actor: Any, user: Any) -> Any:
 
 
 def deactivate_user(*, actor: Any, user: Any) -> Any:
-    """Deactivate *user*: they cannot log in, and every session and API token ends at once."""
+    """Deactivate *user*: they cannot log in, and every session and API token ends at once.
+
+    Audited: one event per revoked token (:func:`end_sessions_and_tokens`), then the
+    deactivation with the number of tokens it revoked."""
     if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         raise deny(_("You cannot deactivate your own account."))
     if not may_act_for(actor, user):
@@ -510,7 +633,7 @@ def deactivate_user(*, actor: Any, user: Any) -> Any:
         was_active = user.is_active
         get_user_model().objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
-        revoked = end_sessions_and_tokens(user)
+        revoked = end_sessions_and_tokens(user, actor=actor)  # one event per token
         audit.record(actor=actor, verb="deactivate", obj=user, changes={
             "is_active": [was_active, False], "api_tokens_revoked": [0, revoked]})
     logger.info(

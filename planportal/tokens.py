@@ -173,8 +173,10 @@ def revoke_all_tokens(*, actor: Any, user: Any) -> list[ApiToken]:
     """Revoke every API token *user* still holds, with one audit event per token.
 
     The events have the shape of :func:`revoke_token`'s. For services that have already
-    checked that *actor* may act for *user* (``planportal.services.may_act_for``), such
-    as "log out everywhere"; returns the tokens revoked.
+    checked that *actor* may act for *user* (``planportal.services.may_act_for``): every
+    path that ends a person's access at once goes through
+    ``planportal.services.end_sessions_and_tokens``, which calls this (log out
+    everywhere, deactivation, erasure, a new password); returns the tokens revoked.
     """
     with transaction.atomic():
         now = timezone.now()
