@@ -225,6 +225,10 @@ def create_user(
             "A new person needs a role on a unit of your kommune."
         )})
     user_model = get_user_model()
+    # As update_user: the login lockout counts a case-folded name, so "Kari" beside
+    # "kari" would be two accounts sharing one lock (and easily confused by people).
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("A user with that username already exists.")})
     with transaction.atomic():
         user = user_model(
             username=username,

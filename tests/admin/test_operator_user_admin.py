@@ -330,3 +330,16 @@ def test_the_services_refuse_a_kommune_admin_too(world):
     world.reader.refresh_from_db()
     assert world.reader.check_password(PASSWORD)
     assert world.reader.first_name != "Kapret"
+
+
+def test_the_service_refuses_a_new_username_that_differs_only_in_case(db):
+    from django.core.exceptions import ValidationError
+
+    from planportal import services
+    from planportal.permissions import SYSTEM
+    from tests.factories import UserFactory
+
+    UserFactory(username="kari")
+    with pytest.raises(ValidationError) as error:
+        services.create_user(actor=SYSTEM, username="Kari", password=None)
+    assert "username" in error.value.error_dict
