@@ -175,7 +175,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Eager tasks still take a producer from the pool (Celery asks it for its serializer);
+# an in-process transport without a host name makes kombu warn "No hostname was supplied".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker, tasks run in-process so the embedded default needs no worker.

@@ -48,8 +48,8 @@ def test_with_nothing_set_it_runs_embedded_on_sqlite_with_eager_celery_and_conso
     s = _settings()
     assert s["engine"] == "django.db.backends.sqlite3"
     assert s["eager"] is True
-    assert s["broker"] == "memory://"
-    assert s["celery"] == ["memory://", True]  # the Celery app itself reads the settings
+    assert s["broker"] == "memory://localhost/"
+    assert s["celery"] == ["memory://localhost/", True]  # the Celery app itself reads the settings
     assert s["cache"].endswith("LocMemCache")
     assert s["mail"]["BACKEND"].endswith("console.EmailBackend")
     assert s["debug"] is True

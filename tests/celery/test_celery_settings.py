@@ -114,7 +114,7 @@ def test_the_embedded_default_runs_tasks_eagerly_without_a_broker():
     result = _settings_in_subprocess()
     assert result["returncode"] == 0, result["stderr"]
     assert result["eager"] is True
-    assert result["broker"] == "memory://"
+    assert result["broker"] == "memory://localhost/"
     assert result["windows"] == [30, 14, 3, 0]
 
 
