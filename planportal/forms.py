@@ -34,7 +34,10 @@ class AccessibleFormMixin:
     def _describe(self) -> None:
         errors = getattr(self, "_errors", None) or {}
         for name, field in self.fields.items():
-            auto_id = self[name].auto_id  # type: ignore[index]
+            # Not self[name]: that caches a bound field with the help text of this moment,
+            # and a form that sets help text later (BulkAssignForm) would describe its
+            # widget by a help text element the template then never renders.
+            auto_id = field.get_bound_field(self, name).auto_id  # type: ignore[arg-type]
             described = []
             if field.help_text:
                 described.append(f"{auto_id}_helptext")

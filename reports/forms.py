@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from planportal.dates import SaneDateFormField
+from planportal.forms import AccessibleFormMixin
 from planportal.models import Unit
 from reports.models import Frequency
 from reports.periods import TERTIAL, parse_period_key, period_containing
@@ -59,7 +60,7 @@ def _previous_tertial_key() -> str:
     return period_containing(TERTIAL, timezone.localdate()).previous().key
 
 
-class SnapshotForm(forms.Form):
+class SnapshotForm(AccessibleFormMixin, forms.Form):
     """Freeze a report: a standard period by key ("2025-T2", "2025-05", "2025") or a date."""
 
     frequency = forms.ChoiceField(label=_("Kind of period"), choices=Frequency.choices,
