@@ -19,11 +19,11 @@ from planportal.audit.models import AuditEvent
 from planportal.models import User
 from planportal.tokens import ApiToken, issue_token
 from tests.factories import UserFactory
+from tests.login_helpers import PASSWORD, is_logged_in, logged_in
 
 pytestmark = pytest.mark.django_db
 
 USERS = "/admin/planportal/user/"
-PASSWORD = "riktig-passord-123"  # UserFactory's
 NEW_PASSWORD = "Blåbærsyltetøy-på-vaffel-42"
 
 
@@ -52,15 +52,6 @@ def trail_text(events: list[AuditEvent]) -> str:
     return json.dumps([(e.object_repr, e.changes) for e in events], ensure_ascii=False)
 
 
-def logged_in(user: User) -> Client:
-    client = Client()
-    assert client.post("/logg-inn/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 302
-    return client
-
-
-def is_logged_in(client: Client) -> bool:
-    return client.get("/planer/").wsgi_request.user.is_authenticated
 
 
 def change_page_data(user: User, **fields: Any) -> dict[str, Any]:

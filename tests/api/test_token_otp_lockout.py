@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from planportal.login.models import LoginFailure
 from tests.factories import UserFactory
-from tests.lockout_helpers import PASSWORD, current_code, make_user_with_totp, use_small_limits
+from tests.login_helpers import PASSWORD, current_code, make_user_with_totp, use_small_limits
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from planportal.login.models import LoginFailure
-from tests.lockout_helpers import PASSWORD, current_code, make_user_with_totp, use_small_limits
+from tests.login_helpers import PASSWORD, current_code, make_user_with_totp, use_small_limits
 
 pytestmark = pytest.mark.django_db
 

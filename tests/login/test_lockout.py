@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from planportal.login.models import LoginFailure
 from tests.factories import UserFactory
-from tests.lockout_helpers import PASSWORD, use_small_limits
+from tests.login_helpers import PASSWORD, use_small_limits
 
 pytestmark = pytest.mark.django_db
 

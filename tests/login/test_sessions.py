@@ -17,21 +17,12 @@ from planportal import services
 from planportal.models import Membership
 from planportal.tokens import issue_token
 from tests.factories import MembershipFactory, UserFactory
+from tests.login_helpers import PASSWORD, is_logged_in, logged_in
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "riktig-passord-123"
 
 
-def logged_in(user: Any) -> Client:
-    client = Client()
-    assert client.post("/logg-inn/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 302
-    return client
-
-
-def is_logged_in(client: Client) -> bool:
-    return client.get("/planer/").wsgi_request.user.is_authenticated
 
 
 def token_works(raw: str) -> bool:

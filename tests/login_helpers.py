@@ -1,4 +1,4 @@
-"""Shared by the lockout tests of the login page, its code step and the token endpoint."""
+"""Shared by the login tests: the lockout limits, a TOTP user, and a login through the page."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -36,3 +37,16 @@ def make_user_with_totp() -> tuple[Any, str]:
 def current_code(secret: str) -> str:
     """The code the authenticator app shows now."""
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def logged_in(user: Any) -> Client:
+    """A browser signed in through the login page with *user*'s password."""
+    client = Client()
+    assert client.post("/logg-inn/", {"username": user.username, "password": PASSWORD}
+                       ).status_code == 302
+    return client
+
+
+def is_logged_in(client: Client) -> bool:
+    """Whether *client*'s session still signs it in."""
+    return client.get("/planer/").wsgi_request.user.is_authenticated
