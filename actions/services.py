@@ -35,7 +35,12 @@ EDITABLE_FIELDS = {
 _UNSET: Any = object()
 
 
-def _require(actor: Any, action: Action, verb: str, message: str) -> None:
+def require_permitted(actor: Any, action: Action, verb: str, message: str) -> None:
+    """Refuse (403 with *message*) unless *actor* may *verb* ("manage", "report") *action*.
+
+    The services check inside their transaction; the API also checks before it reads a
+    request body, so a reader hears 403 rather than field errors.
+    """
     if not Action.objects.permitted(actor, verb).filter(pk=action.pk).exists():
         raise deny(message)
 
@@ -160,7 +165,7 @@ def update_action(
         raise ValidationError(
             {name: _("This field cannot be changed here.") for name in sorted(unknown)}
         )
-    _require(actor, action, "manage", _("You cannot edit this action."))
+    require_permitted(actor, action, "manage", _("You cannot edit this action."))
     organization_id = action.goal.focus_area.plan.organization_id
     if contributing_units is not None:
         contributing_units = list(contributing_units)
@@ -187,7 +192,7 @@ def assign_action(
     period_text: str = _UNSET,
 ) -> Action:
     """Set who is responsible (unit, person) and by when (Ansvar and Tid)."""
-    _require(actor, action, "manage", _("You cannot assign this action."))
+    require_permitted(actor, action, "manage", _("You cannot assign this action."))
     organization_id = action.goal.focus_area.plan.organization_id
     _validate_people_and_units(organization_id, responsible_unit, responsible_person)
     if responsible_person is not None and responsible_unit is None:
@@ -205,8 +210,8 @@ def assign_action(
         changes["period_text"] = period_text
     with _write(action, expected_version, changes, actor=actor, verb="assign"):
         # A sector leader must not move an action out of their own subtree.
-        _require(actor, action, "manage", _("You cannot give this action to a unit outside "
-                                            "your own area of responsibility."))
+        require_permitted(actor, action, "manage", _(
+            "You cannot give this action to a unit outside your own area of responsibility."))
     return action
 
 
@@ -221,7 +226,7 @@ def post_status_update(
     comment: str = "",
 ) -> StatusUpdate:
     """Append a status update and make it the action's current status and progress."""
-    _require(actor, action, "report", _("You cannot post status updates on this action."))
+    require_permitted(actor, action, "report", _("You cannot post status updates on this action."))
     if status == Action.Status.COMPLETED and progress != 100:
         raise ValidationError({"progress": _("A completed action has 100 % progress.")})
     with _write(action, expected_version, {"status": status, "progress": progress},
@@ -252,7 +257,7 @@ def evaluate_action(
     evaluated_on: date | None = None,
 ) -> Action:
     """Write the final evaluation (sluttevaluering) of a completed or cancelled action."""
-    _require(actor, action, "report", _("You cannot evaluate this action."))
+    require_permitted(actor, action, "report", _("You cannot evaluate this action."))
     if not evaluation.strip():
         raise ValidationError({"evaluation": _("Write the evaluation.")})
     if action.status not in Action.CLOSED_STATUSES:

@@ -92,12 +92,6 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return with_etag(Response(ActionSerializer(fresh, context=self.get_serializer_context())
                                   .data, status=code), fresh.version)
 
-    def _require(self, action: Action, verb: str, message: str) -> None:
-        # Before the body is validated: a reader gets 403, not field errors (the service
-        # checks again inside its transaction).
-        if not Action.objects.permitted(self.request.user, verb).filter(pk=action.pk).exists():
-            raise deny(message)
-
     def _input(self, request: Request, **kwargs: Any) -> dict[str, Any]:
         serializer = self.get_serializer(data=request.data, **kwargs)
         serializer.is_valid(raise_exception=True)
@@ -121,7 +115,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                    responses={200: ActionSerializer, **VERSIONED_ERRORS})
     def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Any:
         action = self.get_object()
-        self._require(action, "manage", _("You cannot edit this action."))
+        # Before the body is read: a reader hears 403, not field errors.
+        services.require_permitted(request.user, action, "manage",
+                                   _("You cannot edit this action."))
         data = self._input(request, partial=partial)
         run_versioned(request, action.version, lambda version: services.update_action(
             actor=request.user, action=action, expected_version=version, **data))
@@ -138,7 +134,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def assign(self, request: Request, pk: str | None = None) -> Response:
         """Set the responsible unit and person, the deadline and the period text."""
         action = self.get_object()
-        self._require(action, "manage", _("You cannot assign this action."))
+        # Before the body is read: a reader hears 403, not field errors.
+        services.require_permitted(request.user, action, "manage",
+                                   _("You cannot assign this action."))
         data = self._input(request)
         run_versioned(request, action.version, lambda version: services.assign_action(
             actor=request.user, action=action, expected_version=version, **data))
@@ -150,7 +148,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def status_updates(self, request: Request, pk: str | None = None) -> Response:
         """Post a status update; it becomes the action's current status and progress."""
         action = self.get_object()
-        self._require(action, "report", _("You cannot post status updates on this action."))
+        # Before the body is read: a reader hears 403, not field errors.
+        services.require_permitted(request.user, action, "report",
+                                   _("You cannot post status updates on this action."))
         data = self._input(request)
         run_versioned(request, action.version, lambda version: services.post_status_update(
             actor=request.user, action=action, expected_version=version, **data))
@@ -162,7 +162,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def evaluate(self, request: Request, pk: str | None = None) -> Response:
         """Write the final evaluation of a completed or cancelled action."""
         action = self.get_object()
-        self._require(action, "report", _("You cannot evaluate this action."))
+        # Before the body is read: a reader hears 403, not field errors.
+        services.require_permitted(request.user, action, "report",
+                                   _("You cannot evaluate this action."))
         data = self._input(request)
         run_versioned(request, action.version, lambda version: services.evaluate_action(
             actor=request.user, action=action, expected_version=version, **data))
