@@ -72,3 +72,16 @@ def test_a_row_of_plan_text_is_not_a_header():
 ])
 def test_delmal_cells(cell, title, description):
     assert split_goal_text(cell) == (title, description)
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("Delmål;Tiltak\nA;B", "Delmål;Tiltak"),
+    ("\n\n   \r\n Delmål;Tiltak \r\nA;B", " Delmål;Tiltak "),
+    ("\r\rDelmål,Tiltak\rA,B", "Delmål,Tiltak"),
+    (" " * 100_000 + "\nDelmål\tTiltak", "Delmål\tTiltak"),
+    ("   \n\t", ""),
+])
+def test_the_csv_header_line_is_the_first_line_that_is_not_blank(text, line):
+    from strategies.importing.readers.csv_reader import first_line
+
+    assert first_line(text) == line
