@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 SUBSCRIPTION_FIELDS = {"email", "name", "frequency", "language", "is_active", "starts_on"}
 # Snapshots re-queued per sweep at most; the next sweep takes the rest.
 RENDER_SWEEP_BATCH = 200
+#: Renders started for one snapshot before the sweep gives up on it: a render that kills
+#: its worker (memory, time limit) would otherwise be queued again for ever.
+RENDER_SWEEP_MAX_ATTEMPTS = 3
 
 
 class TransientDeliveryError(Exception):
@@ -96,8 +99,9 @@ def create_snapshot(
     elif frequency in Frequency.values:
         try:
             period = parse_period_key(frequency, period_key)
-        except ValueError:
-            errors["period_key"] = _("%(key)s is not a valid period.") % {"key": period_key}
+        except ValueError as exc:
+            # parse_period_key says what is wrong (the format, or the year's range).
+            errors["period_key"] = str(exc)
     else:
         errors["frequency"] = _("Unknown kind of period.")
     if errors:
@@ -151,14 +155,17 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
     """
     from reports.pdf import html_to_pdf, render_report_html_for_pdf
 
+    # The attempt is counted in a transaction of its own, so a render that kills its
+    # worker is counted all the same (and the sweep stops queuing it).
+    started = ReportSnapshot.objects.filter(pk=snapshot_id).exclude(
+        status=ReportSnapshot.Status.READY).update(attempts=F("attempts") + 1)
     with transaction.atomic():
         snapshot = ReportSnapshot.objects.select_for_update().filter(pk=snapshot_id).first()
         if snapshot is None:
             logger.warning("Snapshot %s is gone; nothing to render.", snapshot_id)
             return None
-        if snapshot.status == ReportSnapshot.Status.READY:
+        if snapshot.status == ReportSnapshot.Status.READY or not started:
             return snapshot
-        snapshot.attempts += 1
         try:
             content, pages = html_to_pdf(
                 render_report_html_for_pdf(snapshot.data, snapshot.period_label)
@@ -208,7 +215,7 @@ def renders_left_pending(now: datetime | None = None) -> Any:
     error for an administrator (a render that fails for good would fail every sweep).
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=getattr(settings, "REPORT_RENDER_RETRY_AFTER", 300))
+    cutoff = now - timedelta(seconds=settings.REPORT_RENDER_RETRY_AFTER)
     return ReportSnapshot.objects.filter(status=ReportSnapshot.Status.PENDING,
                                          created_at__lte=cutoff).order_by("pk")
 
@@ -228,11 +235,19 @@ def requeue_pending_renders(now: datetime | None = None) -> list[int]:
     from reports.tasks import render_snapshot_pdf as render_task
 
     with transaction.atomic():
-        ids = list(renders_left_pending(now).select_for_update(skip_locked=True)
-                   .values_list("pk", flat=True)[:RENDER_SWEEP_BATCH])
+        rows = list(renders_left_pending(now).select_for_update(skip_locked=True)
+                    .values_list("pk", "attempts")[:RENDER_SWEEP_BATCH])
+        given_up = [pk for pk, attempts in rows if attempts >= RENDER_SWEEP_MAX_ATTEMPTS]
+        ids = [pk for pk, attempts in rows if attempts < RENDER_SWEEP_MAX_ATTEMPTS]
+        ReportSnapshot.objects.filter(pk__in=given_up).update(
+            status=ReportSnapshot.Status.FAILED,
+            last_error=f"The render never finished in {RENDER_SWEEP_MAX_ATTEMPTS} attempts.")
         for pk in ids:
             # After the commit, so the render's own lock never waits on this one.
             transaction.on_commit(partial(render_task.delay, pk), robust=True)
+    if given_up:
+        logger.error("Gave up rendering snapshot(s) %s after %d attempts.", given_up,
+                     RENDER_SWEEP_MAX_ATTEMPTS)
     if ids:
         logger.warning("Queued the PDF render again for %d snapshot(s) left pending: %s",
                        len(ids), ids)

@@ -179,3 +179,31 @@ def test_the_sweep_is_in_the_beat_schedule_and_its_task_is_registered() -> None:
     assert entry["schedule"] == crontab(minute="*/5")
     assert entry["options"]["expires"] < 5 * 60  # a missed tick never piles up
     assert requeue_pending_renders() == 0  # nothing pending: a harmless no-op
+
+
+def test_a_render_that_never_finishes_is_given_up_after_three_sweeps(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A render that kills its worker (memory, time limit) never reaches its own error
+    # handling: without a count that survives it, the sweep would queue it for ever.
+    class WorkerKilled(BaseException):
+        pass
+
+    snapshot = freeze_while_broker_is_down(world, django_capture_on_commit_callbacks,
+                                           timezone.localdate())
+    queued = []
+
+    def dying_render(pk: int) -> None:
+        queued.append(pk)
+        with mock.patch("reports.pdf.html_to_pdf", side_effect=WorkerKilled), \
+                pytest.raises(WorkerKilled):
+            render_snapshot_pdf(pk)
+
+    with mock.patch.object(render_snapshot_pdf, "delay", side_effect=dying_render):
+        for _sweep in range(4):
+            with django_capture_on_commit_callbacks(execute=True):
+                services.requeue_pending_renders(now=timezone.now() + LATER)
+    assert queued == [snapshot.pk] * services.RENDER_SWEEP_MAX_ATTEMPTS
+    snapshot.refresh_from_db()
+    assert snapshot.status == ReportSnapshot.Status.FAILED
+    assert "never finished" in snapshot.last_error
