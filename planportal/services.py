@@ -458,10 +458,10 @@ def _send_invitation(*, actor: Any, user: Any, organization_id: int) -> None:
 def resend_invitation(*, actor: Any, user: Any) -> Any:
     """Send *user* a new invitation e-mail; earlier links stop working.
 
-    For an administrator's own people (``users_visible_to``) who have never signed in:
-    someone who has, sets or resets a password another way. A person without a usable
-    password gets a fresh unusable one, which ends every earlier link (the token covers
-    the password hash).
+    For an administrator's own people (``users_visible_to``) who have never signed in
+    and have no password: someone with one sets or resets it another way. The person
+    gets a fresh unusable password, which ends every earlier link (the token covers the
+    password hash).
     """
     if not users_visible_to(actor).filter(pk=user.pk).exists():
         raise deny(_("You cannot invite this user."))
@@ -471,6 +471,11 @@ def resend_invitation(*, actor: Any, user: Any) -> Any:
         raise ValidationError({"user": _(
             "%(user)s has signed in already: an invitation is only for someone who never "
             "has.") % {"user": user}})
+    if user.has_usable_password():
+        # Its hash would not change, so earlier links would keep working.
+        raise ValidationError({"user": _(
+            "%(user)s already has a password: an invitation is for someone without one.")
+            % {"user": user}})
     if not user.email:
         raise ValidationError({"email": _(
             "%(user)s has no e-mail address to send the invitation to.") % {"user": user}})
@@ -479,9 +484,8 @@ def resend_invitation(*, actor: Any, user: Any) -> Any:
         raise ValidationError({"user": _(
             "%(user)s has no role in your kommune to be invited to.") % {"user": user}})
     with transaction.atomic():
-        if not user.has_usable_password():
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
         _send_invitation(actor=actor, user=user, organization_id=organization_id)
     logger.info("Invitation sent again to user %s", user.pk)
     return user

@@ -215,3 +215,19 @@ def test_no_invitation_goes_to_another_kommunes_person(
 
     assert refused.type.__name__ == "PermissionDenied"
     assert mail.outbox == []
+
+
+def test_no_invitation_goes_to_someone_with_a_password_whose_old_links_would_stay_valid(
+    world, plan_admin, django_capture_on_commit_callbacks
+):
+    # An operator gave her a password; she never signed in. A new link would leave the
+    # password hash, and so every earlier link, as it was.
+    assert world.reader.has_usable_password() and world.reader.last_login is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = changelist_action(plan_admin, [world.reader])
+
+    assert "har allerede et passord" in response.content.decode()
+    assert mail.outbox == []
+    world.reader.refresh_from_db()
+    assert world.reader.check_password("riktig-passord-123")
