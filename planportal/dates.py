@@ -59,11 +59,6 @@ class SaneDateValidator:
 validate_sane_date = SaneDateValidator()
 
 
-def is_sane_date(value: date | None) -> bool:
-    """True for None or a date within the range."""
-    return value is None or MIN_DATE <= value <= MAX_DATE
-
-
 def add_days(day: date, days: int) -> date | None:
     """*day* moved by *days*, or None when that falls outside Python's calendar.
 

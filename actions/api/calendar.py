@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actions.calendar_feeds import CalendarFeed, create_calendar_feed, revoke_calendar_feed
+from planportal.api.caching import NoStoreMixin
 from planportal.api.fields import VisiblePrimaryKeyField
 from planportal.models import Unit
 
@@ -43,7 +44,7 @@ class CalendarFeedCreatedSerializer(CalendarFeedSerializer):
         fields = [*CalendarFeedSerializer.Meta.fields, "url"]
 
 
-class CalendarFeedListView(generics.ListCreateAPIView):
+class CalendarFeedListView(NoStoreMixin, generics.ListCreateAPIView):
     """Your own calendar feeds (revoked ones included); POST creates one."""
 
     serializer_class = CalendarFeedSerializer
@@ -63,8 +64,7 @@ class CalendarFeedListView(generics.ListCreateAPIView):
                                          unit=serializer.validated_data.get("unit"))
         body = CalendarFeedSerializer(feed, context={"request": request}).data
         body["url"] = request.build_absolute_uri(reverse("calendar:feed", args=[raw]))
-        return Response(body, status=status.HTTP_201_CREATED,
-                        headers={"Cache-Control": "no-store"})
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class RevokeCalendarFeedView(APIView):

@@ -11,6 +11,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from planportal.api.filters import MAX_ID
+
 
 class StandardPagination(PageNumberPagination):
     """``?page=N&page_size=M``; M is capped at 500 so one request cannot fetch everything.
@@ -61,7 +63,7 @@ class KeyPagePaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        if (number - 1) * self.per_page > 2**63 - 1:  # an OFFSET the database cannot hold
+        if (number - 1) * self.per_page > MAX_ID:  # an OFFSET the database cannot hold
             raise EmptyPage(self.error_messages["no_results"])
         return number
 

@@ -116,7 +116,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ObtainTokenView(APIView):
+class ObtainTokenView(NoStoreMixin, APIView):
     """Exchange a username and password for a new API token."""
 
     authentication_classes: list[Any] = []
@@ -145,8 +145,7 @@ class ObtainTokenView(APIView):
             actor=data["user"], user=data["user"], name=data["name"], expires_at=expires_at
         )
         body = {"id": token.pk, "token": raw, "name": token.name, "expires_at": token.expires_at}
-        return Response(TokenIssuedSerializer(body).data, status=status.HTTP_201_CREATED,
-                        headers={"Cache-Control": "no-store"})
+        return Response(TokenIssuedSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 class ApiTokenListView(NoStoreMixin, generics.ListAPIView):

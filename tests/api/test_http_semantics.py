@@ -113,3 +113,12 @@ def test_the_schema_documents_401_wherever_it_documents_403(world) -> None:
         for method, operation in item.items():
             if isinstance(operation, dict) and "403" in operation.get("responses", {}):
                 assert "401" in operation["responses"], (method, path)
+
+
+def test_the_token_endpoints_refusals_are_not_stored_either(world):
+    # The header was set by hand on the 201 only; the 400 and 429 went out without it.
+    answer = APIClient().post("/api/v1/auth/token/", {
+        "username": world.reader.username, "password": "feil", "name": "Power BI"},
+        format="json")
+    assert answer.status_code == 400
+    assert answer["Cache-Control"] == "no-store"
