@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from celery.signals import task_prerun
 from django.core.exceptions import PermissionDenied
 from django.core.signals import request_started
 from django.db.models import BigIntegerField, Q
@@ -68,6 +69,8 @@ def new_epoch(**_kwargs: Any) -> None:
 
 
 request_started.connect(new_epoch, dispatch_uid="planportal.permissions.new_epoch")
+# A worker's task is its request: roles read by one task are not trusted by the next.
+task_prerun.connect(new_epoch, dispatch_uid="planportal.permissions.new_epoch")
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,18 @@ def update_unit(*, actor: Any, unit: Unit, name: str, email: str = "") -> Unit:
     return unit
 
 
+def username_taken(username: str, other_than: Any = None) -> bool:
+    """Whether an account (other than *other_than*) has *username*, in any case.
+
+    The login lockout counts a case-folded name, so "Kari" beside "kari" would be two
+    accounts sharing one lock (and easily confused by people).
+    """
+    users = get_user_model().objects.filter(username__iexact=username)
+    if other_than is not None:
+        users = users.exclude(pk=other_than.pk)
+    return users.exists()
+
+
 def create_user(
     *,
     actor: Any,
@@ -225,9 +237,7 @@ def create_user(
             "A new person needs a role on a unit of your kommune."
         )})
     user_model = get_user_model()
-    # As update_user: the login lockout counts a case-folded name, so "Kari" beside
-    # "kari" would be two accounts sharing one lock (and easily confused by people).
-    if user_model.objects.filter(username__iexact=username).exists():
+    if username_taken(username):
         raise ValidationError({"username": _("A user with that username already exists.")})
     with transaction.atomic():
         user = user_model(
@@ -306,8 +316,7 @@ def update_user(
             "You cannot take away your own operator rights: ask another platform "
             "administrator.")})
     new_username = wanted.get("username")
-    if new_username is not None and get_user_model().objects.filter(
-            username__iexact=new_username).exclude(pk=user.pk).exists():
+    if new_username is not None and username_taken(new_username, other_than=user):
         raise ValidationError({"username": _("A user with that username already exists.")})
     fields = [*_ACCOUNT_PERSONAL, *_ACCOUNT_FLAGS]
     before = audit.snapshot(user, fields)
@@ -425,10 +434,9 @@ def _invitee_username(email: str) -> str:
     that exists is drawn again, which looks like any other draw.
     """
     local = re.sub(r"[^\w.+-]", "", email.split("@")[0].lower())[:100] or "bruker"
-    users = get_user_model().objects
     for _attempt in range(20):
         candidate = f"{local}-{get_random_string(6, _USERNAME_RANDOM)}"
-        if not users.filter(username__iexact=candidate).exists():
+        if not username_taken(candidate):
             return candidate
     raise RuntimeError("No free username after 20 random draws")  # 31⁶ names: never
 
