@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -326,31 +325,23 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return assign_list(request, bulk_form=form, status=400)
     data = form.cleaned_data
-    units = {u.pk: u for u in _units(data["responsible_unit"])}
-    person = _person(data["responsible_person"])
     chosen = [candidates[pk] for pk in data["actions"]]
     try:
-        with transaction.atomic():
-            for action in chosen:
-                version = _posted_version(request, action)
-                unit = units.get(data["responsible_unit"]) or action.responsible_unit
-                services.assign_action(
-                    actor=request.user,
-                    action=action,
-                    expected_version=version,
-                    responsible_unit=unit,
-                    responsible_person=person or action.responsible_person,
-                    due_date=data["due_date"] or action.due_date,
-                )
-    except VersionConflict:
-        form.add_error(None, _("“%(action)s” was changed by someone else while you were "
-                               "choosing. Nothing was saved; the list now shows the "
-                               "current state.") % {"action": action})
-        return assign_list(request, bulk_form=form, status=409)
-    except (ValidationError, PermissionDenied) as exc:
-        text = " ".join(getattr(exc, "messages", None) or [str(exc)])
-        form.add_error(None, _("“%(action)s”: %(error)s Nothing was saved.")
-                       % {"action": action, "error": text})
+        services.bulk_assign_actions(
+            actor=request.user,
+            actions=chosen,
+            responsible_unit=(_units(data["responsible_unit"]) or [None])[0],
+            responsible_person=_person(data["responsible_person"]),
+            due_date=data["due_date"],
+            versions={action.pk: _posted_version(request, action) for action in chosen},
+        )
+    except services.BulkAssignmentFailed as exc:
+        if isinstance(exc.error, VersionConflict):
+            form.add_error(None, _("“%(action)s” was changed by someone else while you were "
+                                   "choosing. Nothing was saved; the list now shows the "
+                                   "current state.") % {"action": exc.action})
+            return assign_list(request, bulk_form=form, status=409)
+        form.add_error(None, str(exc))
         return assign_list(request, bulk_form=form, status=400)
     messages.success(
         request,
