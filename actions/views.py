@@ -44,8 +44,8 @@ def _can(user: Any, action: Action, verb: str) -> bool:
 def _require_report(request: HttpRequest, action: Action) -> None:
     """Readers see the action but may not report on it: 403 before any form handling
     (the service checks again when it writes)."""
-    if not _can(request.user, action, "report"):
-        raise PermissionDenied(_("You cannot post status updates on this action."))
+    services.require_permitted(request.user, action, "report",
+                               _("You cannot post status updates on this action."))
 
 
 def _add_service_errors(form: Any, exc: ValidationError) -> None:
@@ -257,6 +257,16 @@ def _assign_base(user: Any) -> Any:
     return Action.objects.permitted(user, "manage").for_list().with_overdue()
 
 
+def _to_assign(base: Any) -> Any:
+    """The actions of *base* that lack a unit, a person or a deadline: those listed, and
+    those the bulk form may assign."""
+    return base.filter(
+        Q(responsible_unit__isnull=True)
+        | Q(responsible_person__isnull=True)
+        | Q(due_date__isnull=True)
+    )
+
+
 @login_required
 def assign_list(
     request: HttpRequest, bulk_form: BulkAssignForm | None = None, status: int = 200
@@ -265,12 +275,8 @@ def assign_list(
     person or a deadline, with a form to assign several at once; then the overdue ones."""
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     unassigned = list(
-        base.filter(
-            Q(responsible_unit__isnull=True)
-            | Q(responsible_person__isnull=True)
-            | Q(due_date__isnull=True)
-        ).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
-                   "goal__order", "order", "pk")
+        _to_assign(base).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
+                                  "goal__order", "order", "pk")
     )
     overdue = list(base.overdue().order_by("due_date", "pk"))
     org_ids = {a.goal.focus_area.plan.organization_id for a in unassigned}
@@ -319,7 +325,7 @@ def _merge(per_org: dict[int, list[tuple[int, str]]], several: bool) -> list[Any
 def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Give the selected actions a unit, person and/or deadline; all or nothing."""
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
-    candidates = {a.pk: a for a in base.unassigned() | base.filter(responsible_person=None)}
+    candidates = {a.pk: a for a in _to_assign(base)}
     org_ids = {a.goal.focus_area.plan.organization_id for a in candidates.values()}
     form = _bulk_form(request.user, request.POST, list(candidates.values()), org_ids)
     if not form.is_valid():
