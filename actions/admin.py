@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +18,6 @@ from actions import services
 from actions.models import Action, StatusUpdate
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm, admin_link
 from planportal.dates import SaneDateFormField
-from planportal.locking import VersionConflict
 from planportal.models import Unit, User
 from planportal.permissions import get_access
 from strategies.models import Goal, Plan
@@ -96,49 +95,26 @@ class ActionForm(ServiceForm):
                 actor=actor,
                 **{k: v for k, v in data.items() if k in self.Meta.fields and k != "evaluation"},
             )
-        version = data["expected_version"]
-        if version is None:
+        if data["expected_version"] is None:
             raise ValidationError(_("The form is missing the version; reload the page."))
-        edits = {
-            name: data[name]
-            for name in services.EDITABLE_FIELDS
-            if name in data and data[name] != getattr(original, name)
-        }
-        contributing = list(data["contributing_units"])
-        if edits or set(contributing) != set(original.contributing_units.all()):
-            services.update_action(
-                actor=actor,
-                action=original,
-                expected_version=version,
-                contributing_units=contributing,
-                **edits,
-            )
-            version = original.version
-        if any(data[name] != getattr(original, name) for name in ASSIGNMENT_FIELDS):
-            services.assign_action(
-                actor=actor,
-                action=original,
-                expected_version=version,
-                **{name: data[name] for name in ASSIGNMENT_FIELDS},
-            )
-            version = original.version
+        status_update = None
         if data.get("new_status"):
-            services.post_status_update(
-                actor=actor,
-                action=original,
-                expected_version=version,
-                status=data["new_status"],
-                progress=data["new_progress"],
-                risk=data.get("new_risk") or StatusUpdate.Risk.ON_TRACK,
-                comment=data.get("new_comment", ""),
-            )
-            version = original.version
-        if data["evaluation"] and data["evaluation"] != original.evaluation:
-            services.evaluate_action(
-                actor=actor, action=original, expected_version=version,
-                evaluation=data["evaluation"],
-            )
-        return original
+            status_update = {
+                "status": data["new_status"],
+                "progress": data["new_progress"],
+                "risk": data.get("new_risk") or StatusUpdate.Risk.ON_TRACK,
+                "comment": data.get("new_comment", ""),
+            }
+        return services.edit_action(
+            actor=actor,
+            action=original,
+            expected_version=data["expected_version"],
+            contributing_units=data["contributing_units"],
+            status_update=status_update,
+            evaluation=data["evaluation"],
+            **{name: data[name] for name in ASSIGNMENT_FIELDS},
+            **{name: data[name] for name in services.EDITABLE_FIELDS if name in data},
+        )
 
 
 class StatusUpdateInline(ReadOnlyInline):
@@ -198,12 +174,18 @@ class PlanFilter(admin.SimpleListFilter):
 
 
 class BulkAssignForm(forms.Form):
-    responsible_unit = forms.ModelChoiceField(queryset=Unit.objects.none(),
-                                              label=_("responsible unit"))
-    responsible_person = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
-                                                label=_("responsible person"))
+    """Unit, person and deadline for the selected actions; a blank field keeps each
+    action's own value (:func:`actions.services.bulk_assign_actions`)."""
+
+    responsible_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("responsible unit"),
+        help_text=_("Leave blank to keep each action's unit."))
+    responsible_person = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("responsible person"),
+        help_text=_("Leave blank to keep each action's person."))
     due_date = SaneDateFormField(required=False, label=_("deadline"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("Leave blank to keep each action's deadline."))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,6 +194,14 @@ class BulkAssignForm(forms.Form):
         self.fields["responsible_person"].queryset = User.objects.filter(
             is_active=True, memberships__unit__in=units
         ).distinct()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any(data.get(name) for name in ASSIGNMENT_FIELDS):
+            raise forms.ValidationError(
+                _("Choose a unit, a person or a deadline to give the selected actions.")
+            )
+        return data
 
 
 @admin.register(Action)
@@ -328,24 +318,18 @@ class ActionAdmin(ServiceAdmin):
         form = BulkAssignForm(request.POST if "apply" in request.POST else None,
                               user=request.user)
         if "apply" in request.POST and form.is_valid():
-            done, failed = 0, []
-            for action in queryset.select_related("goal__focus_area__plan"):
-                try:
-                    services.assign_action(
-                        actor=request.user,
-                        action=action,
-                        expected_version=action.version,
-                        **form.cleaned_data,
-                    )
-                    done += 1
-                except (ValidationError, PermissionDenied, VersionConflict) as exc:
-                    failed.append(f"{action}: {_error_text(exc)}")
-            if done:
-                self.message_user(request, ngettext(
-                    "%(count)d action assigned.", "%(count)d actions assigned.", done
-                ) % {"count": done}, messages.SUCCESS)
-            for line in failed:
-                self.message_user(request, line, messages.ERROR)
+            try:
+                done = services.bulk_assign_actions(
+                    actor=request.user,
+                    actions=queryset.for_list(),
+                    **form.cleaned_data,
+                )
+            except services.BulkAssignmentFailed as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            self.message_user(request, ngettext(
+                "%(count)d action assigned.", "%(count)d actions assigned.", len(done)
+            ) % {"count": len(done)}, messages.SUCCESS)
             return None
         return render(request, "admin/actions/action/bulk_assign.html", {
             **self.admin_site.each_context(request),
@@ -355,12 +339,6 @@ class ActionAdmin(ServiceAdmin):
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         })
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(exc.messages)
-    return str(exc)
 
 
 @admin.register(StatusUpdate)

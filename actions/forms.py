@@ -109,15 +109,10 @@ class AssignmentFields(AccessibleFormMixin, forms.Form):
 
 
 class AssignForm(AssignmentFields, VersionedForm):
-    """Assign one action; every field shows the current value and is sent as it stands."""
+    """Assign one action; every field shows the current value and is sent as it stands.
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("responsible_person") and not data.get("responsible_unit"):
-            self.add_error(
-                "responsible_unit", _("Choose the responsible unit as well as the person.")
-            )
-        return data
+    A person without a unit is refused by the service, on the unit field.
+    """
 
 
 class BulkAssignForm(AssignmentFields):

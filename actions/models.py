@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actions import querysets
 from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
 from planportal.dates import validate_sane_date
 
@@ -180,12 +181,8 @@ class Action(models.Model):
             )
 
     def is_overdue(self, today: Any = None) -> bool:
-        today = today or timezone.localdate()
-        return (
-            self.due_date is not None
-            and self.due_date < today
-            and self.status not in self.CLOSED_STATUSES
-        )
+        """Whether the action is overdue on *today* (the rule of ``overdue_q``)."""
+        return querysets.is_overdue(self.due_date, self.status, today or timezone.localdate())
 
 
 class StatusUpdate(models.Model):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, models
-from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Avg, BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -16,6 +17,41 @@ from planportal.compiled_queries import CompiledQuery, Slot
 from planportal.permissions import get_access
 
 CLOSED = ("completed", "cancelled")
+#: The status whose actions do not count towards a mean progress.
+NOT_COUNTED = "cancelled"
+
+
+def overdue_q(today: date, *, prefix: str = "", status: str = "status") -> Q:
+    """The one definition of *overdue*: a deadline before *today*, and still open.
+
+    *prefix* reaches actions through a relation (``"focus_areas__goals__actions__"``);
+    *status* names the status column, e.g. a report's ``status_at`` (status as of a date).
+    :func:`is_overdue` is the same rule for values already in Python.
+    """
+    return Q(**{f"{prefix}due_date__lt": today}) & ~Q(**{f"{prefix}{status}__in": CLOSED})
+
+
+def is_overdue(due_date: date | None, status: str, today: date) -> bool:
+    """:func:`overdue_q` for one action's values."""
+    return due_date is not None and due_date < today and status not in CLOSED
+
+
+def progress_counted_q(*, prefix: str = "", status: str = "status") -> Q:
+    """The actions a mean progress is taken over: all but the cancelled ones."""
+    return ~Q(**{f"{prefix}{status}": NOT_COUNTED})
+
+
+def average_progress_of(prefix: str = "") -> Avg:
+    """Mean progress of the counted actions (:func:`progress_counted_q`), as an aggregate."""
+    return Avg(f"{prefix}progress", filter=progress_counted_q(prefix=prefix))
+
+
+def average_progress(actions: Iterable[Any]) -> int | None:
+    """:func:`average_progress_of` for loaded actions (``progress``, ``status``), rounded."""
+    counted = [a.progress for a in actions if a.status != NOT_COUNTED]
+    if not counted:
+        return None
+    return round(sum(counted) / len(counted))
 
 
 class ActionQuerySet(models.QuerySet):
@@ -31,8 +67,7 @@ class ActionQuerySet(models.QuerySet):
 
     def overdue(self, today: date | None = None) -> ActionQuerySet:
         """Deadline passed and neither completed nor cancelled."""
-        today = today or timezone.localdate()
-        return self.filter(due_date__lt=today).exclude(status__in=CLOSED)
+        return self.filter(overdue_q(today or timezone.localdate()))
 
     def unassigned(self) -> ActionQuerySet:
         """No responsible unit, or no deadline: the blank Ansvar/Tid columns."""
@@ -43,7 +78,7 @@ class ActionQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.annotate(
             overdue=Case(
-                When(Q(due_date__lt=today) & ~Q(status__in=CLOSED), then=Value(True)),
+                When(overdue_q(today), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )

@@ -9,13 +9,14 @@ re-checked on the new row inside the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from actions.models import Action, StatusUpdate
 from actions.permissions import can_create_action_in
 from planportal.audit import services as audit
 from planportal.audit.services import changes_between, created_fields, snapshot
-from planportal.locking import cas_update
+from planportal.locking import VersionConflict, cas_update
 from planportal.models import Membership, Unit
 from planportal.permissions import deny, get_access
 from strategies.models import Goal
@@ -208,11 +209,172 @@ def assign_action(
         changes["start_date"] = start_date
     if period_text is not _UNSET:
         changes["period_text"] = period_text
+    _write_assignment(actor, action, expected_version, changes)
+    return action
+
+
+def _write_assignment(
+    actor: Any, action: Action, expected_version: int, changes: dict[str, Any]
+) -> None:
+    """The core of every assignment, once permission and people are checked."""
     with _write(action, expected_version, changes, actor=actor, verb="assign"):
         # A sector leader must not move an action out of their own subtree.
         require_permitted(actor, action, "manage", _(
             "You cannot give this action to a unit outside your own area of responsibility."))
+
+
+def edit_action(
+    *,
+    actor: Any,
+    action: Action,
+    expected_version: int,
+    contributing_units: Iterable[Unit] | None = None,
+    responsible_unit: Unit | None = _UNSET,
+    responsible_person: Any = _UNSET,
+    due_date: date | None = _UNSET,
+    status_update: Mapping[str, Any] | None = None,
+    evaluation: str = "",
+    **fields: Any,
+) -> Action:
+    """Save a whole-action edit (the admin's change form): only what differs is changed.
+
+    In this order, each as its own service does it (its own permission check, version
+    bump and audit event): changed text, order, dates, budget or contributing units
+    (:func:`update_action`); a changed unit, person or deadline (:func:`assign_action`,
+    with all three as given, so a blank person is no person); *status_update*, the
+    keyword arguments of :func:`post_status_update`; and a changed, non-blank
+    *evaluation* (:func:`evaluate_action`). One transaction: if any step is refused,
+    nothing is saved and *action* keeps its loaded values.
+    """
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            {name: _("This field cannot be changed here.") for name in sorted(unknown)}
+        )
+    edits = {name: value for name, value in fields.items() if value != getattr(action, name)}
+    given = {"responsible_unit": responsible_unit, "responsible_person": responsible_person,
+             "due_date": due_date}
+    assignment = {name: getattr(action, name) if value is _UNSET else value
+                  for name, value in given.items()}
+    version = expected_version
+    with _restored_on_error([action]), transaction.atomic():
+        if contributing_units is not None:
+            contributing_units = list(contributing_units)
+        if edits or (contributing_units is not None
+                     and set(contributing_units) != set(action.contributing_units.all())):
+            update_action(actor=actor, action=action, expected_version=version,
+                          contributing_units=contributing_units, **edits)
+            version = action.version
+        if any(value != getattr(action, name) for name, value in assignment.items()):
+            assign_action(actor=actor, action=action, expected_version=version, **assignment)
+            version = action.version
+        if status_update:
+            post_status_update(actor=actor, action=action, expected_version=version,
+                               **status_update)
+            version = action.version
+        if evaluation and evaluation != action.evaluation:
+            evaluate_action(actor=actor, action=action, expected_version=version,
+                            evaluation=evaluation)
     return action
+
+
+class BulkAssignmentFailed(Exception):
+    """One action of a bulk assignment could not be assigned, so none was.
+
+    ``action`` is the action, ``error`` what the single assignment raised
+    (:class:`ValidationError`, :class:`PermissionDenied` or :class:`VersionConflict`),
+    ``reason`` that error as text.
+    """
+
+    def __init__(self, action: Action, error: Exception) -> None:
+        self.action = action
+        self.error = error
+        self.reason = " ".join(getattr(error, "messages", None) or [str(error)])
+        super().__init__(_("“%(action)s”: %(error)s Nothing was saved.")
+                         % {"action": action, "error": self.reason})
+
+
+@contextmanager
+def _restored_on_error(actions: Iterable[Action]) -> Iterator[None]:
+    """Give *actions* their loaded field values back if the block fails.
+
+    A service that writes several steps rolls the database back as one; this does the
+    same for the instances, as :func:`_write` does for one step.
+    """
+    fields = [f.attname for f in Action._meta.concrete_fields]
+    # The cached related objects too: the unit and person set by a step.
+    saved = [(action, {name: getattr(action, name) for name in fields},
+              dict(action._state.fields_cache)) for action in actions]
+    try:
+        yield
+    except BaseException:
+        for action, values, cache in saved:
+            for name, value in values.items():
+                setattr(action, name, value)
+            action._state.fields_cache = cache
+        raise
+
+
+def bulk_assign_actions(
+    *,
+    actor: Any,
+    actions: Iterable[Action],
+    responsible_unit: Unit | None = None,
+    responsible_person: Any = None,
+    due_date: date | None = None,
+    versions: Mapping[int, int] | None = None,
+) -> list[Action]:
+    """Give several actions the same unit, person and/or deadline: all or nothing.
+
+    A field left ``None`` keeps each action's own value; it never clears it. Each action
+    is assigned as :func:`assign_action` does it (permission before and after, version
+    check, one audit event per action), all in one transaction: if any action may not be
+    assigned or fails a check, :class:`BulkAssignmentFailed` names it and why, and
+    nothing is saved. *versions* maps an action's id to the version the user saw (by
+    default the version loaded). Reads are shared (one permission query, one membership
+    check per kommune); each action then costs its own write and audit event.
+    """
+    actions = list(actions)
+    if responsible_unit is None and responsible_person is None and due_date is None:
+        raise ValidationError(
+            _("Choose a unit, a person or a deadline to give the selected actions.")
+        )
+    if not actions:
+        return actions
+    versions = versions or {}
+    # No-ops for what the caller selected already (for_list() selects all three).
+    prefetch_related_objects(actions, "goal__focus_area__plan", "responsible_unit",
+                             "responsible_person")
+    manageable = set(
+        Action.objects.permitted(actor, "manage")
+        .filter(pk__in=[a.pk for a in actions]).values_list("pk", flat=True)
+    )
+    checked: set[int] = set()  # the kommuner whose unit and person are validated
+    with _restored_on_error(actions), transaction.atomic():
+        for action in actions:
+            try:
+                if action.pk not in manageable:
+                    raise deny(_("You cannot assign this action."))
+                organization_id = action.goal.focus_area.plan.organization_id
+                if organization_id not in checked:
+                    _validate_people_and_units(organization_id, responsible_unit,
+                                               responsible_person)
+                    checked.add(organization_id)
+                changes = {
+                    "responsible_unit": responsible_unit or action.responsible_unit,
+                    "responsible_person": responsible_person or action.responsible_person,
+                    "due_date": due_date or action.due_date,
+                }
+                if changes["responsible_person"] is not None and (
+                    changes["responsible_unit"] is None
+                ):
+                    raise ValidationError({"responsible_unit": _(
+                        "Choose the responsible unit as well as the person.")})
+                _write_assignment(actor, action, versions.get(action.pk, action.version),
+                                  changes)
+            except (ValidationError, PermissionDenied, VersionConflict) as exc:
+                raise BulkAssignmentFailed(action, exc) from exc
+    return actions
 
 
 def post_status_update(

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,8 +44,8 @@ def _can(user: Any, action: Action, verb: str) -> bool:
 def _require_report(request: HttpRequest, action: Action) -> None:
     """Readers see the action but may not report on it: 403 before any form handling
     (the service checks again when it writes)."""
-    if not _can(request.user, action, "report"):
-        raise PermissionDenied(_("You cannot post status updates on this action."))
+    services.require_permitted(request.user, action, "report",
+                               _("You cannot post status updates on this action."))
 
 
 def _add_service_errors(form: Any, exc: ValidationError) -> None:
@@ -258,6 +257,16 @@ def _assign_base(user: Any) -> Any:
     return Action.objects.permitted(user, "manage").for_list().with_overdue()
 
 
+def _to_assign(base: Any) -> Any:
+    """The actions of *base* that lack a unit, a person or a deadline: those listed, and
+    those the bulk form may assign."""
+    return base.filter(
+        Q(responsible_unit__isnull=True)
+        | Q(responsible_person__isnull=True)
+        | Q(due_date__isnull=True)
+    )
+
+
 @login_required
 def assign_list(
     request: HttpRequest, bulk_form: BulkAssignForm | None = None, status: int = 200
@@ -266,12 +275,8 @@ def assign_list(
     person or a deadline, with a form to assign several at once; then the overdue ones."""
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     unassigned = list(
-        base.filter(
-            Q(responsible_unit__isnull=True)
-            | Q(responsible_person__isnull=True)
-            | Q(due_date__isnull=True)
-        ).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
-                   "goal__order", "order", "pk")
+        _to_assign(base).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
+                                  "goal__order", "order", "pk")
     )
     overdue = list(base.overdue().order_by("due_date", "pk"))
     org_ids = {a.goal.focus_area.plan.organization_id for a in unassigned}
@@ -320,37 +325,29 @@ def _merge(per_org: dict[int, list[tuple[int, str]]], several: bool) -> list[Any
 def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Give the selected actions a unit, person and/or deadline; all or nothing."""
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
-    candidates = {a.pk: a for a in base.unassigned() | base.filter(responsible_person=None)}
+    candidates = {a.pk: a for a in _to_assign(base)}
     org_ids = {a.goal.focus_area.plan.organization_id for a in candidates.values()}
     form = _bulk_form(request.user, request.POST, list(candidates.values()), org_ids)
     if not form.is_valid():
         return assign_list(request, bulk_form=form, status=400)
     data = form.cleaned_data
-    units = {u.pk: u for u in _units(data["responsible_unit"])}
-    person = _person(data["responsible_person"])
     chosen = [candidates[pk] for pk in data["actions"]]
     try:
-        with transaction.atomic():
-            for action in chosen:
-                version = _posted_version(request, action)
-                unit = units.get(data["responsible_unit"]) or action.responsible_unit
-                services.assign_action(
-                    actor=request.user,
-                    action=action,
-                    expected_version=version,
-                    responsible_unit=unit,
-                    responsible_person=person or action.responsible_person,
-                    due_date=data["due_date"] or action.due_date,
-                )
-    except VersionConflict:
-        form.add_error(None, _("“%(action)s” was changed by someone else while you were "
-                               "choosing. Nothing was saved; the list now shows the "
-                               "current state.") % {"action": action})
-        return assign_list(request, bulk_form=form, status=409)
-    except (ValidationError, PermissionDenied) as exc:
-        text = " ".join(getattr(exc, "messages", None) or [str(exc)])
-        form.add_error(None, _("“%(action)s”: %(error)s Nothing was saved.")
-                       % {"action": action, "error": text})
+        services.bulk_assign_actions(
+            actor=request.user,
+            actions=chosen,
+            responsible_unit=(_units(data["responsible_unit"]) or [None])[0],
+            responsible_person=_person(data["responsible_person"]),
+            due_date=data["due_date"],
+            versions={action.pk: _posted_version(request, action) for action in chosen},
+        )
+    except services.BulkAssignmentFailed as exc:
+        if isinstance(exc.error, VersionConflict):
+            form.add_error(None, _("“%(action)s” was changed by someone else while you were "
+                                   "choosing. Nothing was saved; the list now shows the "
+                                   "current state.") % {"action": exc.action})
+            return assign_list(request, bulk_form=form, status=409)
+        form.add_error(None, str(exc))
         return assign_list(request, bulk_form=form, status=400)
     messages.success(
         request,

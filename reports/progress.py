@@ -43,6 +43,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
+from actions.querysets import is_overdue, overdue_q, progress_counted_q
 from planportal.models import Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
 
@@ -104,12 +105,12 @@ def with_latest_update(queryset: QuerySet, as_of: date) -> QuerySet:
 
 
 def _overdue_q(as_of: date) -> Q:
-    return Q(due_date__lt=as_of) & ~Q(status_at__in=CLOSED)
+    return overdue_q(as_of, status="status_at")
 
 
 def _counts_by_goal(actions: QuerySet, as_of: date) -> dict[int, dict[str, int]]:
     """One grouped query: per goal, the counts every table of the report needs."""
-    open_q = ~Q(status_at=Action.Status.CANCELLED)
+    counted = progress_counted_q(status="status_at")
     aggregates: dict[str, Any] = {
         "total": Count("pk"),
         **{f"status_{status}": Count("pk", filter=Q(status_at=status)) for status in STATUSES},
@@ -117,9 +118,9 @@ def _counts_by_goal(actions: QuerySet, as_of: date) -> dict[int, dict[str, int]]
         "unassigned": Count(
             "pk", filter=Q(responsible_unit__isnull=True) | Q(due_date__isnull=True)
         ),
-        "progress_sum": Coalesce(Sum("progress_at", filter=open_q), 0,
+        "progress_sum": Coalesce(Sum("progress_at", filter=counted), 0,
                                  output_field=IntegerField()),
-        "progress_n": Count("pk", filter=open_q),
+        "progress_n": Count("pk", filter=counted),
     }
     rows = actions.order_by().values("goal_id").annotate(**aggregates)
     return {row.pop("goal_id"): row for row in rows}
@@ -263,7 +264,7 @@ def _action_row(values: dict[str, Any], as_of: date, public: bool) -> dict[str, 
         "progress": values["progress_now"],
         "due_date": due.isoformat() if due else None,
         "period_text": values["period_text"],
-        "overdue": due is not None and due < as_of and status not in CLOSED,
+        "overdue": is_overdue(due, status, as_of),
         "responsible_unit": values["responsible_unit__name"] or "",
         "risk": values["risk_at"] or "",
         "latest_comment": values["comment_at"] or "",

@@ -9,20 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
 from actions.models import Action
+from actions.querysets import average_progress
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
-
-
-def average_progress(actions: list[Any]) -> int | None:
-    """Mean progress of the actions that count (cancelled ones do not), rounded."""
-    counted = [a.progress for a in actions if a.status != Action.Status.CANCELLED]
-    if not counted:
-        return None
-    return round(sum(counted) / len(counted))
 
 
 @dataclass(slots=True)

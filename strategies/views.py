@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Avg, Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions.models import Action
+from actions.querysets import average_progress, average_progress_of, overdue_q
 from planportal.models import Unit
 from planportal.permissions import sees_people
 from strategies.forms import PlanFilterForm
@@ -30,15 +30,10 @@ ACTIONS = "focus_areas__goals__actions__"
 def _with_progress(plans: Any) -> Any:
     """Plans with their actions' mean progress (cancelled left out) and counts."""
     today = timezone.localdate()
-    counted = ~Q(**{f"{ACTIONS}status": Action.Status.CANCELLED})
     return plans.select_related("organization").annotate(
-        progress=Avg(f"{ACTIONS}progress", filter=counted),
+        progress=average_progress_of(ACTIONS),
         action_count=Count(f"{ACTIONS}id"),
-        overdue_count=Count(
-            f"{ACTIONS}id",
-            filter=Q(**{f"{ACTIONS}due_date__lt": today})
-            & ~Q(**{f"{ACTIONS}status__in": Action.CLOSED_STATUSES}),
-        ),
+        overdue_count=Count(f"{ACTIONS}id", filter=overdue_q(today, prefix=ACTIONS)),
     )
 
 
@@ -95,7 +90,6 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
             node.rows_html = render_rows(node.shown)
     all_actions = [a for area in tree for a in area.actions]
     shown = sum(area.shown_count for area in tree)
-    counted = [a.progress for a in all_actions if a.status != Action.Status.CANCELLED]
     context = {
         "plan": plan,
         "tree": tree,
@@ -103,7 +97,7 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "filtered": bool(filters),
         "shown_count": shown,
         "action_count": len(all_actions),
-        "progress": round(sum(counted) / len(counted)) if counted else None,
+        "progress": average_progress(all_actions),
         "public": public,
         "report_links": [] if public else report_links(plan),
         "nav": "public" if public else "plans",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import Action
+from actions.querysets import overdue_q
 from actions.reminders import windows
 from actions.reminders.recipients import Directory
 from planportal.deliveries import ReminderDelivery, ReminderDigest
@@ -136,6 +137,7 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
 
 
 def _sector_kind(due: date | None, person: int | None, today: date) -> str:
+    # The rows are open actions, so a past deadline is overdue (overdue_q).
     if due is not None and due < today:
         return Kind.SECTOR_OVERDUE
     if person is None:
@@ -165,7 +167,7 @@ def due_sector_items(today: date) -> list[Item]:
     rows = (
         Action.objects.exclude(status__in=Action.CLOSED_STATUSES)
         .filter(**{f"{ORG}__in": {org for _user, org, _path in leaders}})
-        .filter(Q(due_date__lt=today) | Q(responsible_person__isnull=True)
+        .filter(overdue_q(today) | Q(responsible_person__isnull=True)
                 | Q(due_date__isnull=True))
         .order_by()
         .values_list("pk", ORG, "responsible_unit__path",

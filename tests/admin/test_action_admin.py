@@ -160,6 +160,39 @@ def test_bulk_assignment_reports_actions_the_user_may_not_move(world, client):
     assert any(world.action.title in m for m in messages)
 
 
+def test_admin_bulk_assignment_keeps_blank_fields(world, plan_admin):
+    second = ActionFactory(goal=world.goal, title="Andre tiltak",
+                           responsible_unit=world.home_care,
+                           responsible_person=world.unit_manager, due_date=date(2026, 9, 1))
+    response = plan_admin.post(reverse("admin:actions_action_changelist"), {
+        "action": "bulk_assign", "_selected_action": [world.action.pk, second.pk],
+        "apply": "1", "responsible_unit": world.nursing_home.pk,
+        "responsible_person": "", "due_date": "",
+    })
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.responsible_unit == world.nursing_home
+    assert (second.responsible_person, second.due_date) == (world.unit_manager,
+                                                             date(2026, 9, 1))
+
+
+def test_admin_bulk_assignment_is_all_or_nothing(world, client):
+    leader = world.sector_leader
+    leader.is_staff = True
+    leader.save()
+    client.force_login(leader)
+    school = ActionFactory(goal=world.goal, title="Skolens tiltak",
+                           responsible_unit=world.school)
+    response = client.post(reverse("admin:actions_action_changelist"), {
+        "action": "bulk_assign", "_selected_action": [world.action.pk, school.pk],
+        "apply": "1", "responsible_unit": "", "due_date": "2027-01-31",
+    }, follow=True)
+    assert all(a.due_date is None and a.version == 1
+               for a in Action.objects.filter(pk__in=[world.action.pk, school.pk]))
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and "Skolens tiltak" in messages[0]
+
+
 def test_a_plan_administrator_sees_only_their_own_kommune(world, other_plan, plan_admin):
     response = plan_admin.get(reverse("admin:actions_action_changelist"))
     shown = set(response.context["cl"].result_list)
