@@ -7,3 +7,8 @@ class ActionsConfig(AppConfig):
 
     name = "actions"
     verbose_name = _("Actions")
+
+    def ready(self) -> None:
+        from actions import privacy
+
+        privacy.register()  # this app's part of the personal-data export
