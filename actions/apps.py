@@ -9,6 +9,8 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Actions")
 
     def ready(self) -> None:
-        from actions import privacy
+        from actions import menu, privacy
+        from planportal.context_processors import register_menu_item
 
         privacy.register()  # this app's part of the personal-data export
+        register_menu_item("my_actions", menu.shows_my_actions)
