@@ -1,4 +1,4 @@
-"""Serializers for units, SDGs and the signed-in user."""
+"""Serializers for units and the signed-in user."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Read-only API views: units, the UN goals, and the signed-in user."""
+"""Read-only API views: units and the signed-in user (the UN goals are in strategies.api)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Serializers for plans, focus areas, goals, indicators and measurements."""
+"""Serializers for plans, focus areas, goals, indicators, measurements and the UN goals."""
 
 from __future__ import annotations
 

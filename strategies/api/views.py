@@ -1,4 +1,4 @@
-"""API viewsets for plans, focus areas, goals, indicators and measurements.
+"""API viewsets for plans, focus areas, goals, indicators, measurements and the UN goals.
 
 The plan endpoints that need actions or reports (import, export, roll-over, progress)
 are added by subclasses in ``actions.api.plans`` and ``reports.api``.
