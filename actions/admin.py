@@ -359,4 +359,5 @@ class StatusUpdateAdmin(ServiceAdmin):
         return False
 
 
-from actions import admin_calendar  # noqa: E402,F401  (registers the calendar feed admin)
+# Register the calendar feed admin and the plan and goal admins' action parts.
+from actions import admin_calendar, admin_plans  # noqa: E402,F401

@@ -7,3 +7,10 @@ class ActionsConfig(AppConfig):
 
     name = "actions"
     verbose_name = _("Actions")
+
+    def ready(self) -> None:
+        from actions import menu, privacy
+        from planportal.context_processors import register_menu_item
+
+        privacy.register()  # this app's part of the personal-data export
+        register_menu_item("my_actions", menu.shows_my_actions)

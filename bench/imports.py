@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
                         "import SYSTEM; services.create_organization(actor=SYSTEM, "
                         "name='Benchkommune', slug='bench')"], cwd=ROOT, env=env, check=True)
         floor = _run([python, "-c", "import django; django.setup(); "
-                                    "import strategies.importing.service"],
+                                    "import actions.importing.service"],
                      env, args.timeout)
         rows = [("(python + django.setup)", 0, 0.0, floor[0], 0.0, floor[1], floor[2], "")]
         for case in cases:

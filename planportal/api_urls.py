@@ -9,16 +9,16 @@ from planportal.api.token_views import ApiTokenListView, ObtainTokenView, Revoke
 from planportal.api.views import (
     MeView,
     PersonalDataView,
-    SustainableDevelopmentGoalViewSet,
     UnitViewSet,
 )
 from planportal.audit.api.views import AuditEventViewSet
+from reports.api import PlanViewSet
 from strategies.api.views import (
     FocusAreaViewSet,
     GoalViewSet,
     IndicatorViewSet,
     MeasurementViewSet,
-    PlanViewSet,
+    SustainableDevelopmentGoalViewSet,
 )
 
 

@@ -1,13 +1,28 @@
-"""Template context every web page needs: footer links, login methods and the menu."""
+"""Template context every web page needs: footer links, login methods and the menu.
+
+A menu item whose rule needs an app's data is registered by that app
+(:func:`register_menu_item`, from its ``AppConfig.ready``): the core imports no app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
-from planportal.permissions import get_access
+from planportal.permissions import Access, get_access
+
+#: name -> shown(user, access): whether ``menu.<name>`` is shown, asked by the template
+#: only (so a rule's query runs only on pages that show the menu).
+_menu_items: dict[str, Callable[[Any, Access], bool]] = {}
+
+
+def register_menu_item(name: str, shown: Callable[[Any, Access], bool]) -> None:
+    """Add the menu item ``menu.<name>``, shown where ``shown(user, access)`` is true."""
+    _menu_items[name] = shown
 
 
 def web(request: HttpRequest) -> dict[str, Any]:
@@ -19,22 +34,11 @@ def web(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     access = get_access(user)
 
-    def my_actions() -> bool:
-        # Called by the template only: anyone who manages a unit, or who is the
-        # responsible person of an action (one small query, only for those who do not).
-        if access.everything or access.unit_manager_units or access.admin_org_ids:
-            return True
-        if not getattr(user, "is_authenticated", False):
-            return False
-        from actions.models import Action
-
-        return Action.objects.filter(responsible_person_id=user.pk).exists()
-
     return {
         "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
         "login_providers": getattr(settings, "LOGIN_PROVIDERS", []),
         "menu": {
-            "my_actions": my_actions,
+            **{name: partial(shown, user, access) for name, shown in _menu_items.items()},
             "assign": access.everything or bool(access.sector_leader_units)
             or bool(access.admin_org_ids),
             "admin": bool(getattr(user, "is_staff", False)),

@@ -5,10 +5,16 @@ Planportal holds about one person. Art. 17 (erasure) is limited by the kommune's
 document its decisions, so :func:`erase_user` anonymises the person instead of deleting
 what they did: their name and e-mail go, the account is closed, and the status history,
 evaluations and audit trail stay, now pointing at "Slettet bruker".
+
+Each app contributes its own part (the core imports no app): an app's ``privacy`` module,
+loaded from its ``AppConfig.ready``, calls :func:`register_section` for the data it holds
+about a person and :func:`register_eraser` for what erasure must remove from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,20 +22,92 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions.models import Action, StatusUpdate
 from planportal.audit import services as audit
 from planportal.audit.models import AuditEvent
 from planportal.models import Membership
 from planportal.permissions import deny, forget_access
 from planportal.services import end_sessions_and_tokens, may_act_for
-from strategies.models import Measurement
 
 ERASED_FIRST_NAME = "Slettet"
 ERASED_LAST_NAME = "bruker"
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
+    """A date or time as ISO 8601 text for the export, None kept."""
     return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class Section:
+    """One key of the personal-data export: *read* gives its value for a user.
+
+    *order* places it in the export (the core's own: profile 10, memberships 20,
+    api_tokens 80, audit_events 90); each section should cost a fixed number of queries.
+    """
+
+    key: str
+    order: int
+    read: Callable[[Any], Any]
+
+
+_sections: dict[str, Section] = {}
+_erasers: list[Callable[[Any, Any], None]] = []
+
+
+def register_section(key: str, *, order: int, read: Callable[[Any], Any]) -> None:
+    """Add (or replace, on a repeated ``ready``) the export section *key*."""
+    _sections[key] = Section(key, order, read)
+
+
+def register_eraser(erase: Callable[[Any, Any], None]) -> None:
+    """Add *erase(actor, user)*, run inside :func:`erase_user`'s transaction."""
+    if erase not in _erasers:
+        _erasers.append(erase)
+
+
+def _profile(user: Any) -> dict[str, Any]:
+    return {
+        "id": user.pk, "username": user.username, "first_name": user.first_name,
+        "last_name": user.last_name, "email": user.email,
+        "preferred_language": user.preferred_language,
+        "reminder_emails": getattr(user, "reminder_emails", None),
+        "is_active": user.is_active, "date_joined": iso(user.date_joined),
+        "last_login": iso(user.last_login),
+    }
+
+
+def _memberships(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"organization": org, "unit": unit, "role": role}
+        for org, unit, role in Membership.objects.filter(user=user)
+        .order_by("unit__path").values_list("unit__organization__name", "unit__name", "role")
+    ]
+
+
+def _api_tokens(user: Any) -> list[dict[str, Any]]:
+    from planportal.tokens import ApiToken
+
+    return [
+        {"name": name, "created_at": iso(created), "expires_at": iso(expires),
+         "revoked_at": iso(revoked)}
+        for name, created, expires, revoked in ApiToken.objects.filter(user=user)
+        .order_by("pk").values_list("name", "created_at", "expires_at", "revoked_at")
+    ]
+
+
+def _audit_events(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"occurred_at": iso(at), "verb": verb, "object": obj, "changes": changes}
+        for at, verb, obj, changes in AuditEvent.objects.filter(actor=user)
+        .order_by("occurred_at", "pk")
+        .values_list("occurred_at", "verb", "object_repr", "changes")
+    ]
+
+
+register_section("profile", order=10, read=_profile)
+register_section("memberships", order=20, read=_memberships)
+register_section("api_tokens", order=80, read=_api_tokens)
+register_section("audit_events", order=90, read=_audit_events)
 
 
 def export_personal_data(*, actor: Any, user: Any) -> dict[str, Any]:
@@ -39,58 +117,9 @@ def export_personal_data(*, actor: Any, user: Any) -> dict[str, Any]:
     """
     if not may_act_for(actor, user):
         raise deny(_("You cannot export this user's data."))
-    from planportal.tokens import ApiToken
-
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "profile": {
-            "id": user.pk, "username": user.username, "first_name": user.first_name,
-            "last_name": user.last_name, "email": user.email,
-            "preferred_language": user.preferred_language,
-            "reminder_emails": getattr(user, "reminder_emails", None),
-            "is_active": user.is_active, "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-        },
-        "memberships": [
-            {"organization": org, "unit": unit, "role": role}
-            for org, unit, role in Membership.objects.filter(user=user)
-            .order_by("unit__path").values_list("unit__organization__name", "unit__name", "role")
-        ],
-        "responsible_for_actions": [
-            {"id": pk, "title": title, "due_date": _iso(due), "status": status}
-            for pk, title, due, status in Action.objects.filter(responsible_person=user)
-            .order_by("pk").values_list("pk", "title", "due_date", "status")
-        ],
-        "status_updates": [
-            {"action": action, "created_at": _iso(at), "status": status, "progress": progress,
-             "risk": risk, "comment": comment}
-            for action, at, status, progress, risk, comment in StatusUpdate.objects
-            .filter(author=user).order_by("created_at", "pk")
-            .values_list("action_id", "created_at", "status", "progress", "risk", "comment")
-        ],
-        "evaluations": [
-            {"action": pk, "evaluated_on": _iso(on), "evaluation": text}
-            for pk, on, text in Action.objects.filter(evaluated_by=user).order_by("pk")
-            .values_list("pk", "evaluated_on", "evaluation")
-        ],
-        "measurements_recorded": [
-            {"indicator": indicator, "period_end": _iso(end), "value": str(value)}
-            for indicator, end, value in Measurement.objects.filter(recorded_by=user)
-            .order_by("pk").values_list("indicator_id", "period_end", "value")
-        ],
-        "api_tokens": [
-            {"name": name, "created_at": _iso(created), "expires_at": _iso(expires),
-             "revoked_at": _iso(revoked)}
-            for name, created, expires, revoked in ApiToken.objects.filter(user=user)
-            .order_by("pk").values_list("name", "created_at", "expires_at", "revoked_at")
-        ],
-        "audit_events": [
-            {"occurred_at": _iso(at), "verb": verb, "object": obj, "changes": changes}
-            for at, verb, obj, changes in AuditEvent.objects.filter(actor=user)
-            .order_by("occurred_at", "pk")
-            .values_list("occurred_at", "verb", "object_repr", "changes")
-        ],
-    }
+    data: dict[str, Any] = {"exported_at": timezone.now().isoformat()}
+    for section in sorted(_sections.values(), key=lambda section: section.order):
+        data[section.key] = section.read(user)
     with transaction.atomic():
         audit.record(actor=actor, verb=AuditEvent.Verb.EXPORT, obj=user,
                      changes={"personal_data": [None, "exported"]})
@@ -126,6 +155,8 @@ def erase_user(*, actor: Any, user: Any) -> Any:
         Membership.objects.filter(user=user).delete()
         # Every session and API token ends at once, each token with its own event.
         end_sessions_and_tokens(user, actor=actor)
+        for erase in _erasers:
+            erase(actor, user)
         user.username = f"slettet-{user.pk}"
         user.first_name = ERASED_FIRST_NAME
         user.last_name = ERASED_LAST_NAME

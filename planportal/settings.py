@@ -239,7 +239,7 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365, minimum=1)
 # this long; at least 400 days, so the last yearly report period is always covered.
 DELIVERY_LOG_RETENTION_DAYS = env_int("DELIVERY_LOG_RETENTION_DAYS", 400, minimum=400)
 
-# --- Plan import (strategies.importing) -----------------------------------------------
+# --- Plan import (actions.importing) -----------------------------------------------
 # Largest file accepted and most table rows read; a bigger upload is refused before parsing.
 PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 PLAN_IMPORT_MAX_ROWS = env_int("PLAN_IMPORT_MAX_ROWS", 5000, minimum=10)

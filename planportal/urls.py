@@ -25,7 +25,7 @@ urlpatterns = [
     # The web interface: landing page, login/logout, actions, plans, the public plan pages.
     path("", include("planportal.web_urls")),
     path("", include("actions.urls")),
-    path("", include("strategies.urls")),
+    path("", include("reports.plan_urls")),
 ]
 
 handler404 = "planportal.views.page_not_found"

@@ -3,6 +3,8 @@ the usual HTML elsewhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,16 +28,16 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest,
+         public_page: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
     """The landing page: each role's own starting point, the public plans for everyone else.
 
     Unit managers start on *Mine tiltak*, sector leaders on *Fordel ansvar*, readers and
-    administrators on the plan list; visitors who are not logged in see the public plans.
+    administrators on the plan list; visitors who are not logged in see the public plans,
+    *public_page*, which the URL configuration passes in (the core imports no app's views).
     """
-    from strategies.views import public_plan_list
-
     if not request.user.is_authenticated:
-        return public_plan_list(request)
+        return public_page(request)
     access = get_access(request.user)
     if access.unit_manager_units:
         return redirect("actions:mine")

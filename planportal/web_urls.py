@@ -9,9 +9,10 @@ from django.urls import path
 
 from planportal import invitations, views
 from planportal.login import views as login_views
+from reports.plan_views import public_plan_list
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.home, {"public_page": public_plan_list}, name="home"),
     # Django's login page with the lockout and allauth's TOTP step (planportal.login).
     path("logg-inn/", login_views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,10 +7,12 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from actions.api import plans as plan_views
 from planportal.api.schema import ALLOW_EMPTY
 from reports.api_schema import ProgressReportSerializer
 from reports.forms import ReportParamsForm
@@ -60,3 +62,14 @@ def progress_response(view: Any, request: Request, pk: Any) -> Response:
         )
     kwargs = form.report_kwargs() if params else {}
     return Response(compute_progress(plan, public=is_public_view(request.user, plan), **kwargs))
+
+
+# The plans endpoint as served: strategies' CRUD, actions' import/export/roll-over and the
+# progress report. No docstring: the schema's description is the base class's.
+class PlanViewSet(plan_views.PlanViewSet):
+    @PROGRESS_SCHEMA
+    @action(detail=True, methods=["get"], url_path="progress", filter_backends=[],
+            pagination_class=None)
+    def progress(self, request: Any, pk: Any = None) -> Any:
+        """The plan's progress report as JSON (reports app)."""
+        return progress_response(self, request, pk)

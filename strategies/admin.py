@@ -1,4 +1,8 @@
-"""Admin for the plan hierarchy: plan → focus areas → goals → actions, with links."""
+"""Admin for the plan hierarchy: plan → focus areas → goals, with links.
+
+The parts that need actions (the goal's actions, import, rullering) are added by
+``actions.admin_plans``, which extends these admins: this app never imports actions.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpRequest
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action
 from planportal.admin_forms import (
     ReadOnlyInline,
     ServiceAdmin,
@@ -22,7 +24,6 @@ from planportal.admin_forms import (
 from planportal.models import Organization, Unit
 from planportal.permissions import get_access
 from strategies import services
-from strategies.admin_transfer import import_view, roll_over_action
 from strategies.models import (
     FocusArea,
     Goal,
@@ -78,8 +79,6 @@ class FocusAreaInline(ReadOnlyInline):
 @admin.register(Plan)
 class PlanAdmin(ServiceAdmin):
     form = PlanForm
-    actions = [roll_over_action]
-    change_list_template = "admin/strategies/plan/change_list.html"
     list_display = ["title", "organization", "kind", "period", "status", "is_public"]
     list_filter = ["organization", "kind", "status", "is_public"]
     search_fields = ["title", "description", "adopted_by"]
@@ -100,15 +99,6 @@ class PlanAdmin(ServiceAdmin):
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, plan: Plan) -> str:
         return plan.period_label
-
-    def get_urls(self) -> list[Any]:
-        upload = path("import/", self.admin_site.admin_view(self.import_plan),
-                      name="strategies_plan_import")
-        return [upload, *super().get_urls()]
-
-    def import_plan(self, request: HttpRequest) -> Any:
-        """Upload a handlingsplan, see the preview, then confirm (admin_transfer)."""
-        return import_view(self, request)
 
     @admin.display(description=_("new focus area"))
     def add_focus_area(self, plan: Plan) -> str:
@@ -209,14 +199,6 @@ class GoalForm(ServiceForm):
         return services.update_goal(actor=actor, goal=original, **data)
 
 
-class ActionInline(ReadOnlyInline):
-    model = Action
-    fields = ["code", "title", "responsible_unit", "due_date", "period_text", "status",
-              "progress"]
-    readonly_fields = fields
-    list_select_related = ["responsible_unit"]
-
-
 class IndicatorInline(ReadOnlyInline):
     model = Indicator
     fields = ["name", "unit", "direction", "baseline_value", "target_value", "target_year"]
@@ -231,7 +213,7 @@ class GoalAdmin(ServiceAdmin):
     list_filter = ["focus_area__plan__organization", "focus_area__plan"]
     search_fields = ["title", "description", "success_criteria", "code"]
     list_select_related = ["focus_area__plan"]
-    inlines = [IndicatorInline, ActionInline]
+    inlines = [IndicatorInline]
     readonly_fields = ["focus_area_link", "add_children"]
 
     @admin.display(description=_("plan"))
@@ -246,9 +228,7 @@ class GoalAdmin(ServiceAdmin):
     def add_children(self, goal: Goal) -> str:
         if goal.pk is None:
             return "–"
-        return add_link(Action, _("Add an action"), goal=goal.pk) + " " + add_link(
-            Indicator, _("Add an indicator"), goal=goal.pk
-        )
+        return add_link(Indicator, _("Add an indicator"), goal=goal.pk)
 
     def get_fields(self, request: HttpRequest, obj: Goal | None = None) -> Any:
         fields = [f for f in GoalForm.Meta.fields if not (obj and f == "focus_area")]

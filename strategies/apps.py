@@ -7,3 +7,8 @@ class StrategiesConfig(AppConfig):
 
     name = "strategies"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from strategies import privacy
+
+        privacy.register()  # this app's part of the personal-data export

@@ -6,7 +6,14 @@ import django_filters as filters
 
 from planportal.api.filters import FilterSet, IdFilter
 from planportal.dates import SaneDateFilter
-from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+from strategies.models import (
+    FocusArea,
+    Goal,
+    Indicator,
+    Measurement,
+    Plan,
+    SustainableDevelopmentGoal,
+)
 
 
 class PlanFilterSet(FilterSet):
@@ -58,3 +65,9 @@ class MeasurementFilterSet(FilterSet):
     class Meta:
         model = Measurement
         fields: list[str] = []
+
+
+class SustainableDevelopmentGoalFilterSet(FilterSet):
+    class Meta:
+        model = SustainableDevelopmentGoal
+        fields = {"number": ["exact"]}

@@ -41,7 +41,8 @@ INDICATOR_FIELDS = {
 }
 
 
-def _require_plan_admin(actor: Any, organization_id: int) -> None:
+def require_plan_admin(actor: Any, organization_id: int) -> None:
+    """Refuse (PermissionDenied) unless *actor* administers the organisation's plans."""
     if not get_access(actor).is_admin_of(organization_id):
         raise deny(_("Only an administrator of the organisation can change plans."))
 
@@ -101,7 +102,7 @@ def _next_order(queryset: models.QuerySet) -> int:
 
 def create_plan(*, actor: Any, organization: Organization, **fields: Any) -> Plan:
     """Create a plan in the organisation."""
-    _require_plan_admin(actor, organization.pk)
+    require_plan_admin(actor, organization.pk)
     plan = Plan(organization=organization)
     _assign(plan, fields, PLAN_FIELDS)
     _check_same_org(
@@ -117,7 +118,7 @@ def create_plan(*, actor: Any, organization: Organization, **fields: Any) -> Pla
 
 def update_plan(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
     """Change a plan's own fields (title, status, adoption, period …)."""
-    _require_plan_admin(actor, plan.organization_id)
+    require_plan_admin(actor, plan.organization_id)
     audited = _assign(plan, changes, PLAN_FIELDS)
     _check_same_org(
         plan.organization_id,
@@ -172,7 +173,7 @@ def create_focus_area(
     **fields: Any,
 ) -> FocusArea:
     """Add a satsingsområde to a plan (at the end unless ``order`` is given)."""
-    _require_plan_admin(actor, plan.organization_id)
+    require_plan_admin(actor, plan.organization_id)
     with transaction.atomic():
         focus_area = FocusArea(plan=plan)
         fields.setdefault("order", _next_order(plan.focus_areas.all()))
@@ -194,7 +195,7 @@ def update_focus_area(
     **changes: Any,
 ) -> FocusArea:
     """Change a focus area; ``sdg_numbers``/``lead_units`` replace the links when given."""
-    _require_plan_admin(actor, focus_area.plan.organization_id)
+    require_plan_admin(actor, focus_area.plan.organization_id)
     with transaction.atomic():
         audited = _assign(focus_area, changes, FOCUS_AREA_FIELDS)
         focus_area.full_clean()
@@ -210,7 +211,7 @@ def update_focus_area(
 
 def create_goal(*, actor: Any, focus_area: FocusArea, **fields: Any) -> Goal:
     """Add a delmål to a focus area (at the end unless ``order`` is given)."""
-    _require_plan_admin(actor, focus_area.plan.organization_id)
+    require_plan_admin(actor, focus_area.plan.organization_id)
     with transaction.atomic():
         goal = Goal(focus_area=focus_area)
         fields.setdefault("order", _next_order(focus_area.goals.all()))
@@ -221,7 +222,7 @@ def create_goal(*, actor: Any, focus_area: FocusArea, **fields: Any) -> Goal:
 
 def update_goal(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
     """Change a goal's text, position or success criteria."""
-    _require_plan_admin(actor, goal.focus_area.plan.organization_id)
+    require_plan_admin(actor, goal.focus_area.plan.organization_id)
     with transaction.atomic():
         _save(goal, actor=actor, changes=_assign(goal, changes, GOAL_FIELDS))
     return goal
@@ -232,7 +233,7 @@ def update_goal(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
 
 def create_indicator(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
     """Add a measurable criterion to a goal."""
-    _require_plan_admin(actor, goal.focus_area.plan.organization_id)
+    require_plan_admin(actor, goal.focus_area.plan.organization_id)
     with transaction.atomic():
         indicator = Indicator(goal=goal)
         fields.setdefault("order", _next_order(goal.indicators.all()))
@@ -243,7 +244,7 @@ def create_indicator(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
 
 def update_indicator(*, actor: Any, indicator: Indicator, **changes: Any) -> Indicator:
     """Change an indicator's definition, baseline or target."""
-    _require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
+    require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
     with transaction.atomic():
         _save(indicator, actor=actor, changes=_assign(indicator, changes, INDICATOR_FIELDS))
     return indicator
@@ -296,7 +297,7 @@ def restore_measurement(
     Only organisation administrators restore; ordinary recording is
     :func:`record_measurement`.
     """
-    _require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
+    require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
     measurement = Measurement(
         indicator=indicator,
         value=Decimal(str(value)),
@@ -310,116 +311,3 @@ def restore_measurement(
     with transaction.atomic():
         _save(measurement, actor=actor, verb="restore")
     return measurement
-
-
-# --- Rullering ---------------------------------------------------------------------------
-
-
-def _rolled_title(plan: Plan, period_start: int, period_end: int) -> str:
-    """The old title with its period replaced ("… 2025–2030" → "… 2026–2031")."""
-    import re
-
-    pattern = re.compile(rf"{plan.period_start}\s*[-–—]\s*{plan.period_end}")
-    if pattern.search(plan.title):
-        return pattern.sub(f"{period_start}–{period_end}", plan.title, count=1)
-    return f"{plan.title} ({period_start}–{period_end})"
-
-
-def roll_over_plan(
-    *,
-    actor: Any,
-    plan: Plan,
-    period_start: int,
-    period_end: int,
-    title: str = "",
-    close_previous: bool = True,
-) -> Plan:
-    """Roll *plan* into a new version for a new period (rullering).
-
-    The new plan (a draft, ``previous_version`` = *plan*) gets copies of the focus areas,
-    goals and indicators, and of every unfinished action, each linked to its earlier self
-    by ``carried_over_from`` and keeping its current status and progress. Completed and
-    cancelled actions, the status history and the measurements stay in the old version,
-    which stays readable; with *close_previous* its status becomes "expired".
-    """
-    from actions import services as action_services
-    from actions.models import Action
-
-    _require_plan_admin(actor, plan.organization_id)
-    if period_start <= plan.period_start:
-        raise ValidationError(
-            {"period_start": _("The new period must start after %(year)s.")
-             % {"year": plan.period_start}}
-        )
-    if plan.next_versions.filter(period_start=period_start).exists():
-        raise ValidationError(
-            {"period_start": _("The plan has already been rolled into a version from "
-                               "%(year)s.") % {"year": period_start}}
-        )
-    areas = list(
-        plan.focus_areas.prefetch_related("sdgs", "lead_units").order_by("order", "pk")
-    )
-    goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("order", "pk"))
-    indicators = list(Indicator.objects.filter(goal__focus_area__plan=plan)
-                      .order_by("order", "pk"))
-    actions = list(
-        Action.objects.filter(goal__focus_area__plan=plan)
-        .exclude(status__in=Action.CLOSED_STATUSES)
-        .select_related("goal__focus_area__plan", "responsible_unit", "responsible_person")
-        .prefetch_related("contributing_units")
-        .order_by("order", "pk")
-    )
-    with transaction.atomic():
-        new_plan = create_plan(
-            actor=actor,
-            organization=plan.organization,
-            title=title or _rolled_title(plan, period_start, period_end),
-            kind=plan.kind,
-            period_start=period_start,
-            period_end=period_end,
-            status=Plan.Status.DRAFT,
-            vision=plan.vision,
-            description=plan.description,
-            owner_unit=plan.owner_unit,
-            revision_interval_years=plan.revision_interval_years,
-            is_public=plan.is_public,
-            parent=plan.parent,
-            previous_version=plan,
-        )
-        new_areas: dict[int, FocusArea] = {}
-        for area in areas:
-            new_areas[area.pk] = create_focus_area(
-                actor=actor, plan=new_plan, order=area.order, code=area.code, title=area.title,
-                description=area.description, current_state=area.current_state,
-                vision=area.vision, partners=area.partners,
-                sdg_numbers=[s.number for s in area.sdgs.all()],
-                lead_units=list(area.lead_units.all()),
-            )
-        new_goals: dict[int, Goal] = {}
-        for goal in goals:
-            new_goals[goal.pk] = create_goal(
-                actor=actor, focus_area=new_areas[goal.focus_area_id], order=goal.order,
-                code=goal.code, title=goal.title, description=goal.description,
-                success_criteria=goal.success_criteria,
-            )
-        for indicator in indicators:
-            create_indicator(
-                actor=actor, goal=new_goals[indicator.goal_id],
-                **{name: getattr(indicator, name) for name in INDICATOR_FIELDS},
-            )
-        for action in actions:
-            copy = action_services.create_action(
-                actor=actor,
-                goal=new_goals[action.goal_id],
-                responsible_unit=action.responsible_unit,
-                responsible_person=action.responsible_person,
-                contributing_units=action.contributing_units.all(),
-                due_date=action.due_date,
-                **{name: getattr(action, name) for name in action_services.EDITABLE_FIELDS},
-            )
-            action_services.carry_over_action(actor=actor, action=copy, source=action)
-        if close_previous and plan.status != Plan.Status.EXPIRED:
-            update_plan(actor=actor, plan=plan, status=Plan.Status.EXPIRED)
-        audit.record(actor=actor, verb="roll_over", obj=plan, changes={
-            "next_version": [None, new_plan.pk], "carried_over_actions": [None, len(actions)]})
-    return new_plan

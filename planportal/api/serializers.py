@@ -1,4 +1,4 @@
-"""Serializers for units, SDGs and the signed-in user."""
+"""Serializers for units and the signed-in user."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from planportal.api import schema as _schema  # noqa: F401  (registers the exten
 from planportal.api.fields import StrictBooleanField
 from planportal.models import Membership, Unit, User
 from planportal.permissions import sees_people
-from strategies.models import SustainableDevelopmentGoal
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -42,13 +41,6 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def get_name(self, user: User) -> str:
         return str(user)
-
-
-class SustainableDevelopmentGoalSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SustainableDevelopmentGoal
-        fields = ["number", "name_nb", "name_en"]
-        read_only_fields = fields
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-"""Read-only API views: units, the UN goals, and the signed-in user."""
+"""Read-only API views: units and the signed-in user (the UN goals are in strategies.api)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework import mixins
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,13 +17,11 @@ from planportal.api.filters import FilterSet, IdFilter
 from planportal.api.serializers import (
     MeSerializer,
     PreferencesSerializer,
-    SustainableDevelopmentGoalSerializer,
     UnitSerializer,
 )
 from planportal.api.viewsets import ScopedViewSet
 from planportal.models import Membership, Unit
 from planportal.services import update_preferences
-from strategies.models import SustainableDevelopmentGoal
 
 
 class UnitFilterSet(FilterSet):
@@ -50,24 +48,6 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     def get_queryset(self) -> QuerySet:
         return self.scoped(Unit.objects.all())
-
-
-class SustainableDevelopmentGoalFilterSet(FilterSet):
-    class Meta:
-        model = SustainableDevelopmentGoal
-        fields = {"number": ["exact"]}
-
-
-class SustainableDevelopmentGoalViewSet(viewsets.ReadOnlyModelViewSet):
-    """The 17 UN Sustainable Development Goals (reference data, open to all)."""
-
-    queryset = SustainableDevelopmentGoal.objects.all()
-    serializer_class = SustainableDevelopmentGoalSerializer
-    permission_classes = [AllowAny]
-    filterset_class = SustainableDevelopmentGoalFilterSet
-    ordering_fields = ["number"]
-    ordering = ["number"]
-    lookup_field = "number"
 
 
 class PersonalDataView(NoStoreMixin, APIView):

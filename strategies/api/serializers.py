@@ -1,4 +1,4 @@
-"""Serializers for plans, focus areas, goals, indicators and measurements."""
+"""Serializers for plans, focus areas, goals, indicators, measurements and the UN goals."""
 
 from __future__ import annotations
 
@@ -9,7 +9,21 @@ from rest_framework import serializers
 from planportal.api.fields import STRICT_FIELD_MAPPING, VisiblePrimaryKeyField
 from planportal.api.serializers import hide_people_from
 from planportal.models import Organization, Unit
-from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+from strategies.models import (
+    FocusArea,
+    Goal,
+    Indicator,
+    Measurement,
+    Plan,
+    SustainableDevelopmentGoal,
+)
+
+
+class SustainableDevelopmentGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SustainableDevelopmentGoal
+        fields = ["number", "name_nb", "name_en"]
+        read_only_fields = fields
 
 
 class PlanSerializer(serializers.ModelSerializer):

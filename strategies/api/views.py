@@ -1,4 +1,8 @@
-"""API viewsets for plans, focus areas, goals, indicators and measurements."""
+"""API viewsets for plans, focus areas, goals, indicators, measurements and the UN goals.
+
+The plan endpoints that need actions or reports (import, export, roll-over, progress)
+are added by subclasses in ``actions.api.plans`` and ``reports.api``.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,13 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins
-from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import AllowAny
 
 from planportal.api.viewsets import ScopedViewSet, ServiceWriteViewSet
 from planportal.models import Unit
 from planportal.permissions import deny, get_access
-from reports.api import PROGRESS_SCHEMA, progress_response
 from strategies import services
-from strategies.api import transfer
 from strategies.api.serializers import (
     FocusAreaSerializer,
     FocusAreaUpdateSerializer,
@@ -27,6 +27,7 @@ from strategies.api.serializers import (
     MeasurementSerializer,
     PlanSerializer,
     PlanUpdateSerializer,
+    SustainableDevelopmentGoalSerializer,
 )
 from strategies.filtersets import (
     FocusAreaFilterSet,
@@ -34,6 +35,7 @@ from strategies.filtersets import (
     IndicatorFilterSet,
     MeasurementFilterSet,
     PlanFilterSet,
+    SustainableDevelopmentGoalFilterSet,
 )
 from strategies.models import (
     FocusArea,
@@ -44,6 +46,18 @@ from strategies.models import (
     SustainableDevelopmentGoal,
 )
 from strategies.permissions import can_manage_plans_of
+
+
+class SustainableDevelopmentGoalViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 17 UN Sustainable Development Goals (reference data, open to all)."""
+
+    queryset = SustainableDevelopmentGoal.objects.all()
+    serializer_class = SustainableDevelopmentGoalSerializer
+    permission_classes = [AllowAny]
+    filterset_class = SustainableDevelopmentGoalFilterSet
+    ordering_fields = ["number"]
+    ordering = ["number"]
+    lookup_field = "number"
 
 
 class PlanContentViewSet(ServiceWriteViewSet):
@@ -78,44 +92,8 @@ class PlanViewSet(PlanContentViewSet):
     def create_service(self, actor: Any, **data: Any) -> Plan:
         return services.create_plan(actor=actor, **data)
 
-    @PROGRESS_SCHEMA
-    @action(detail=True, methods=["get"], url_path="progress", filter_backends=[],
-            pagination_class=None)
-    def progress(self, request: Any, pk: Any = None) -> Any:
-        """The plan's progress report as JSON (reports app)."""
-        return progress_response(self, request, pk)
-
     def update_service(self, actor: Any, instance: Plan, **data: Any) -> Plan:
         return services.update_plan(actor=actor, plan=instance, **data)
-
-    @transfer.IMPORT_SCHEMA
-    @action(detail=False, methods=["post"], url_path="import", filter_backends=[],
-            pagination_class=None, parser_classes=[MultiPartParser, FormParser])
-    def import_plan(self, request: Any) -> Any:
-        """Import a handlingsplan file (dry run or commit)."""
-        return transfer.import_response(request)
-
-    @transfer.EXPORT_SCHEMA
-    @action(detail=True, methods=["get"], url_path="export", filter_backends=[],
-            pagination_class=None)
-    def export(self, request: Any, pk: Any = None) -> Any:
-        """The plan as a JSON export."""
-        return transfer.export_json_response(self, pk)
-
-    @transfer.EXPORT_XLSX_SCHEMA
-    @action(detail=True, methods=["get"], url_path="export-xlsx", filter_backends=[],
-            pagination_class=None, renderer_classes=[JSONRenderer],
-            content_negotiation_class=transfer.JsonErrorsNegotiation)
-    def export_xlsx(self, request: Any, pk: Any = None) -> Any:
-        """The plan as an Excel workbook."""
-        return transfer.export_xlsx_response(self, pk)
-
-    @transfer.ROLL_OVER_SCHEMA
-    @action(detail=True, methods=["post"], url_path="roll-over", filter_backends=[],
-            pagination_class=None)
-    def roll_over(self, request: Any, pk: Any = None) -> Any:
-        """Roll the plan into its next period."""
-        return transfer.roll_over_response(self, request, pk)
 
 
 class FocusAreaViewSet(PlanContentViewSet):

@@ -26,10 +26,10 @@ from actions import services as action_services
 from actions.calendar_feeds import create_calendar_feed
 from actions.models import Action
 from planportal import services as core_services
-from planportal.demo import LOADER
 from planportal.models import Membership, Organization, Unit, User
 from planportal.tokens import issue_token
 from reports import services as report_services
+from reports.demo import LOADER
 from strategies import services as plan_services
 from strategies.models import Plan
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from actions import rollover
 from actions import services as actions
 from planportal import services as core
 from planportal.audit.models import AuditEvent
@@ -99,8 +100,8 @@ def test_plan_hierarchy_edits_are_recorded_only_when_something_changed(world):
 
 
 def test_rolling_a_plan_over_is_recorded_on_the_old_plan(world):
-    strategies.roll_over_plan(actor=world.admin, plan=world.plan, period_start=2031,
-                              period_end=2035)
+    rollover.roll_over_plan(actor=world.admin, plan=world.plan, period_start=2031,
+                            period_end=2035)
     event = AuditEvent.objects.filter(verb="roll_over", content_type__model="plan").get()
     assert event.object_id == str(world.plan.pk)
     assert event.changes["carried_over_actions"] == [None, 1]

@@ -31,6 +31,15 @@ def history(world):
     return update
 
 
+def test_every_app_adds_its_part_of_the_export_in_the_same_order(world):
+    # The sections come from the core, strategies and actions (planportal.privacy's
+    # registry); the export's keys and their order are what they were before it.
+    data = export_personal_data(actor=world.unit_manager, user=world.unit_manager)
+    assert list(data) == ["exported_at", "profile", "memberships", "responsible_for_actions",
+                          "status_updates", "evaluations", "measurements_recorded",
+                          "api_tokens", "audit_events"]
+
+
 def test_the_export_holds_profile_roles_responsibilities_updates_and_tokens(world, history):
     data = export_personal_data(actor=world.unit_manager, user=world.unit_manager)
     assert data["profile"]["email"] == world.unit_manager.email

@@ -22,9 +22,9 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from rest_framework.test import APIClient
 
+from actions.exporting.data import export_plan_data
 from actions.models import Action
 from planportal.models import User
-from strategies.exporting.data import export_plan_data
 from strategies.models import FocusArea, Goal, Plan
 from tests.factories import UserFactory
 from tests.strategies.adversarial_files import (
@@ -266,7 +266,7 @@ def test_the_import_command_still_creates_the_people_an_export_names(world, tmp_
 
 
 def preview_errors(world, content: bytes, name: str) -> list[str]:
-    from strategies.importing.service import preview_import
+    from actions.importing.service import preview_import
 
     before = row_counts()
     preview = preview_import(actor=world.admin, organization=world.org, content=content,
@@ -305,7 +305,7 @@ def test_a_part_declaring_another_encoding_is_refused(world):
 
 def test_more_xml_elements_than_a_plan_has_are_refused_before_parsing(world, settings):
     settings.PLAN_IMPORT_MAX_BYTES = 1024 * 1024
-    from strategies.importing.package import max_elements
+    from actions.importing.package import max_elements
 
     limit = max_elements(SMALL_MAX_ROWS)
     body = "".join(f'<w:p w:rsidR="{n:08X}"/>' for n in range(limit + 10))

@@ -13,12 +13,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions import services as action_services
+from actions.exporting.data import export_plan_data
+from actions.importing.service import import_plan
 from actions.models import Action, StatusUpdate
 from planportal.models import Organization, Unit, User
 from planportal.permissions import SYSTEM
 from strategies import services as plan_services
-from strategies.exporting.data import export_plan_data
-from strategies.importing.service import import_plan
 from strategies.models import Measurement, Plan
 from tests.factories import IndicatorFactory, StatusUpdateFactory
 from tests.queries import assert_constant_queries

@@ -8,11 +8,11 @@ import zipfile
 import openpyxl
 import pytest
 
+from actions.exporting.workbook import export_plan_xlsx
+from actions.importing.preview import PlanSpec
+from actions.importing.service import ImportRefused, commit_import, import_plan
 from actions.models import Action
 from planportal.models import Unit
-from strategies.exporting.workbook import export_plan_xlsx
-from strategies.importing.preview import PlanSpec
-from strategies.importing.service import ImportRefused, commit_import, import_plan
 from strategies.models import FocusArea, Goal, Plan
 from tests.strategies.import_files import build_csv, build_docx, build_xlsx
 from tests.strategies.seed_tables import SeedTable

@@ -88,7 +88,7 @@ def test_export_plan_writes_a_workbook_that_imports_back(world, tmp_path):
 
 
 def test_the_xlsx_export_runs_a_constant_number_of_queries(world):
-    from strategies.exporting.workbook import export_plan_xlsx
+    from actions.exporting.workbook import export_plan_xlsx
 
     def add_rows(n):
         for _ in range(n):

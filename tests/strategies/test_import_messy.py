@@ -9,9 +9,9 @@ from datetime import date, datetime
 import docx
 import pytest
 
+from actions.importing.preview import PlanSpec
+from actions.importing.service import import_plan
 from actions.models import Action
-from strategies.importing.preview import PlanSpec
-from strategies.importing.service import import_plan
 from tests.strategies.import_files import build_csv, build_xlsx
 from tests.strategies.seed_tables import SeedTable
 
@@ -286,7 +286,7 @@ def test_two_simultaneous_imports_of_the_same_file_create_every_row_once(world):
 
     if connection.vendor != "postgresql":
         pytest.skip("threads need a server database; SQLite serialises writers itself")
-    from strategies.importing.service import commit_import, preview_import
+    from actions.importing.service import commit_import, preview_import
 
     content = build_csv([["Satsingsområde", "Delmål", "Tiltak"], ["A", "B", "Første"],
                          ["A", "B", "Andre"], ["A", "C", "Tredje"]])

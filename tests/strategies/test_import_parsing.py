@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from strategies.importing import headers
-from strategies.importing.parse import split_goal_text
-from strategies.importing.periods import parse_period
+from actions.importing import headers
+from actions.importing.parse import split_goal_text
+from actions.importing.periods import parse_period
 
 
 @pytest.mark.parametrize("text,start,due", [
@@ -82,6 +82,6 @@ def test_delmal_cells(cell, title, description):
     ("   \n\t", ""),
 ])
 def test_the_csv_header_line_is_the_first_line_that_is_not_blank(text, line):
-    from strategies.importing.readers.csv_reader import first_line
+    from actions.importing.readers.csv_reader import first_line
 
     assert first_line(text) == line

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from actions.importing.service import import_plan
 from actions.models import Action
-from strategies.importing.service import import_plan
 from strategies.models import Goal, Plan
 from tests.strategies.conftest import rendalen_data
 from tests.strategies.import_files import build_csv, build_docx, build_xlsx, flat_rows

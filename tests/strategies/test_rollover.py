@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from actions import services as action_services
 from actions.models import Action, StatusUpdate
+from actions.rollover import roll_over_plan
 from planportal.permissions import SYSTEM
 from strategies.models import Plan
-from strategies.services import roll_over_plan
 from tests.factories import ActionFactory, IndicatorFactory, MeasurementFactory
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from strategies.importing.readers import max_rows, too_many_rows
-from strategies.importing.tables import RawRow, RawTable, UnreadableFile
+from actions.importing.readers import max_rows, too_many_rows
+from actions.importing.tables import RawRow, RawTable, UnreadableFile
 
 #: Stop reading a sheet after this many blank rows in a row (formatted-but-empty tails).
 BLANK_RUN = 50

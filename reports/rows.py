@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from actions.models import Action
-from strategies.tree import ActionRow
+from reports.tree import ActionRow
 
 STATUS_COLORS = {
     Action.Status.COMPLETED: "success",

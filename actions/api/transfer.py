@@ -22,16 +22,16 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from actions.exporting.data import export_plan_data
+from actions.exporting.workbook import export_plan_xlsx
+from actions.importing.preview import PlanSpec
+from actions.importing.readers import max_bytes
+from actions.importing.service import ImportRefused, commit_import, preview_import
+from actions.rollover import roll_over_plan
 from planportal.api.fields import VisiblePrimaryKeyField
 from planportal.audit import services as audit
 from planportal.models import Organization
 from planportal.permissions import sees_people
-from strategies import services
-from strategies.exporting.data import export_plan_data
-from strategies.exporting.workbook import export_plan_xlsx
-from strategies.importing.preview import PlanSpec
-from strategies.importing.readers import max_bytes
-from strategies.importing.service import ImportRefused, commit_import, preview_import
 from strategies.models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -212,7 +212,7 @@ def roll_over_response(view: Any, request: Request, pk: Any) -> Response:
     plan = get_object_or_404(view.get_queryset(), pk=pk)
     serializer = RollOverSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    new_plan = services.roll_over_plan(actor=request.user, plan=plan, **serializer.validated_data)
+    new_plan = roll_over_plan(actor=request.user, plan=plan, **serializer.validated_data)
     return Response(view.get_serializer(view.get_queryset().get(pk=new_plan.pk)).data,
                     status=201)
 

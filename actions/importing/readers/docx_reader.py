@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from strategies.importing.tables import RawRow, RawTable, UnreadableFile
+from actions.importing.tables import RawRow, RawTable, UnreadableFile
 
 HEADING_STYLES = ("heading", "overskrift", "title", "tittel")
 #: Paragraphs per table row allowed on top of the rows: headings and text between tables.
@@ -104,7 +104,7 @@ def _check_counts(document: Any) -> None:
     """Refuse more table rows or paragraphs than the limits, counting no further."""
     from docx.oxml.ns import qn
 
-    from strategies.importing.readers import max_rows, too_many_rows
+    from actions.importing.readers import max_rows, too_many_rows
 
     body = document.element.body
     rows = max_rows()

@@ -11,12 +11,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from actions.importing.preview import PlanSpec
+from actions.importing.readers import max_bytes
+from actions.importing.service import ImportRefused, commit_import, preview_import
 from planportal import services as core_services
 from planportal.models import Organization
 from planportal.permissions import SystemActor
-from strategies.importing.preview import PlanSpec
-from strategies.importing.readers import max_bytes
-from strategies.importing.service import ImportRefused, commit_import, preview_import
 from strategies.models import Plan
 
 IMPORTER = SystemActor("import_plan command")

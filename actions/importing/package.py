@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from strategies.importing.tables import UnreadableFile
+from actions.importing.tables import UnreadableFile
 
 #: Inflate this much at a time: the most memory one member costs while it is checked.
 CHUNK = 64 * 1024

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from actions.querysets import average_progress, average_progress_of, overdue_q
 from planportal.models import Unit
 from planportal.permissions import sees_people
-from strategies.forms import PlanFilterForm
+from reports.plan_forms import PlanFilterForm
+from reports.rows import ActionRowRenderer
+from reports.tree import plan_tree
 from strategies.models import Plan
-from strategies.rows import ActionRowRenderer
-from strategies.tree import plan_tree
 
 ACTIONS = "focus_areas__goals__actions__"
 

@@ -17,18 +17,18 @@ import re
 
 from django.utils.translation import gettext as _
 
-from actions.models import Action
-from strategies.importing import headers
-from strategies.importing.periods import parse_period
-from strategies.importing.preview import (
+from actions.importing import headers
+from actions.importing.periods import parse_period
+from actions.importing.preview import (
     ActionDraft,
     FocusAreaDraft,
     GoalDraft,
     ImportPreview,
     Location,
 )
-from strategies.importing.tables import RawRow, RawTable
-from strategies.importing.units import UnitMatcher
+from actions.importing.tables import RawRow, RawTable
+from actions.importing.units import UnitMatcher
+from actions.models import Action
 
 TITLE_MAX = 300
 PERIOD_TEXT_MAX = 100

@@ -26,14 +26,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actions import services as action_services
-from actions.models import Action
-from planportal import services as core_services
-from planportal.models import Membership, Unit
-from planportal.permissions import get_access
-from strategies import services as plan_services
-from strategies.exporting.data import FORMAT, VERSION
-from strategies.importing.periods import Period
-from strategies.importing.preview import (
+from actions.exporting.data import FORMAT, VERSION
+from actions.importing.periods import Period
+from actions.importing.preview import (
     ERROR,
     ActionDraft,
     FocusAreaDraft,
@@ -44,7 +39,12 @@ from strategies.importing.preview import (
     Problem,
     match_key,
 )
-from strategies.importing.readers import max_rows
+from actions.importing.readers import max_rows
+from actions.models import Action
+from planportal import services as core_services
+from planportal.models import Membership, Unit
+from planportal.permissions import get_access
+from strategies import services as plan_services
 from strategies.models import Plan
 
 #: Objects an export may hold per table row allowed (status history and measurements).
@@ -389,7 +389,7 @@ class _Restorer:
 
 def commit_restore(*, actor: Any, preview: ImportPreview) -> Any:
     """Write a previewed JSON export in one transaction (called by ``commit_import``)."""
-    from strategies.importing.service import ImportRefused, ImportResult
+    from actions.importing.service import ImportRefused, ImportResult
 
     result = ImportResult(plan=preview.spec.plan)
     restorer = _Restorer(actor, preview, result)

@@ -24,12 +24,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from actions.importing.preview import PlanSpec
+from actions.importing.readers import max_bytes
+from actions.importing.service import ImportRefused, commit_import, preview_import
+from actions.rollover import roll_over_plan
 from planportal.models import Organization
 from planportal.permissions import get_access
-from strategies import services
-from strategies.importing.preview import PlanSpec
-from strategies.importing.readers import max_bytes
-from strategies.importing.service import ImportRefused, commit_import, preview_import
 from strategies.models import Plan
 
 SESSION_KEY = "strategies_plan_import"
@@ -199,7 +199,7 @@ def roll_over_action(model_admin: admin.ModelAdmin, request: HttpRequest,
         form = RollOverForm(request.POST)
         if form.is_valid():
             try:
-                new_plan = services.roll_over_plan(actor=request.user, plan=plan,
+                new_plan = roll_over_plan(actor=request.user, plan=plan,
                                                    **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
                 messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]

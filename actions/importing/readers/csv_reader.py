@@ -8,7 +8,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from strategies.importing.tables import RawRow, RawTable, UnreadableFile
+from actions.importing.tables import RawRow, RawTable, UnreadableFile
 
 NOT_SPACE = re.compile(r"\S")
 
@@ -42,7 +42,7 @@ def first_line(text: str) -> str:
 
 def read(content: bytes) -> list[RawTable]:
     """The whole file as one table; stops at the first row past ``PLAN_IMPORT_MAX_ROWS``."""
-    from strategies.importing.readers import max_rows, too_many_rows
+    from actions.importing.readers import max_rows, too_many_rows
 
     text = decode(content)
     # The header line decides the delimiter: it rarely holds quotes or commas of its own.

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from planportal.demo import load_demo
+from reports.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -19,14 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions import services as action_services
-from actions.models import Action
-from planportal.audit import services as audit
-from planportal.audit.context import origin
-from planportal.models import Organization
-from planportal.permissions import deny, get_access
-from strategies import services as plan_services
-from strategies.importing.parse import TableParser
-from strategies.importing.preview import (
+from actions.importing.parse import TableParser
+from actions.importing.preview import (
     ERROR,
     ActionDraft,
     ImportPreview,
@@ -35,9 +29,15 @@ from strategies.importing.preview import (
     Problem,
     match_key,
 )
-from strategies.importing.readers import detect_kind, read_tables
-from strategies.importing.tables import UnreadableFile
-from strategies.importing.units import UnitMatcher
+from actions.importing.readers import detect_kind, read_tables
+from actions.importing.tables import UnreadableFile
+from actions.importing.units import UnitMatcher
+from actions.models import Action
+from planportal.audit import services as audit
+from planportal.audit.context import origin
+from planportal.models import Organization
+from planportal.permissions import deny, get_access
+from strategies import services as plan_services
 from strategies.models import Goal, Plan
 
 
@@ -150,7 +150,7 @@ def preview_import(
     try:
         preview.kind = detect_kind(content, filename, size)
         if preview.kind == "json":
-            from strategies.exporting.restore import preview_restore
+            from actions.exporting.restore import preview_restore
 
             preview_restore(preview, content)
             return preview
@@ -184,7 +184,7 @@ def commit_import(*, actor: Any, preview: ImportPreview) -> ImportResult:
     # Every audit event the import's services write says it came from this file.
     with origin("import", preview.source_name):
         if preview.export_data is not None:
-            from strategies.exporting.restore import commit_restore
+            from actions.exporting.restore import commit_restore
 
             with transaction.atomic():
                 _serialise_imports(preview.organization)

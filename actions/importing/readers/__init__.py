@@ -7,8 +7,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from strategies.importing.package import check_package
-from strategies.importing.tables import RawTable, UnreadableFile
+from actions.importing.package import check_package
+from actions.importing.tables import RawTable, UnreadableFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -74,7 +74,7 @@ def detect_kind(content: bytes, filename: str = "", size: int | None = None) -> 
 
 def read_tables(content: bytes, kind: str) -> list[RawTable]:
     """Read a .docx, .xlsx or .csv file into tables."""
-    from strategies.importing.readers import csv_reader, docx_reader, xlsx_reader
+    from actions.importing.readers import csv_reader, docx_reader, xlsx_reader
 
     reader = {"docx": docx_reader, "xlsx": xlsx_reader, "csv": csv_reader}[kind]
     tables = reader.read(content)

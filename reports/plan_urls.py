@@ -1,8 +1,12 @@
-"""The web interface's plan pages, and the public plan pages (no login)."""
+"""The web interface's plan pages, and the public plan pages (no login).
+
+Still the ``strategies`` namespace: the URL names (``strategies:plan-detail``) are older
+than the move of these pages into reports.
+"""
 
 from django.urls import path
 
-from strategies import views
+from reports import plan_views as views
 
 app_name = "strategies"
 

@@ -9,10 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from actions.exporting.data import export_plan_data
+from actions.exporting.workbook import export_plan_xlsx
 from planportal.audit import services as audit
 from planportal.permissions import SystemActor
-from strategies.exporting.data import export_plan_data
-from strategies.exporting.workbook import export_plan_xlsx
 from strategies.models import Plan
 
 

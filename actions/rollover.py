@@ -1,0 +1,126 @@
+"""Rullering: rolling a plan into a new version for a new period, its unfinished
+actions carried over.
+
+It lives in ``actions`` because it copies the plan's structure (``strategies.services``)
+and its tiltak (``actions.services``) in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from actions import services as action_services
+from actions.models import Action
+from planportal.audit import services as audit
+from strategies import services as plan_services
+from strategies.models import FocusArea, Goal, Indicator, Plan
+
+
+def _rolled_title(plan: Plan, period_start: int, period_end: int) -> str:
+    """The old title with its period replaced ("… 2025–2030" → "… 2026–2031")."""
+    pattern = re.compile(rf"{plan.period_start}\s*[-–—]\s*{plan.period_end}")
+    if pattern.search(plan.title):
+        return pattern.sub(f"{period_start}–{period_end}", plan.title, count=1)
+    return f"{plan.title} ({period_start}–{period_end})"
+
+
+def roll_over_plan(
+    *,
+    actor: Any,
+    plan: Plan,
+    period_start: int,
+    period_end: int,
+    title: str = "",
+    close_previous: bool = True,
+) -> Plan:
+    """Roll *plan* into a new version for a new period (rullering).
+
+    The new plan (a draft, ``previous_version`` = *plan*) gets copies of the focus areas,
+    goals and indicators, and of every unfinished action, each linked to its earlier self
+    by ``carried_over_from`` and keeping its current status and progress. Completed and
+    cancelled actions, the status history and the measurements stay in the old version,
+    which stays readable; with *close_previous* its status becomes "expired".
+    """
+    plan_services.require_plan_admin(actor, plan.organization_id)
+    if period_start <= plan.period_start:
+        raise ValidationError(
+            {"period_start": _("The new period must start after %(year)s.")
+             % {"year": plan.period_start}}
+        )
+    if plan.next_versions.filter(period_start=period_start).exists():
+        raise ValidationError(
+            {"period_start": _("The plan has already been rolled into a version from "
+                               "%(year)s.") % {"year": period_start}}
+        )
+    areas = list(
+        plan.focus_areas.prefetch_related("sdgs", "lead_units").order_by("order", "pk")
+    )
+    goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("order", "pk"))
+    indicators = list(Indicator.objects.filter(goal__focus_area__plan=plan)
+                      .order_by("order", "pk"))
+    actions = list(
+        Action.objects.filter(goal__focus_area__plan=plan)
+        .exclude(status__in=Action.CLOSED_STATUSES)
+        .select_related("goal__focus_area__plan", "responsible_unit", "responsible_person")
+        .prefetch_related("contributing_units")
+        .order_by("order", "pk")
+    )
+    with transaction.atomic():
+        new_plan = plan_services.create_plan(
+            actor=actor,
+            organization=plan.organization,
+            title=title or _rolled_title(plan, period_start, period_end),
+            kind=plan.kind,
+            period_start=period_start,
+            period_end=period_end,
+            status=Plan.Status.DRAFT,
+            vision=plan.vision,
+            description=plan.description,
+            owner_unit=plan.owner_unit,
+            revision_interval_years=plan.revision_interval_years,
+            is_public=plan.is_public,
+            parent=plan.parent,
+            previous_version=plan,
+        )
+        new_areas: dict[int, FocusArea] = {}
+        for area in areas:
+            new_areas[area.pk] = plan_services.create_focus_area(
+                actor=actor, plan=new_plan, order=area.order, code=area.code, title=area.title,
+                description=area.description, current_state=area.current_state,
+                vision=area.vision, partners=area.partners,
+                sdg_numbers=[s.number for s in area.sdgs.all()],
+                lead_units=list(area.lead_units.all()),
+            )
+        new_goals: dict[int, Goal] = {}
+        for goal in goals:
+            new_goals[goal.pk] = plan_services.create_goal(
+                actor=actor, focus_area=new_areas[goal.focus_area_id], order=goal.order,
+                code=goal.code, title=goal.title, description=goal.description,
+                success_criteria=goal.success_criteria,
+            )
+        for indicator in indicators:
+            plan_services.create_indicator(
+                actor=actor, goal=new_goals[indicator.goal_id],
+                **{name: getattr(indicator, name) for name in plan_services.INDICATOR_FIELDS},
+            )
+        for action in actions:
+            copy = action_services.create_action(
+                actor=actor,
+                goal=new_goals[action.goal_id],
+                responsible_unit=action.responsible_unit,
+                responsible_person=action.responsible_person,
+                contributing_units=action.contributing_units.all(),
+                due_date=action.due_date,
+                **{name: getattr(action, name) for name in action_services.EDITABLE_FIELDS},
+            )
+            action_services.carry_over_action(actor=actor, action=copy, source=action)
+        if close_previous and plan.status != Plan.Status.EXPIRED:
+            plan_services.update_plan(actor=actor, plan=plan, status=Plan.Status.EXPIRED)
+        audit.record(actor=actor, verb="roll_over", obj=plan, changes={
+            "next_version": [None, new_plan.pk], "carried_over_actions": [None, len(actions)]})
+    return new_plan
