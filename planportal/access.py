@@ -1,5 +1,8 @@
-"""Who may do what: the roles of design §3, computed once per user.
+"""The roles of design §3, computed once per user: the :class:`Access` object.
 
+The lowest layer of the permission rules: it imports no model (querysets and models
+build on it), so it reads the roles through the user's own ``memberships`` relation.
+Rules that need models live in :mod:`planportal.permissions`, which re-exports this.
 Every rule is expressed as a ``Q`` over the model being filtered, so the same rule
 serves lists (``visible_to``), object checks (``can``) and the post-write re-check in
 services. The role data is read with one query and cached on the user object for the
@@ -13,18 +16,29 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from celery.signals import task_prerun
 from django.core.exceptions import PermissionDenied
 from django.core.signals import request_started
-from django.db.models import BigIntegerField, Q
+from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from planportal.compiled_queries import CompiledQuery, Param
 
-if TYPE_CHECKING:
-    from planportal.models import Unit
+class HasPath(Protocol):
+    """Anything with a unit tree path (a ``Unit``), without importing the model."""
+
+    path: str
+
+
+class Role(models.TextChoices):
+    """A membership's role (``Membership.Role``); defined here so the rules need no model."""
+
+    ADMIN = "admin", _("administrator")
+    SECTOR_LEADER = "sector_leader", _("sector leader")
+    UNIT_MANAGER = "unit_manager", _("unit manager")
+    READER = "reader", _("reader")
 
 
 class SystemActor:
@@ -91,12 +105,24 @@ class Access:
         return frozenset(org for org, _path in self.sector_leader_units)
 
     def is_admin_of(self, organization_id: int) -> bool:
+        """True if the user administers the organisation (platform operators: any)."""
         return self.everything or organization_id in self.admin_org_ids
+
+    @property
+    def administers_any(self) -> bool:
+        """True for a platform operator or the administrator of at least one kommune."""
+        return self.everything or bool(self.admin_org_ids)
+
+    @property
+    def writes_actions_anywhere(self) -> bool:
+        """True if some role lets the user create plan content (actions, indicator
+        values): an administrator or a sector leader somewhere, or a platform operator."""
+        return self.everything or bool(self.admin_org_ids or self.sector_leader_units)
 
     def is_member_of(self, organization_id: int) -> bool:
         return self.everything or organization_id in self.member_org_ids
 
-    def leads_unit(self, organization_id: int, unit: Unit | None) -> bool:
+    def leads_unit(self, organization_id: int, unit: HasPath | None) -> bool:
         """True if a sector-leader role covers *unit* (or an unassigned action) in the org."""
         for org_id, path in self.sector_leader_units:
             if org_id != organization_id:
@@ -118,19 +144,18 @@ def get_access(user: Any) -> Access:
     if cached is not None and cached[0] == _epoch.value:
         return cached[1]
 
-    from planportal.models import Membership
-
     member, admin, reader = set(), set(), set()
     leaders: list[tuple[int, str]] = []
     managers: list[tuple[int, str]] = []
-    for row in _MEMBERSHIP_ROWS.rows(None, user=user.pk):
-        role, org_id, path = row["role"], row["unit__organization_id"], row["unit__path"]
+    # One query, through the relation: this module imports no model.
+    rows = user.memberships.values_list("role", "unit__organization_id", "unit__path")
+    for role, org_id, path in rows:
         member.add(org_id)
-        if role == Membership.Role.ADMIN:
+        if role == Role.ADMIN:
             admin.add(org_id)
-        elif role == Membership.Role.SECTOR_LEADER:
+        elif role == Role.SECTOR_LEADER:
             leaders.append((org_id, path))
-        elif role == Membership.Role.UNIT_MANAGER:
+        elif role == Role.UNIT_MANAGER:
             managers.append((org_id, path))
         else:
             reader.add(org_id)
@@ -144,17 +169,6 @@ def get_access(user: Any) -> Access:
     )
     setattr(user, _CACHE_ATTR, (_epoch.value, access))
     return access
-
-
-def _membership_rows(_key: None) -> Any:
-    """A user's roles: read on every request, so compiled once per process."""
-    from planportal.models import Membership
-
-    return Membership.objects.filter(user_id=Param("user", BigIntegerField())).values(
-        "role", "unit__organization_id", "unit__path")
-
-
-_MEMBERSHIP_ROWS = CompiledQuery(_membership_rows)
 
 
 def sees_people(user: Any, organization_id: int) -> bool:

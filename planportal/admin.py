@@ -29,8 +29,7 @@ from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
 from planportal.deliveries import ReminderDigest
 from planportal.models import Membership, Organization, Unit, User, UserPreferences
-from planportal.permissions import get_access
-from planportal.querysets import users_visible_to
+from planportal.permissions import get_access, users_visible_to
 
 # Access comes from memberships, not from Django groups; hiding them avoids a second,
 # unused permission system in the admin.
@@ -51,7 +50,7 @@ class MembershipInline(ReadOnlyInline):
 
 class PeopleScopedAdmin:
     """Admin pages of people: a kommune's administrator reaches his own people only
-    (:func:`planportal.querysets.users_visible_to`); anyone else's change, history,
+    (:func:`planportal.permissions.users_visible_to`); anyone else's change, history,
     delete or password page is not found (404), and names nobody."""
 
     def get_queryset(self, request: HttpRequest) -> Any:

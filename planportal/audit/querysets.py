@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from planportal.permissions import get_access
+from planportal.access import get_access
 
 
 class AuditEventQuerySet(models.QuerySet):

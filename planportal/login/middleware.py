@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from planportal.login.lockout import client_address
-from planportal.permissions import get_access
+from planportal.access import get_access
 
 logger = logging.getLogger(__name__)
 

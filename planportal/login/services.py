@@ -15,7 +15,7 @@ from planportal import services as core_services
 from planportal.audit import services as audit
 from planportal.login.models import LoginFailure, OrganizationLoginProvider
 from planportal.models import Membership, Unit
-from planportal.permissions import SYSTEM, deny, get_access
+from planportal.access import SYSTEM, deny, get_access
 
 logger = logging.getLogger(__name__)
 
