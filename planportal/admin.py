@@ -91,9 +91,8 @@ class InviteUserForm(ServiceForm):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
-        access = get_access(self.request.user)
         unit = self.fields["unit"]
-        unit.queryset = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+        unit.queryset = Unit.objects.administered_by(self.request.user)
         unit.label_from_instance = lambda u: "— " * u.depth + u.name
 
     def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Any:
@@ -371,8 +370,7 @@ class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
         return obj is None and self.has_add_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -458,9 +456,9 @@ class UnitAdmin(ServiceAdmin):
         # other kommune's unit names are listed as possible parents.
         access = get_access(request.user)
         if not access.everything and db_field.name == "organization":
-            kwargs["queryset"] = Organization.objects.filter(pk__in=access.admin_org_ids)
+            kwargs["queryset"] = Organization.objects.administered_by(request.user)
         elif not access.everything and db_field.name == "parent":
-            kwargs["queryset"] = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+            kwargs["queryset"] = Unit.objects.administered_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -493,7 +491,7 @@ class MembershipAdmin(ServiceAdmin):
         if db_field.name == "user":
             kwargs["queryset"] = users_visible_to(request.user)
         elif db_field.name == "unit" and not access.everything:
-            kwargs["queryset"] = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+            kwargs["queryset"] = Unit.objects.administered_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -543,8 +541,7 @@ class UserPreferencesAdmin(PeopleScopedAdmin, ServiceAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
 
 @admin.register(ReminderDigest)
@@ -566,8 +563,7 @@ class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
             organization_id__in=access.admin_org_ids)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

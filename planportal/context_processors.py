@@ -35,8 +35,7 @@ def web(request: HttpRequest) -> dict[str, Any]:
         "login_providers": getattr(settings, "LOGIN_PROVIDERS", []),
         "menu": {
             "my_actions": my_actions,
-            "assign": access.everything or bool(access.sector_leader_units)
-            or bool(access.admin_org_ids),
+            "assign": access.writes_actions_anywhere,
             "admin": bool(getattr(user, "is_staff", False)),
         },
     }

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from planportal.access import HasPath, get_access
+from planportal.access import HasPath, Role, get_access
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -77,7 +77,7 @@ class MembershipQuerySet(models.QuerySet):
     def managers_of(self, unit: HasPath) -> MembershipQuerySet:
         """Unit managers whose role covers *unit* (their unit is the unit or an ancestor)."""
         ancestors = [p for p in _ancestor_paths(unit.path)]
-        return self.filter(Q(unit__path__in=ancestors), role="unit_manager")
+        return self.filter(Q(unit__path__in=ancestors), role=Role.UNIT_MANAGER)
 
 
 def _ancestor_paths(path: str) -> list[str]:
