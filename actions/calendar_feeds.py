@@ -40,6 +40,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+
 def generate_feed_token() -> str:
     """Return a new random plain feed token (url-safe, ``ppc_`` + 32 random bytes)."""
     return FEED_TOKEN_PREFIX + secrets.token_urlsafe(32)

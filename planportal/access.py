@@ -189,6 +189,15 @@ def sees_people_q(user: Any, prefix: str = "") -> Q:
     return Q(**{f"{prefix}organization_id__in": access.member_org_ids})
 
 
+def administered_q(user: Any, prefix: str = "") -> Q:
+    """Objects whose ``{prefix}organization_id`` is a kommune *user* administers (every
+    object for platform operators): the one filter for "what he administers"."""
+    access = get_access(user)
+    if access.everything:
+        return Q()
+    return Q(**{f"{prefix}organization_id__in": access.admin_org_ids})
+
+
 def forget_access(user: Any) -> None:
     """Drop the cached roles after a membership change: *user*'s, and those of every
     other object of the same person (the request's own user, when an administrator

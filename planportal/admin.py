@@ -29,7 +29,7 @@ from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
 from planportal.deliveries import ReminderDigest
 from planportal.models import Membership, Organization, Unit, User, UserPreferences
-from planportal.permissions import get_access, users_visible_to
+from planportal.permissions import administered_q, get_access, users_visible_to
 
 # Access comes from memberships, not from Django groups; hiding them avoids a second,
 # unused permission system in the admin.
@@ -557,10 +557,7 @@ class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
     actions = ["requeue"]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        queryset = super().get_queryset(request)
-        access = get_access(request.user)
-        return queryset if access.everything else queryset.filter(
-            organization_id__in=access.admin_org_ids)
+        return super().get_queryset(request).filter(administered_q(request.user))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_staff and get_access(request.user).administers_any

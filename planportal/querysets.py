@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from planportal.access import HasPath, Role, get_access
+from planportal.access import HasPath, Role, administered_q, get_access, sees_people_q
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -27,9 +27,7 @@ class OrganizationQuerySet(models.QuerySet):
     def administered_by(self, user: Any) -> OrganizationQuerySet:
         """The kommuner the user administers (all for platform operators)."""
         access = get_access(user)
-        if access.everything:
-            return self.all()
-        return self.filter(pk__in=access.admin_org_ids)
+        return self.all() if access.everything else self.filter(pk__in=access.admin_org_ids)
 
 
 class UnitQuerySet(models.QuerySet):
@@ -58,21 +56,16 @@ class UnitQuerySet(models.QuerySet):
 
     def administered_by(self, user: Any) -> UnitQuerySet:
         """Units of the kommuner the user administers (all for platform operators)."""
-        access = get_access(user)
-        if access.everything:
-            return self.all()
-        return self.filter(organization_id__in=access.admin_org_ids)
+        return self.filter(administered_q(user))
 
 
 class MembershipQuerySet(models.QuerySet):
     """Memberships, scoped like units."""
 
     def visible_to(self, user: Any) -> MembershipQuerySet:
-        """Memberships in the organisations the user belongs to."""
-        access = get_access(user)
-        if access.everything:
-            return self.all()
-        return self.filter(unit__organization_id__in=access.member_org_ids)
+        """Memberships in the organisations the user belongs to: who holds a role is
+        seeing people (:func:`~planportal.access.sees_people_q`)."""
+        return self.filter(sees_people_q(user, "unit__"))
 
     def managers_of(self, unit: HasPath) -> MembershipQuerySet:
         """Unit managers whose role covers *unit* (their unit is the unit or an ancestor)."""

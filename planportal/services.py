@@ -18,6 +18,7 @@ from planportal.audit import services as audit
 from planportal.audit.services import created_fields
 from planportal.models import Membership, Organization, Unit
 from planportal.permissions import (
+    administered_q,
     deny,
     forget_access,
     get_access,
@@ -450,10 +451,7 @@ def _invitee_username(email: str) -> str:
 def _invitation_organization_id(actor: Any, user: Any) -> int | None:
     """The kommune an invitation is from: the first of *actor*'s kommuner where *user*
     has a role (any kommune of theirs for platform operators)."""
-    roles = Membership.objects.filter(user=user).order_by("pk")
-    access = get_access(actor)
-    if not access.everything:
-        roles = roles.filter(unit__organization_id__in=access.admin_org_ids)
+    roles = Membership.objects.filter(administered_q(actor, "unit__"), user=user).order_by("pk")
     return roles.values_list("unit__organization_id", flat=True).first()
 
 
@@ -578,11 +576,8 @@ def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
     """
     from planportal.deliveries import ReminderDigest
 
-    access = get_access(actor)
-    allowed = digests.filter(status__in=[ReminderDigest.Status.FAILED,
-                                         ReminderDigest.Status.UNCERTAIN])
-    if not access.everything:
-        allowed = allowed.filter(organization_id__in=access.admin_org_ids)
+    allowed = digests.filter(administered_q(actor), status__in=[
+        ReminderDigest.Status.FAILED, ReminderDigest.Status.UNCERTAIN])
     with transaction.atomic():
         return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
                               claimed_at=None, not_before=None)

@@ -23,7 +23,6 @@ MAX_TOKEN_LENGTH = 200
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-
 class ApiTokenQuerySet(models.QuerySet):
     """API tokens, with the rule for which ones may still sign a request in."""
 

@@ -42,6 +42,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+
 def hash_token(raw: str, *, secret: str | None = None) -> str:
     """Return the hex HMAC-SHA256 of *raw*, keyed with *secret* (default ``SECRET_KEY``)."""
     key = settings.SECRET_KEY if secret is None else secret
