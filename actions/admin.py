@@ -271,9 +271,7 @@ class ActionAdmin(ServiceAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         access = get_access(request.user)
-        return request.user.is_staff and (
-            access.everything or bool(access.admin_org_ids or access.sector_leader_units)
-        )
+        return request.user.is_staff and access.writes_actions_anywhere
 
     def has_change_permission(self, request: HttpRequest, obj: Action | None = None) -> bool:
         if not request.user.is_staff:

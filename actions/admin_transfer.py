@@ -65,11 +65,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        access = get_access(user)
-        organizations = Organization.objects.all()
-        if not access.everything:
-            organizations = organizations.filter(pk__in=access.admin_org_ids)
-        self.fields["organization"].queryset = organizations
+        self.fields["organization"].queryset = Organization.objects.administered_by(user)
         self.fields["plan"].queryset = Plan.objects.manageable_by(user).select_related(
             "organization")
 
@@ -96,7 +92,7 @@ def _spec(data: dict[str, Any]) -> PlanSpec:
 
 def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
     """Step 1: upload and preview. Step 2 (``confirm``): commit the same file."""
-    if not get_access(request.user).admin_org_ids and not get_access(request.user).everything:
+    if not get_access(request.user).administers_any:
         raise PermissionDenied
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(model_admin, request)

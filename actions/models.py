@@ -254,4 +254,4 @@ class StatusUpdate(models.Model):
         raise ValueError("Status updates are append-only and cannot be deleted.")
 
 
-from actions.calendar_feeds import CalendarFeed  # noqa: E402,F401
+from actions.calendar_models import CalendarFeed  # noqa: E402,F401

@@ -29,8 +29,7 @@ from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
 from planportal.deliveries import ReminderDigest
 from planportal.models import Membership, Organization, Unit, User, UserPreferences
-from planportal.permissions import get_access
-from planportal.querysets import users_visible_to
+from planportal.permissions import administered_q, get_access, users_visible_to
 
 # Access comes from memberships, not from Django groups; hiding them avoids a second,
 # unused permission system in the admin.
@@ -51,7 +50,7 @@ class MembershipInline(ReadOnlyInline):
 
 class PeopleScopedAdmin:
     """Admin pages of people: a kommune's administrator reaches his own people only
-    (:func:`planportal.querysets.users_visible_to`); anyone else's change, history,
+    (:func:`planportal.permissions.users_visible_to`); anyone else's change, history,
     delete or password page is not found (404), and names nobody."""
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -92,9 +91,8 @@ class InviteUserForm(ServiceForm):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
-        access = get_access(self.request.user)
         unit = self.fields["unit"]
-        unit.queryset = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+        unit.queryset = Unit.objects.administered_by(self.request.user)
         unit.label_from_instance = lambda u: "— " * u.depth + u.name
 
     def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Any:
@@ -372,8 +370,7 @@ class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
         return obj is None and self.has_add_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -459,9 +456,9 @@ class UnitAdmin(ServiceAdmin):
         # other kommune's unit names are listed as possible parents.
         access = get_access(request.user)
         if not access.everything and db_field.name == "organization":
-            kwargs["queryset"] = Organization.objects.filter(pk__in=access.admin_org_ids)
+            kwargs["queryset"] = Organization.objects.administered_by(request.user)
         elif not access.everything and db_field.name == "parent":
-            kwargs["queryset"] = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+            kwargs["queryset"] = Unit.objects.administered_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -494,7 +491,7 @@ class MembershipAdmin(ServiceAdmin):
         if db_field.name == "user":
             kwargs["queryset"] = users_visible_to(request.user)
         elif db_field.name == "unit" and not access.everything:
-            kwargs["queryset"] = Unit.objects.filter(organization_id__in=access.admin_org_ids)
+            kwargs["queryset"] = Unit.objects.administered_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -544,8 +541,7 @@ class UserPreferencesAdmin(PeopleScopedAdmin, ServiceAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
 
 @admin.register(ReminderDigest)
@@ -561,14 +557,10 @@ class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
     actions = ["requeue"]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        queryset = super().get_queryset(request)
-        access = get_access(request.user)
-        return queryset if access.everything else queryset.filter(
-            organization_id__in=access.admin_org_ids)
+        return super().get_queryset(request).filter(administered_q(request.user))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

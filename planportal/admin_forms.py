@@ -126,8 +126,7 @@ class ServiceAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
         return self.has_module_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if not self.has_add_permission(request):

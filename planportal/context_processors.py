@@ -39,8 +39,7 @@ def web(request: HttpRequest) -> dict[str, Any]:
         "login_providers": getattr(settings, "LOGIN_PROVIDERS", []),
         "menu": {
             **{name: partial(shown, user, access) for name, shown in _menu_items.items()},
-            "assign": access.everything or bool(access.sector_leader_units)
-            or bool(access.admin_org_ids),
+            "assign": access.writes_actions_anywhere,
             "admin": bool(getattr(user, "is_staff", False)),
         },
     }

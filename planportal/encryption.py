@@ -57,39 +57,3 @@ def encrypt(plain: str) -> str:
 def decrypt(token: str) -> str:
     """The plain text of *token*; raises :class:`InvalidToken` when no key opens it."""
     return cipher().decrypt(token.encode("ascii", errors="replace")).decode("utf-8")
-
-
-
-def rotate_stored_values() -> tuple[int, list[str]]:
-    """Re-encrypt every value of every encrypted field with the newest key.
-
-    Returns how many values were re-encrypted, and the objects whose value no key
-    decrypts (left as they are: they must be entered again). Each field's rows are
-    locked while they are rewritten, so an edit in the admin meanwhile is not undone.
-    """
-    from django.apps import apps
-    from django.db import transaction
-
-    from planportal.fields import EncryptedTextField, Unreadable
-
-    rotated, unreadable = 0, []
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if not isinstance(field, EncryptedTextField):
-                continue
-            manager = model._base_manager
-            with transaction.atomic():
-                rows = manager.select_for_update().exclude(**{field.attname: ""}).exclude(
-                    **{f"{field.attname}__isnull": True}
-                ).only("pk", field.attname)
-                for obj in rows:
-                    value = getattr(obj, field.attname)
-                    if isinstance(value, Unreadable):
-                        unreadable.append(
-                            f"{model._meta.verbose_name} {obj} ({field.verbose_name})"
-                        )
-                        continue
-                    # update() encrypts with the newest key (EncryptedTextField.get_prep_value).
-                    manager.filter(pk=obj.pk).update(**{field.attname: value})
-                    rotated += 1
-    return rotated, unreadable

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -105,3 +106,33 @@ class EncryptedTextField(models.TextField):
             "widget": forms.PasswordInput(render_value=False),
             **kwargs,
         })
+
+
+def rotate_stored_values() -> tuple[int, list[str]]:
+    """Re-encrypt every value of every encrypted field with the newest key.
+
+    Returns how many values were re-encrypted, and the objects whose value no key
+    decrypts (left as they are: they must be entered again). Each field's rows are
+    locked while they are rewritten, so an edit in the admin meanwhile is not undone.
+    """
+    rotated, unreadable = 0, []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, EncryptedTextField):
+                continue
+            manager = model._base_manager
+            with transaction.atomic():
+                rows = manager.select_for_update().exclude(**{field.attname: ""}).exclude(
+                    **{f"{field.attname}__isnull": True}
+                ).only("pk", field.attname)
+                for obj in rows:
+                    value = getattr(obj, field.attname)
+                    if isinstance(value, Unreadable):
+                        unreadable.append(
+                            f"{model._meta.verbose_name} {obj} ({field.verbose_name})"
+                        )
+                        continue
+                    # update() encrypts with the newest key (EncryptedTextField.get_prep_value).
+                    manager.filter(pk=obj.pk).update(**{field.attname: value})
+                    rotated += 1
+    return rotated, unreadable

@@ -1,5 +1,5 @@
-"""Invitations: the e-mail with a one-time link, and the page where the invited person
-sets a first password.
+"""Invitations: the e-mail with a one-time link, and the form where the invited person
+sets a first password (the page itself is :func:`planportal.views.invitation`).
 
 A kommune's administrator invites a new person (:func:`planportal.services.invite_user`)
 or sends the invitation again (:func:`planportal.services.resend_invitation`); the
@@ -18,22 +18,16 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
 from planportal.forms import AccessibleFormMixin
 from planportal.models import Organization
@@ -169,44 +163,3 @@ class InvitationPasswordForm(AccessibleFormMixin, SetPasswordMixin, forms.Form):
         # Beside the password itself, where its help text lists the rules.
         self.validate_password_for_user(self.user, password_field_name="password1")  # noqa: S106
         return super().clean()
-
-
-def _invited_user(user_id: int, token: str) -> Any:
-    """The person the link is for, or None when the link is not (or no longer) valid."""
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None or not user.is_active or not invitation_tokens.check_token(user, token):
-        return None
-    return user
-
-
-@never_cache
-@sensitive_post_parameters("password1", "password2")
-@require_http_methods(["GET", "POST"])
-def invitation(request: HttpRequest, user_id: int, token: str) -> HttpResponse:
-    """*Velg passord*: the invited person chooses a password, is signed in, and lands on
-    the start page. An expired, used or altered link gets a page that says so (404:
-    nothing about whom it was for), and to ask the administrator for a new invitation."""
-    from planportal import services
-
-    user = _invited_user(user_id, token)
-    if user is None:
-        return render(request, "planportal/invitation_invalid.html", status=404)
-    form = InvitationPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.accept_invitation(
-                user=user, token=token, password=form.cleaned_data["password1"])
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict") or "token" in exc.error_dict:
-                # Used a moment ago (another tab): the link is spent.
-                return render(request, "planportal/invitation_invalid.html", status=404)
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            login(request, user, backend="planportal.login.backends.LockoutModelBackend")
-            return redirect("home")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "planportal/invitation.html",
-                  {"form": form, "invitee": user, "expires_days": settings.INVITATION_TIMEOUT},
-                  status=status)
-

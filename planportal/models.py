@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from planportal.access import Role as MembershipRole
 from planportal.querysets import MembershipQuerySet, OrganizationQuerySet, UnitQuerySet
 
 
@@ -144,11 +145,8 @@ class Unit(models.Model):
 class Membership(models.Model):
     """A user's role on a unit; the role reaches the unit's whole subtree."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", _("administrator")
-        SECTOR_LEADER = "sector_leader", _("sector leader")
-        UNIT_MANAGER = "unit_manager", _("unit manager")
-        READER = "reader", _("reader")
+    # Defined with the rules (planportal.access), which must not import this module.
+    Role = MembershipRole
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -190,4 +188,4 @@ class UserPreferences(User):
 
 
 from planportal.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401
-from planportal.tokens import ApiToken  # noqa: E402,F401
+from planportal.token_models import ApiToken  # noqa: E402,F401

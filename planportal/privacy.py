@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from planportal.audit import services as audit
 from planportal.audit.models import AuditEvent
 from planportal.models import Membership
-from planportal.permissions import deny, forget_access
-from planportal.services import end_sessions_and_tokens, may_act_for
+from planportal.permissions import deny, forget_access, is_self, may_act_for
+from planportal.services import end_sessions_and_tokens
 
 ERASED_FIRST_NAME = "Slettet"
 ERASED_LAST_NAME = "bruker"
@@ -132,7 +132,7 @@ def erasure_refusal(actor: Any, user: Any) -> str | None:
     The one rule for :func:`erase_user` and for the admin's confirmation page, which
     names the refused users before anything is done.
     """
-    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+    if is_self(actor, user):
         return _("Ask an administrator to erase your own account.")
     if not may_act_for(actor, user):
         return _("You cannot erase this user.")

@@ -17,8 +17,16 @@ from django.utils.translation import gettext as _
 from planportal.audit import services as audit
 from planportal.audit.services import created_fields
 from planportal.models import Membership, Organization, Unit
-from planportal.permissions import deny, forget_access, get_access
-from planportal.querysets import users_visible_to
+from planportal.permissions import (
+    administered_q,
+    deny,
+    forget_access,
+    get_access,
+    is_self,
+    manages_own,
+    may_act_for,
+    users_visible_to,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -310,8 +318,8 @@ def update_user(
     wanted = {name: value for name, value in wanted.items() if value is not None}
     if wanted.get("is_superuser"):
         wanted["is_staff"] = True  # as create_user: an operator reaches the admin
-    is_self = getattr(actor, "pk", None) is not None and actor.pk == user.pk
-    if is_self and (wanted.get("is_superuser") is False or wanted.get("is_staff") is False):
+    if is_self(actor, user) and (wanted.get("is_superuser") is False
+                                 or wanted.get("is_staff") is False):
         raise ValidationError({"is_superuser": _(
             "You cannot take away your own operator rights: ask another platform "
             "administrator.")})
@@ -358,8 +366,7 @@ def set_password(*, actor: Any, user: Any, password: str | None) -> Any:
     """
     from django.contrib.auth import password_validation
 
-    is_self = getattr(actor, "pk", None) is not None and actor.pk == user.pk
-    if not (is_self or get_access(actor).everything):
+    if not manages_own(actor, user):
         raise deny(_("Only a platform administrator can set another person's password."))
     if password is not None:
         try:
@@ -444,10 +451,7 @@ def _invitee_username(email: str) -> str:
 def _invitation_organization_id(actor: Any, user: Any) -> int | None:
     """The kommune an invitation is from: the first of *actor*'s kommuner where *user*
     has a role (any kommune of theirs for platform operators)."""
-    roles = Membership.objects.filter(user=user).order_by("pk")
-    access = get_access(actor)
-    if not access.everything:
-        roles = roles.filter(unit__organization_id__in=access.admin_org_ids)
+    roles = Membership.objects.filter(administered_q(actor, "unit__"), user=user).order_by("pk")
     return roles.values_list("unit__organization_id", flat=True).first()
 
 
@@ -542,8 +546,7 @@ def update_preferences(
 
     Users change their own; an organisation's administrators change their members'.
     """
-    is_self = getattr(actor, "pk", None) is not None and actor.pk == user.pk
-    if not (is_self or users_visible_to(actor).filter(pk=user.pk).exists()):
+    if not (is_self(actor, user) or users_visible_to(actor).filter(pk=user.pk).exists()):
         raise deny(_("You cannot change this user's preferences."))
     changed: list[str] = []
     if preferred_language is not None and preferred_language != user.preferred_language:
@@ -573,32 +576,11 @@ def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
     """
     from planportal.deliveries import ReminderDigest
 
-    access = get_access(actor)
-    allowed = digests.filter(status__in=[ReminderDigest.Status.FAILED,
-                                         ReminderDigest.Status.UNCERTAIN])
-    if not access.everything:
-        allowed = allowed.filter(organization_id__in=access.admin_org_ids)
+    allowed = digests.filter(administered_q(actor), status__in=[
+        ReminderDigest.Status.FAILED, ReminderDigest.Status.UNCERTAIN])
     with transaction.atomic():
         return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
                               claimed_at=None, not_before=None)
-
-
-def may_act_for(actor: Any, user: Any) -> bool:
-    """The user themself, a platform operator, or an administrator of every kommune the
-    user belongs to (a kommune's admin never locks out a platform operator).
-
-    Who may end a person's sessions, deactivate, export or erase them."""
-    access = get_access(actor)
-    if access.everything:
-        return True
-    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
-        return True
-    if user.is_staff or user.is_superuser:
-        return False
-    member_orgs = set(
-        Membership.objects.filter(user=user).values_list("unit__organization_id", flat=True)
-    )
-    return bool(member_orgs) and member_orgs <= access.admin_org_ids
 
 
 def end_sessions_and_tokens(user: Any, *, actor: Any) -> int:
@@ -641,7 +623,7 @@ def deactivate_user(*, actor: Any, user: Any) -> Any:
 
     Audited: one event per revoked token (:func:`end_sessions_and_tokens`), then the
     deactivation with the number of tokens it revoked."""
-    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+    if is_self(actor, user):
         raise deny(_("You cannot deactivate your own account."))
     if not may_act_for(actor, user):
         raise deny(_("You cannot deactivate this user."))

@@ -1,4 +1,4 @@
-"""Hashed API tokens for integrations, and the services that issue, check and revoke them.
+"""The services that issue, check and revoke the hashed API tokens of integrations.
 
 A token is shown to its owner exactly once, when it is issued. The database keeps only
 the first characters (``key_prefix``, to find the row and to tell tokens apart on
@@ -13,29 +13,34 @@ import hashlib
 import hmac
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from planportal.audit import services as audit
-from planportal.permissions import deny, get_access
+from planportal.permissions import deny, manages_own
+from planportal.token_models import (
+    KEY_PREFIX_LENGTH,
+    LAST_USED_RESOLUTION,
+    MAX_TOKEN_LENGTH,
+    TOKEN_PREFIX,
+    ApiToken,
+    ApiTokenQuerySet,
+)
+
+__all__ = [
+    "KEY_PREFIX_LENGTH", "LAST_USED_RESOLUTION", "MAX_TOKEN_LENGTH", "TOKEN_PREFIX",
+    "ApiToken", "ApiTokenQuerySet", "authenticate_token", "generate_token", "hash_token",
+    "issue_token", "revoke_all_tokens", "revoke_token",
+]
 
 logger = logging.getLogger(__name__)
-
-#: Every token starts with this, so a leaked one is easy to recognise (secret scanners).
-TOKEN_PREFIX = "pp_"  # noqa: S105 - a public marker, not a secret
-#: How many leading characters of the token are stored in clear for lookup and display.
-KEY_PREFIX_LENGTH = 8
-#: Longest header value worth hashing; real tokens are 46 characters.
-MAX_TOKEN_LENGTH = 200
-#: ``last_used_at`` is written at most this often per token.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_token(raw: str, *, secret: str | None = None) -> str:
@@ -49,85 +54,11 @@ def generate_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    """API tokens, with the rule for which ones may still sign a request in."""
-
-    def usable(self, now: datetime) -> ApiTokenQuerySet:
-        """Tokens that are not revoked, not expired at *now*, and whose user is active."""
-        return self.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            revoked_at__isnull=True,
-            user__is_active=True,
-        )
-
-
-class ApiToken(models.Model):
-    """A named credential one user holds for one integration (e.g. "Power BI").
-
-    Only a prefix and a keyed hash of the token are stored; see the module docstring.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-        verbose_name=_("user"),
-    )
-    name = models.CharField(
-        _("integration"),
-        max_length=100,
-        help_text=_("What the token is used for, e.g. “Power BI”."),
-    )
-    key_prefix = models.CharField(
-        _("token prefix"), max_length=KEY_PREFIX_LENGTH, db_index=True, editable=False
-    )
-    key_hash = models.CharField(_("token hash"), max_length=64, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-
-    objects = ApiTokenQuerySet.as_manager()
-
-    class Meta:
-        app_label = "planportal"
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-        constraints = [
-            models.UniqueConstraint(fields=["key_hash"], name="apitoken_key_hash_unique"),
-        ]
-
-    def __str__(self) -> str:
-        """The integration name and the visible prefix, never more of the token."""
-        return f"{self.name} ({self.key_prefix}…)"
-
-    def is_usable(self, now: datetime | None = None) -> bool:
-        """True if this token may sign a request in at *now* (default: the current time)."""
-        now = now or timezone.now()
-        return (
-            self.revoked_at is None
-            and (self.expires_at is None or self.expires_at > now)
-            and self.user.is_active
-        )
-
-
-def _may_manage(actor: Any, user: Any) -> bool:
-    """True if *actor* is *user* themself or a platform superuser."""
-    if get_access(actor).everything:
-        return True
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and getattr(actor, "pk", None) is not None
-        and actor.pk == user.pk
-    )
-
-
 def issue_token(
     *, actor: Any, user: Any, name: str, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for *user* and return it with the plain token, shown only this once."""
-    if not _may_manage(actor, user):
+    if not manages_own(actor, user):
         raise deny(_("You can only create API tokens for yourself."))
     if not user.is_active:
         raise ValidationError(_("An inactive user cannot get an API token."))
@@ -153,7 +84,7 @@ def issue_token(
 
 def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
     """Revoke *token* from now on; revoking an already revoked token changes nothing."""
-    if not _may_manage(actor, token.user):
+    if not manages_own(actor, token.user):
         raise deny(_("You can only revoke your own API tokens."))
     with transaction.atomic():
         now = timezone.now()
@@ -173,7 +104,7 @@ def revoke_all_tokens(*, actor: Any, user: Any) -> list[ApiToken]:
     """Revoke every API token *user* still holds, with one audit event per token.
 
     The events have the shape of :func:`revoke_token`'s. For services that have already
-    checked that *actor* may act for *user* (``planportal.services.may_act_for``): every
+    checked that *actor* may act for *user* (``planportal.permissions.may_act_for``): every
     path that ends a person's access at once goes through
     ``planportal.services.end_sessions_and_tokens``, which calls this (log out
     everywhere, deactivation, erasure, a new password); returns the tokens revoked.

@@ -1,11 +1,14 @@
-"""The landing page, the user's own settings page, and error pages: JSON under /api/,
-the usual HTML elsewhere."""
+"""The landing page, the user's own settings page, the invitation page, and error pages:
+JSON under /api/, the usual HTML elsewhere."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,12 +16,15 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from planportal import invitations
 from planportal.forms import PreferencesForm
 from planportal.middleware import PreferredLanguageMiddleware
 from planportal.permissions import get_access
-from planportal.services import update_preferences
+from planportal.services import accept_invitation, update_preferences
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -74,3 +80,46 @@ def preferences(request: HttpRequest) -> HttpResponse:
             return redirect("preferences")
     return render(request, "planportal/preferences.html",
                   {"form": form, "nav": "preferences"}, status=400)
+
+
+# --- The invitation page (planportal.invitations) ------------------------------------
+
+
+def _invited_user(user_id: int, token: str) -> Any:
+    """The person the link is for, or None when the link is not (or no longer) valid."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    tokens = invitations.invitation_tokens
+    if user is None or not user.is_active or not tokens.check_token(user, token):
+        return None
+    return user
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, user_id: int, token: str) -> HttpResponse:
+    """*Velg passord*: the invited person chooses a password, is signed in, and lands on
+    the start page. An expired, used or altered link gets a page that says so (404:
+    nothing about whom it was for), and to ask the administrator for a new invitation."""
+    user = _invited_user(user_id, token)
+    if user is None:
+        return render(request, "planportal/invitation_invalid.html", status=404)
+    form = invitations.InvitationPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accept_invitation(
+                user=user, token=token, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict") or "token" in exc.error_dict:
+                # Used a moment ago (another tab): the link is spent.
+                return render(request, "planportal/invitation_invalid.html", status=404)
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            login(request, user, backend="planportal.login.backends.LockoutModelBackend")
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "planportal/invitation.html",
+                  {"form": form, "invitee": user, "expires_days": settings.INVITATION_TIMEOUT},
+                  status=status)
+

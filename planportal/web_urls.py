@@ -7,7 +7,7 @@ an OIDC provider adds its own URLs and a ``LOGIN_PROVIDERS`` entry, not new page
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from planportal import invitations, views
+from planportal import views
 from planportal.login import views as login_views
 from reports.plan_views import public_plan_list
 
@@ -20,5 +20,5 @@ urlpatterns = [
     # The signed-in user's own reminder e-mail settings (linked from every reminder).
     path("innstillinger/", views.preferences, name="preferences"),
     # The link in an invitation e-mail: the invited person sets a first password.
-    path("invitasjon/<int:user_id>/<str:token>/", invitations.invitation, name="invitation"),
+    path("invitasjon/<int:user_id>/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -14,10 +14,10 @@ from rest_framework.response import Response
 
 from actions.api import plans as plan_views
 from planportal.api.schema import ALLOW_EMPTY
+from planportal.permissions import sees_people
 from reports.api_schema import ProgressReportSerializer
 from reports.forms import ReportParamsForm
 from reports.progress import compute_progress
-from reports.views import is_public_view
 
 PROGRESS_SCHEMA = extend_schema(
     summary="Progress report of a plan",
@@ -61,7 +61,8 @@ def progress_response(view: Any, request: Request, pk: Any) -> Response:
             {name: list(messages) for name, messages in form.errors.items()}
         )
     kwargs = form.report_kwargs() if params else {}
-    return Response(compute_progress(plan, public=is_public_view(request.user, plan), **kwargs))
+    public = not sees_people(request.user, plan.organization_id)
+    return Response(compute_progress(plan, public=public, **kwargs))
 
 
 # The plans endpoint as served: strategies' CRUD, actions' import/export/roll-over and the

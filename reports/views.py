@@ -41,17 +41,13 @@ def visible_plan(request: HttpRequest, pk: int) -> Plan:
     return get_object_or_404(plans, pk=pk)
 
 
-def is_public_view(user: Any, plan: Plan) -> bool:
-    """True for readers outside the plan's organisation: they see no person names."""
-    return not sees_people(user, plan.organization_id)
-
-
 def _report_data(request: HttpRequest, plan: Plan) -> dict[str, Any] | HttpResponse:
     form = ReportParamsForm(request.GET or None, plan=plan)
     if request.GET and not form.is_valid():
         return HttpResponseBadRequest(form.errors_text(), content_type="text/plain; charset=utf-8")
     kwargs = form.report_kwargs() if request.GET else {}
-    return compute_progress(plan, public=is_public_view(request.user, plan), **kwargs)
+    public = not sees_people(request.user, plan.organization_id)
+    return compute_progress(plan, public=public, **kwargs)
 
 
 def _period_label(data: dict[str, Any]) -> str:
@@ -114,7 +110,8 @@ def plan_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest(form.errors_text(), content_type="text/plain; charset=utf-8")
     kwargs = form.report_kwargs() if request.GET else {}
     kwargs["include_actions"] = True
-    data = compute_progress(plan, public=is_public_view(request.user, plan), **kwargs)
+    public = not sees_people(request.user, plan.organization_id)
+    data = compute_progress(plan, public=public, **kwargs)
     content = render_report_xlsx(data, _period_label(data), language=request.LANGUAGE_CODE)
     return _attachment(
         content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -113,7 +113,7 @@ class PlanAdmin(ServiceAdmin):
         access = get_access(request.user)
         if db_field.name == "organization" and not access.everything:
             # create_plan decides; the choices only spare the admin kommuner he cannot use.
-            kwargs["queryset"] = Organization.objects.filter(pk__in=access.admin_org_ids)
+            kwargs["queryset"] = Organization.objects.administered_by(request.user)
         elif db_field.name == "owner_unit":
             kwargs["queryset"] = Unit.objects.visible_to(request.user)
         elif db_field.name in ("parent", "previous_version"):

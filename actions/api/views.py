@@ -105,7 +105,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @extend_schema(request=ActionWriteSerializer, responses={201: ActionSerializer})
     def create(self, request: Request) -> Response:
         access = get_access(request.user)
-        if not (access.everything or access.admin_org_ids or access.sector_leader_units):
+        if not access.writes_actions_anywhere:
             raise deny(_("You cannot create actions for this unit."))
         data = self._input(request)
         return self._answer(services.create_action(actor=request.user, **data),

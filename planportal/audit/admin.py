@@ -38,8 +38,7 @@ class AuditEventAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        access = get_access(request.user)
-        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+        return request.user.is_staff and get_access(request.user).administers_any
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

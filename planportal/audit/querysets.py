@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from planportal.permissions import get_access
+from planportal.access import administered_q
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -14,10 +14,7 @@ class AuditEventQuerySet(models.QuerySet):
 
     def visible_to(self, user: Any) -> AuditEventQuerySet:
         """Events of the organisations the user administers (all of them for superusers)."""
-        access = get_access(user)
-        if access.everything:
-            return self.all()
-        return self.filter(organization_id__in=access.admin_org_ids)
+        return self.filter(administered_q(user))
 
     def update(self, **kwargs: Any) -> int:
         raise ValueError("Audit events are append-only and cannot be changed.")

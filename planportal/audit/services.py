@@ -18,9 +18,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from planportal.access import SystemActor
 from planportal.audit.context import current_origin
 from planportal.audit.models import AuditEvent
-from planportal.permissions import SystemActor
 
 # Fields that never go into the trail: secrets and bookkeeping.
 _SKIPPED = {"password", "token_hash", "secret", "version", "updated_at", "last_login"}

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from planportal.access import get_access
 from planportal.admin_forms import ServiceForm
 from planportal.login import services
 from planportal.login.models import LoginFailure, OrganizationLoginProvider
-from planportal.permissions import get_access
 
 UNREADABLE = _(
     "The stored secret cannot be decrypted with the configured keys "

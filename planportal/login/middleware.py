@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from planportal.access import get_access
 from planportal.login.lockout import client_address
-from planportal.permissions import get_access
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def needs_totp(user: object) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     access = get_access(user)
-    is_admin = user.is_staff or user.is_superuser or bool(access.admin_org_ids)
+    is_admin = user.is_staff or user.is_superuser or access.administers_any
     return is_admin and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
 
 

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from planportal import services as core_services
+from planportal.access import SYSTEM, deny, get_access
 from planportal.audit import services as audit
 from planportal.login.models import LoginFailure, OrganizationLoginProvider
 from planportal.models import Membership, Unit
-from planportal.permissions import SYSTEM, deny, get_access
 
 logger = logging.getLogger(__name__)
 

@@ -69,8 +69,7 @@ class PlanContentViewSet(ServiceWriteViewSet):
         raise NotImplementedError
 
     def may_create(self, actor: Any) -> bool:
-        access = get_access(actor)
-        return access.everything or bool(access.admin_org_ids)
+        return get_access(actor).administers_any
 
     def may_update(self, actor: Any, instance: Any) -> bool:
         return can_manage_plans_of(actor, self.organization_id_of(instance))
@@ -185,7 +184,7 @@ class MeasurementViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
     def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         # Before the body is validated, as PlanContentViewSet: a reader gets 403.
         access = get_access(request.user)
-        if not (access.everything or access.admin_org_ids or access.sector_leader_units):
+        if not access.writes_actions_anywhere:
             raise deny(_("Only administrators and sector leaders can record indicator values."))
         return super().create(request, *args, **kwargs)
 

@@ -69,8 +69,7 @@ class IsOrganizationAdmin(BasePermission):
     """Only superusers and organisation admins read the trail."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        access = get_access(request.user)
-        return access.everything or bool(access.admin_org_ids)
+        return get_access(request.user).administers_any
 
 
 class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

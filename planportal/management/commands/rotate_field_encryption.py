@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planportal.encryption import rotate_stored_values
+from planportal.fields import rotate_stored_values
 
 
 class Command(BaseCommand):
