@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from actions import services
-from actions.models import Action, StatusUpdate
+from actions.models import Action, ReminderDigest, StatusUpdate
+from actions.reminders.sending import requeue_reminder_emails
+from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm, admin_link
 from planportal.dates import SaneDateFormField
 from planportal.locking import VersionConflict
@@ -382,3 +384,44 @@ class StatusUpdateAdmin(ServiceAdmin):
 
 
 from actions import admin_calendar  # noqa: E402,F401  (registers the calendar feed admin)
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
+    """The reminder e-mails: read-only, with failed/uncertain ones requeueable."""
+
+    list_display = ["date", "kind", "recipient", "organization", "status", "attempts",
+                    "sent_at"]
+    list_filter = ["status", "kind", "organization"]
+    list_select_related = ["recipient", "organization"]
+    search_fields = ["recipient__username", "recipient__email"]
+    date_hierarchy = "date"
+    actions = ["requeue"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)
+        access = get_access(request.user)
+        return queryset if access.everything else queryset.filter(
+            organization_id__in=access.admin_org_ids)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        access = get_access(request.user)
+        return request.user.is_staff and (access.everything or bool(access.admin_org_ids))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the selected failed or uncertain e-mails again"))
+    def requeue(self, request: HttpRequest, queryset: Any) -> None:
+        count = requeue_reminder_emails(actor=request.user, digests=queryset)
+        self.message_user(request, _("%(count)d e-mails will be sent by the next sweep.")
+                          % {"count": count})

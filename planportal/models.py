@@ -189,5 +189,4 @@ class UserPreferences(User):
         verbose_name_plural = _("e-mail preferences")
 
 
-from planportal.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401
 from planportal.tokens import ApiToken  # noqa: E402,F401

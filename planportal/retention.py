@@ -21,7 +21,7 @@ def prune_delivery_logs(*, now: datetime | None = None) -> dict[str, int]:
 
     Returns how many rows of each kind went. Idempotent.
     """
-    from planportal.deliveries import ReminderDelivery, ReminderDigest
+    from actions.deliveries import ReminderDelivery, ReminderDigest
     from reports.models import ReportDelivery
 
     cutoff = (now or timezone.now()) - timedelta(days=settings.DELIVERY_LOG_RETENTION_DAYS)

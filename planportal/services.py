@@ -565,24 +565,6 @@ def update_preferences(
     return user
 
 
-def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
-    """Put failed or uncertain reminder e-mails back in the queue; the next sweep sends them.
-
-    Uncertain ones may already have reached the recipient: requeueing is a person's
-    decision to risk a duplicate rather than a lost reminder.
-    """
-    from planportal.deliveries import ReminderDigest
-
-    access = get_access(actor)
-    allowed = digests.filter(status__in=[ReminderDigest.Status.FAILED,
-                                         ReminderDigest.Status.UNCERTAIN])
-    if not access.everything:
-        allowed = allowed.filter(organization_id__in=access.admin_org_ids)
-    with transaction.atomic():
-        return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
-                              claimed_at=None, not_before=None)
-
-
 def may_act_for(actor: Any, user: Any) -> bool:
     """The user themself, a platform operator, or an administrator of every kommune the
     user belongs to (a kommune's admin never locks out a platform operator).

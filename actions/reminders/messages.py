@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
-from planportal.deliveries import ReminderDelivery, ReminderDigest
 
 Kind = ReminderDelivery.Kind
 

@@ -15,6 +15,7 @@ import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,10 +23,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
 from actions.reminders.messages import build_message, message_id
-from planportal.deliveries import ReminderDelivery, ReminderDigest
 from planportal.models import Membership
+from planportal.permissions import get_access
 
 logger = logging.getLogger(__name__)
 Status = ReminderDigest.Status
@@ -85,6 +87,22 @@ def fail(digest_id: int, token: str, error: str) -> None:
     """Give up on a claimed e-mail (the dead letter: an administrator can requeue it)."""
     _finish(digest_id, token, Status.FAILED, last_error=error[:2000])
     logger.error("Reminder e-mail %s failed: %s", digest_id, error)
+
+
+def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
+    """Put failed or uncertain reminder e-mails back in the queue; the next sweep sends them.
+
+    Uncertain ones may already have reached the recipient: requeueing is a person's
+    decision to risk a duplicate rather than a lost reminder.
+    """
+    access = get_access(actor)
+    allowed = digests.filter(status__in=[ReminderDigest.Status.FAILED,
+                                         ReminderDigest.Status.UNCERTAIN])
+    if not access.everything:
+        allowed = allowed.filter(organization_id__in=access.admin_org_ids)
+    with transaction.atomic():
+        return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
+                              claimed_at=None, not_before=None)
 
 
 def _mark_sent(digest: ReminderDigest, token: str, item_ids: list[int]) -> None:

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from actions.deliveries import ReminderDigest
 from actions.reminders.sweep import sweep_deadlines
-from planportal.deliveries import ReminderDigest
 from tests.actions.reminder_helpers import action_due, bodies
 from tests.celery.conftest import wait_for
 from tests.factories import (

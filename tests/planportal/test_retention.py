@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from planportal.deliveries import ReminderDelivery, ReminderDigest
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from planportal.retention import prune_delivery_logs
 from tests.actions.reminder_helpers import TODAY, action_due
 
