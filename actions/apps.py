@@ -7,3 +7,9 @@ class ActionsConfig(AppConfig):
 
     name = "actions"
     verbose_name = _("Actions")
+
+    def ready(self) -> None:
+        from actions.reminders.retention import prune_reminder_log
+        from planportal import retention
+
+        retention.register("actions.reminders", prune_reminder_log)

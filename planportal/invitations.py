@@ -36,6 +36,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from planportal.forms import AccessibleFormMixin
+from planportal.mail import one_line
 from planportal.models import Organization
 
 logger = logging.getLogger(__name__)
@@ -108,8 +109,6 @@ def _provider_note(organization: Organization) -> str:
 
 def build_invitation_email(user: Any, organization: Organization) -> EmailMultiAlternatives:
     """The invitation to *user* for *organization*, in the invitee's language."""
-    from actions.reminders.messages import one_line
-
     language = user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         expires = timezone.localtime() + timedelta(days=settings.INVITATION_TIMEOUT)

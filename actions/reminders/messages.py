@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
+from planportal.mail import one_line
 
 Kind = ReminderDelivery.Kind
 
@@ -54,11 +55,6 @@ def deadline_note(due: date | None, today: date) -> str:
             "days": days
         }
     return ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
-
-
-def one_line(text: str) -> str:
-    """Header-safe text: a newline in a subject raises BadHeaderError (a ValueError)."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
