@@ -10,6 +10,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from planportal import retention
-        from reports.services import prune_report_deliveries
+        from reports.retention import prune_report_deliveries
 
         retention.register("reports.deliveries", prune_report_deliveries)

@@ -446,15 +446,6 @@ def send_report_delivery(delivery_id: int) -> str:
     return "sent"
 
 
-def prune_report_deliveries(cutoff: datetime) -> dict[str, int]:
-    """Delete sent or failed report deliveries created before *cutoff* (the retention
-    registry's share for reports, see ``planportal.retention``)."""
-    gone, _ = ReportDelivery.objects.filter(
-        created_at__lt=cutoff,
-        status__in=[ReportDelivery.Status.SENT, ReportDelivery.Status.FAILED]).delete()
-    return {"report_emails": gone}
-
-
 def max_attempts() -> int:
     """Sending attempts per delivery before it is FAILED for good (dead letter)."""
     return getattr(settings, "REPORT_EMAIL_MAX_ATTEMPTS", 6)
