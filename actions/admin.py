@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from actions import services
-from actions.models import Action, StatusUpdate
+from actions.models import Action, ReminderDigest, StatusUpdate
+from actions.reminders.sending import requeue_reminder_emails
+from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm, admin_link
 from planportal.dates import SaneDateFormField
 from planportal.models import Unit, User
-from planportal.permissions import get_access
+from planportal.permissions import administered_q, get_access
 from strategies.models import Goal, Plan
 
 ASSIGNMENT_FIELDS = ["responsible_unit", "responsible_person", "due_date"]
@@ -359,3 +361,40 @@ class StatusUpdateAdmin(ServiceAdmin):
 
 # Register the calendar feed admin and the plan and goal admins' action parts.
 from actions import admin_calendar, admin_plans  # noqa: E402,F401
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
+    """The reminder e-mails: read-only, with failed/uncertain ones requeueable."""
+
+    list_display = ["date", "kind", "recipient", "organization", "status", "attempts",
+                    "sent_at"]
+    list_filter = ["status", "kind", "organization"]
+    list_select_related = ["recipient", "organization"]
+    search_fields = ["recipient__username", "recipient__email"]
+    date_hierarchy = "date"
+    actions = ["requeue"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(administered_q(request.user))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_staff and get_access(request.user).administers_any
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the selected failed or uncertain e-mails again"))
+    def requeue(self, request: HttpRequest, queryset: Any) -> None:
+        count = requeue_reminder_emails(actor=request.user, digests=queryset)
+        self.message_user(request, _("%(count)d e-mails will be sent by the next sweep.")
+                          % {"count": count})

@@ -10,7 +10,10 @@ class ActionsConfig(AppConfig):
 
     def ready(self) -> None:
         from actions import menu, privacy
+        from actions.reminders.retention import prune_reminder_log
+        from planportal import retention
         from planportal.context_processors import register_menu_item
 
         privacy.register()  # this app's part of the personal-data export
         register_menu_item("my_actions", menu.shows_my_actions)
+        retention.register("actions.reminders", prune_reminder_log)

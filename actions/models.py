@@ -255,3 +255,4 @@ class StatusUpdate(models.Model):
 
 
 from actions.calendar_models import CalendarFeed  # noqa: E402,F401
+from actions.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401

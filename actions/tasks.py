@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 
 from celery import shared_task
 from django.conf import settings
@@ -11,16 +10,9 @@ from django.utils import timezone
 
 from actions.reminders import sweep
 from actions.reminders.sending import TransientSendError, deliver
+from planportal.mail import retry_delay
 
 logger = logging.getLogger(__name__)
-
-
-def retry_delay(retries: int) -> int:
-    """Exponential backoff with jitter, capped well below the broker's visibility timeout
-    (a longer ETA would be redelivered and could run twice)."""
-    base = settings.REMINDER_RETRY_BASE_DELAY
-    delay = min(settings.REMINDER_RETRY_MAX_DELAY, base * 2**retries)
-    return delay + random.randint(0, max(1, base // 2))  # noqa: S311 - jitter, not security
 
 
 @shared_task(ignore_result=True)

@@ -82,9 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from actions.deliveries import ReminderDelivery, ReminderDigest
     from actions.reminders.sweep import sweep_deadlines, sweep_sector_digests
     from bench.datasets import describe, seed
-    from planportal.deliveries import ReminderDelivery, ReminderDigest
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     mail.outbox = []

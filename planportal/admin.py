@@ -25,11 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from planportal import privacy, services
-from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm
-from planportal.deliveries import ReminderDigest
 from planportal.models import Membership, Organization, Unit, User, UserPreferences
-from planportal.permissions import administered_q, get_access, users_visible_to
+from planportal.permissions import get_access, users_visible_to
 
 # Access comes from memberships, not from Django groups; hiding them avoids a second,
 # unused permission system in the admin.
@@ -542,40 +540,3 @@ class UserPreferencesAdmin(PeopleScopedAdmin, ServiceAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_staff and get_access(request.user).administers_any
-
-
-@admin.register(ReminderDigest)
-class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
-    """The reminder e-mails: read-only, with failed/uncertain ones requeueable."""
-
-    list_display = ["date", "kind", "recipient", "organization", "status", "attempts",
-                    "sent_at"]
-    list_filter = ["status", "kind", "organization"]
-    list_select_related = ["recipient", "organization"]
-    search_fields = ["recipient__username", "recipient__email"]
-    date_hierarchy = "date"
-    actions = ["requeue"]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).filter(administered_q(request.user))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_staff and get_access(request.user).administers_any
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.action(description=_("Send the selected failed or uncertain e-mails again"))
-    def requeue(self, request: HttpRequest, queryset: Any) -> None:
-        count = services.requeue_reminder_emails(actor=request.user, digests=queryset)
-        self.message_user(request, _("%(count)d e-mails will be sent by the next sweep.")
-                          % {"count": count})

@@ -30,8 +30,8 @@ from django.utils.http import base36_to_int
 from django.utils.translation import gettext as _
 
 from planportal.forms import AccessibleFormMixin
+from planportal.mail import one_line
 from planportal.models import Organization
-from planportal.text import one_line
 
 logger = logging.getLogger(__name__)
 

@@ -187,5 +187,4 @@ class UserPreferences(User):
         verbose_name_plural = _("e-mail preferences")
 
 
-from planportal.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401
 from planportal.token_models import ApiToken  # noqa: E402,F401

@@ -4,35 +4,48 @@ A delivery row's unique key is what stops a second e-mail; the sweeps only ever 
 the current reminder windows and the last ended report period, so a row older than the
 retention period (at least 400 days, longer than a yearly report period) can go. Rows
 still pending or being sent stay, whatever their age.
+
+Each app that keeps a delivery log registers its prune function here from its
+``AppConfig.ready`` (actions: the reminder e-mails; reports: the report e-mails), so the
+core runs them all without importing any app.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+
+#: Deletes an app's finished rows created before the cutoff; returns rows gone per kind.
+Pruner = Callable[[datetime], dict[str, int]]
+
+_pruners: dict[str, Pruner] = {}
+
+
+def register(name: str, prune: Pruner) -> None:
+    """Add (or, under the same *name*, replace) one app's prune function.
+
+    Keyed by name, so an app registry set up twice (tests) registers each once.
+    """
+    _pruners[name] = prune
+
+
+def registered() -> dict[str, Pruner]:
+    """The prune functions by name, in registration order."""
+    return dict(_pruners)
 
 
 def prune_delivery_logs(*, now: datetime | None = None) -> dict[str, int]:
-    """Delete finished reminder and report delivery rows older than the retention period.
+    """Delete finished delivery rows older than the retention period, in every app's log.
 
-    Returns how many rows of each kind went. Idempotent.
+    Returns how many rows of each kind went. Idempotent; one transaction for all.
     """
-    from planportal.deliveries import ReminderDelivery, ReminderDigest
-    from reports.models import ReportDelivery
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.DELIVERY_LOG_RETENTION_DAYS)
-    finished = [ReminderDigest.Status.SENT, ReminderDigest.Status.FAILED,
-                ReminderDigest.Status.UNCERTAIN, ReminderDigest.Status.CANCELLED]
+    gone: dict[str, int] = {}
     with transaction.atomic():
-        lines, _ = ReminderDelivery.objects.filter(created_at__lt=cutoff).filter(
-            Q(digest__isnull=True) | Q(digest__status__in=finished)).delete()
-        digests, _ = ReminderDigest.objects.filter(created_at__lt=cutoff,
-                                                   status__in=finished).delete()
-        reports, _ = ReportDelivery.objects.filter(
-            created_at__lt=cutoff,
-            status__in=[ReportDelivery.Status.SENT, ReportDelivery.Status.FAILED]).delete()
-    return {"reminder_lines": lines, "reminder_emails": digests, "report_emails": reports}
+        for prune in _pruners.values():
+            gone.update(prune(cutoff))
+    return gone

@@ -568,19 +568,6 @@ def update_preferences(
     return user
 
 
-def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
-    """Put failed or uncertain reminder e-mails back in the queue; the next sweep sends them.
-
-    Uncertain ones may already have reached the recipient: requeueing is a person's
-    decision to risk a duplicate rather than a lost reminder.
-    """
-    from planportal.deliveries import ReminderDigest
-
-    allowed = digests.filter(administered_q(actor), status__in=[
-        ReminderDigest.Status.FAILED, ReminderDigest.Status.UNCERTAIN])
-    with transaction.atomic():
-        return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
-                              claimed_at=None, not_before=None)
 
 
 def end_sessions_and_tokens(user: Any, *, actor: Any) -> int:

@@ -274,9 +274,6 @@ REMINDER_RETRY_MAX_DELAY = min(
 )
 # A claim older than this is a worker that died mid-send: the e-mail becomes "uncertain".
 REMINDER_CLAIM_LEASE_SECONDS = env_int("REMINDER_CLAIM_LEASE_SECONDS", 15 * 60, minimum=1)
-# Fault tests only: seconds the sender sleeps after recording a sent e-mail, so a test can
-# kill the worker before Celery acknowledges the message. Always 0 in real use.
-REMINDER_FAULT_PAUSE_AFTER_SEND = env_int("REMINDER_FAULT_PAUSE_AFTER_SEND", 0, minimum=0)
 
 # --- E-mail ---------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from planportal import invitations
+from planportal.mail import is_transient, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +21,6 @@ def send_invitation(self, user_id: int, organization_id: int) -> str:
     (:func:`planportal.invitations.send_invitation_email`). Run eagerly (no worker), a
     failure is logged and the administrator sends the invitation again from the admin.
     """
-    from actions.reminders.sending import is_transient
-    from actions.tasks import retry_delay
-
     retries = self.request.retries
     try:
         return invitations.send_invitation_email(user_id, organization_id)

@@ -7,3 +7,9 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from planportal import retention
+        from reports.retention import prune_report_deliveries
+
+        retention.register("reports.deliveries", prune_report_deliveries)

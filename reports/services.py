@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -29,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from planportal import mail
+from planportal.mail import TransientMailError
 from planportal.models import Unit
 from planportal.permissions import deny
 from reports.models import Frequency, ReportDelivery, ReportSnapshot, ReportSubscription
@@ -47,8 +48,8 @@ RENDER_SWEEP_BATCH = 200
 RENDER_SWEEP_MAX_ATTEMPTS = 3
 
 
-class TransientDeliveryError(Exception):
-    """Sending failed in a way worth retrying (4xx answer, lost or refused connection)."""
+class TransientDeliveryError(TransientMailError):
+    """Sending failed in a way worth retrying (see :func:`planportal.mail.is_transient`)."""
 
 
 def _require_plan_admin(actor: Any, plan: Plan, message: str) -> None:
@@ -364,25 +365,16 @@ def send_due_reports(today: date | None = None, *, dry_run: bool = False) -> Swe
 # --- Sending one e-mail ---------------------------------------------------------------
 
 
-def is_transient(exc: BaseException) -> bool:
-    """4xx answers and network trouble are retried; 5xx answers and bad data are not."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _msg in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    return isinstance(exc, (OSError, TimeoutError))  # disconnects, refused connections
-
-
 def _release(delivery_id: int, error: str) -> None:
     ReportDelivery.objects.filter(pk=delivery_id, status=ReportDelivery.Status.SENDING).update(
-        status=ReportDelivery.Status.PENDING, last_error=error[:2000]
+        status=ReportDelivery.Status.PENDING, last_error=error[:mail.ERROR_MAX_LENGTH]
     )
 
 
 def _fail(delivery_id: int, error: str) -> None:
     ReportDelivery.objects.filter(pk=delivery_id).exclude(
         status=ReportDelivery.Status.SENT
-    ).update(status=ReportDelivery.Status.FAILED, last_error=error[:2000])
+    ).update(status=ReportDelivery.Status.FAILED, last_error=error[:mail.ERROR_MAX_LENGTH])
 
 
 def snapshot_url(snapshot: ReportSnapshot) -> str:
@@ -424,11 +416,8 @@ def send_report_delivery(delivery_id: int) -> str:
     until :func:`max_attempts` is reached; then, like a permanent error, it is FAILED.
     Nothing is marked sent before the SMTP server has accepted the message.
     """
-    claimed = ReportDelivery.objects.filter(
-        pk=delivery_id, status=ReportDelivery.Status.PENDING
-    ).update(status=ReportDelivery.Status.SENDING, claimed_at=timezone.now(),
-             attempts=F("attempts") + 1)
-    if not claimed:
+    if not mail.claim(ReportDelivery, delivery_id, pending=ReportDelivery.Status.PENDING,
+                      sending=ReportDelivery.Status.SENDING):
         return "skipped"  # sent, failed for good, or being sent by another worker
     delivery = ReportDelivery.objects.select_related(
         "subscription", "snapshot__plan"
@@ -444,8 +433,8 @@ def send_report_delivery(delivery_id: int) -> str:
     try:
         message.send()
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        if is_transient(exc) and delivery.attempts < max_attempts():
+        error = mail.error_text(exc)
+        if mail.is_transient(exc) and delivery.attempts < max_attempts():
             _release(delivery_id, error)
             raise TransientDeliveryError(error) from exc
         _fail(delivery_id, error)
@@ -463,9 +452,10 @@ def max_attempts() -> int:
 
 
 def retry_delay(retries: int) -> int:
-    """Seconds before retry number *retries* + 1: doubling from the base, at most 10 min."""
-    base = getattr(settings, "REPORT_EMAIL_RETRY_BASE_DELAY", 30)
-    return min(600, base * 2 ** retries)
+    """Seconds before retry number *retries* + 1: doubling from the base, at most 10 min
+    (and never near the broker's visibility timeout), with jitter."""
+    return mail.backoff(retries, base=getattr(settings, "REPORT_EMAIL_RETRY_BASE_DELAY", 30),
+                        cap=min(600, settings.CELERY_VISIBILITY_TIMEOUT // 2))
 
 
 def sweep_date(value: str | None) -> date:

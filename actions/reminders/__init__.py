@@ -5,5 +5,6 @@ The database decides what is due (``sweep``), Celery only delivers (``sending``)
 - ``recipients``: who is told about an action, and who may receive e-mail at all;
 - ``sweep``: records what is due in the delivery log and fans out one task per e-mail;
 - ``messages``: builds the e-mail in the recipient's language;
-- ``sending``: claims, sends and records one e-mail, once.
+- ``sending``: claims, sends and records one e-mail, once;
+- ``retention``: prunes the delivery log (registered with ``planportal.retention``).
 """

@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
-from planportal.deliveries import ReminderDelivery, ReminderDigest
-from planportal.text import one_line
+from planportal.mail import one_line
 
 Kind = ReminderDelivery.Kind
 

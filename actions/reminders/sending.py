@@ -11,27 +11,27 @@ sends nothing (at most once, never twice).
 from __future__ import annotations
 
 import logging
-import smtplib
-import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
 from actions.reminders.messages import build_message, message_id
-from planportal.deliveries import ReminderDelivery, ReminderDigest
+from planportal import mail
+from planportal.mail import TransientMailError
 from planportal.models import Membership
+from planportal.permissions import administered_q
 
 logger = logging.getLogger(__name__)
 Status = ReminderDigest.Status
 
 
-class TransientSendError(Exception):
+class TransientSendError(TransientMailError):
     """The mail server could not take the e-mail now; try again later."""
 
 
@@ -44,27 +44,10 @@ class Outcome:
     detail: str = ""
 
 
-def is_transient(exc: BaseException) -> bool:
-    """4xx answers, dropped or refused connections and timeouts are worth retrying."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in exc.recipients.values()]
-        return bool(codes) and all(400 <= code < 500 for code in codes)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
-                            ConnectionError, TimeoutError, OSError))
-
-
 def claim(digest_id: int, token: str) -> bool:
     """Take the e-mail for sending; True only for the one caller that changed the row."""
-    return bool(
-        ReminderDigest.objects.filter(pk=digest_id, status=Status.PENDING).update(
-            status=Status.SENDING,
-            claim_token=token,
-            claimed_at=timezone.now(),
-            attempts=F("attempts") + 1,
-        )
-    )
+    return mail.claim(ReminderDigest, digest_id, pending=Status.PENDING,
+                      sending=Status.SENDING, claim_token=token)
 
 
 def _finish(digest_id: int, token: str, status: str, **fields: object) -> None:
@@ -77,14 +60,28 @@ def _finish(digest_id: int, token: str, status: str, **fields: object) -> None:
 def release(digest_id: int, token: str, error: str, delay_seconds: int) -> None:
     """Give a claimed e-mail back after a transient failure, not to be retried before
     *delay_seconds* have passed."""
-    _finish(digest_id, token, Status.PENDING, claim_token="", last_error=error[:2000],
+    _finish(digest_id, token, Status.PENDING, claim_token="",
+            last_error=error[:mail.ERROR_MAX_LENGTH],
             not_before=timezone.now() + timedelta(seconds=delay_seconds))
 
 
 def fail(digest_id: int, token: str, error: str) -> None:
     """Give up on a claimed e-mail (the dead letter: an administrator can requeue it)."""
-    _finish(digest_id, token, Status.FAILED, last_error=error[:2000])
+    _finish(digest_id, token, Status.FAILED, last_error=error[:mail.ERROR_MAX_LENGTH])
     logger.error("Reminder e-mail %s failed: %s", digest_id, error)
+
+
+def requeue_reminder_emails(*, actor: Any, digests: Any) -> int:
+    """Put failed or uncertain reminder e-mails back in the queue; the next sweep sends them.
+
+    Uncertain ones may already have reached the recipient: requeueing is a person's
+    decision to risk a duplicate rather than a lost reminder.
+    """
+    allowed = digests.filter(administered_q(actor), status__in=[
+        ReminderDigest.Status.FAILED, ReminderDigest.Status.UNCERTAIN])
+    with transaction.atomic():
+        return allowed.update(status=ReminderDigest.Status.PENDING, claim_token="",
+                              claimed_at=None, not_before=None)
 
 
 def _mark_sent(digest: ReminderDigest, token: str, item_ids: list[int]) -> None:
@@ -152,14 +149,12 @@ def deliver(
         message = build_message(digest, items)
         message.send()
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        if is_transient(exc) and not last_attempt:
+        error = mail.error_text(exc)
+        if mail.is_transient(exc) and not last_attempt:
             release(digest_id, token, error, retry_delay)
             raise TransientSendError(error) from exc
         fail(digest_id, token, error)
         return Outcome("failed", error)
     _mark_sent(digest, token, [item.pk for item in items] + closed)
     logger.info("Reminder e-mail %s sent to user %s", digest_id, recipient.pk)
-    if settings.REMINDER_FAULT_PAUSE_AFTER_SEND:
-        time.sleep(settings.REMINDER_FAULT_PAUSE_AFTER_SEND)
     return Outcome("sent")

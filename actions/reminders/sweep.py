@@ -23,11 +23,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
 from actions.querysets import overdue_q
 from actions.reminders import windows
 from actions.reminders.recipients import Directory
-from planportal.deliveries import ReminderDelivery, ReminderDigest
 
 logger = logging.getLogger(__name__)
 

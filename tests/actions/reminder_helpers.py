@@ -34,7 +34,6 @@ def reminder_settings(settings: Any) -> Any:
     settings.REMINDER_MAX_RETRIES = 3
     settings.REMINDER_RETRY_BASE_DELAY = 1
     settings.REMINDER_RETRY_MAX_DELAY = 2
-    settings.REMINDER_FAULT_PAUSE_AFTER_SEND = 0
     settings.SITE_URL = "https://planportal.example.no"
     return settings
 

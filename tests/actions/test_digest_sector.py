@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from planportal.deliveries import ReminderDigest
+from actions.deliveries import ReminderDigest
 from planportal.models import Membership
 from tests.actions.reminder_helpers import TODAY, action_due
 from tests.factories import (

@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.reminders.sending import claim, deliver
 from actions.reminders.sweep import sweep_deadlines
 from actions.tasks import send_reminder_digest
-from planportal.deliveries import ReminderDelivery, ReminderDigest
 from tests.actions.reminder_helpers import TODAY, action_due, bodies, free_port
 
 pytestmark = pytest.mark.usefixtures("reminder_settings")
@@ -274,7 +274,7 @@ def test_send_reminders_rejects_a_malformed_date(db):
 def test_an_administrator_requeues_a_failed_email_and_the_next_sweep_sends_it(
     world, pending_digest, eager_celery, django_capture_on_commit_callbacks
 ):
-    from planportal.services import requeue_reminder_emails
+    from actions.reminders.sending import requeue_reminder_emails
 
     ReminderDigest.objects.filter(pk=pending_digest.pk).update(status=Status.FAILED)
     assert requeue_reminder_emails(actor=world.other_admin,

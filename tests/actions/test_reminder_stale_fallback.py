@@ -11,10 +11,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.core import mail
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
 from actions.reminders.sweep import sweep_deadlines
 from actions.reminders.windows import OSLO
-from planportal.deliveries import ReminderDelivery, ReminderDigest
 from planportal.models import Membership
 from tests.actions.reminder_helpers import TODAY, action_due
 from tests.factories import MembershipFactory, UserFactory

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.reminders.sweep import sweep_deadlines
-from planportal.deliveries import ReminderDelivery, ReminderDigest
 from planportal.models import Membership
 from tests.actions.reminder_helpers import TODAY, action_due
 from tests.factories import (

@@ -13,8 +13,9 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from actions.tasks import retry_delay, send_reminder_digest
+from actions.tasks import send_reminder_digest
 from planportal.celery import app
+from planportal.mail import retry_delay
 from planportal.schedule import BeatEntry, beat_schedule, parse_crontab
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from actions.deliveries import ReminderDigest
 from actions.reminders.sweep import sweep_deadlines
-from planportal.deliveries import ReminderDigest
 from tests.actions.reminder_helpers import action_due, bodies
 from tests.celery.conftest import wait_for
 from tests.factories import (
@@ -126,8 +126,10 @@ def test_a_worker_killed_after_sending_does_not_send_again_when_the_task_is_rede
     today = timezone.localdate()
     action_due(world, today + timedelta(days=3), responsible_person=world.reader)
     # The first worker records the e-mail as sent, then "hangs" before Celery acks the
-    # message; a visibility timeout of 3 s makes Redis hand the message out again.
-    first = start_worker(REMINDER_FAULT_PAUSE_AFTER_SEND="60", CELERY_VISIBILITY_TIMEOUT="3")
+    # message (tests/celery/hanging_worker_settings.py); a visibility timeout of 3 s makes
+    # Redis hand the message out again.
+    first = start_worker(DJANGO_SETTINGS_MODULE="tests.celery.hanging_worker_settings",
+                         CELERY_VISIBILITY_TIMEOUT="3")
 
     sweep_deadlines(today)
     wait_for(lambda: ReminderDigest.objects.filter(status=Status.SENT).exists(), 30,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from planportal.deliveries import ReminderDelivery, ReminderDigest
+from actions.deliveries import ReminderDelivery, ReminderDigest
 from planportal.retention import prune_delivery_logs
 from tests.actions.reminder_helpers import TODAY, action_due
 
@@ -67,3 +67,23 @@ def test_a_retention_shorter_than_a_report_year_is_refused():
                             capture_output=True, text=True, check=False)
     assert result.returncode != 0
     assert "DELIVERY_LOG_RETENTION_DAYS" in result.stderr
+
+
+def test_each_app_with_a_delivery_log_registers_its_pruning():
+    from planportal import retention
+
+    assert set(retention.registered()) == {"actions.reminders", "reports.deliveries"}
+
+
+@pytest.mark.parametrize("module", ["planportal/retention.py", "planportal/mail.py",
+                                    "planportal/tasks.py"])
+def test_the_core_delivery_modules_import_no_app(module):
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(__file__).resolve().parents[2] / module).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    assert not {name for name in imported if name and name.split(".")[0] in
+                {"actions", "reports", "strategies"}}

@@ -142,6 +142,19 @@ def test_an_unreachable_server_is_retried_then_given_up(
     assert delivery.sent_at is None
 
 
+def test_a_server_missing_a_required_extension_fails_at_once(
+    world: Any, report_plan: ReportPlan, settings: Any, today: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # The classification the reminders use too (planportal.mail): configuration, not weather.
+    settings.MAILERS = {"default": {"BACKEND": "tests.planportal.test_mail.NoStartTLSBackend"}}
+    subscribe(world, report_plan.plan, "leder@komite.no")
+    sweep(django_capture_on_commit_callbacks)
+    delivery = ReportDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert "SMTPNotSupportedError" in delivery.last_error
+
+
 def test_running_the_task_twice_sends_once(
     world: Any, report_plan: ReportPlan, smtp_sink: Any, today: Any,
     django_capture_on_commit_callbacks: Any,
