@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from actions.permissions import RULES
+from actions.read_model import ACTION_COLUMNS
 from planportal.compiled_queries import CompiledQuery, Slot
 from planportal.permissions import get_access
 
@@ -98,10 +99,10 @@ class ActionQuerySet(models.QuerySet):
         return self.annotate(latest_risk=Subquery(_latest_update().values("risk")[:1]))
 
     def for_api(self) -> ActionQuerySet:
-        """The API's rows: only the columns it renders, from the tables it needs.
+        """The action an API write acts on, with the plan and people it checks, in one query.
 
-        Loading whole users (password hash and all) and whole plans for 500 rows costs more
-        than the query itself; the API shows a person's name and the plan's id only.
+        Loading whole users (password hash and all) for it costs more than the query
+        itself; what the API answers is read afresh by :meth:`api_row`.
         """
         people = ("first_name", "last_name", "username")
         return self.select_related(
@@ -116,17 +117,17 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def api_rows(self, pks: list[int]) -> list[dict[str, Any]]:
-        """The API's rows for these actions, in the order of *pks*, as plain dicts.
+        """The action list's rows for these actions, in the order of *pks*, as plain dicts.
 
-        Each row holds :data:`API_COLUMNS` and ``contributing_unit_ids`` (in tree order).
-        No model objects: building 500 actions with their goal, unit and people costs more
-        than the query. On PostgreSQL it is one query, compiled once per day (see
-        :data:`_PG_API_ROWS`); elsewhere a second query reads the contributing units. The
-        ids alone decide the rows, so call it on ``Action.objects``, never on a filtered
-        queryset. ``action_row_as_dict`` shapes a row as the API shows it.
+        Each row holds :data:`~actions.read_model.ACTION_COLUMNS` and
+        ``contributing_unit_ids`` (in tree order); :func:`actions.read_model.action_row`
+        shapes it as the API shows it. No model objects: building 500 actions with their
+        goal, unit and people costs more than the query. On PostgreSQL it is one query,
+        compiled once per day (see :data:`_PG_API_ROWS`); elsewhere a second query reads
+        the contributing units. The ids alone decide the rows, so call it on
+        ``Action.objects``, never on a filtered queryset.
         """
-        if self.query.where:
-            raise ValueError("api_rows() reads by id alone: call it on Action.objects.")
+        self._by_id_alone()
         if not pks:
             return []
         if connections[self.db].vendor == "postgresql":
@@ -136,14 +137,31 @@ class ActionQuerySet(models.QuerySet):
         rows = {row["id"]: row for row in fetched}
         return [rows[pk] for pk in pks if pk in rows]
 
+    def api_row(self, pk: int) -> dict[str, Any] | None:
+        """One action's row, as :meth:`api_rows` reads it, for the detail page (or None).
+
+        The same columns from the same query builder, uncompiled: on PostgreSQL one query
+        (contributing units aggregated in SQL), elsewhere two.
+        """
+        self._by_id_alone()
+        if connections[self.db].vendor == "postgresql":
+            rows = list(_api_rows_query(self.filter(pk=pk), timezone.localdate(), in_sql=True))
+        else:
+            rows = self.generic_api_rows([pk])
+        return rows[0] if rows else None
+
     def generic_api_rows(self, pks: list[int]) -> list[dict[str, Any]]:
         """:meth:`api_rows` in two ORM queries that any database runs (in no set order)."""
         links = contributing_unit_ids(pks)
-        fetched = list(self.filter(pk__in=pks).with_overdue().with_latest_update()
-                       .order_by().values(*API_COLUMNS))
+        fetched = list(_api_rows_query(self.filter(pk__in=pks), timezone.localdate(),
+                                       in_sql=False))
         for row in fetched:
             row["contributing_unit_ids"] = links[row["id"]]
         return fetched
+
+    def _by_id_alone(self) -> None:
+        if self.query.where:
+            raise ValueError("api_rows() reads by id alone: call it on Action.objects.")
 
     def for_list(self) -> ActionQuerySet:
         """The joins every action list needs, in a fixed number of queries."""
@@ -159,34 +177,29 @@ def _latest_update() -> QuerySet:
     return StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
 
 
-_PEOPLE = ("first_name", "last_name", "username")
-API_COLUMNS = (
-    "id", "goal_id", "goal__focus_area_id", "goal__focus_area__plan_id",
-    "goal__focus_area__plan__organization_id", "order", "code",
-    "title", "description", "responsible_unit_id", "responsible_unit__name",
-    "responsible_unit__kind", "responsible_person_id",
-    *[f"responsible_person__{name}" for name in _PEOPLE],
-    "start_date", "due_date", "period_text", "status", "progress", "overdue",
-    "latest_update_at", "latest_risk", "latest_comment", "budget", "budget_reference",
-    "evaluation", "evaluated_on", "evaluated_by_id",
-    *[f"evaluated_by__{name}" for name in _PEOPLE],
-    "version", "created_at", "updated_at",
-)
+def _api_rows_query(actions: QuerySet, today: date, *, in_sql: bool) -> QuerySet:
+    """The read model's rows over *actions*: :data:`ACTION_COLUMNS`, and with *in_sql*
+    (PostgreSQL) ``contributing_unit_ids`` as an array in the same query."""
+    rows = actions.with_overdue(today).with_latest_update().order_by()
+    if not in_sql:
+        return rows.values(*ACTION_COLUMNS)
+    from actions.models import Action
+
+    links = (Action.contributing_units.through.objects.filter(action_id=OuterRef("pk"))
+             .order_by("unit__path").values("unit_id"))
+    return (rows.annotate(contributing_unit_ids=ArraySubquery(links))
+            .values(*ACTION_COLUMNS, "contributing_unit_ids"))
 
 
 def _pg_api_rows(today: date) -> QuerySet:
     """The rows query of :meth:`ActionQuerySet.api_rows` on PostgreSQL, with a ``pks`` slot."""
     from actions.models import Action
 
-    links = (Action.contributing_units.through.objects.filter(action_id=OuterRef("pk"))
-             .order_by("unit__path").values("unit_id"))
     # "= ANY(array)": one parameter, so the SQL text (and the prepared statement) is the
     # same whatever the page size.
     on_page = RawSQL('"actions_action"."id" = ANY(%s)', (Slot("pks"),),
                      output_field=BooleanField())
-    return (Action.objects.filter(on_page).with_overdue(today).with_latest_update()
-            .annotate(contributing_unit_ids=ArraySubquery(links))
-            .order_by().values(*API_COLUMNS, "contributing_unit_ids"))
+    return _api_rows_query(Action.objects.filter(on_page), today, in_sql=True)
 
 
 _PG_API_ROWS = CompiledQuery(_pg_api_rows)
@@ -206,14 +219,6 @@ def contributing_unit_ids(action_ids: list[int]) -> dict[int, list[int]]:
     for action_id, unit_id in through.order_by("unit__path").values_list("action_id", "unit_id"):
         links[action_id].append(unit_id)
     return links
-
-
-def attach_contributing_unit_ids(actions: list[Any]) -> list[Any]:
-    """Set ``contributing_unit_ids`` on each action (see :func:`contributing_unit_ids`)."""
-    links = contributing_unit_ids([action.pk for action in actions])
-    for action in actions:
-        action.contributing_unit_ids = links[action.pk]
-    return actions
 
 
 class StatusUpdateQuerySet(models.QuerySet):

@@ -12,6 +12,7 @@ USAGE = """usage: python -m bench {run,api,reminders} [options]
   report  one plan's progress report (5,000 actions): HTML, JSON, PDF, XLSX (--help)
   load  mixed load through gunicorn: 80 % lists, 15 % reports, 5 % updates (--help)
   imports  the adversarial import files at full size, one process each (--help)
+  filters  the action list with and without the shared FilterSet form class (--help)
 """
 
 
@@ -32,6 +33,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import imports
 
         imports.main(args[1:])
+        return
+    if args and args[0] == "filters":
+        from bench import filters
+
+        filters.main(args[1:])
         return
     if args and args[0] == "report":
         from bench import report

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,8 +14,6 @@ from planportal.dates import SaneDateSerializerField
 from planportal.models import Unit, User
 from strategies.models import Goal
 
-PEOPLE = ("responsible_person", "evaluated_by")
-
 
 class LatestUpdateSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(source="latest_update_at")
@@ -26,7 +22,12 @@ class LatestUpdateSerializer(serializers.Serializer):
 
 
 class ActionSerializer(serializers.ModelSerializer):
-    """An action as lists and detail pages show it (from ``Action.objects.for_list()``)."""
+    """An action as lists and detail pages show it: for the OpenAPI schema only.
+
+    The API never renders an action through it: every answer is built from the read
+    model (:func:`actions.read_model.action_row`), and tests hold this serializer's
+    fields and its field-by-field rendering equal to that.
+    """
 
     plan = serializers.IntegerField(source="goal.focus_area.plan_id", read_only=True)
     focus_area = serializers.IntegerField(source="goal.focus_area_id", read_only=True)
@@ -53,128 +54,6 @@ class ActionSerializer(serializers.ModelSerializer):
         if getattr(action, "latest_update_at", None) is None:
             return None
         return LatestUpdateSerializer(action).data
-
-    def to_representation(self, instance: Action) -> dict[str, Any]:
-        return hide_people_from(action_as_dict(instance), self.context.get("request"), *PEOPLE,
-                                organization_id=instance.goal.focus_area.plan.organization_id)
-
-    def generic_representation(self, instance: Action) -> dict[str, Any]:
-        """DRF's field-by-field rendering; tests hold ``action_as_dict`` equal to it."""
-        return super().to_representation(instance)
-
-
-def _datetime(value: datetime | None, zone: tzinfo | None = None) -> str | None:
-    # As DRF's DateTimeField renders it: local time zone, ISO 8601, "Z" for UTC.
-    if value is None:
-        return None
-    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _contributing_unit_ids(action: Action) -> list[int]:
-    ids = getattr(action, "contributing_unit_ids", None)
-    if ids is None:  # not attached by the view: ask the database
-        ids = list(action.contributing_units.values_list("pk", flat=True))
-    return ids
-
-
-def _person(user: Any) -> dict[str, Any] | None:
-    return None if user is None else {"id": user.pk, "name": str(user)}
-
-
-def action_as_dict(action: Action) -> dict[str, Any]:
-    """One action as the API shows it, built directly from the ``for_list()`` row.
-
-    Lists render up to 500 of these; building the dict by hand is several times faster
-    than DRF's generic field machinery, for exactly the same output.
-    """
-    goal = action.goal
-    unit = action.responsible_unit
-    latest_at = getattr(action, "latest_update_at", None)
-    overdue = getattr(action, "overdue", None)
-    return {
-        "id": action.pk,
-        "plan": goal.focus_area.plan_id,
-        "focus_area": goal.focus_area_id,
-        "goal": action.goal_id,
-        "order": action.order,
-        "code": action.code,
-        "title": action.title,
-        "description": action.description,
-        "responsible_unit": None if unit is None else {
-            "id": unit.pk, "name": unit.name, "kind": unit.kind},
-        "responsible_person": _person(action.responsible_person),
-        "contributing_units": _contributing_unit_ids(action),
-        "start_date": action.start_date.isoformat() if action.start_date else None,
-        "due_date": action.due_date.isoformat() if action.due_date else None,
-        "period_text": action.period_text,
-        "status": action.status,
-        "progress": action.progress,
-        "overdue": action.is_overdue() if overdue is None else overdue,
-        "latest_update": None if latest_at is None else {
-            "created_at": _datetime(latest_at),
-            "risk": action.latest_risk,
-            "comment": action.latest_comment,
-        },
-        "budget": None if action.budget is None else f"{action.budget:.2f}",
-        "budget_reference": action.budget_reference,
-        "evaluation": action.evaluation,
-        "evaluated_on": action.evaluated_on.isoformat() if action.evaluated_on else None,
-        "evaluated_by": _person(action.evaluated_by),
-        "version": action.version,
-        "created_at": _datetime(action.created_at),
-        "updated_at": _datetime(action.updated_at),
-    }
-
-
-def _named(pk: int | None, first: str, last: str, username: str) -> dict[str, Any] | None:
-    # str(User): the full name, or the username when there is none.
-    return None if pk is None else {"id": pk, "name": f"{first} {last}".strip() or username}
-
-
-def action_row_as_dict(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
-    """One ``Action.objects.api_rows()`` row as the API shows it: as :func:`action_as_dict`
-    shows the same action (tests hold the two equal)."""
-    latest_at = row["latest_update_at"]
-    budget = row["budget"]
-    return {
-        "id": row["id"],
-        "plan": row["goal__focus_area__plan_id"],
-        "focus_area": row["goal__focus_area_id"],
-        "goal": row["goal_id"],
-        "order": row["order"],
-        "code": row["code"],
-        "title": row["title"],
-        "description": row["description"],
-        "responsible_unit": None if row["responsible_unit_id"] is None else {
-            "id": row["responsible_unit_id"], "name": row["responsible_unit__name"],
-            "kind": row["responsible_unit__kind"]},
-        "responsible_person": _named(
-            row["responsible_person_id"], row["responsible_person__first_name"],
-            row["responsible_person__last_name"], row["responsible_person__username"]),
-        "contributing_units": row["contributing_unit_ids"],
-        "start_date": row["start_date"].isoformat() if row["start_date"] else None,
-        "due_date": row["due_date"].isoformat() if row["due_date"] else None,
-        "period_text": row["period_text"],
-        "status": row["status"],
-        "progress": row["progress"],
-        "overdue": row["overdue"],
-        "latest_update": None if latest_at is None else {
-            "created_at": _datetime(latest_at, zone),
-            "risk": row["latest_risk"],
-            "comment": row["latest_comment"],
-        },
-        "budget": None if budget is None else f"{budget:.2f}",
-        "budget_reference": row["budget_reference"],
-        "evaluation": row["evaluation"],
-        "evaluated_on": row["evaluated_on"].isoformat() if row["evaluated_on"] else None,
-        "evaluated_by": _named(
-            row["evaluated_by_id"], row["evaluated_by__first_name"],
-            row["evaluated_by__last_name"], row["evaluated_by__username"]),
-        "version": row["version"],
-        "created_at": _datetime(row["created_at"], zone),
-        "updated_at": _datetime(row["updated_at"], zone),
-    }
 
 
 class ActionWriteSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +17,6 @@ from rest_framework.response import Response
 
 from actions import services
 from actions.api.serializers import (
-    PEOPLE,
     ActionSerializer,
     ActionUpdateSerializer,
     ActionWriteSerializer,
@@ -25,11 +25,10 @@ from actions.api.serializers import (
     StatusUpdateCreateSerializer,
     StatusUpdateInputSerializer,
     StatusUpdateSerializer,
-    action_row_as_dict,
 )
 from actions.filtersets import ActionFilterSet, StatusUpdateFilterSet
 from actions.models import Action, StatusUpdate
-from actions.querysets import attach_contributing_unit_ids
+from actions.read_model import PEOPLE, action_row
 from planportal.api.concurrency import run_versioned, with_etag
 from planportal.api.pagination import KeyPagePagination
 from planportal.api.serializers import hide_people_from
@@ -63,7 +62,13 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         actions = self.scoped(Action.objects.all())
         if getattr(self, "action", None) == "list":
             return actions  # only the page's keys come from here; list() reads the rows
-        return actions.for_api().with_overdue().with_latest_update()
+        # The object a write acts on; what is answered is read afresh (_answer).
+        return actions.for_api()
+
+    def _document(self, row: dict[str, Any], zone: Any) -> dict[str, Any]:
+        """A read-model row as this reader may see it (people hidden outside the kommune)."""
+        return hide_people_from(action_row(row, zone), self.request, *PEOPLE,
+                                organization_id=row["goal__focus_area__plan__organization_id"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Two queries: the page's keys with the total, then their rows (with the
@@ -71,10 +76,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         pks = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         zone = timezone.get_current_timezone()
         return self.get_paginated_response([
-            hide_people_from(action_row_as_dict(row, zone), request, *PEOPLE,
-                             organization_id=row["goal__focus_area__plan__organization_id"])
-            for row in Action.objects.api_rows(pks)
-        ])
+            self._document(row, zone) for row in Action.objects.api_rows(pks)])
 
     def get_serializer_class(self) -> Any:
         return {
@@ -87,10 +89,12 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         }.get(self.action, ActionSerializer)
 
     def _answer(self, action: Action, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=action.pk)
-        attach_contributing_unit_ids([fresh])
-        return with_etag(Response(ActionSerializer(fresh, context=self.get_serializer_context())
-                                  .data, status=code), fresh.version)
+        # The same read model as the list, for this one action.
+        row = Action.objects.api_row(action.pk)
+        if row is None:
+            raise Http404
+        document = self._document(row, timezone.get_current_timezone())
+        return with_etag(Response(document, status=code), row["version"])
 
     def _input(self, request: Request, **kwargs: Any) -> dict[str, Any]:
         serializer = self.get_serializer(data=request.data, **kwargs)

@@ -124,3 +124,12 @@ def test_api_rows_keep_the_order_asked_for_and_skip_unknown_ids(listed):
 def test_api_rows_refuse_a_filtered_queryset_because_only_the_ids_decide(listed):
     with pytest.raises(ValueError, match="by id alone"):
         Action.objects.filter(title="Sen").api_rows(listed)
+
+
+def test_one_actions_row_for_the_detail_is_its_row_in_the_list(listed):
+    # PostgreSQL: the uncompiled in-SQL query against the compiled one; elsewhere the same
+    # generic query for one id.
+    assert [Action.objects.api_row(pk) for pk in listed] == Action.objects.api_rows(listed)
+    assert Action.objects.api_row(999_999) is None
+    with pytest.raises(ValueError, match="by id alone"):
+        Action.objects.filter(title="Sen").api_row(listed[0])

@@ -310,3 +310,49 @@ def test_a_page_number_past_any_table_is_a_404_not_a_500(world):
                                                 {"page": "10243444425197182976"})
 
     assert response.status_code == 404
+
+
+def _keys(schema: dict[str, Any], component: str) -> list[str]:
+    node = schema["components"]["schemas"][component]
+    return list(node["properties"])
+
+
+def _ref(schema: dict[str, Any], component: str, field: str) -> str:
+    # A nested serializer is a $ref, wrapped in allOf/oneOf when nullable.
+    node = schema["components"]["schemas"][component]["properties"][field]
+    for key in ("allOf", "oneOf", "anyOf"):
+        if key in node:
+            node = next(part for part in node[key] if "$ref" in part)
+    return node["$ref"].rsplit("/", 1)[-1]
+
+
+def test_the_schemas_action_has_exactly_the_read_models_keys(world, schema):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from actions.read_model import action_row
+
+    action = ActionFactory(goal=world.goal, responsible_unit=world.home_care,
+                           responsible_person=world.unit_manager, evaluated_by=world.admin,
+                           budget=Decimal("10"))
+    StatusUpdateFactory(action=action, author=world.unit_manager)
+    document = action_row(Action.objects.api_row(action.pk), timezone.get_current_timezone())
+
+    assert list(document) == _keys(schema, "Action")
+    for field in ("responsible_unit", "responsible_person", "evaluated_by", "latest_update"):
+        assert list(document[field]) == _keys(schema, _ref(schema, "Action", field)), field
+    # Every write answers with the same document as the detail page.
+    for path, method in [("/api/v1/actions/", "post"),
+                         ("/api/v1/actions/{id}/", "get"), ("/api/v1/actions/{id}/", "patch"),
+                         ("/api/v1/actions/{id}/assign/", "post"),
+                         ("/api/v1/actions/{id}/status-updates/", "post"),
+                         ("/api/v1/actions/{id}/evaluate/", "post")]:
+        responses = schema["paths"][path][method]["responses"]
+        answer = responses.get("200") or responses["201"]
+        ref = answer["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/Action"), (path, method)
+    page = schema["paths"]["/api/v1/actions/"]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    items = schema["components"]["schemas"][page]["properties"]["results"]["items"]
+    assert items["$ref"].endswith("/Action")
