@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, models
 from django.db.models import Avg, BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -16,6 +17,12 @@ from actions.permissions import RULES
 from actions.read_model import ACTION_COLUMNS
 from planportal.compiled_queries import CompiledQuery, Slot
 from planportal.permissions import get_access
+
+
+def _model(name: str) -> Any:
+    """An actions model by name: querysets sit below models (a model's manager is built
+    from its queryset), so they look models up in the registry instead of importing them."""
+    return apps.get_model("actions", name)
 
 CLOSED = ("completed", "cancelled")
 #: The status whose actions do not count towards a mean progress.
@@ -172,9 +179,8 @@ class ActionQuerySet(models.QuerySet):
 
 def _latest_update() -> QuerySet:
     """An action's status updates, newest first (for correlated subqueries)."""
-    from actions.models import StatusUpdate
-
-    return StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    updates = _model("StatusUpdate").objects
+    return updates.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
 
 
 def _api_rows_query(actions: QuerySet, today: date, *, in_sql: bool) -> QuerySet:
@@ -183,7 +189,7 @@ def _api_rows_query(actions: QuerySet, today: date, *, in_sql: bool) -> QuerySet
     rows = actions.with_overdue(today).with_latest_update().order_by()
     if not in_sql:
         return rows.values(*ACTION_COLUMNS)
-    from actions.models import Action
+    Action = _model("Action")
 
     links = (Action.contributing_units.through.objects.filter(action_id=OuterRef("pk"))
              .order_by("unit__path").values("unit_id"))
@@ -193,7 +199,7 @@ def _api_rows_query(actions: QuerySet, today: date, *, in_sql: bool) -> QuerySet
 
 def _pg_api_rows(today: date) -> QuerySet:
     """The rows query of :meth:`ActionQuerySet.api_rows` on PostgreSQL, with a ``pks`` slot."""
-    from actions.models import Action
+    Action = _model("Action")
 
     # "= ANY(array)": one parameter, so the SQL text (and the prepared statement) is the
     # same whatever the page size.
@@ -211,7 +217,7 @@ def contributing_unit_ids(action_ids: list[int]) -> dict[int, list[int]]:
     A plain ``values_list`` of (action, unit) pairs is far cheaper than Django's generic
     many-to-many prefetch, which builds a Unit object per link.
     """
-    from actions.models import Action
+    Action = _model("Action")
 
     links: dict[int, list[int]] = {pk: [] for pk in action_ids}
     through = Action.contributing_units.through.objects.filter(action_id__in=action_ids)

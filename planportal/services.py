@@ -27,6 +27,7 @@ from planportal.permissions import (
     may_act_for,
     users_visible_to,
 )
+from planportal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -457,14 +458,9 @@ def _invitation_organization_id(actor: Any, user: Any) -> int | None:
 
 def _send_invitation(*, actor: Any, user: Any, organization_id: int) -> None:
     """Audit an invitation and send its e-mail once the transaction commits."""
-    from functools import partial
-
-    from planportal.tasks import send_invitation
-
     audit.record(actor=actor, verb="token", obj=user, organization_id=organization_id,
                  changes={"invitation": [None, "sent"]})
-    transaction.on_commit(partial(send_invitation.delay, user.pk, organization_id),
-                          robust=True)
+    enqueue_on_commit("planportal.tasks.send_invitation", user.pk, organization_id)
 
 
 def resend_invitation(*, actor: Any, user: Any) -> Any:

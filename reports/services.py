@@ -13,7 +13,6 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +31,7 @@ from planportal import mail
 from planportal.mail import TransientMailError
 from planportal.models import Unit
 from planportal.permissions import deny
+from planportal.queue import enqueue_on_commit
 from reports.models import Frequency, ReportDelivery, ReportSnapshot, ReportSubscription
 from reports.periods import Period, last_ended, parse_period_key
 from reports.progress import compute_progress, scope_key_for
@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 SUBSCRIPTION_FIELDS = {"email", "name", "frequency", "language", "is_active", "starts_on"}
 # Snapshots re-queued per sweep at most; the next sweep takes the rest.
+#: The task that renders a frozen report's PDF (queued by name: services sit below tasks).
+RENDER_TASK = "reports.tasks.render_snapshot_pdf"
 RENDER_SWEEP_BATCH = 200
 #: Renders started for one snapshot before the sweep gives up on it: a render that kills
 #: its worker (memory, time limit) would otherwise be queued again for ever.
@@ -141,9 +143,7 @@ def create_snapshot(
         # Frozen at the same moment by someone else (two sweeps): theirs stands.
         return ReportSnapshot.objects.get(plan=plan, scope_key=scope_key, frequency=frequency,
                                           period_key=key)
-    from reports.tasks import render_snapshot_pdf as render_task
-
-    transaction.on_commit(lambda: render_task.delay(snapshot.pk), robust=True)
+    enqueue_on_commit(RENDER_TASK, snapshot.pk)
     return snapshot
 
 
@@ -233,8 +233,6 @@ def requeue_pending_renders(now: datetime | None = None) -> list[int]:
     once, because :func:`render_snapshot_pdf` locks the row and leaves READY ones alone.
     Returns the ids queued.
     """
-    from reports.tasks import render_snapshot_pdf as render_task
-
     with transaction.atomic():
         rows = list(renders_left_pending(now).select_for_update(skip_locked=True)
                     .values_list("pk", "attempts")[:RENDER_SWEEP_BATCH])
@@ -245,7 +243,7 @@ def requeue_pending_renders(now: datetime | None = None) -> list[int]:
             last_error=f"The render never finished in {RENDER_SWEEP_MAX_ATTEMPTS} attempts.")
         for pk in ids:
             # After the commit, so the render's own lock never waits on this one.
-            transaction.on_commit(partial(render_task.delay, pk), robust=True)
+            enqueue_on_commit(RENDER_TASK, pk)
     if given_up:
         logger.error("Gave up rendering snapshot(s) %s after %d attempts.", given_up,
                      RENDER_SWEEP_MAX_ATTEMPTS)
@@ -352,12 +350,8 @@ def send_due_reports(today: date | None = None, *, dry_run: bool = False) -> Swe
             ReportDelivery.objects.filter(status=ReportDelivery.Status.PENDING)
             .order_by("pk").values_list("pk", flat=True)
         )
-        from reports.tasks import send_report_email
-
         for delivery_id in pending:
-            transaction.on_commit(
-                lambda pk=delivery_id: send_report_email.delay(pk), robust=True
-            )
+            enqueue_on_commit("reports.tasks.send_report_email", delivery_id)
     result.queued = pending
     return result
 

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,6 +27,7 @@ from actions.models import Action
 from actions.querysets import overdue_q
 from actions.reminders import windows
 from actions.reminders.recipients import Directory
+from planportal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -368,8 +368,6 @@ def publish_pending(today: date, now: datetime) -> int:
     ``robust=True``: if Redis is down the sweep's rows are still committed, and the next
     sweep publishes them again.
     """
-    from actions.tasks import send_reminder_digest
-
     ids = list(
         ReminderDigest.objects.filter(status=Status.PENDING, date__lte=today)
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
@@ -377,7 +375,7 @@ def publish_pending(today: date, now: datetime) -> int:
         .values_list("pk", flat=True)
     )
     for pk in ids:
-        transaction.on_commit(partial(send_reminder_digest.delay, pk), robust=True)
+        enqueue_on_commit("actions.tasks.send_reminder_digest", pk)
     return len(ids)
 
 
