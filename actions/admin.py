@@ -18,7 +18,13 @@ from actions import services
 from actions.models import Action, ReminderDigest, StatusUpdate
 from actions.reminders.sending import requeue_reminder_emails
 from planportal.admin_dates import SaneDateHierarchyMixin
-from planportal.admin_forms import ReadOnlyInline, ServiceAdmin, ServiceForm, admin_link
+from planportal.admin_forms import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdmin,
+    ServiceForm,
+    admin_link,
+)
 from planportal.dates import SaneDateFormField
 from planportal.models import Unit, User
 from planportal.permissions import administered_q, get_access
@@ -364,7 +370,7 @@ from actions import admin_calendar, admin_plans  # noqa: E402,F401
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
+class ReminderDigestAdmin(SaneDateHierarchyMixin, ReadOnlyAdmin):
     """The reminder e-mails: read-only, with failed/uncertain ones requeueable."""
 
     list_display = ["date", "kind", "recipient", "organization", "status", "attempts",
@@ -380,18 +386,6 @@ class ReminderDigestAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_staff and get_access(request.user).administers_any
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description=_("Send the selected failed or uncertain e-mails again"))
     def requeue(self, request: HttpRequest, queryset: Any) -> None:

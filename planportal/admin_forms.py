@@ -146,6 +146,23 @@ class ServiceAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
         return value
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log or reference list: viewed in the admin, never added, changed or deleted there
+    (its admin actions still call services). Whoever may open the module may view it."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     """A child list inside a parent page: read-only, with a link to each child."""
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from planportal.admin_dates import SaneDateHierarchyMixin
+from planportal.admin_forms import ReadOnlyAdmin
 from planportal.audit.models import AuditEvent
 from planportal.permissions import get_access
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
+class AuditEventAdmin(SaneDateHierarchyMixin, ReadOnlyAdmin):
     """Nobody adds, edits or deletes events here; admins only read their kommune's."""
 
     list_display = ("occurred_at", "verb", "object_repr", "content_type", "actor", "actor_kind",
@@ -28,17 +27,5 @@ class AuditEventAdmin(SaneDateHierarchyMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).visible_to(request.user)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_staff and get_access(request.user).administers_any
-
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
+        return request.user.is_staff and get_access(request.user).administers_any

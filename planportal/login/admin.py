@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from planportal.access import get_access
-from planportal.admin_forms import ServiceForm
+from planportal.admin_forms import ReadOnlyAdmin, ServiceForm
 from planportal.login import services
 from planportal.login.models import LoginFailure, OrganizationLoginProvider
 
@@ -112,7 +112,7 @@ class OrganizationLoginProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
+class LoginFailureAdmin(ReadOnlyAdmin):
     """Read-only view of failed-login counters; locks can be lifted with an action."""
 
     list_display = ["kind", "key", "failures", "last_failure_at", "locked_until"]
@@ -122,18 +122,6 @@ class LoginFailureAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return get_access(request.user).everything and request.user.is_staff
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description=_("Lift the selected locks"))
     def lift_locks(self, request: HttpRequest, queryset: Any) -> None:
