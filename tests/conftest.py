@@ -8,7 +8,8 @@ sector leader for Helse og omsorg, the unit manager of Hjemmetjenesten, a reader
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
@@ -26,6 +27,15 @@ from tests.factories import (
     UserFactory,
     root_unit,
 )
+from tests.shared_data import SharedBlock, needs_own_database, shared_block, shared_value
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of a test that commits (or is marked fresh_db), roll back the
+    module's shared data: it must see only what it commits itself."""
+    if SharedBlock.open_blocks and needs_own_database(item):
+        SharedBlock.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +78,34 @@ class World:
     def persona(self, name: str) -> User:
         return getattr(self, name)
 
+    def fresh(self) -> World:
+        """The same rows fetched again: a test gets objects no earlier test has touched."""
+        by_model: dict[type, set[Any]] = {}
+        for f in fields(self):
+            obj = getattr(self, f.name)
+            by_model.setdefault(type(obj), set()).add(obj.pk)
+        loaded = {model: model._default_manager.in_bulk(pks) for model, pks in by_model.items()}
+        return World(**{f.name: loaded[type(getattr(self, f.name))][getattr(self, f.name).pk]
+                        for f in fields(self)})
+
+
+@pytest.fixture(scope="module")
+def _world_block(request: pytest.FixtureRequest, django_db_setup: Any,
+                 django_db_blocker: Any) -> Iterator[SharedBlock]:
+    """The world built once per module; each test runs in a savepoint inside it."""
+    block = shared_block(request, django_db_blocker, build_world)
+    yield block
+    block.close()
+
 
 @pytest.fixture
-def world(db: Any) -> World:
+def world(db: Any, request: pytest.FixtureRequest, _world_block: SharedBlock) -> World:
+    value, shared = shared_value(request, _world_block)
+    return value.fresh() if shared else value
+
+
+def build_world() -> World:
+    """Testkommune, Nabokommune and the personas (module docstring)."""
     org = OrganizationFactory(name="Testkommune", slug="testkommune")
     root = root_unit(org)
     health = UnitFactory(organization=org, parent=root, kind="sektor", code="helse",
