@@ -80,13 +80,31 @@ class World:
 
     def fresh(self) -> World:
         """The same rows fetched again: a test gets objects no earlier test has touched."""
-        by_model: dict[type, set[Any]] = {}
+        by_model: dict[type, tuple[set[Any], set[str]]] = {}
         for f in fields(self):
             obj = getattr(self, f.name)
-            by_model.setdefault(type(obj), set()).add(obj.pk)
-        loaded = {model: model._default_manager.in_bulk(pks) for model, pks in by_model.items()}
+            pks, related = by_model.setdefault(type(obj), (set(), set()))
+            pks.add(obj.pk)
+            related.update(_cached_relations(obj))
+        # The related objects the factories left cached come along, as a test built them.
+        loaded = {model: (model._default_manager.select_related(*related) if related
+                          else model._default_manager.all()).in_bulk(pks)
+                  for model, (pks, related) in by_model.items()}
         return World(**{f.name: loaded[type(getattr(self, f.name))][getattr(self, f.name).pk]
                         for f in fields(self)})
+
+
+def _cached_relations(obj: Any, prefix: str = "") -> set[str]:
+    """The select_related paths of the related objects cached on *obj*."""
+    paths: set[str] = set()
+    if prefix.count("__") >= 4:  # a one-to-one caches itself both ways
+        return paths
+    for name, related in obj._state.fields_cache.items():
+        if related is None:
+            continue
+        paths.add(prefix + name)
+        paths |= _cached_relations(related, f"{prefix}{name}__")
+    return paths
 
 
 @pytest.fixture(scope="module")
