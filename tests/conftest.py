@@ -8,6 +8,7 @@ sector leader for Helse og omsorg, the unit manager of Hjemmetjenesten, a reader
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 
 from actions.models import Action
 from planportal.models import Membership, Organization, Unit, User
+from tests import zeal_guard
 from tests.factories import (
     ActionFactory,
     FocusAreaFactory,
@@ -27,7 +29,32 @@ from tests.factories import (
     UserFactory,
     root_unit,
 )
-from tests.shared_data import SharedBlock, needs_own_database, shared_block, shared_value
+from tests.shared_data import (
+    SharedBlock,
+    is_transactional,
+    needs_own_database,
+    shared_block,
+    shared_value,
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test ends by emptying every table, the SDGs a data migration added
+    included. Alone, pytest-django runs such tests last; a parallel worker runs a file's
+    tests together, so other files still follow: put the reference data back."""
+    result = yield
+    if is_transactional(item):
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        from strategies.models import SustainableDevelopmentGoal
+
+        seed = importlib.import_module("strategies.migrations.0002_sustainable_development_goals")
+        with item.config.stash[blocking_manager_key].unblock():
+            if SustainableDevelopmentGoal.objects.count() < len(seed.SDGS):
+                seed.add_sdgs(apps, None)
+    return result
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -36,6 +63,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     module's shared data: it must see only what it commits itself."""
     if SharedBlock.open_blocks and needs_own_database(item):
         SharedBlock.close_all()
+
+
+@pytest.fixture(autouse=True)
+def no_nplusone_queries(settings: Any) -> None:
+    """An N+1 query in any request a test makes raises (django-zeal, tests/zeal_guard.py)."""
+    zeal_guard.install(settings)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,37 @@
+"""django-zeal in every test: an N+1 query while Django handles a request raises
+``NPlusOneError`` (the test client re-raises it in the test).
+
+Zeal patches Django's related descriptors once (what its app config does in ``ready``),
+and its middleware, added first in the test settings, opens a detection context per
+request; the product's settings stay as they are. The context covers requests only: test
+code and factories load objects one by one on purpose (``.get()`` in a loop is what
+zeal counts), and those loops are no product N+1. ``ALLOWLIST`` holds the product loops
+that are meant to load one object at a time, each with its reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zeal.constants import initialize_app_registry
+from zeal.patch import patch
+
+MIDDLEWARE = "zeal.middleware.zeal_middleware"
+#: Intended one-at-a-time loads: {"model": "app.Model", "field": "name"} (fnmatch patterns).
+ALLOWLIST: list[dict[str, str]] = []
+
+_patched = False
+
+
+def install(settings: Any) -> None:
+    """Patch Django once per process and turn detection on for *settings* (pytest-django's
+    ``settings`` fixture, so it is undone after the test)."""
+    global _patched
+    if not _patched:
+        initialize_app_registry()
+        patch()
+        _patched = True
+    settings.ZEAL_RAISE = True
+    settings.ZEAL_ALLOWLIST = ALLOWLIST
+    if MIDDLEWARE not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [MIDDLEWARE, *settings.MIDDLEWARE]
