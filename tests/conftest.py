@@ -8,7 +8,6 @@ sector leader for Helse og omsorg, the unit manager of Hjemmetjenesten, a reader
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
@@ -37,24 +36,44 @@ from tests.shared_data import (
     shared_value,
 )
 
+#: The SDG rows the data migration made, as (id, number, name_nb, name_en).
+_sdg_rows: list[tuple[Any, ...]] = []
+
+
+def _db_unblocked(item: pytest.Item) -> Any:
+    from pytest_django.plugin import blocking_manager_key
+
+    return item.config.stash[blocking_manager_key].unblock()
+
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """A transactional test ends by emptying every table, the SDGs a data migration added
     included. Alone, pytest-django runs such tests last; a parallel worker runs a file's
-    tests together, so other files still follow: put the reference data back."""
+    tests together, so other files still follow: put the same rows (same ids) back."""
     result = yield
-    if is_transactional(item):
-        from django.apps import apps
-        from pytest_django.plugin import blocking_manager_key
+    if is_transactional(item) and nextitem is not None and _sdg_rows:
+        from strategies.models import SustainableDevelopmentGoal as SDG
 
-        from strategies.models import SustainableDevelopmentGoal
-
-        seed = importlib.import_module("strategies.migrations.0002_sustainable_development_goals")
-        with item.config.stash[blocking_manager_key].unblock():
-            if SustainableDevelopmentGoal.objects.count() < len(seed.SDGS):
-                seed.add_sdgs(apps, None)
+        with _db_unblocked(item):
+            if SDG.objects.count() < len(_sdg_rows):
+                SDG.objects.all().delete()
+                SDG.objects.bulk_create(
+                    SDG(id=pk, number=number, name_nb=name_nb, name_en=name_en)
+                    for pk, number, name_nb, name_en in _sdg_rows)
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Note the SDG rows before the first transactional test can empty the table."""
+    if not _sdg_rows and is_transactional(item):
+        from strategies.models import SustainableDevelopmentGoal as SDG
+
+        with _db_unblocked(item):
+            _sdg_rows.extend(SDG.objects.order_by("id").values_list(
+                "id", "number", "name_nb", "name_en"))
+    return (yield)
 
 
 @pytest.hookimpl(tryfirst=True)
