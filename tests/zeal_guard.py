@@ -30,6 +30,9 @@ ALLOWLIST: list[dict[str, str]] = [
     # The import reads each goal's actions when it reaches the goal, so a row sees what
     # an earlier row of the same file created; the file bounds it (a follow-up: prefetch).
     {"model": "strategies.Goal", "field": "actions"},
+    # create_action sets a new action's contributing units: a write per created action
+    # (an import creates many), not a read per row of a list.
+    {"model": "actions.Action", "field": "contributing_units"},
 ]
 
 _patched = False
