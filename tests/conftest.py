@@ -52,6 +52,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     included. Alone, pytest-django runs such tests last; a parallel worker runs a file's
     tests together, so other files still follow: put the same rows (same ids) back."""
     result = yield
+    if is_transactional(item):
+        from django.contrib.contenttypes.models import ContentType
+
+        # The flush's post_migrate made the content types anew, under new ids.
+        ContentType.objects.clear_cache()
     if is_transactional(item) and nextitem is not None and _sdg_rows:
         from strategies.models import SustainableDevelopmentGoal as SDG
 
