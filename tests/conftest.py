@@ -96,6 +96,16 @@ def no_nplusone_queries(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def celery_join_allowed() -> None:
+    """Celery's "a join would block" flag is process-global; a test that ran worker code
+    in this process can leave it on, and an eager task's .get() then refuses. Off at
+    each test's start, as in a fresh process."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Real hashers cost ~0.5 s per user; tests need many users, not strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -33,6 +33,10 @@ ALLOWLIST: list[dict[str, str]] = [
     # create_action sets a new action's contributing units: a write per created action
     # (an import creates many), not a read per row of a list.
     {"model": "actions.Action", "field": "contributing_units"},
+    # The same for a focus area's SDG and lead-unit links (strategies.services
+    # _set_focus_area_links: the links before and after, per area written).
+    {"model": "strategies.FocusArea", "field": "sdgs"},
+    {"model": "strategies.FocusArea", "field": "lead_units"},
 ]
 
 _patched = False
