@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Planportal set-up in one command.
 #   ./dev.sh run    install, migrate, load the demo data and start on http://127.0.0.1:8000/
-#   ./dev.sh test   install and run the whole test suite (extra arguments go to pytest)
+#   ./dev.sh test   install and run the whole test suite: the fast tests (a worker per CPU),
+#                   then the slow ones (real Celery, OIDC, browser, operations) in one process;
+#                   with arguments, one pytest run with exactly those arguments
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -113,8 +115,22 @@ INFO
   test)
     shift
     install
-    say "Running the test suite"
-    exec .venv/bin/python -m pytest "$@"
+    if [ $# -gt 0 ]; then
+      say "Running the tests"
+      exec .venv/bin/python -m pytest "$@"
+    fi
+    # loadfile keeps a module on one worker, so its module-scoped data is built once.
+    # Each stage fails on a failing test and on an empty stage (pytest's exit code 5);
+    # the slow stage runs even when the fast one failed, and the first failure is the answer.
+    fast=0 slow=0
+    say "Running the fast tests (a worker per CPU)"
+    .venv/bin/python -m pytest -n auto --dist loadfile -m "not slow" || fast=$?
+    # Serial: the slow tests commit, flush and restore serialized rows (content types
+    # included), which holds only in pytest-django's own order.
+    say "Running the slow tests: real Celery, OIDC, browser, operations"
+    .venv/bin/python -m pytest -m slow || slow=$?
+    if [ "$fast" != 0 ]; then exit "$fast"; fi
+    exit "$slow"
     ;;
   *)
     echo "usage: ./dev.sh run | ./dev.sh test [pytest arguments]" >&2

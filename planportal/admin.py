@@ -429,7 +429,8 @@ class MembershipOfUnitInline(ReadOnlyInline):
     fk_name = "unit"
     fields = ["user", "role"]
     readonly_fields = fields
-    list_select_related = ["user"]
+    # "unit" too: each row's label is the membership's __str__ (user – role – unit).
+    list_select_related = ["user", "unit"]
 
 
 @admin.register(Unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +34,10 @@ class ReportSnapshotAdmin(ReadOnlyAdmin):
     search_fields = ["plan__title", "period_label"]
     exclude = ["data"]
     readonly_fields = ["pdf_link"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The autocomplete of a delivery's snapshot labels each one with its plan.
+        return super().get_queryset(request).select_related("plan")
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: ReportSnapshot) -> str:

@@ -8,13 +8,15 @@ sector leader for Helse og omsorg, the unit manager of Hjemmetjenesten, a reader
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
 
 from actions.models import Action
 from planportal.models import Membership, Organization, Unit, User
+from tests import zeal_guard
 from tests.factories import (
     ActionFactory,
     FocusAreaFactory,
@@ -26,6 +28,81 @@ from tests.factories import (
     UserFactory,
     root_unit,
 )
+from tests.shared_data import (
+    SharedBlock,
+    is_transactional,
+    needs_own_database,
+    shared_block,
+    shared_value,
+)
+
+#: The SDG rows the data migration made, as (id, number, name_nb, name_en).
+_sdg_rows: list[tuple[Any, ...]] = []
+
+
+def _db_unblocked(item: pytest.Item) -> Any:
+    from pytest_django.plugin import blocking_manager_key
+
+    return item.config.stash[blocking_manager_key].unblock()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test ends by emptying every table, the SDGs a data migration added
+    included. Alone, pytest-django runs such tests last; a parallel worker runs a file's
+    tests together, so other files still follow: put the same rows (same ids) back."""
+    result = yield
+    if is_transactional(item):
+        from django.contrib.contenttypes.models import ContentType
+
+        # The flush's post_migrate made the content types anew, under new ids.
+        ContentType.objects.clear_cache()
+    if is_transactional(item) and nextitem is not None and _sdg_rows:
+        from strategies.models import SustainableDevelopmentGoal as SDG
+
+        with _db_unblocked(item):
+            if SDG.objects.count() < len(_sdg_rows):
+                SDG.objects.all().delete()
+                SDG.objects.bulk_create(
+                    SDG(id=pk, number=number, name_nb=name_nb, name_en=name_en)
+                    for pk, number, name_nb, name_en in _sdg_rows)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Note the SDG rows before the first transactional test can empty the table."""
+    if not _sdg_rows and is_transactional(item):
+        from strategies.models import SustainableDevelopmentGoal as SDG
+
+        with _db_unblocked(item):
+            _sdg_rows.extend(SDG.objects.order_by("id").values_list(
+                "id", "number", "name_nb", "name_en"))
+    return (yield)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of a test that commits (or is marked fresh_db), roll back the
+    module's shared data: it must see only what it commits itself."""
+    if SharedBlock.open_blocks and needs_own_database(item):
+        SharedBlock.close_all()
+
+
+@pytest.fixture(autouse=True)
+def no_nplusone_queries(settings: Any) -> None:
+    """An N+1 query in any request a test makes raises (django-zeal, tests/zeal_guard.py)."""
+    zeal_guard.install(settings)
+
+
+@pytest.fixture(autouse=True)
+def celery_join_allowed() -> None:
+    """Celery's "a join would block" flag is process-global; a test that ran worker code
+    in this process can leave it on, and an eager task's .get() then refuses. Off at
+    each test's start, as in a fresh process."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +145,52 @@ class World:
     def persona(self, name: str) -> User:
         return getattr(self, name)
 
+    def fresh(self) -> World:
+        """The same rows fetched again: a test gets objects no earlier test has touched."""
+        by_model: dict[type, tuple[set[Any], set[str]]] = {}
+        for f in fields(self):
+            obj = getattr(self, f.name)
+            pks, related = by_model.setdefault(type(obj), (set(), set()))
+            pks.add(obj.pk)
+            related.update(_cached_relations(obj))
+        # The related objects the factories left cached come along, as a test built them.
+        loaded = {model: (model._default_manager.select_related(*related) if related
+                          else model._default_manager.all()).in_bulk(pks)
+                  for model, (pks, related) in by_model.items()}
+        return World(**{f.name: loaded[type(getattr(self, f.name))][getattr(self, f.name).pk]
+                        for f in fields(self)})
+
+
+def _cached_relations(obj: Any, prefix: str = "") -> set[str]:
+    """The select_related paths of the related objects cached on *obj*."""
+    paths: set[str] = set()
+    if prefix.count("__") >= 4:  # a one-to-one caches itself both ways
+        return paths
+    for name, related in obj._state.fields_cache.items():
+        if related is None:
+            continue
+        paths.add(prefix + name)
+        paths |= _cached_relations(related, f"{prefix}{name}__")
+    return paths
+
+
+@pytest.fixture(scope="module")
+def _world_block(request: pytest.FixtureRequest, django_db_setup: Any,
+                 django_db_blocker: Any) -> Iterator[SharedBlock]:
+    """The world built once per module; each test runs in a savepoint inside it."""
+    block = shared_block(request, django_db_blocker, build_world)
+    yield block
+    block.close()
+
 
 @pytest.fixture
-def world(db: Any) -> World:
+def world(db: Any, request: pytest.FixtureRequest, _world_block: SharedBlock) -> World:
+    value, shared = shared_value(request, _world_block)
+    return value.fresh() if shared else value
+
+
+def build_world() -> World:
+    """Testkommune, Nabokommune and the personas (module docstring)."""
     org = OrganizationFactory(name="Testkommune", slug="testkommune")
     root = root_unit(org)
     health = UnitFactory(organization=org, parent=root, kind="sektor", code="helse",

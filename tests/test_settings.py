@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from planportal import env
+from tests.settings_probe import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
@@ -34,8 +35,7 @@ def _clean_env(**overrides):
 
 
 def _start(code, **overrides):
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_clean_env(**overrides),
-                          capture_output=True, text=True, timeout=120, check=False)
+    return run_python(code, cwd=ROOT, env=_clean_env(**overrides), timeout=120)
 
 
 def _settings(**overrides):

@@ -21,6 +21,7 @@ from schemathesis import checks
 
 from planportal.models import User
 from planportal.tokens import issue_token
+from tests.shared_data import shared_block, shared_value
 
 # CI runs in production mode, where plain http is redirected to https; the in-process
 # client speaks http. The middleware reads the setting once, when the handler is built.
@@ -44,12 +45,25 @@ def keep_the_test_connection_open():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def admin_token(db):
+def _demo_and_token() -> str:
     call_command("load_demo", verbosity=0, force=True)
     admin = User.objects.get(username="admin")
     _token, raw = issue_token(actor=admin, user=admin, name="schemathesis")
     return raw
+
+
+@pytest.fixture(scope="module")
+def _demo_block(request, django_db_setup, django_db_blocker):
+    """The demo and the admin's token once for all operations; each operation runs in a
+    savepoint inside it, so what one operation writes is gone for the next."""
+    block = shared_block(request, django_db_blocker, _demo_and_token)
+    yield block
+    block.close()
+
+
+@pytest.fixture
+def admin_token(db, request, _demo_block):
+    return shared_value(request, _demo_block)[0]
 
 
 @pytest.mark.slow

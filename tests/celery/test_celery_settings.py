@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from actions.tasks import send_reminder_digest
 from planportal.celery import app
 from planportal.mail import retry_delay
 from planportal.schedule import BeatEntry, beat_schedule, parse_crontab
+from tests.settings_probe import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY = BeatEntry("sweep", "actions.tasks.sweep_deadline_reminders", "SWEEP_CRON", "7 * * * *",
@@ -101,11 +100,8 @@ def _settings_in_subprocess(**env: str) -> dict:
         "print(json.dumps({'eager': app.conf.task_always_eager, 'broker': app.conf.broker_url,"
         " 'beat': sorted(s.CELERY_BEAT_SCHEDULE), 'windows': s.REMINDER_WINDOWS}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], env={**clean, "DJANGO_SETTINGS_MODULE":
-                                           "planportal.settings"},
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-    )
+    result = run_python(code, env={**clean, "DJANGO_SETTINGS_MODULE": "planportal.settings"},
+                        cwd=ROOT, timeout=60)
     return {"returncode": result.returncode, "stderr": result.stderr,
             **(json.loads(result.stdout.strip().splitlines()[-1]) if result.returncode == 0
                else {})}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.test import Client, RequestFactory
 
 from planportal.login.lockout import client_address
 from planportal.login.models import LoginFailure
+from tests.settings_probe import run_python
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROXY = "10.0.0.5"  # REMOTE_ADDR: the proxy next to Planportal
@@ -77,8 +77,7 @@ def start_up(value: str | None) -> subprocess.CompletedProcess[str]:
         env["TRUSTED_PROXY_COUNT"] = value
     code = ("import django; django.setup(); from django.conf import settings; "
             "print(settings.TRUSTED_PROXY_COUNT)")
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return run_python(code, cwd=ROOT, env=env, timeout=120)
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, "0"), ("2", "2")])

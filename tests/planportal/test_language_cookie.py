@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+
+from tests.settings_probe import run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,7 @@ def production_set_cookie() -> dict:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYENV_VERSION")}
     env.update(DJANGO_SETTINGS_MODULE="planportal.settings", SECRET_KEY="x" * 64,
                DATABASE_URL="postgres://u@localhost/db", ALLOWED_HOSTS="planportal.kommune.no")
-    result = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
-                            text=True, cwd=ROOT, timeout=120, check=False)
+    result = run_python(PROBE, env=env, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -58,13 +58,12 @@ def test_both_retention_tasks_are_on_the_beat_schedule(settings):
 
 def test_a_retention_shorter_than_a_report_year_is_refused():
     import os
-    import subprocess
-    import sys
+
+    from tests.settings_probe import run_python
 
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME")}
     env.update(DJANGO_SETTINGS_MODULE="planportal.settings", DELIVERY_LOG_RETENTION_DAYS="30")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
-                            capture_output=True, text=True, check=False)
+    result = run_python("import django; django.setup()", env=env)
     assert result.returncode != 0
     assert "DELIVERY_LOG_RETENTION_DAYS" in result.stderr
 

@@ -52,9 +52,9 @@ def test_https_responses_carry_hsts_in_production(client, settings):
 
 def test_the_session_and_csrf_cookies_are_http_only_secure_and_host_only_in_production():
     import os
-    import subprocess
-    import sys
     from pathlib import Path
+
+    from tests.settings_probe import run_python
 
     probe = ("import django; django.setup(); from django.conf import settings as s; "
              "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
@@ -64,8 +64,7 @@ def test_the_session_and_csrf_cookies_are_http_only_secure_and_host_only_in_prod
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     env.update(DJANGO_SETTINGS_MODULE="planportal.settings", SECRET_KEY="x" * 64,
                DATABASE_URL="postgres://u@localhost/db", ALLOWED_HOSTS="planportal.kommune.no")
-    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
-                            text=True, cwd=Path(__file__).resolve().parents[2], check=False)
+    result = run_python(probe, env=env, cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "Lax", "True",
                                      "__Host-sessionid", "__Host-csrftoken", "None", "None",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.settings_probe import run_python
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROBE = ("import django; django.setup(); from django.conf import settings; "
@@ -17,8 +18,7 @@ PROBE = ("import django; django.setup(); from django.conf import settings; "
 def _start(**overrides: str) -> subprocess.CompletedProcess:
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYENV_VERSION")}
     env = {**keep, "DJANGO_SETTINGS_MODULE": "planportal.settings", **overrides}
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return run_python(PROBE, cwd=ROOT, env=env, timeout=120)
 
 
 @pytest.mark.slow
