@@ -21,7 +21,7 @@ from django.test.client import RequestFactory
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from actions.filtersets import ActionFilterSet, StatusUpdateFilterSet
-from planportal.api.views import SustainableDevelopmentGoalFilterSet, UnitFilterSet
+from planportal.api.views import UnitFilterSet
 from planportal.audit.api.views import AuditEventFilterSet
 from strategies.filtersets import (
     FocusAreaFilterSet,
@@ -29,6 +29,7 @@ from strategies.filtersets import (
     IndicatorFilterSet,
     MeasurementFilterSet,
     PlanFilterSet,
+    SustainableDevelopmentGoalFilterSet,
 )
 
 pytestmark = pytest.mark.django_db
