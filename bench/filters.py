@@ -22,41 +22,14 @@ other processes' load (the database's own time then is not in the request's figu
 from __future__ import annotations
 
 import argparse
-import gc
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+from bench.run import measure
+
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
-
-
-def measure(ours: Callable[[], Any], floor: Callable[[], Any], rounds: int,
-            clock: Callable[[], float]) -> dict[str, float]:
-    """As :func:`bench.run.measure` (interleaved, alternating order), on *clock*."""
-    def timed(call: Callable[[], Any]) -> float:
-        start = clock()
-        call()
-        return clock() - start
-
-    for _ in range(5):  # warm-up: resolver, connection, plan caches
-        ours()
-        floor()
-    ratios, ours_t, floor_t = [], [], []
-    for index in range(rounds):
-        gc.collect()
-        if index % 2:
-            f, o = timed(floor), timed(ours)
-        else:
-            o, f = timed(ours), timed(floor)
-        ours_t.append(o)
-        floor_t.append(f)
-        ratios.append(o / f)
-    q1, _, q3 = statistics.quantiles(ratios, n=4)
-    return {"ours_ms": statistics.median(ours_t) * 1000,
-            "floor_ms": statistics.median(floor_t) * 1000,
-            "ratio": statistics.median(ratios), "iqr_low": q1, "iqr_high": q3}
 
 
 def stock(filterset_class: type) -> type:
