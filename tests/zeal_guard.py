@@ -27,11 +27,6 @@ ALLOWLIST: list[dict[str, str]] = [
     # the session read by two middlewares. Those are single rows, not a loop over rows;
     # the relation checks (one query per row of a list) stay on for every model.
     {"model": "*", "field": "get()"},
-    # The import reads each area's goals and each goal's actions when it reaches them,
-    # so a row sees what an earlier row of the same file created; the file bounds it
-    # (a follow-up: prefetch).
-    {"model": "strategies.Goal", "field": "actions"},
-    {"model": "strategies.FocusArea", "field": "goals"},
     # create_action sets a new action's contributing units: a write per created action
     # (an import creates many), not a read per row of a list.
     {"model": "actions.Action", "field": "contributing_units"},

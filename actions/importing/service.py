@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,7 +244,18 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
     result = ImportResult(plan=plan)
     if not preview.plan_exists:
         result.add("plans")
-    areas = {match_key(a.title): a for a in plan.focus_areas.all()}
+    # The plan's goals and actions in three queries; what this import creates is added to
+    # the same maps, so a later row sees an earlier row's goal or action.
+    known = plan.focus_areas.prefetch_related("goals", Prefetch(
+        "goals__actions", queryset=Action.objects.select_related(
+            "goal__focus_area__plan", "responsible_unit", "responsible_person")))
+    areas = {match_key(a.title): a for a in known}
+    goals_of = {area.pk: {match_key(g.title): g for g in area.goals.all()} for area in known}
+    actions_of = {goal.pk: {match_key(a.title): a for a in goal.actions.all()}
+                  for area in known for goal in area.goals.all()}
+    # Each goal's next action order, so create_action need not ask per action.
+    next_order = {goal.pk: 1 + max((a.order for a in goal.actions.all()), default=-1)
+                  for area in known for goal in area.goals.all()}
     for area_draft in preview.focus_areas:
         cursor["where"] = area_draft.location
         area = areas.get(match_key(area_draft.title))
@@ -254,7 +266,7 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
             )
             areas[match_key(area.title)] = area
             result.add("focus_areas")
-        goals = {match_key(g.title): g for g in area.goals.all()}
+        goals = goals_of.setdefault(area.pk, {})
         for goal_draft in area_draft.goals:
             cursor["where"] = goal_draft.location
             goal = goals.get(match_key(goal_draft.title))
@@ -266,9 +278,8 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
                 )
                 goals[match_key(goal.title)] = goal
                 result.add("goals")
-            # With what assign_action reads, so filling a blank costs no extra queries.
-            existing = {match_key(a.title): a for a in goal.actions.select_related(
-                "goal__focus_area__plan", "responsible_unit", "responsible_person")}
+            # Prefetched with what assign_action reads, so filling a blank costs no query.
+            existing = actions_of.setdefault(goal.pk, {})
             for draft in goal_draft.actions:
                 cursor["where"] = draft.location
                 if match_key(draft.title) in existing:
@@ -288,7 +299,9 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
                     due_date=draft.period.due,
                     start_date=draft.period.start,
                     period_text=draft.period.text,
+                    order=next_order.get(goal.pk, 0),
                 )
+                next_order[goal.pk] = action.order + 1
                 existing[match_key(draft.title)] = None  # a repeat row in the file
                 result.add("actions")
                 if draft.status != Action.Status.NOT_STARTED:
