@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from actions.calendar_feeds import CalendarFeed, create_calendar_feed, revoke_calendar_feed
+from actions.calendar_feeds import create_calendar_feed, revoke_calendar_feed
+from actions.calendar_models import CalendarFeed
 from planportal.models import Unit
 from planportal.permissions import get_access
 

@@ -27,16 +27,9 @@ from actions.calendar_models import (
     KEY_PREFIX_LENGTH,
     MAX_FEED_TOKEN_LENGTH,
     CalendarFeed,
-    CalendarFeedQuerySet,
 )
 from planportal.permissions import deny, get_access, manages_own
 from planportal.tokens import hash_token
-
-__all__ = [
-    "FEED_TOKEN_PREFIX", "KEY_PREFIX_LENGTH", "MAX_FEED_TOKEN_LENGTH", "CalendarFeed",
-    "CalendarFeedQuerySet", "create_calendar_feed", "find_calendar_feed",
-    "generate_feed_token", "revoke_calendar_feed",
-]
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from actions.calendar_feeds import CalendarFeed
+from actions.calendar_models import CalendarFeed
 from actions.models import Action
 from planportal.dates import add_days
 from planportal.permissions import any_of, get_access

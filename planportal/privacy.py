@@ -85,7 +85,7 @@ def _memberships(user: Any) -> list[dict[str, Any]]:
 
 
 def _api_tokens(user: Any) -> list[dict[str, Any]]:
-    from planportal.tokens import ApiToken
+    from planportal.token_models import ApiToken
 
     return [
         {"name": name, "created_at": iso(created), "expires_at": iso(expires),

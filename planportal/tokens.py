@@ -31,14 +31,7 @@ from planportal.token_models import (
     MAX_TOKEN_LENGTH,
     TOKEN_PREFIX,
     ApiToken,
-    ApiTokenQuerySet,
 )
-
-__all__ = [
-    "KEY_PREFIX_LENGTH", "LAST_USED_RESOLUTION", "MAX_TOKEN_LENGTH", "TOKEN_PREFIX",
-    "ApiToken", "ApiTokenQuerySet", "authenticate_token", "generate_token", "hash_token",
-    "issue_token", "revoke_all_tokens", "revoke_token",
-]
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from actions.calendar_feeds import CalendarFeed, create_calendar_feed, revoke_calendar_feed
+from actions.calendar_feeds import create_calendar_feed, revoke_calendar_feed
+from actions.calendar_models import CalendarFeed
 from planportal.api.caching import NoStoreMixin
 from planportal.api.fields import VisiblePrimaryKeyField
 from planportal.models import Unit

@@ -25,7 +25,8 @@ from planportal.api.caching import NoStoreMixin
 from planportal.api.exceptions import LockedOut
 from planportal.login import lockout
 from planportal.login.forms import locked_message
-from planportal.tokens import ApiToken, issue_token, revoke_token
+from planportal.token_models import ApiToken
+from planportal.tokens import issue_token, revoke_token
 
 
 class TokenObtainSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from actions.calendar_feeds import CalendarFeed
+from actions.calendar_models import CalendarFeed
 from tests.factories import UserFactory
 
 

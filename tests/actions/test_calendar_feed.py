@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from icalendar import Calendar
 
 from actions import services
-from actions.calendar_feeds import CalendarFeed, create_calendar_feed, revoke_calendar_feed
+from actions.calendar_feeds import create_calendar_feed, revoke_calendar_feed
+from actions.calendar_models import CalendarFeed
 from actions.models import Action
 from planportal.permissions import SYSTEM
 from planportal.tokens import hash_token

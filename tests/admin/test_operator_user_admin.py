@@ -17,7 +17,8 @@ from django.test import Client
 from planportal import services
 from planportal.audit.models import AuditEvent
 from planportal.models import User
-from planportal.tokens import ApiToken, issue_token
+from planportal.token_models import ApiToken
+from planportal.tokens import issue_token
 from tests.factories import UserFactory
 from tests.login_helpers import PASSWORD, is_logged_in, logged_in
 

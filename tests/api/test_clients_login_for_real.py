@@ -8,7 +8,7 @@ from django.conf import settings
 
 from actions.models import Action, StatusUpdate
 from planportal.services import deactivate_user
-from planportal.tokens import ApiToken
+from planportal.token_models import ApiToken
 from tests.api.clients import SessionClient, TokenClient
 
 pytestmark = pytest.mark.django_db

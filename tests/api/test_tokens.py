@@ -7,7 +7,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from actions.models import StatusUpdate
-from planportal.tokens import ApiToken, authenticate_token, hash_token, issue_token
+from planportal.token_models import ApiToken
+from planportal.tokens import authenticate_token, hash_token, issue_token
 from tests.api.clients import SessionClient
 
 pytestmark = pytest.mark.django_db

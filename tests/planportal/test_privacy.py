@@ -13,7 +13,8 @@ from actions.models import StatusUpdate
 from actions.services import post_status_update
 from planportal.audit.models import AuditEvent
 from planportal.privacy import erase_user, export_personal_data
-from planportal.tokens import ApiToken, issue_token
+from planportal.token_models import ApiToken
+from planportal.tokens import issue_token
 from tests.api.clients import SessionClient
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ import pytest
 
 from planportal import privacy, services
 from planportal.audit.models import AuditEvent
-from planportal.tokens import ApiToken, issue_token, revoke_token
+from planportal.token_models import ApiToken
+from planportal.tokens import issue_token, revoke_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
