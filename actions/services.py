@@ -196,10 +196,6 @@ def assign_action(
     require_permitted(actor, action, "manage", _("You cannot assign this action."))
     organization_id = action.goal.focus_area.plan.organization_id
     _validate_people_and_units(organization_id, responsible_unit, responsible_person)
-    if responsible_person is not None and responsible_unit is None:
-        raise ValidationError(
-            {"responsible_unit": _("Choose the responsible unit as well as the person.")}
-        )
     changes: dict[str, Any] = {
         "responsible_unit": responsible_unit,
         "responsible_person": responsible_person,
@@ -217,6 +213,10 @@ def _write_assignment(
     actor: Any, action: Action, expected_version: int, changes: dict[str, Any]
 ) -> None:
     """The core of every assignment, once permission and people are checked."""
+    if changes["responsible_person"] is not None and changes["responsible_unit"] is None:
+        raise ValidationError(
+            {"responsible_unit": _("Choose the responsible unit as well as the person.")}
+        )
     with _write(action, expected_version, changes, actor=actor, verb="assign"):
         # A sector leader must not move an action out of their own subtree.
         require_permitted(actor, action, "manage", _(
@@ -365,11 +365,6 @@ def bulk_assign_actions(
                     "responsible_person": responsible_person or action.responsible_person,
                     "due_date": due_date or action.due_date,
                 }
-                if changes["responsible_person"] is not None and (
-                    changes["responsible_unit"] is None
-                ):
-                    raise ValidationError({"responsible_unit": _(
-                        "Choose the responsible unit as well as the person.")})
                 _write_assignment(actor, action, versions.get(action.pk, action.version),
                                   changes)
             except (ValidationError, PermissionDenied, VersionConflict) as exc:
