@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from actions.models import Action, StatusUpdate
 from actions.permissions import can_create_action_in
 from planportal.audit import services as audit
+from planportal.audit.models import AuditEvent
 from planportal.audit.services import changes_between, created_fields, snapshot
 from planportal.locking import VersionConflict, cas_update
 from planportal.models import Membership, Unit
@@ -504,3 +505,15 @@ def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
                 % {"plan": source.goal.focus_area.plan.title},
             )
     return action
+
+
+def record_plan_export(*, actor: Any, plan: Any, kind: str) -> None:
+    """Audit that *plan* left Planportal as a *kind* ("json" or "xlsx") export.
+
+    An export carries names and the whole history out, so every way out (API, command)
+    records it, in its own transaction: the export happens whether or not a later step
+    of the caller fails.
+    """
+    with transaction.atomic():
+        audit.record(actor=actor, verb=AuditEvent.Verb.EXPORT, obj=plan,
+                     changes={"format": [None, kind]})

@@ -8,7 +8,8 @@ evaluations and audit trail stay, now pointing at "Slettet bruker".
 
 Each app contributes its own part (the core imports no app): an app's ``privacy`` module,
 loaded from its ``AppConfig.ready``, calls :func:`register_section` for the data it holds
-about a person and :func:`register_eraser` for what erasure must remove from it.
+about a person. Erasure needs no app's part yet: what the apps keep about a person points
+at the account, which erasure anonymises.
 """
 
 from __future__ import annotations
@@ -51,18 +52,11 @@ class Section:
 
 
 _sections: dict[str, Section] = {}
-_erasers: list[Callable[[Any, Any], None]] = []
 
 
 def register_section(key: str, *, order: int, read: Callable[[Any], Any]) -> None:
     """Add (or replace, on a repeated ``ready``) the export section *key*."""
     _sections[key] = Section(key, order, read)
-
-
-def register_eraser(erase: Callable[[Any, Any], None]) -> None:
-    """Add *erase(actor, user)*, run inside :func:`erase_user`'s transaction."""
-    if erase not in _erasers:
-        _erasers.append(erase)
 
 
 def _profile(user: Any) -> dict[str, Any]:
@@ -155,8 +149,6 @@ def erase_user(*, actor: Any, user: Any) -> Any:
         Membership.objects.filter(user=user).delete()
         # Every session and API token ends at once, each token with its own event.
         end_sessions_and_tokens(user, actor=actor)
-        for erase in _erasers:
-            erase(actor, user)
         user.username = f"slettet-{user.pk}"
         user.first_name = ERASED_FIRST_NAME
         user.last_name = ERASED_LAST_NAME

@@ -28,8 +28,5 @@ def enqueue_on_commit(name: str, *args: Any) -> None:
     ``robust=True``: if the broker is down the data is still committed, and the sweep
     that owns the task publishes it again.
     """
-    transaction.on_commit(partial(_send, name, args), robust=True)
-
-
-def _send(name: str, args: tuple[Any, ...]) -> None:
-    task_named(name).delay(*args)
+    # Looked up now: a wrong name fails the service, not silently after the commit.
+    transaction.on_commit(partial(task_named(name).delay, *args), robust=True)

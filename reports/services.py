@@ -41,9 +41,10 @@ from strategies.permissions import can_manage_plans_of
 logger = logging.getLogger(__name__)
 
 SUBSCRIPTION_FIELDS = {"email", "name", "frequency", "language", "is_active", "starts_on"}
-# Snapshots re-queued per sweep at most; the next sweep takes the rest.
-#: The task that renders a frozen report's PDF (queued by name: services sit below tasks).
+#: The tasks this module queues (by name: services sit below tasks).
 RENDER_TASK = "reports.tasks.render_snapshot_pdf"
+SEND_TASK = "reports.tasks.send_report_email"
+# Snapshots re-queued per sweep at most; the next sweep takes the rest.
 RENDER_SWEEP_BATCH = 200
 #: Renders started for one snapshot before the sweep gives up on it: a render that kills
 #: its worker (memory, time limit) would otherwise be queued again for ever.
@@ -351,7 +352,7 @@ def send_due_reports(today: date | None = None, *, dry_run: bool = False) -> Swe
             .order_by("pk").values_list("pk", flat=True)
         )
         for delivery_id in pending:
-            enqueue_on_commit("reports.tasks.send_report_email", delivery_id)
+            enqueue_on_commit(SEND_TASK, delivery_id)
     result.queued = pending
     return result
 

@@ -19,9 +19,6 @@ from zeal.patch import patch
 MIDDLEWARE = "zeal.middleware.zeal_middleware"
 #: Intended one-at-a-time loads: {"model": "app.Model", "field": "name"} (fnmatch patterns).
 ALLOWLIST: list[dict[str, str]] = [
-    # A failed login counts twice, the account name's row and the address's row
-    # (planportal.login.lockout.record_failure): two keys, never N.
-    {"model": "login.LoginFailure", "field": "get()"},
     # Zeal counts any two .get() calls reached from one project line, and for a request
     # that line is often a middleware's get_response: the admin loading its object twice,
     # the session read by two middlewares. Those are single rows, not a loop over rows;

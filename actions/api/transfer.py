@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,8 +27,8 @@ from actions.importing.preview import PlanSpec
 from actions.importing.readers import max_bytes
 from actions.importing.service import ImportRefused, commit_import, preview_import
 from actions.rollover import roll_over_plan
+from actions.services import record_plan_export
 from planportal.api.fields import VisiblePrimaryKeyField
-from planportal.audit import services as audit
 from planportal.models import Organization
 from planportal.permissions import sees_people
 from strategies.models import Plan
@@ -185,16 +184,9 @@ def _exportable_plan(view: Any, pk: Any) -> Plan:
     return plan
 
 
-def _record_export(view: Any, plan: Plan, kind: str) -> None:
-    # An export carries names and the whole history out of Planportal: it is audited.
-    with transaction.atomic():
-        audit.record(actor=view.request.user, verb="export", obj=plan,
-                     changes={"format": [None, kind]})
-
-
 def export_json_response(view: Any, pk: Any) -> Response:
     plan = _exportable_plan(view, pk)
-    _record_export(view, plan, "json")
+    record_plan_export(actor=view.request.user, plan=plan, kind="json")
     response = Response(export_plan_data(plan))
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan)}.json"'
     return response
@@ -202,7 +194,7 @@ def export_json_response(view: Any, pk: Any) -> Response:
 
 def export_xlsx_response(view: Any, pk: Any) -> HttpResponse:
     plan = _exportable_plan(view, pk)
-    _record_export(view, plan, "xlsx")
+    record_plan_export(actor=view.request.user, plan=plan, kind="xlsx")
     response = HttpResponse(export_plan_xlsx(plan), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan)}.xlsx"'
     return response

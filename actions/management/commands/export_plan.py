@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from actions.exporting.data import export_plan_data
 from actions.exporting.workbook import export_plan_xlsx
-from planportal.audit import services as audit
+from actions.services import record_plan_export
 from planportal.permissions import SystemActor
 from strategies.models import Plan
 
@@ -29,9 +28,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"No plan with id {options['plan']}.")
         output: Path | None = options["output"]
-        with transaction.atomic():
-            audit.record(actor=SystemActor("command"), verb="export", obj=plan,
-                         changes={"format": [None, options["format"]]})
+        record_plan_export(actor=SystemActor("command"), plan=plan, kind=options["format"])
         if options["format"] == "json":
             content = json.dumps(export_plan_data(plan), ensure_ascii=False, indent=2)
             if output is None:
