@@ -27,6 +27,9 @@ class ReminderDigest(models.Model):
     class Kind(models.TextChoices):
         DAILY = "daily", _("daily deadline digest")
         SECTOR_WEEKLY = "sector_weekly", _("weekly sector digest")
+        # What a person is told as it happens (given a tiltak, a return sent back),
+        # bundled per person per hour.
+        NOTICE = "notice", _("notice")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -51,6 +54,8 @@ class ReminderDigest(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # Daily: the day the digest was opened. Weekly: the Monday of its ISO week.
     date = models.DateField(_("date"))
+    # Notices: the hour of the day (Europe/Oslo) the bundle covers; 0 for the others.
+    hour = models.PositiveSmallIntegerField(_("hour"), default=0)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -70,8 +75,8 @@ class ReminderDigest(models.Model):
         verbose_name_plural = _("reminder e-mails")
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "organization", "kind", "date"],
-                name="reminder_digest_one_per_recipient_org_kind_date",
+                fields=["recipient", "organization", "kind", "date", "hour"],
+                name="reminder_digest_one_per_recipient_org_kind_date_hour",
                 violation_error_message=_("This reminder e-mail already exists."),
             ),
         ]
@@ -93,9 +98,11 @@ class ReminderDelivery(models.Model):
 
     ``key`` is, per kind: ``<due date>/w<window>`` for a reminder window,
     ``<due date>/o<weeks overdue>`` for the weekly repeat of an overdue action,
-    ``<last update date>/s<period>`` for a stale-status nudge and the Monday of the
-    week for the sector digest's lines. ``sent_at`` is set when the digest carrying the
-    item has been accepted by the mail server.
+    ``<last update date>/s<period>`` for a stale-status nudge, the Monday of the
+    week for the sector digest's lines, ``r<round>/…`` for a reporting round's requests
+    and reminders, and ``a<version>`` / ``b<return version>`` for the notices.
+    ``sent_at`` is set when the digest carrying the item has been accepted by the mail
+    server.
     """
 
     class Kind(models.TextChoices):
@@ -105,9 +112,20 @@ class ReminderDelivery(models.Model):
         SECTOR_OVERDUE = "sector_overdue", _("overdue in the sector")
         SECTOR_UNASSIGNED = "sector_unassigned", _("no responsible person")
         SECTOR_NO_DEADLINE = "sector_no_deadline", _("no deadline")
+        # Reporting rounds: asked to report, the deadline approaching or today, overdue
+        # (weekly, to the person; once to the unit managers).
+        RETURN_REQUESTED = "return_requested", _("asked to report")
+        RETURN_DUE = "return_due", _("report due")
+        RETURN_OVERDUE = "return_overdue", _("report overdue")
+        RETURN_OVERDUE_MANAGER = "return_overdue_mgr", _("report overdue in the unit")
+        # Notices: given a tiltak; a return sent back with a comment.
+        ASSIGNED = "assigned", _("given an action")
+        RETURN_SENT_BACK = "return_sent_back", _("report sent back")
 
-    DAILY_KINDS = (Kind.DEADLINE, Kind.OVERDUE, Kind.STALE)
+    DAILY_KINDS = (Kind.DEADLINE, Kind.OVERDUE, Kind.STALE, Kind.RETURN_REQUESTED,
+                   Kind.RETURN_DUE, Kind.RETURN_OVERDUE, Kind.RETURN_OVERDUE_MANAGER)
     SECTOR_KINDS = (Kind.SECTOR_OVERDUE, Kind.SECTOR_UNASSIGNED, Kind.SECTOR_NO_DEADLINE)
+    NOTICE_KINDS = (Kind.ASSIGNED, Kind.RETURN_SENT_BACK)
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,9 +32,15 @@ class Action(models.Model):
         COMPLETED = "completed", _("completed")
         POSTPONED = "postponed", _("postponed")
         CANCELLED = "cancelled", _("cancelled")
+        # Rullering: the tiltak goes on in the plan's next version (``carried_over_to``).
+        CARRIED_OVER = "carried_over", _("carried over")
 
-    # Statuses that end an action: it can no longer be overdue.
-    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+    # Statuses that end an action here: it can no longer be overdue, is in no queue,
+    # reminder or round.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.CARRIED_OVER)
+    #: The statuses a person may report (carried over is set by rullering alone).
+    REPORTABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETED,
+                           Status.POSTPONED, Status.CANCELLED)
 
     goal = models.ForeignKey(
         "strategies.Goal",
@@ -77,6 +83,13 @@ class Action(models.Model):
         max_length=100,
         blank=True,
         help_text=_('The time as the plan writes it, e.g. "2024-" or "løpende".'),
+    )
+    # Derived by the services from period_text and due_date (actions.periods.is_open_ended):
+    # an open-ended period ("løpende", "2024-") with no deadline is continuous, not missing.
+    continuous = models.BooleanField(
+        _("continuous"), default=False, editable=False,
+        help_text=_("An open-ended period such as “løpende”: reported on in every round, "
+                    "no deadline."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
@@ -148,7 +161,7 @@ class Action(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["not_started", "in_progress", "completed",
-                                        "postponed", "cancelled"]),
+                                        "postponed", "cancelled", "carried_over"]),
                 name="action_status_valid",
                 violation_error_message=_("Unknown status."),
             ),
@@ -256,3 +269,8 @@ class StatusUpdate(models.Model):
 
 from actions.calendar_models import CalendarFeed  # noqa: E402,F401
 from actions.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401
+from actions.round_models import (  # noqa: E402,F401
+    ReportingReturn,
+    ReportingRound,
+    RoundAssessment,
+)

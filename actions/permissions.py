@@ -65,3 +65,52 @@ def can_create_action_in(user: Any, organization_id: int, responsible_unit: Any)
     return access.is_admin_of(organization_id) or access.leads_unit(
         organization_id, responsible_unit
     )
+
+
+# --- Reporting rounds (design §3 and §7) -------------------------------------------------
+#
+# - a round is read by every member of its kommune while it is open, and once closed by
+#   every member (the readers included); it is opened and closed by the kommune's admins;
+# - a return is read and submitted by whoever may *report* on its action (the person, the
+#   unit's managers, the admins), reviewed (approved, sent back) by whoever may *manage*
+#   it (the sector leader of the unit's sector, the admins); readers read the approved
+#   returns of closed rounds;
+# - an assessment is written by the admins and the sector leaders of the kommune.
+
+
+def round_view_q(access: Access, prefix: str = "") -> Q:
+    if access.everything:
+        return Q()
+    return Q(**{f"{prefix}organization_id__in": access.member_org_ids})
+
+
+def round_manage_q(access: Access, prefix: str = "") -> Q:
+    if access.everything:
+        return Q()
+    return Q(**{f"{prefix}organization_id__in": access.admin_org_ids})
+
+
+def return_view_q(access: Access, prefix: str = "") -> Q:
+    if access.everything:
+        return Q()
+    published = Q(**{f"{prefix}state": "approved", f"{prefix}round__state": "closed",
+                     f"{prefix}round__organization_id__in": access.member_org_ids})
+    return (published | return_report_q(access, prefix) | return_review_q(access, prefix))
+
+
+def return_report_q(access: Access, prefix: str = "") -> Q:
+    return action_report_q(access, f"{prefix}action__")
+
+
+def return_review_q(access: Access, prefix: str = "") -> Q:
+    return action_manage_q(access, f"{prefix}action__")
+
+
+ROUND_RULES = {"view": round_view_q, "manage": round_manage_q}
+RETURN_RULES = {"view": return_view_q, "report": return_report_q, "review": return_review_q}
+
+
+def can_assess_in(user: Any, organization_id: int) -> bool:
+    """Whether *user* may write assessments in a round of the organisation."""
+    access = get_access(user)
+    return access.is_admin_of(organization_id) or organization_id in access.sector_leader_org_ids

@@ -13,7 +13,7 @@ from django.db.models import Avg, BooleanField, Case, OuterRef, Q, QuerySet, Sub
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from actions.permissions import RULES
+from actions.permissions import RETURN_RULES, ROUND_RULES, RULES, round_view_q
 from actions.read_model import ACTION_COLUMNS
 from planportal.compiled_queries import CompiledQuery, Slot
 from planportal.permissions import get_access
@@ -24,9 +24,10 @@ def _model(name: str) -> Any:
     from its queryset), so they look models up in the registry instead of importing them."""
     return apps.get_model("actions", name)
 
-CLOSED = ("completed", "cancelled")
-#: The status whose actions do not count towards a mean progress.
-NOT_COUNTED = "cancelled"
+CLOSED = ("completed", "cancelled", "carried_over")
+#: The statuses whose actions do not count towards a mean progress or a share completed:
+#: cancelled, and carried over into the plan's next version (counted there).
+NOT_COUNTED = ("cancelled", "carried_over")
 
 
 def overdue_q(today: date, *, prefix: str = "", status: str = "status") -> Q:
@@ -45,8 +46,15 @@ def is_overdue(due_date: date | None, status: str, today: date) -> bool:
 
 
 def progress_counted_q(*, prefix: str = "", status: str = "status") -> Q:
-    """The actions a mean progress is taken over: all but the cancelled ones."""
-    return ~Q(**{f"{prefix}{status}": NOT_COUNTED})
+    """The actions a mean progress is taken over: all but the cancelled and carried over."""
+    return ~Q(**{f"{prefix}{status}__in": NOT_COUNTED})
+
+
+def unassigned_q(*, prefix: str = "") -> Q:
+    """The one definition of *unassigned*: no responsible unit, or neither a deadline nor
+    a continuous period ("løpende" is a kind of period, not a missing deadline)."""
+    return Q(**{f"{prefix}responsible_unit__isnull": True}) | Q(
+        **{f"{prefix}due_date__isnull": True, f"{prefix}continuous": False})
 
 
 def average_progress_of(prefix: str = "") -> Avg:
@@ -56,7 +64,7 @@ def average_progress_of(prefix: str = "") -> Avg:
 
 def average_progress(actions: Iterable[Any]) -> int | None:
     """:func:`average_progress_of` for loaded actions (``progress``, ``status``), rounded."""
-    counted = [a.progress for a in actions if a.status != NOT_COUNTED]
+    counted = [a.progress for a in actions if a.status not in NOT_COUNTED]
     if not counted:
         return None
     return round(sum(counted) / len(counted))
@@ -78,8 +86,11 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(overdue_q(today or timezone.localdate()))
 
     def unassigned(self) -> ActionQuerySet:
-        """No responsible unit, or no deadline: the blank Ansvar/Tid columns."""
-        return self.filter(Q(responsible_unit__isnull=True) | Q(due_date__isnull=True))
+        """No responsible unit, or no deadline: the blank Ansvar/Tid columns.
+
+        A continuous tiltak ("løpende") has no deadline by design, so it is not missing one.
+        """
+        return self.filter(unassigned_q())
 
     def with_overdue(self, today: date | None = None) -> ActionQuerySet:
         """Annotate ``overdue`` (bool) for lists and filters."""
@@ -241,3 +252,47 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def delete(self) -> Any:
         raise ValueError("Status updates are append-only and cannot be deleted.")
+
+
+class ReportingRoundQuerySet(models.QuerySet):
+    """Reporting rounds, scoped by the round rules (``actions.permissions``)."""
+
+    def visible_to(self, user: Any) -> ReportingRoundQuerySet:
+        """Rounds the user may read."""
+        return self.permitted(user, "view")
+
+    def permitted(self, user: Any, verb: str) -> ReportingRoundQuerySet:
+        """Rounds on which the user may do *verb*: ``view`` or ``manage`` (open, close)."""
+        return self.filter(ROUND_RULES[verb](get_access(user)))
+
+    def open(self) -> ReportingRoundQuerySet:
+        return self.filter(state="open")
+
+    def closed(self) -> ReportingRoundQuerySet:
+        return self.filter(state="closed")
+
+
+class ReportingReturnQuerySet(models.QuerySet):
+    """Returns of reporting rounds, scoped by the return rules (``actions.permissions``)."""
+
+    def visible_to(self, user: Any) -> ReportingReturnQuerySet:
+        """Returns the user may read (the round must be readable too)."""
+        access = get_access(user)
+        return self.filter(RETURN_RULES["view"](access) & round_view_q(access, "round__"))
+
+    def permitted(self, user: Any, verb: str) -> ReportingReturnQuerySet:
+        """Returns on which the user may do *verb*: ``view``, ``report`` or ``review``."""
+        if verb == "view":
+            return self.visible_to(user)
+        return self.filter(RETURN_RULES[verb](get_access(user)))
+
+    def awaiting_submission(self) -> ReportingReturnQuerySet:
+        """Requested, in draft or sent back: the responsible person still has to submit."""
+        return self.filter(state__in=("requested", "draft", "sent_back"))
+
+
+class RoundAssessmentQuerySet(models.QuerySet):
+    """Assessments, readable as their round."""
+
+    def visible_to(self, user: Any) -> RoundAssessmentQuerySet:
+        return self.filter(round_view_q(get_access(user), "round__"))

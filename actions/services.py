@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import Action, StatusUpdate
+from actions.notices import record_notice
+from actions.periods import is_open_ended
 from actions.permissions import can_create_action_in
 from planportal.audit import services as audit
 from planportal.audit.models import AuditEvent
@@ -71,6 +73,11 @@ def _validate_people_and_units(
         raise ValidationError(errors)
 
 
+def _is_continuous(due_date: date | None, period_text: str) -> bool:
+    """A tiltak with no deadline and an open-ended period ("løpende", "2024-")."""
+    return due_date is None and is_open_ended(period_text)
+
+
 @contextmanager
 def _write(
     action: Action, expected_version: int, changes: dict[str, Any], *, actor: Any, verb: str
@@ -83,6 +90,10 @@ def _write(
     rolls back and the in-memory instance gets its old values back, so callers never
     see a half-change.
     """
+    if {"due_date", "period_text"} & changes.keys():
+        changes = {**changes, "continuous": _is_continuous(
+            changes.get("due_date", action.due_date),
+            changes.get("period_text", action.period_text))}
     before = {name: getattr(action, name) for name in (*changes, "version", "updated_at")}
     audited = changes_between(snapshot(action, changes), changes)
     try:
@@ -140,6 +151,7 @@ def create_action(
             responsible_unit=responsible_unit,
             responsible_person=responsible_person,
             due_date=due_date,
+            continuous=_is_continuous(due_date, fields.get("period_text", "")),
             **fields,
         )
         action.full_clean()
@@ -218,10 +230,18 @@ def _write_assignment(
         raise ValidationError(
             {"responsible_unit": _("Choose the responsible unit as well as the person.")}
         )
+    previous_person_id = action.responsible_person_id
     with _write(action, expected_version, changes, actor=actor, verb="assign"):
         # A sector leader must not move an action out of their own subtree.
         require_permitted(actor, action, "manage", _(
             "You cannot give this action to a unit outside your own area of responsibility."))
+        person = changes["responsible_person"]
+        if (person is not None and person.pk != previous_person_id
+                and person.pk != getattr(actor, "pk", None)):
+            # Told once that they were given it (bundled per hour by the notice sweep).
+            record_notice(recipient_id=person.pk,
+                          organization_id=action.goal.focus_area.plan.organization_id,
+                          action_id=action.pk, kind="assigned", key=f"a{action.version}")
 
 
 def edit_action(
@@ -385,6 +405,9 @@ def post_status_update(
 ) -> StatusUpdate:
     """Append a status update and make it the action's current status and progress."""
     require_permitted(actor, action, "report", _("You cannot post status updates on this action."))
+    if status not in Action.REPORTABLE_STATUSES:
+        # "Carried over" is set by rullering alone, with the successor it points to.
+        raise ValidationError({"status": _("This status cannot be reported.")})
     if status == Action.Status.COMPLETED and progress != 100:
         raise ValidationError({"progress": _("A completed action has 100 % progress.")})
     with _write(action, expected_version, {"status": status, "progress": progress},

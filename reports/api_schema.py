@@ -28,6 +28,8 @@ class ProgressByStatusSerializer(serializers.Serializer):
     completed = serializers.IntegerField()
     postponed = serializers.IntegerField()
     cancelled = serializers.IntegerField()
+    carried_over = serializers.IntegerField(
+        help_text="Carried over into the plan's next version (rullering).")
 
 
 class ProgressCountsSerializer(serializers.Serializer):

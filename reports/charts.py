@@ -22,6 +22,7 @@ COLOURS = {
     "completed": "#1a7d39",
     "postponed": "#a15c00",
     "cancelled": "#8b3b8a",
+    "carried_over": "#4b5563",
     "average": "#0062ba",
     "completed_share": "#1a7d39",
 }

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from planportal.dates import SaneDateFormField
 from planportal.forms import AccessibleFormMixin
 from planportal.models import Unit
+from planportal.periods import TERTIAL, period_containing
 from reports.models import Frequency
-from reports.periods import TERTIAL, period_containing
 from strategies.models import FocusArea, Plan
 
 

@@ -59,8 +59,20 @@ class ReportSnapshot(models.Model):
         related_name="report_snapshots",
         verbose_name=_("unit"),
     )
-    # "" for the whole plan, "fa:<id>" / "unit:<id>" when narrowed; part of the unique key
-    # because NULLs would make two whole-plan snapshots of one period look distinct.
+    # The reporting round this report closed, if any (its scope_key is "round:<id>").
+    round = models.ForeignKey(
+        "actions.ReportingRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="snapshots",
+        verbose_name=_("reporting round"),
+    )
+    # A report frozen before its period ended: labelled foreløpig, never sent by the sweep.
+    preliminary = models.BooleanField(_("preliminary"), default=False)
+    # "" for the whole plan, "fa:<id>" / "unit:<id>" when narrowed, "round:<id>" for a
+    # round's report, "p<date>:…" for a preliminary one; part of the unique key because
+    # NULLs would make two whole-plan snapshots of one period look distinct.
     scope_key = models.CharField(_("scope"), max_length=40, default="", editable=False)
     frequency = models.CharField(_("kind of period"), max_length=10, choices=Frequency.choices)
     period_key = models.CharField(_("period key"), max_length=20)

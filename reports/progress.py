@@ -12,8 +12,8 @@ Definitions, as the report explains them:
   own status. For today or later the action's current status is used directly.
 - *overdue*: deadline before the as-of date and not completed or cancelled.
 - *unassigned*: no responsible unit or no deadline (the blank Ansvar/Tid columns).
-- *% completed*: completed ÷ actions that are not cancelled.
-- *average progress*: mean progress of the actions that are not cancelled.
+- *% completed*: completed ÷ actions that are neither cancelled nor carried over.
+- *average progress*: mean progress of the actions neither cancelled nor carried over.
 - *at risk*: open (not completed or cancelled) with the latest update saying "at risk"
   or "off track".
 """
@@ -138,9 +138,11 @@ def _add(into: dict[str, int], counts: dict[str, int]) -> None:
 
 def _summary(raw: dict[str, int]) -> dict[str, Any]:
     """Turn raw sums into the report's figures (percentages rounded to one decimal)."""
-    cancelled = raw[f"status_{Action.Status.CANCELLED}"]
+    # Cancelled and carried-over actions count towards no share (progress_counted_q).
+    not_counted = (raw[f"status_{Action.Status.CANCELLED}"]
+                   + raw[f"status_{Action.Status.CARRIED_OVER}"])
     completed = raw[f"status_{Action.Status.COMPLETED}"]
-    countable = raw["total"] - cancelled
+    countable = raw["total"] - not_counted
     return {
         "total": raw["total"],
         "by_status": {status: raw[f"status_{status}"] for status in STATUSES},
@@ -324,8 +326,8 @@ def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -
 
 def default_since(plan: Plan, scope_key: str, as_of: date) -> date:
     """The end of the previous snapshot of this report, else the end of the last tertial."""
+    from planportal.periods import TERTIAL, period_containing
     from reports.models import ReportSnapshot
-    from reports.periods import TERTIAL, period_containing
 
     previous = (
         ReportSnapshot.objects.filter(plan=plan, scope_key=scope_key, period_end__lt=as_of)

@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from planportal import mail
 from planportal.mail import TransientMailError
 from planportal.models import Unit
+from planportal.periods import Period, last_ended, parse_period_key
 from planportal.permissions import deny
 from planportal.queue import enqueue_on_commit
 from reports.models import Frequency, ReportDelivery, ReportSnapshot, ReportSubscription
-from reports.periods import Period, last_ended, parse_period_key
 from reports.progress import compute_progress, scope_key_for
 from strategies.models import FocusArea, Plan
 from strategies.permissions import can_manage_plans_of

@@ -9,7 +9,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from actions.models import Action, StatusUpdate
+from actions.models import Action, ReportingReturn, ReportingRound, StatusUpdate
 from planportal import services
 from planportal.models import Membership, Organization, Unit, User
 from planportal.permissions import SYSTEM
@@ -152,3 +152,27 @@ class StatusUpdateFactory(DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     status = Action.Status.IN_PROGRESS
     progress = 10
+
+
+class ReportingRoundFactory(DjangoModelFactory):
+    """A round of the second tertial of 2026 (tests of the round's own services open
+    rounds with ``actions.rounds.open_round``; this is for the code that reads them)."""
+
+    class Meta:
+        model = ReportingRound
+
+    organization = factory.SubFactory(OrganizationFactory)
+    frequency = "tertial"
+    period_key = "2026-T2"
+    period_label = "2. tertial 2026"
+    period_start = date(2026, 5, 1)
+    period_end = date(2026, 8, 31)
+    deadline = date(2026, 9, 15)
+
+
+class ReportingReturnFactory(DjangoModelFactory):
+    class Meta:
+        model = ReportingReturn
+
+    round = factory.SubFactory(ReportingRoundFactory)
+    action = factory.SubFactory(ActionFactory)

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from actions import services as action_services
 from actions.exporting.data import FORMAT, VERSION
-from actions.importing.periods import Period
 from actions.importing.preview import (
     ERROR,
     ActionDraft,
@@ -41,6 +40,7 @@ from actions.importing.preview import (
 )
 from actions.importing.readers import max_rows
 from actions.models import Action
+from actions.periods import Period
 from planportal import services as core_services
 from planportal.models import Membership, Unit
 from planportal.permissions import get_access

@@ -22,7 +22,7 @@ HEADERS = ["Satsingsområde", "Delmål", "Tiltak", "Beskrivelse", "Ansvar", "Med
            "Tid", "Startdato", "Frist (dato)", "Status", "Framdrift (%)", "Nummer"]
 STATUS_LABELS = {
     "not_started": "Ikke startet", "in_progress": "Pågår", "completed": "Fullført",
-    "postponed": "Utsatt", "cancelled": "Avbrutt",
+    "postponed": "Utsatt", "cancelled": "Avbrutt", "carried_over": "Videreført",
 }
 WIDTHS = [28, 45, 55, 40, 25, 25, 14, 12, 12, 14, 12, 10]
 

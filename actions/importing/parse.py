@@ -18,7 +18,6 @@ import re
 from django.utils.translation import gettext as _
 
 from actions.importing import headers
-from actions.importing.periods import parse_period
 from actions.importing.preview import (
     ActionDraft,
     FocusAreaDraft,
@@ -29,6 +28,7 @@ from actions.importing.preview import (
 from actions.importing.tables import RawRow, RawTable
 from actions.importing.units import UnitMatcher
 from actions.models import Action
+from actions.periods import parse_period
 
 TITLE_MAX = 300
 PERIOD_TEXT_MAX = 100

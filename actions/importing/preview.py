@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from actions.importing.periods import Period
+from actions.periods import Period
 
 ERROR = "error"
 WARNING = "warning"

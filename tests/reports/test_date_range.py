@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action
+from planportal.periods import parse_period_key
 from reports.models import ReportSnapshot
-from reports.periods import parse_period_key
 from tests.factories import ActionFactory, FocusAreaFactory, GoalFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db

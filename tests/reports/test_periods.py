@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from reports.periods import last_ended, parse_period_key, period_containing
+from planportal.periods import last_ended, parse_period_key, period_containing
 
 
 @pytest.mark.parametrize(

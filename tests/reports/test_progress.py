@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def counts(total: int, statuses: dict[str, int], completed: float | None, overdue: int,
            unassigned: int, average: float | None) -> dict[str, Any]:
     by_status = {"not_started": 0, "in_progress": 0, "completed": 0, "postponed": 0,
-                 "cancelled": 0, **statuses}
+                 "cancelled": 0, "carried_over": 0, **statuses}
     return {"total": total, "by_status": by_status, "completed_percent": completed,
             "overdue": overdue, "unassigned": unassigned, "average_progress": average}
 

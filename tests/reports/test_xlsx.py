@@ -40,12 +40,13 @@ def test_summary_holds_numbers_not_text(book: Any) -> None:
     sheet = book["Sammendrag"]
     assert find(sheet, "Status per")[1] == datetime(2026, 8, 31)
     whole = find(sheet, "Hele planen")
-    # Actions, five statuses, completed share, overdue, unassigned, average progress.
-    assert whole[1:11] == (8, 3, 2, 1, 1, 1, pytest.approx(0.143), 3, 2, pytest.approx(0.314))
+    # Actions, six statuses, completed share, overdue, unassigned, average progress.
+    assert whole[1:12] == (8, 3, 2, 1, 1, 1, 0, pytest.approx(0.143), 3, 2,
+                           pytest.approx(0.314))
     area = find(sheet, "1 Helse og mestring")
-    assert area[7] == pytest.approx(0.2) and isinstance(area[1], int)
+    assert area[8] == pytest.approx(0.2) and isinstance(area[1], int)
     percent_cell = next(c for c in sheet[[r[0] for r in rows(sheet)].index("Hele planen") + 1]
-                        if c.column == 8)
+                        if c.column == 9)
     assert percent_cell.number_format == "0.0 %"
 
 

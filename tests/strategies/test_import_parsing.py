@@ -8,7 +8,7 @@ import pytest
 
 from actions.importing import headers
 from actions.importing.parse import split_goal_text
-from actions.importing.periods import parse_period
+from actions.periods import parse_period
 
 
 @pytest.mark.parametrize("text,start,due", [

@@ -1,4 +1,5 @@
-"""The Tid column: keep what the plan wrote, and read dates out of it where that is safe.
+"""The Tid column: keep what the plan wrote, and read dates out of it where that is safe;
+and which periods are open-ended (continuous tiltak).
 
 "2024-" (from 2024), "løpende" (ongoing), "2025–2026", "Q3 2025", "høst 2025",
 "2. tertial 2025", "31.12.2025" and spreadsheet dates all occur. The text is always
@@ -137,3 +138,13 @@ def parse_period(value: object) -> Period:
         if first and last and last >= first:
             return Period(text=text, start=first, due=last)
     return Period(text=text, unread=True)
+
+
+def is_open_ended(text: str) -> bool:
+    """True when *text* is a period without an end: "løpende", "2024-", "fra 2025".
+
+    Such a tiltak has no deadline by design (a continuous tiltak), which is not the same
+    as a deadline nobody has set.
+    """
+    period = parse_period(text)
+    return bool(period.text) and not period.unread and period.due is None
