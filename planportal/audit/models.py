@@ -37,6 +37,12 @@ class AuditEvent(models.Model):
         DEACTIVATE = "deactivate", _("deactivated")
         ERASE = "erase", _("erased personal data")
         TOKEN = "token", _("issued or revoked a token")
+        OPEN_ROUND = "open_round", _("opened a reporting round")
+        SAVE_RETURN = "save_return", _("saved a return as a draft")
+        SUBMIT_RETURN = "submit_return", _("submitted a return")
+        APPROVE_RETURN = "approve_return", _("approved a return")
+        SEND_BACK_RETURN = "send_back_return", _("sent a return back")
+        CLOSE_ROUND = "close_round", _("closed a reporting round")
 
     class ActorKind(models.TextChoices):
         USER = "user", _("user")
