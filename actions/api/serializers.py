@@ -95,7 +95,10 @@ class AssignSerializer(serializers.Serializer):
 
 
 class StatusUpdateInputSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Action.Status.choices)
+    # "Carried over" is set by rullering alone (Action.REPORTABLE_STATUSES).
+    status = serializers.ChoiceField(choices=[
+        (value, label) for value, label in Action.Status.choices
+        if value in Action.REPORTABLE_STATUSES])
     progress = serializers.IntegerField(min_value=0, max_value=100)
     risk = serializers.ChoiceField(choices=StatusUpdate.Risk.choices,
                                    default=StatusUpdate.Risk.ON_TRACK)
