@@ -218,6 +218,9 @@ def my_actions(
     actions = list(
         _action_queryset(request.user)
         .filter(_mine_q(request.user))
+        # Carried over: the work goes on as the copy in the plan's next version, which is
+        # listed instead; it needs no final evaluation here.
+        .exclude(status=Action.Status.CARRIED_OVER)
         .order_by("due_date", "goal__focus_area__plan__title", "pk")
     )
     groups: dict[str, list[Action]] = {"overdue": [], "soon": [], "later": [], "evaluate": []}
