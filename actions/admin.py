@@ -42,7 +42,10 @@ class ActionForm(ServiceForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     new_status = forms.ChoiceField(
         label=_("new status"),
-        choices=[("", _("(no new status update)")), *Action.Status.choices],
+        # "Carried over" is set by rullering alone (Action.REPORTABLE_STATUSES).
+        choices=[("", _("(no new status update)")),
+                 *[(value, label) for value, label in Action.Status.choices
+                   if value in Action.REPORTABLE_STATUSES]],
         required=False,
     )
     new_progress = forms.IntegerField(
@@ -194,6 +197,12 @@ class BulkAssignForm(forms.Form):
     due_date = SaneDateFormField(required=False, label=_("deadline"),
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text=_("Leave blank to keep each action's deadline."))
+    period_text = forms.CharField(
+        required=False, max_length=100, label=_("period"),
+        help_text=_("Leave blank to keep each action's period. “løpende”, “2024-”, "
+                    "“2025–2026” or “2. tertial 2026” replaces it, and the deadline with the "
+                    "period's end (none for an open-ended period) unless a deadline is given "
+                    "too."))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -205,9 +214,10 @@ class BulkAssignForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not any(data.get(name) for name in ASSIGNMENT_FIELDS):
+        if not any(data.get(name) for name in (*ASSIGNMENT_FIELDS, "period_text")):
             raise forms.ValidationError(
-                _("Choose a unit, a person or a deadline to give the selected actions.")
+                _("Choose a unit, a person, a deadline or a period to give the selected "
+                  "actions.")
             )
         return data
 
@@ -222,6 +232,7 @@ class ActionAdmin(ServiceAdmin):
         "status",
         OverdueFilter,
         AssignmentFilter,
+        "continuous",
         ("responsible_unit", admin.RelatedOnlyFieldListFilter),
         PlanFilter,
     ]
@@ -332,6 +343,9 @@ class ActionAdmin(ServiceAdmin):
                 )
             except services.BulkAssignmentFailed as exc:
                 self.message_user(request, str(exc), messages.ERROR)
+                return None
+            except ValidationError as exc:  # an unreadable period
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return None
             self.message_user(request, ngettext(
                 "%(count)d action assigned.", "%(count)d actions assigned.", len(done)

@@ -27,7 +27,8 @@ class ActionFilterSet(FilterSet):
     )
     overdue = BooleanFilter(method="filter_overdue")
     unassigned = BooleanFilter(method="filter_unassigned",
-                               label="no responsible unit or no deadline")
+                               label="no responsible unit, or neither a deadline nor a "
+                                     "continuous period (løpende)")
     responsible_unit = IdFilter(field_name="responsible_unit_id")
     responsible_unit_subtree = IdFilter(
         method="filter_unit_subtree", label="responsible unit or any unit below it")

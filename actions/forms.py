@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, StatusUpdate
+from actions.periods import parse_period
+from actions.services import PERIOD_UNREAD
 from planportal.dates import SaneDateFormField
 from planportal.forms import AccessibleFormMixin
 
@@ -37,7 +39,10 @@ class VersionedForm(AccessibleFormMixin, forms.Form):
 class StatusUpdateForm(VersionedForm):
     """A status update: status, progress, risk and an optional comment."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+    # "Carried over" is set by rullering alone (Action.REPORTABLE_STATUSES).
+    status = forms.ChoiceField(label=_("Status"), choices=[
+        (value, label) for value, label in Action.Status.choices
+        if value in Action.REPORTABLE_STATUSES])
     progress = forms.IntegerField(
         label=_("Progress (%)"),
         min_value=0,
@@ -95,6 +100,14 @@ class AssignmentFields(AccessibleFormMixin, forms.Form):
         label=_("Responsible person"), coerce=int, required=False, empty_value=None
     )
     due_date = SaneDateFormField(label=_("Deadline"), required=False, widget=DateInput())
+    period_text = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=100,
+        help_text=_("Instead of a date, the time as the plan writes it: “løpende”, “2024-”, "
+                    "“2025–2026” or “2. tertial 2026”. A period with an end gives the "
+                    "deadline; an open-ended one makes the action continuous."),
+    )
 
     def __init__(
         self,
@@ -107,12 +120,44 @@ class AssignmentFields(AccessibleFormMixin, forms.Form):
         self.fields["responsible_unit"].choices = [("", _("– not chosen –")), *units]
         self.fields["responsible_person"].choices = [("", _("– not chosen –")), *people]
 
+    def clean_period_text(self) -> str:
+        """The text as typed (spaces tidied), refused when it cannot be read as a time,
+        as the importer reads the Tid column."""
+        text = " ".join(self.cleaned_data.get("period_text", "").split())
+        if text and parse_period(text).unread:
+            raise forms.ValidationError(PERIOD_UNREAD)
+        return text
+
 
 class AssignForm(AssignmentFields, VersionedForm):
     """Assign one action; every field shows the current value and is sent as it stands.
 
-    A person without a unit is refused by the service, on the unit field.
+    A person without a unit is refused by the service, on the unit field. The deadline
+    is the date given; a new period text (changed from *current_period*) gives the start
+    date and the deadline it says, unless a new date is given too: "løpende" clears the
+    old deadline, so the action becomes continuous. ``cleaned_data["dates"]`` holds the
+    ``due_date`` and, when the period changed, ``start_date`` for the service.
     """
+
+    def __init__(self, *args: Any, current_due: Any = None, current_period: str = "",
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_due = current_due
+        self.current_period = current_period
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "period_text" not in data or "due_date" not in data:
+            return data
+        text, due = data["period_text"], data["due_date"]
+        dates: dict[str, Any] = {"due_date": due}
+        if text and text != self.current_period:
+            period = parse_period(text)
+            dates["start_date"] = period.start
+            if due is None or due == self.current_due:
+                dates["due_date"] = period.due
+        data["dates"] = dates
+        return data
 
 
 class BulkAssignForm(AssignmentFields):
@@ -133,13 +178,20 @@ class BulkAssignForm(AssignmentFields):
             "Leave blank to keep each action's person."
         )
         self.fields["due_date"].help_text = _("Leave blank to keep each action's deadline.")
+        self.fields["period_text"].help_text = _(
+            "Leave blank to keep each action's period. “løpende”, “2024-”, “2025–2026” or "
+            "“2. tertial 2026” replaces it, and the deadline with the period's end (none "
+            "for an open-ended period) unless a deadline is given too.")
         self._describe()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.errors.get("period_text"):
+            return data
         if not any(data.get(name) for name in ("responsible_unit", "responsible_person",
-                                                "due_date")):
+                                                "due_date", "period_text")):
             raise forms.ValidationError(
-                _("Choose a unit, a person or a deadline to give the selected actions.")
+                _("Choose a unit, a person, a deadline or a period to give the selected "
+                  "actions.")
             )
         return data

@@ -4,8 +4,10 @@ One all-day ``VEVENT`` per open action with a deadline: ``DTSTART;VALUE=DATE`` o
 deadline and ``DTEND`` the day after (dates, not times, so no time-zone shift). The
 ``UID`` is stable (``action-<id>@planportal``), so calendar programs update the same
 event: when the deadline moves, ``SEQUENCE`` (the action's write counter) and
-``DTSTAMP``/``LAST-MODIFIED`` (its last change) move with it. Completed and cancelled
-actions are left out, which removes them from subscribed calendars.
+``DTSTAMP``/``LAST-MODIFIED`` (its last change) move with it. Completed, cancelled and
+carried-over actions (``Action.CLOSED_STATUSES``) are left out, which removes them from
+subscribed calendars: after rullering only the copy in the new plan is shown. A
+continuous action ("løpende") has no deadline, so no event.
 """
 
 from __future__ import annotations

@@ -42,9 +42,16 @@ def roll_over_plan(
 
     The new plan (a draft, ``previous_version`` = *plan*) gets copies of the focus areas,
     goals and indicators, and of every unfinished action, each linked to its earlier self
-    by ``carried_over_from`` and keeping its current status and progress. Completed and
-    cancelled actions, the status history and the measurements stay in the old version,
-    which stays readable; with *close_previous* its status becomes "expired".
+    by ``carried_over_from`` and keeping its current status and progress. Each earlier
+    self becomes *carried over* (videreført, :func:`actions.services.mark_carried_over`):
+    closed in the old plan, so no tiltak is open twice. Completed and cancelled actions,
+    the status history and the measurements stay in the old version, which stays
+    readable; with *close_previous* its status becomes "expired".
+
+    A plan is rolled over once: a second call, for the same period or another, is
+    refused and names the version it was rolled into (two calls at once queue on the
+    plan's row, so the second sees the first). Everything happens in one transaction:
+    if any step fails, nothing is written, and the rollover can simply be run again.
     """
     plan_services.require_plan_admin(actor, plan.organization_id)
     if period_start <= plan.period_start:
@@ -52,75 +59,99 @@ def roll_over_plan(
             {"period_start": _("The new period must start after %(year)s.")
              % {"year": plan.period_start}}
         )
-    if plan.next_versions.filter(period_start=period_start).exists():
-        raise ValidationError(
-            {"period_start": _("The plan has already been rolled into a version from "
-                               "%(year)s.") % {"year": period_start}}
-        )
+    with transaction.atomic():
+        # Serialise rollovers of this plan: the check below then sees a concurrent one.
+        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").first()
+        earlier = plan.next_versions.order_by("pk").first()
+        if earlier is not None:
+            raise ValidationError(
+                {"period_start": _("The plan has already been rolled over into «%(plan)s» "
+                                   "(%(start)s–%(end)s); roll that version over instead.")
+                 % {"plan": earlier.title, "start": earlier.period_start,
+                    "end": earlier.period_end}}
+            )
+        new_plan, goals = _copy(actor, plan, period_start, period_end, title)
+        carried = _carry_over_actions(actor, plan, goals)
+        if close_previous and plan.status != Plan.Status.EXPIRED:
+            plan_services.update_plan(actor=actor, plan=plan, status=Plan.Status.EXPIRED)
+        audit.record(actor=actor, verb="roll_over", obj=plan, changes={
+            "next_version": [None, new_plan.pk], "carried_over_actions": [None, carried]})
+    return new_plan
+
+
+def _copy(actor: Any, plan: Plan, period_start: int, period_end: int,
+          title: str) -> tuple[Plan, dict[int, Goal]]:
+    """The new version with the old one's focus areas, goals and indicators; and the new
+    goals by the id of the goal each copies."""
     areas = list(
         plan.focus_areas.prefetch_related("sdgs", "lead_units").order_by("order", "pk")
     )
     goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("order", "pk"))
     indicators = list(Indicator.objects.filter(goal__focus_area__plan=plan)
                       .order_by("order", "pk"))
+    new_plan = plan_services.create_plan(
+        actor=actor,
+        organization=plan.organization,
+        title=title or _rolled_title(plan, period_start, period_end),
+        kind=plan.kind,
+        period_start=period_start,
+        period_end=period_end,
+        status=Plan.Status.DRAFT,
+        vision=plan.vision,
+        description=plan.description,
+        owner_unit=plan.owner_unit,
+        revision_interval_years=plan.revision_interval_years,
+        is_public=plan.is_public,
+        parent=plan.parent,
+        previous_version=plan,
+    )
+    new_areas: dict[int, FocusArea] = {}
+    for area in areas:
+        new_areas[area.pk] = plan_services.create_focus_area(
+            actor=actor, plan=new_plan, order=area.order, code=area.code, title=area.title,
+            description=area.description, current_state=area.current_state,
+            vision=area.vision, partners=area.partners,
+            sdg_numbers=[s.number for s in area.sdgs.all()],
+            lead_units=list(area.lead_units.all()),
+        )
+    new_goals: dict[int, Goal] = {}
+    for goal in goals:
+        new_goals[goal.pk] = plan_services.create_goal(
+            actor=actor, focus_area=new_areas[goal.focus_area_id], order=goal.order,
+            code=goal.code, title=goal.title, description=goal.description,
+            success_criteria=goal.success_criteria,
+        )
+    for indicator in indicators:
+        plan_services.create_indicator(
+            actor=actor, goal=new_goals[indicator.goal_id],
+            **{name: getattr(indicator, name) for name in plan_services.INDICATOR_FIELDS},
+        )
+    return new_plan, new_goals
+
+
+def _carry_over_actions(actor: Any, plan: Plan, goals: dict[int, Goal]) -> int:
+    """Copy every open action of *plan* to the new *goals* and mark it carried over.
+
+    Read inside the rollover's transaction, after the plan's row is locked, so a tiltak
+    carried over (or closed) meanwhile is not copied; one already linked to a successor
+    is never copied again.
+    """
     actions = list(
-        Action.objects.filter(goal__focus_area__plan=plan)
+        Action.objects.filter(goal__focus_area__plan=plan, carried_over_to__isnull=True)
         .exclude(status__in=Action.CLOSED_STATUSES)
         .select_related("goal__focus_area__plan", "responsible_unit", "responsible_person")
         .prefetch_related("contributing_units")
         .order_by("order", "pk")
     )
-    with transaction.atomic():
-        new_plan = plan_services.create_plan(
+    for action in actions:
+        copy = action_services.create_action(
             actor=actor,
-            organization=plan.organization,
-            title=title or _rolled_title(plan, period_start, period_end),
-            kind=plan.kind,
-            period_start=period_start,
-            period_end=period_end,
-            status=Plan.Status.DRAFT,
-            vision=plan.vision,
-            description=plan.description,
-            owner_unit=plan.owner_unit,
-            revision_interval_years=plan.revision_interval_years,
-            is_public=plan.is_public,
-            parent=plan.parent,
-            previous_version=plan,
+            goal=goals[action.goal_id],
+            responsible_unit=action.responsible_unit,
+            responsible_person=action.responsible_person,
+            contributing_units=action.contributing_units.all(),
+            due_date=action.due_date,
+            **{name: getattr(action, name) for name in action_services.EDITABLE_FIELDS},
         )
-        new_areas: dict[int, FocusArea] = {}
-        for area in areas:
-            new_areas[area.pk] = plan_services.create_focus_area(
-                actor=actor, plan=new_plan, order=area.order, code=area.code, title=area.title,
-                description=area.description, current_state=area.current_state,
-                vision=area.vision, partners=area.partners,
-                sdg_numbers=[s.number for s in area.sdgs.all()],
-                lead_units=list(area.lead_units.all()),
-            )
-        new_goals: dict[int, Goal] = {}
-        for goal in goals:
-            new_goals[goal.pk] = plan_services.create_goal(
-                actor=actor, focus_area=new_areas[goal.focus_area_id], order=goal.order,
-                code=goal.code, title=goal.title, description=goal.description,
-                success_criteria=goal.success_criteria,
-            )
-        for indicator in indicators:
-            plan_services.create_indicator(
-                actor=actor, goal=new_goals[indicator.goal_id],
-                **{name: getattr(indicator, name) for name in plan_services.INDICATOR_FIELDS},
-            )
-        for action in actions:
-            copy = action_services.create_action(
-                actor=actor,
-                goal=new_goals[action.goal_id],
-                responsible_unit=action.responsible_unit,
-                responsible_person=action.responsible_person,
-                contributing_units=action.contributing_units.all(),
-                due_date=action.due_date,
-                **{name: getattr(action, name) for name in action_services.EDITABLE_FIELDS},
-            )
-            action_services.carry_over_action(actor=actor, action=copy, source=action)
-        if close_previous and plan.status != Plan.Status.EXPIRED:
-            plan_services.update_plan(actor=actor, plan=plan, status=Plan.Status.EXPIRED)
-        audit.record(actor=actor, verb="roll_over", obj=plan, changes={
-            "next_version": [None, new_plan.pk], "carried_over_actions": [None, len(actions)]})
-    return new_plan
+        action_services.carry_over_action(actor=actor, action=copy, source=action)
+    return len(actions)

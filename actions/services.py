@@ -19,10 +19,11 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actions.models import Action, StatusUpdate
 from actions.notices import record_notice
-from actions.periods import is_open_ended
+from actions.periods import Period, is_open_ended, parse_period
 from actions.permissions import can_create_action_in
 from planportal.audit import services as audit
 from planportal.audit.models import AuditEvent
@@ -71,6 +72,24 @@ def _validate_people_and_units(
             )
     if errors:
         raise ValidationError(errors)
+
+
+#: The refusal of a period text that does not read as a date or a period (shared by the
+#: assign forms, so the page and the service say the same).
+PERIOD_UNREAD = gettext_lazy(
+    "This period could not be read. Write a date (31.12.2026), a year or years "
+    "(2026, 2025–2026), a tertial or quarter (2. tertial 2026), or an open-ended period "
+    "(løpende, 2024-, fra 2025)."
+)
+
+
+def read_period(text: str) -> Period:
+    """*text* as the importer reads the Tid column (:func:`actions.periods.parse_period`);
+    a text that looks like a time but cannot be read is refused on ``period_text``."""
+    period = parse_period(text)
+    if period.unread:
+        raise ValidationError({"period_text": str(PERIOD_UNREAD)})
+    return period
 
 
 def _is_continuous(due_date: date | None, period_text: str) -> bool:
@@ -344,10 +363,15 @@ def bulk_assign_actions(
     responsible_person: Any = None,
     due_date: date | None = None,
     versions: Mapping[int, int] | None = None,
+    period_text: str = "",
 ) -> list[Action]:
-    """Give several actions the same unit, person and/or deadline: all or nothing.
+    """Give several actions the same unit, person and/or deadline or period: all or nothing.
 
-    A field left ``None`` keeps each action's own value; it never clears it. Each action
+    A field left ``None`` (``period_text`` blank) keeps each action's own value; it never
+    clears it. A *period_text* ("løpende", "2025–2026", "2. tertial 2026") is read as the
+    importer reads the Tid column: it replaces each action's period, start date and
+    deadline (an open-ended period has none, which makes the action continuous), unless
+    *due_date* is given, which is then the deadline. Each action
     is assigned as :func:`assign_action` does it (permission before and after, version
     check, one audit event per action), all in one transaction: if any action may not be
     assigned or fails a check, :class:`BulkAssignmentFailed` names it and why, and
@@ -356,10 +380,13 @@ def bulk_assign_actions(
     check per kommune); each action then costs its own write and audit event.
     """
     actions = list(actions)
-    if responsible_unit is None and responsible_person is None and due_date is None:
+    period_text = " ".join((period_text or "").split())
+    if (responsible_unit is None and responsible_person is None and due_date is None
+            and not period_text):
         raise ValidationError(
-            _("Choose a unit, a person or a deadline to give the selected actions.")
+            _("Choose a unit, a person, a deadline or a period to give the selected actions.")
         )
+    period = read_period(period_text) if period_text else None
     if not actions:
         return actions
     versions = versions or {}
@@ -386,6 +413,9 @@ def bulk_assign_actions(
                     "responsible_person": responsible_person or action.responsible_person,
                     "due_date": due_date or action.due_date,
                 }
+                if period is not None:
+                    changes.update(period_text=period.text, start_date=period.start,
+                                   due_date=due_date or period.due)
                 _write_assignment(actor, action, versions.get(action.pk, action.version),
                                   changes)
             except (ValidationError, PermissionDenied, VersionConflict) as exc:
@@ -505,15 +535,22 @@ def restore_action_history(
     return action
 
 
-def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
-    """Link *action* (in a new plan version) to *source*, its earlier self (rullering).
-
-    The new action takes the source's current status and progress, recorded as its
-    first status update, so its own history says where it started from.
-    """
-    organization_id = action.goal.focus_area.plan.organization_id
+def _require_rollover_admin(actor: Any, organization_id: int) -> None:
     if not get_access(actor).is_admin_of(organization_id):
         raise deny(_("Only an administrator of the organisation can roll plans over."))
+
+
+def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
+    """Link *action* (in a new plan version) to *source*, its earlier self (rullering), and
+    give *source* its final state, carried over (:func:`mark_carried_over`).
+
+    The new action takes the source's current status and progress, recorded as its
+    first status update, so its own history says where it started from. A source that
+    is closed already (completed, cancelled or carried over before) is refused: a tiltak
+    is carried over once.
+    """
+    organization_id = action.goal.focus_area.plan.organization_id
+    _require_rollover_admin(actor, organization_id)
     if source.goal.focus_area.plan.organization_id != organization_id:
         raise ValidationError({"carried_over_from": _("This belongs to another organisation.")})
     changes = {"carried_over_from": source, "status": source.status, "progress": source.progress}
@@ -527,6 +564,44 @@ def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
                 comment=_("Carried over from %(plan)s.")
                 % {"plan": source.goal.focus_area.plan.title},
             )
+        mark_carried_over(actor=actor, action=source, successor=action)
+    return action
+
+
+def mark_carried_over(*, actor: Any, action: Action, successor: Action,
+                      expected_version: int | None = None) -> Action:
+    """Give *action* its final state in the old plan: carried over (videreført) into
+    *successor*, its copy in the plan's next version.
+
+    One status update ("Carried over to <new plan>", progress kept) and one audit event
+    naming the successor. From then on the action is closed: in no queue, reminder,
+    calendar feed, round or open count. Only an open action whose successor links back
+    to it (``successor.carried_over_from``) can be marked, and only once.
+    """
+    organization_id = action.goal.focus_area.plan.organization_id
+    _require_rollover_admin(actor, organization_id)
+    if successor.carried_over_from_id != action.pk:
+        raise ValidationError({"carried_over_to": _(
+            "The successor must be carried over from this action.")})
+    if action.status in Action.CLOSED_STATUSES:
+        raise ValidationError({"status": _(
+            "“%(action)s” is already closed (%(status)s) and cannot be carried over.")
+            % {"action": action, "status": action.get_status_display()}})
+    version = action.version if expected_version is None else expected_version
+    plan = successor.goal.focus_area.plan
+    with _write(action, version, {"status": Action.Status.CARRIED_OVER},
+                actor=actor, verb="roll_over") as audited:
+        update = StatusUpdate(
+            action=action,
+            author=actor if getattr(actor, "pk", None) else None,
+            status=Action.Status.CARRIED_OVER,
+            progress=action.progress,
+            comment=_("Carried over to %(plan)s.") % {"plan": plan.title},
+        )
+        update.full_clean(exclude=["action", "author"], validate_constraints=False)
+        update.save()
+        audited["carried_over_to"] = [None, successor.pk]
+        audited["status_update"] = [None, update.pk]
     return action
 
 

@@ -26,6 +26,7 @@ from actions import services
 from actions.choices import people_choices, unit_choices
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
 from actions.models import Action, StatusUpdate
+from actions.querysets import unassigned_q
 from planportal.locking import VersionConflict
 from planportal.models import User
 from planportal.permissions import any_of, get_access, sees_people
@@ -217,6 +218,9 @@ def my_actions(
     actions = list(
         _action_queryset(request.user)
         .filter(_mine_q(request.user))
+        # Carried over: the work goes on as the copy in the plan's next version, which is
+        # listed instead; it needs no final evaluation here.
+        .exclude(status=Action.Status.CARRIED_OVER)
         .order_by("due_date", "goal__focus_area__plan__title", "pk")
     )
     groups: dict[str, list[Action]] = {"overdue": [], "soon": [], "later": [], "evaluate": []}
@@ -259,12 +263,9 @@ def _assign_base(user: Any) -> Any:
 
 def _to_assign(base: Any) -> Any:
     """The actions of *base* that lack a unit, a person or a deadline: those listed, and
-    those the bulk form may assign."""
-    return base.filter(
-        Q(responsible_unit__isnull=True)
-        | Q(responsible_person__isnull=True)
-        | Q(due_date__isnull=True)
-    )
+    those the bulk form may assign. A continuous tiltak ("løpende") lacks no deadline
+    (:func:`actions.querysets.unassigned_q`)."""
+    return base.filter(Q(responsible_person__isnull=True) | unassigned_q())
 
 
 @login_required
@@ -339,8 +340,12 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
             responsible_unit=(_units(data["responsible_unit"]) or [None])[0],
             responsible_person=_person(data["responsible_person"]),
             due_date=data["due_date"],
+            period_text=data["period_text"],
             versions={action.pk: _posted_version(request, action) for action in chosen},
         )
+    except ValidationError as exc:  # the period, read by the service as by the form
+        _add_service_errors(form, exc)
+        return assign_list(request, bulk_form=form, status=400)
     except services.BulkAssignmentFailed as exc:
         if isinstance(exc.error, VersionConflict):
             form.add_error(None, _("“%(action)s” was changed by someone else while you were "
@@ -376,7 +381,7 @@ def _person(pk: int | None) -> User | None:
 
 @login_required
 def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
-    """Assign one action: unit, person and deadline, through ``assign_action``."""
+    """Assign one action: unit, person and deadline or period, through ``assign_action``."""
     action = get_object_or_404(_assign_base(request.user), pk=pk)
     org_id = action.goal.focus_area.plan.organization_id
     units = unit_choices(request.user, [org_id])[org_id]
@@ -386,12 +391,14 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
         "responsible_unit": action.responsible_unit_id,
         "responsible_person": action.responsible_person_id,
         "due_date": action.due_date,
+        "period_text": action.period_text,
     }
+    current = {"current_due": action.due_date, "current_period": action.period_text}
     if request.method != "POST":
-        form = AssignForm(initial=initial, units=units, people=people)
+        form = AssignForm(initial=initial, units=units, people=people, **current)
         return render(request, "actions/assign_one.html", {"action": action, "form": form,
                                                            "nav": "assign"})
-    form = AssignForm(request.POST, units=units, people=people)
+    form = AssignForm(request.POST, units=units, people=people, **current)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -401,7 +408,8 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
                 responsible_unit=(_units(data["responsible_unit"]) or [None])[0],
                 responsible_person=_person(data["responsible_person"]),
-                due_date=data["due_date"],
+                period_text=data["period_text"],
+                **data["dates"],
             )
         except VersionConflict as exc:
             _conflict(form, exc)

@@ -420,6 +420,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "actions.models.Action.Status",
+        "ReportableStatusEnum": "actions.api.serializers.REPORTABLE_STATUS_CHOICES",
         "PlanStatusEnum": "strategies.models.Plan.Status",
         "PlanKindEnum": "strategies.models.Plan.Kind",
         "UnitKindEnum": "planportal.models.Unit.Kind",

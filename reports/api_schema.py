@@ -21,7 +21,7 @@ ASSESSMENTS = [
 
 
 class ProgressByStatusSerializer(serializers.Serializer):
-    """Number of actions in each status (all five are always present)."""
+    """Number of actions in each status (all six are always present)."""
 
     not_started = serializers.IntegerField()
     in_progress = serializers.IntegerField()
@@ -42,7 +42,11 @@ class ProgressCountsSerializer(serializers.Serializer):
                                    "null when every action is cancelled or there are none.")
     overdue = serializers.IntegerField(
         help_text="Deadline before as_of and neither completed nor cancelled.")
-    unassigned = serializers.IntegerField(help_text="No responsible unit or no deadline.")
+    unassigned = serializers.IntegerField(
+        help_text="No responsible unit, or neither a deadline nor a continuous period.")
+    continuous = serializers.IntegerField(
+        help_text="Continuous actions: an open-ended period such as “løpende” and no "
+                  "deadline by design (reported on in every round; not unassigned).")
     average_progress = serializers.FloatField(
         allow_null=True, help_text="Mean progress (0–100) of the actions not cancelled.")
 

@@ -11,7 +11,10 @@ Definitions, as the report explains them:
   day; before an action's first update, "not started"; an action never updated keeps its
   own status. For today or later the action's current status is used directly.
 - *overdue*: deadline before the as-of date and not completed or cancelled.
-- *unassigned*: no responsible unit or no deadline (the blank Ansvar/Tid columns).
+- *unassigned*: no responsible unit, or neither a deadline nor a continuous period
+  (the blank Ansvar/Tid columns; :func:`actions.querysets.unassigned_q`).
+- *continuous*: no deadline by design, an open-ended period such as "løpende"
+  (``Action.continuous``): counted apart, never as unassigned.
 - *% completed*: completed ÷ actions that are neither cancelled nor carried over.
 - *average progress*: mean progress of the actions neither cancelled nor carried over.
 - *at risk*: open (not completed or cancelled) with the latest update saying "at risk"
@@ -43,13 +46,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
-from actions.querysets import is_overdue, overdue_q, progress_counted_q
+from actions.querysets import is_overdue, overdue_q, progress_counted_q, unassigned_q
 from planportal.models import Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
 
 SCHEMA_VERSION = 1
 STATUSES = [choice.value for choice in Action.Status]
-CLOSED = [Action.Status.COMPLETED.value, Action.Status.CANCELLED.value]
+CLOSED = [status.value for status in Action.CLOSED_STATUSES]
 RISKY = [StatusUpdate.Risk.AT_RISK.value, StatusUpdate.Risk.OFF_TRACK.value]
 
 
@@ -115,9 +118,8 @@ def _counts_by_goal(actions: QuerySet, as_of: date) -> dict[int, dict[str, int]]
         "total": Count("pk"),
         **{f"status_{status}": Count("pk", filter=Q(status_at=status)) for status in STATUSES},
         "overdue": Count("pk", filter=_overdue_q(as_of)),
-        "unassigned": Count(
-            "pk", filter=Q(responsible_unit__isnull=True) | Q(due_date__isnull=True)
-        ),
+        "unassigned": Count("pk", filter=unassigned_q()),
+        "continuous": Count("pk", filter=Q(continuous=True)),
         "progress_sum": Coalesce(Sum("progress_at", filter=counted), 0,
                                  output_field=IntegerField()),
         "progress_n": Count("pk", filter=counted),
@@ -128,7 +130,7 @@ def _counts_by_goal(actions: QuerySet, as_of: date) -> dict[int, dict[str, int]]
 
 def _empty_counts() -> dict[str, int]:
     return {"total": 0, **{f"status_{s}": 0 for s in STATUSES}, "overdue": 0,
-            "unassigned": 0, "progress_sum": 0, "progress_n": 0}
+            "unassigned": 0, "continuous": 0, "progress_sum": 0, "progress_n": 0}
 
 
 def _add(into: dict[str, int], counts: dict[str, int]) -> None:
@@ -149,6 +151,7 @@ def _summary(raw: dict[str, int]) -> dict[str, Any]:
         "completed_percent": round(100 * completed / countable, 1) if countable else None,
         "overdue": raw["overdue"],
         "unassigned": raw["unassigned"],
+        "continuous": raw["continuous"],
         "average_progress": (
             round(raw["progress_sum"] / raw["progress_n"], 1) if raw["progress_n"] else None
         ),

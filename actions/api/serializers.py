@@ -94,8 +94,14 @@ class AssignSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, write_only=True)
 
 
+#: The statuses a status update may report: "carried over" is set by rullering alone
+#: (``Action.REPORTABLE_STATUSES``). Named in the schema as ReportableStatusEnum.
+REPORTABLE_STATUS_CHOICES = [(value, label) for value, label in Action.Status.choices
+                             if value in Action.REPORTABLE_STATUSES]
+
+
 class StatusUpdateInputSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Action.Status.choices)
+    status = serializers.ChoiceField(choices=REPORTABLE_STATUS_CHOICES)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     risk = serializers.ChoiceField(choices=StatusUpdate.Risk.choices,
                                    default=StatusUpdate.Risk.ON_TRACK)

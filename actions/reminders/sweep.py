@@ -168,7 +168,7 @@ def due_sector_items(today: date) -> list[Item]:
         Action.objects.exclude(status__in=Action.CLOSED_STATUSES)
         .filter(**{f"{ORG}__in": {org for _user, org, _path in leaders}})
         .filter(overdue_q(today) | Q(responsible_person__isnull=True)
-                | Q(due_date__isnull=True))
+                | Q(due_date__isnull=True, continuous=False))
         .order_by()
         .values_list("pk", ORG, "responsible_unit__path",
                      "goal__focus_area__plan__owner_unit__path", "due_date",

@@ -13,11 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts(total: int, statuses: dict[str, int], completed: float | None, overdue: int,
-           unassigned: int, average: float | None) -> dict[str, Any]:
+           unassigned: int, average: float | None, continuous: int = 0) -> dict[str, Any]:
     by_status = {"not_started": 0, "in_progress": 0, "completed": 0, "postponed": 0,
                  "cancelled": 0, "carried_over": 0, **statuses}
     return {"total": total, "by_status": by_status, "completed_percent": completed,
-            "overdue": overdue, "unassigned": unassigned, "average_progress": average}
+            "overdue": overdue, "unassigned": unassigned, "continuous": continuous,
+            "average_progress": average}
 
 
 def strip(row: dict[str, Any]) -> dict[str, Any]:

@@ -47,13 +47,20 @@ def test_unfinished_actions_carry_over_linked_to_their_earlier_selves(world, mix
     for action in carried:
         source = action.carried_over_from
         assert (action.title, action.status, action.progress, action.due_date,
-                action.responsible_unit_id) == (source.title, source.status, source.progress,
-                                                source.due_date, source.responsible_unit_id)
-    # The earlier self keeps its own history; the copy starts from where it stood.
+                action.responsible_unit_id) == (mixed_plan[action.status].title,
+                                                mixed_plan[action.status].status,
+                                                source.progress, source.due_date,
+                                                source.responsible_unit_id)
+        assert source.status == "carried_over"  # closed in the old plan (videreført)
+    # The earlier self keeps its own history, ending in "carried over"; the copy starts
+    # from where it stood.
     in_progress = carried.get(carried_over_from=mixed_plan["in_progress"])
     assert list(in_progress.status_updates.values_list("status", "progress")) == [
         ("in_progress", 60)]
-    assert mixed_plan["in_progress"].status_updates.get().comment == "Status in_progress"
+    assert list(mixed_plan["in_progress"].status_updates.values_list(
+        "status", "progress", "comment")) == [
+        ("carried_over", 60, f"Videreført til {new.title}."),
+        ("in_progress", 60, "Status in_progress")]
     assert in_progress.carried_over_from.carried_over_to.get() == in_progress
 
 
@@ -70,8 +77,9 @@ def test_completed_and_cancelled_actions_stay_in_the_old_version_which_stays_rea
     assert Action.objects.filter(goal__focus_area__plan=old).count() == 5
     assert Action.objects.visible_to(world.reader).filter(
         goal__focus_area__plan=old, status="completed").exists()
-    # Only the copies' starting points were added; nothing old was touched.
-    assert StatusUpdate.objects.count() == history + 2
+    # The copies' starting points, and "carried over" on each of the three earlier selves;
+    # the completed and cancelled ones were not touched.
+    assert StatusUpdate.objects.count() == history + 2 + 3
 
 
 def test_the_new_version_copies_the_structure_and_links_back(world, mixed_plan):
