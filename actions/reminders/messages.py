@@ -218,7 +218,7 @@ def _notice_context(items: list[ReminderDelivery], organization: str) -> dict:
             "organization": organization}
     return {
         "subject": subject,
-        "intro": _("This has happened since you last heard from Planportal."),
+        "intro": _("Here is what is new for you in Planportal."),
         "assigned_heading": _("Actions you are now responsible for"),
         "assigned": assigned_lines,
         "sent_back_heading": _("Reports sent back to you"),
@@ -266,10 +266,14 @@ def build_message(digest: ReminderDigest, items: list[ReminderDelivery]) -> Emai
                     "%(count)d actions need your attention – %(organization)s",
                     count,
                 ) % {"count": count, "organization": organization}
-                context["intro"] = (
-                    _("These are your actions with a deadline coming up, overdue or "
-                      "without a recent status update.") if context["sections"]
-                    else _("You are asked to report on these actions."))
+                if context["sections"]:
+                    context["intro"] = _("These are your actions with a deadline coming up, "
+                                         "overdue or without a recent status update.")
+                elif all(item.kind == Kind.RETURN_OVERDUE_MANAGER for item in reporting):
+                    context["intro"] = _("These actions in your unit have not been reported "
+                                         "on by the deadline.")
+                else:
+                    context["intro"] = _("You are asked to report on these actions.")
         template = ("actions/email/notice" if digest.kind == ReminderDigest.Kind.NOTICE
                     else "actions/email/reminder_digest")
         text = render_to_string(f"{template}.txt", context)
