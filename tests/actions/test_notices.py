@@ -138,9 +138,9 @@ def test_an_action_given_to_somebody_else_before_the_email_goes_is_left_out(worl
 
     sweep_at()
 
-    reader_mail = [m for m in mail.outbox if m.to == [world.reader.email]][0]
+    reader_mail = next(m for m in mail.outbox if m.to == [world.reader.email])
     assert "Beholdt" in reader_mail.body and "Flyttet" not in reader_mail.body
-    manager_mail = [m for m in mail.outbox if m.to == [world.unit_manager.email]][0]
+    manager_mail = next(m for m in mail.outbox if m.to == [world.unit_manager.email])
     assert "Flyttet" in manager_mail.body
 
 
