@@ -31,6 +31,15 @@ def sweep_sector_digests() -> dict[str, int]:
     return {"items": len(report.items), "published": report.published}
 
 
+@shared_task(ignore_result=True)
+def sweep_notices() -> dict[str, int]:
+    """Every few minutes: bundle new notices (given a tiltak, a return sent back) into one
+    e-mail per person per hour; publish e-mails in sending hours."""
+    now = timezone.now()
+    report = sweep.sweep_notices(now=now, publish=sweep.in_sending_hours(now))
+    return {"items": len(report.items), "published": report.published}
+
+
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
 def send_reminder_digest(self, digest_id: int) -> str:
     """Send one reminder e-mail once; retry transient SMTP failures with backoff.

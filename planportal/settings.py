@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
               "REMINDERS_DEADLINE_CRON", "7 * * * *", expires=50 * 60),
     BeatEntry("sector-digests", "actions.tasks.sweep_sector_digests",
               "REMINDERS_SECTOR_DIGEST_CRON", "17 * * * *", expires=50 * 60),
+    # Notices (given a tiltak, a return sent back): bundled per person per hour, so a
+    # short interval only makes the first e-mail of the hour come sooner.
+    BeatEntry("notices", "actions.tasks.sweep_notices",
+              "REMINDERS_NOTICE_CRON", "*/10 * * * *", expires=9 * 60),
     # Nightly: audit events past AUDIT_RETENTION_DAYS, delivery logs past
     # DELIVERY_LOG_RETENTION_DAYS.
     BeatEntry("audit-retention", "planportal.audit.tasks.prune_audit_events",

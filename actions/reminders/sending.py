@@ -16,12 +16,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
+from actions.reminders import windows
 from actions.reminders.messages import build_message, message_id
+from actions.reminders.sweep import RETURN_KINDS, awaiting_returns
+from actions.round_models import ReportingReturn
 from planportal import mail
 from planportal.mail import TransientMailError
 from planportal.models import Membership
@@ -29,6 +33,7 @@ from planportal.permissions import administered_q
 
 logger = logging.getLogger(__name__)
 Status = ReminderDigest.Status
+Kind = ReminderDelivery.Kind
 
 
 class TransientSendError(TransientMailError):
@@ -92,17 +97,60 @@ def _mark_sent(digest: ReminderDigest, token: str, item_ids: list[int]) -> None:
         ReminderDelivery.objects.filter(pk__in=item_ids).update(sent_at=now)
 
 
+def _returns_for(items: list[ReminderDelivery]) -> dict[tuple[str, int], ReportingReturn]:
+    """The returns the reporting items are about, still awaiting submission (one query):
+    by ("r<round>", action) for the reminders, by ("b", action) for a sent-back notice
+    (the newest return of the action sent back in an open round)."""
+    reminders = {(windows.round_of_key(item.key), item.action_id) for item in items
+                 if item.kind in RETURN_KINDS}
+    sent_back = {item.action_id for item in items if item.kind == Kind.RETURN_SENT_BACK}
+    if not reminders and not sent_back:
+        return {}
+    wanted = Q(round_id__in={r for r, _a in reminders}, action_id__in={a for _r, a in reminders})
+    wanted |= Q(action_id__in=sent_back, state=ReportingReturn.State.SENT_BACK)
+    found: dict[tuple[str, int], ReportingReturn] = {}
+    for ret in (awaiting_returns().filter(wanted).select_related("round")
+                .order_by("pk")):
+        if (ret.round_id, ret.action_id) in reminders:
+            found[(f"r{ret.round_id}", ret.action_id)] = ret
+        if ret.state == ReportingReturn.State.SENT_BACK and ret.action_id in sent_back:
+            found[("b", ret.action_id)] = ret  # ordered by pk: the newest wins
+    return found
+
+
+def _still_due(item: ReminderDelivery, recipient_id: int,
+               returns: dict[tuple[str, int], ReportingReturn]) -> bool:
+    """Whether *item* still needs telling about; a reporting item gets its return attached
+    as ``item.reporting_return``."""
+    if item.kind in RETURN_KINDS or item.kind == Kind.RETURN_SENT_BACK:
+        # Submitted, approved, the round closed, the tiltak cancelled or carried over.
+        lookup = ("b" if item.kind == Kind.RETURN_SENT_BACK
+                  else f"r{windows.round_of_key(item.key)}", item.action_id)
+        item.reporting_return = returns.get(lookup)
+        return item.reporting_return is not None
+    if item.action.status in Action.CLOSED_STATUSES:
+        return False
+    if item.kind == Kind.ASSIGNED:
+        # Given to somebody else again before the e-mail went: nothing to tell.
+        return item.action.responsible_person_id == recipient_id
+    return True
+
+
 def _load_items(digest: ReminderDigest) -> tuple[list[ReminderDelivery], list[int]]:
-    """The digest's unsent items whose action still needs telling about, and the ids of
-    items that no longer do (completed or cancelled since they were recorded)."""
+    """The digest's unsent items that still need telling about, and the ids of items that
+    no longer do (action completed or cancelled, return submitted, round closed since they
+    were recorded). Two queries."""
     items = list(
         digest.items.filter(sent_at__isnull=True).select_related(
-            "action__goal__focus_area__plan", "action__responsible_unit"
+            "action__goal__focus_area__plan", "action__responsible_unit",
+            "action__responsible_person",
         ).order_by("pk")
     )
-    keep = [item for item in items if item.action.status not in Action.CLOSED_STATUSES]
-    closed = [item.pk for item in items if item.action.status in Action.CLOSED_STATUSES]
-    return keep, closed
+    returns = _returns_for(items)
+    keep, gone = [], []
+    for item in items:
+        (keep if _still_due(item, digest.recipient_id, returns) else gone).append(item)
+    return keep, [item.pk for item in gone]
 
 
 def deliver(

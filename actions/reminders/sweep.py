@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -27,6 +28,8 @@ from actions.models import Action
 from actions.querysets import overdue_q
 from actions.reminders import windows
 from actions.reminders.recipients import Directory
+from actions.round_models import ReportingReturn, ReportingRound
+from planportal.models import User
 from planportal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,12 @@ ORG = "goal__focus_area__plan__organization_id"
 BATCH = 5000
 Kind = ReminderDelivery.Kind
 Status = ReminderDigest.Status
+#: What a round asks and chases: in the daily digest, with the deadline reminders.
+RETURN_KINDS = (Kind.RETURN_REQUESTED, Kind.RETURN_DUE, Kind.RETURN_OVERDUE,
+                Kind.RETURN_OVERDUE_MANAGER)
+#: Actions whose returns are no longer chased: they left the plan's open work. A tiltak
+#: completed in the period still owes its (final) return, so completed is not here.
+RETURN_ENDED_STATUSES = (Action.Status.CANCELLED, Action.Status.CARRIED_OVER)
 
 
 @dataclass(frozen=True)
@@ -81,10 +90,65 @@ def in_sending_hours(now: datetime) -> bool:
 # --- What is due ----------------------------------------------------------------------
 
 
-def due_daily_items(today: date, now: datetime) -> list[Item]:
-    """Reminder windows, weekly overdue repeats and stale-status nudges due on *today*.
+def awaiting_returns() -> Any:
+    """Returns still to be submitted in open rounds, of actions still chased."""
+    return (
+        ReportingReturn.objects.awaiting_submission()
+        .filter(round__state=ReportingRound.State.OPEN)
+        .exclude(action__status__in=RETURN_ENDED_STATUSES)
+    )
 
-    Two scans (deadlines, stale actions) and one membership query.
+
+def _return_rows() -> list[tuple]:
+    return list(
+        awaiting_returns()
+        .order_by()
+        .values_list("round_id", "round__deadline", "round__opened_at", "action_id",
+                     "action__responsible_person_id", "action__responsible_unit__path",
+                     "round__organization_id")
+        .iterator(chunk_size=2000)
+    )
+
+
+def _return_items(rows: list[tuple], directory: Directory, today: date) -> list[Item]:
+    """The request, the deadline windows and the overdue reminders of the open returns.
+
+    A return must be given by somebody: an opted-out or unreachable person is passed over
+    to the unit managers. Once overdue, the managers of the unit are told once as well
+    (unless they are the ones asked already).
+    """
+    reminder_windows = settings.REMINDER_WINDOWS
+    items: list[Item] = []
+    for round_id, deadline, opened_at, pk, person, unit_path, org in rows:
+        addressees = directory.responsible_for(org, person, unit_path,
+                                               fall_back_when_opted_out=True)
+        if not addressees:
+            continue
+        due: list[tuple[str, str]] = [(Kind.RETURN_REQUESTED, "req")]
+        window = windows.latest_return_window(deadline, today, reminder_windows,
+                                              windows.oslo_date(opened_at))
+        repeat = windows.overdue_repeat(deadline, today)
+        if window is not None:
+            due.append((Kind.RETURN_DUE, f"w{window}"))
+        elif repeat is not None:
+            due.append((Kind.RETURN_OVERDUE, f"o{repeat}"))
+        for kind, suffix in due:
+            key = windows.return_key(round_id, suffix)
+            items.extend(Item(user, org, pk, kind, key, deadline) for user in addressees)
+        if repeat is not None:
+            key = windows.return_key(round_id, "m")
+            items.extend(
+                Item(user, org, pk, Kind.RETURN_OVERDUE_MANAGER, key, deadline)
+                for user in directory.managers_for(org, unit_path) if user not in addressees
+            )
+    return items
+
+
+def due_daily_items(today: date, now: datetime) -> list[Item]:
+    """Reminder windows, weekly overdue repeats, stale-status nudges and the reporting
+    rounds' requests and reminders due on *today*.
+
+    Three scans (deadlines, stale actions, open returns) and one membership query.
     """
     reminder_windows = settings.REMINDER_WINDOWS
     horizon = today + timedelta(days=max(reminder_windows))
@@ -107,7 +171,9 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
         .values_list("pk", "last_update", "responsible_person_id", "responsible_unit__path", ORG)
         .iterator(chunk_size=2000)
     )
-    directory = Directory.load({row[4] for row in deadline_rows} | {row[4] for row in stale_rows})
+    return_rows = _return_rows()
+    directory = Directory.load({row[4] for row in deadline_rows} | {row[4] for row in stale_rows}
+                               | {row[6] for row in return_rows})
 
     items: list[Item] = []
     for pk, due, person, unit_path, org in deadline_rows:
@@ -133,6 +199,7 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
         for recipient in directory.responsible_for(org, person, unit_path,
                                                    fall_back_when_opted_out=True):
             items.append(Item(recipient, org, pk, Kind.STALE, key, None))
+    items.extend(_return_items(return_rows, directory, today))
     return items
 
 
@@ -167,6 +234,7 @@ def due_sector_items(today: date) -> list[Item]:
     rows = (
         Action.objects.exclude(status__in=Action.CLOSED_STATUSES)
         .filter(**{f"{ORG}__in": {org for _user, org, _path in leaders}})
+        # A continuous tiltak ("løpende") has a period, not a missing deadline.
         .filter(overdue_q(today) | Q(responsible_person__isnull=True)
                 | Q(due_date__isnull=True, continuous=False))
         .order_by()
@@ -362,14 +430,18 @@ def expire_claims(now: datetime) -> int:
     return count
 
 
-def publish_pending(today: date, now: datetime) -> int:
-    """Publish one send task per pending e-mail, after the sweep's transaction commits.
+def publish_pending(today: date, now: datetime, kinds: Iterable[str] | None = None) -> int:
+    """Publish one send task per pending e-mail (of *kinds*, default all), after the
+    sweep's transaction commits.
 
     ``robust=True``: if Redis is down the sweep's rows are still committed, and the next
     sweep publishes them again.
     """
+    pending = ReminderDigest.objects.filter(status=Status.PENDING, date__lte=today)
+    if kinds is not None:
+        pending = pending.filter(kind__in=list(kinds))
     ids = list(
-        ReminderDigest.objects.filter(status=Status.PENDING, date__lte=today)
+        pending
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -427,4 +499,101 @@ def sweep_sector_digests(
         report.uncertain = expire_claims(now)
         if publish:
             report.published = publish_pending(today, now)
+    return report
+
+
+# --- Notices --------------------------------------------------------------------------
+
+
+def _waiting_notices() -> Any:
+    """Notices not yet in an e-mail, and those a sent e-mail left behind (they arrived
+    while it was being sent)."""
+    return ReminderDelivery.objects.filter(
+        sent_at__isnull=True, kind__in=ReminderDelivery.NOTICE_KINDS
+    ).filter(Q(digest__isnull=True) | Q(digest__status=Status.SENT))
+
+
+def _oldest_notice_digest(**filters: Any) -> Subquery:
+    return Subquery(
+        ReminderDigest.objects.filter(
+            kind=ReminderDigest.Kind.NOTICE,
+            recipient_id=OuterRef("recipient_id"),
+            organization_id=OuterRef("organization_id"),
+            **filters,
+        )
+        .order_by("date", "hour", "pk")
+        .values("pk")[:1]
+    )
+
+
+def _bundle_notices(items: list[Item], today: date, hour: int) -> None:
+    """Put waiting notices into one e-mail per (recipient, organisation, date, hour).
+
+    A pair with a pending notice e-mail joins it; otherwise this hour's e-mail is opened,
+    unless it exists already (went out, or is going out): the notices then wait for the
+    next hour, so nobody gets more than one notice e-mail an hour. Someone who cannot
+    receive e-mail (turned reminders off, inactive, no address) gets this hour's e-mail
+    opened as cancelled, and their notices go into it: recorded as not sent, never
+    retried. A fixed number of queries.
+    """
+    pairs = {(item.recipient_id, item.organization_id) for item in items}
+    if not pairs:
+        return
+    recipients = {recipient for recipient, _org in pairs}
+    unreachable = set(
+        User.objects.filter(pk__in=recipients)
+        .filter(Q(is_active=False) | Q(reminder_emails=False) | Q(email=""))
+        .values_list("pk", flat=True)
+    )
+    pending = set(
+        ReminderDigest.objects.filter(kind=ReminderDigest.Kind.NOTICE, status=Status.PENDING,
+                                      recipient_id__in=recipients)
+        .values_list("recipient_id", "organization_id")
+    )
+    cancelled = _("The recipient has turned reminder e-mails off.")
+    ReminderDigest.objects.bulk_create(
+        [
+            ReminderDigest(
+                recipient_id=recipient, organization_id=org, kind=ReminderDigest.Kind.NOTICE,
+                date=today, hour=hour,
+                **({"status": Status.CANCELLED, "last_error": cancelled}
+                   if recipient in unreachable else {}),
+            )
+            for recipient, org in sorted(pairs - pending)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,  # this hour's e-mail exists: a concurrent sweep, or it went out
+    )
+    waiting = _waiting_notices()
+    waiting.exclude(recipient_id__in=unreachable).update(
+        digest=_oldest_notice_digest(status=Status.PENDING))
+    waiting.filter(recipient_id__in=unreachable).update(
+        digest=_oldest_notice_digest(status=Status.CANCELLED, date=today, hour=hour))
+
+
+def sweep_notices(
+    today: date | None = None,
+    *,
+    now: datetime | None = None,
+    publish: bool = True,
+    dry_run: bool = False,
+) -> SweepReport:
+    """Bundle the notices recorded since the last run into e-mails; publish them.
+
+    The services record the notices (``actions.notices``); this only bundles and sends,
+    so it can run every few minutes on any number of beats.
+    """
+    today, now = _today_and_now(today, now)
+    report = SweepReport(today=today)
+    with transaction.atomic():
+        report.items = [
+            Item(*row) for row in _waiting_notices().order_by("pk").values_list(
+                "recipient_id", "organization_id", "action_id", "kind", "key", "due_date")
+        ]
+        if dry_run:
+            return report
+        _bundle_notices(report.items, today, windows.oslo_hour(now))
+        report.uncertain = expire_claims(now)
+        if publish:
+            report.published = publish_pending(today, now, [ReminderDigest.Kind.NOTICE])
     return report

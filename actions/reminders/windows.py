@@ -69,3 +69,29 @@ def overdue_key(due: date, repeat: int) -> str:
 
 def stale_key(last_update: date, period: int) -> str:
     return f"{last_update.isoformat()}/s{period}"
+
+
+def latest_return_window(deadline: date, today: date, windows: Sequence[int],
+                         opened: date) -> int | None:
+    """The reporting round's latest reached reminder window (0 = the deadline day), or None.
+
+    Windows already reached on the day the round *opened* are skipped: the request to
+    report names the deadline itself, so "report due in 30 days" the same morning would
+    only repeat it. Like :func:`latest_window`, a missed sweep still catches up.
+    """
+    days_at_opening = (deadline - opened).days
+    candidates = [window for window in {*windows, 0} if window < days_at_opening]
+    return latest_window(deadline, today, candidates)
+
+
+def return_key(round_id: int, suffix: str) -> str:
+    """``r<round>/req``, ``r<round>/w<days>``, ``r<round>/o<weeks>``, ``r<round>/m``."""
+    return f"r{round_id}/{suffix}"
+
+
+def round_of_key(key: str) -> int | None:
+    """The round id in a reporting reminder's key (``r12/w3`` → 12), or None."""
+    head, _sep, _rest = key.partition("/")
+    if head.startswith("r") and head[1:].isdigit():
+        return int(head[1:])
+    return None

@@ -123,3 +123,20 @@ def test_a_sector_leader_with_nothing_to_report_gets_no_email(world, run_sweep):
     world.action.save(update_fields=["due_date", "responsible_person"])
     run_sweep(TODAY, "sector")
     assert mail.outbox == []
+
+
+def test_a_continuous_action_with_a_person_is_not_listed_as_without_a_deadline(
+    world, run_sweep
+):
+    action_due(world, None, responsible_person=world.reader, period_text="løpende",
+               continuous=True, title="Løpende tiltak")
+    action_due(world, None, period_text="løpende", continuous=True, title="Løpende uten person")
+    action_due(world, None, responsible_person=world.reader, title="Mangler frist")
+
+    run_sweep(TODAY, "sector")
+
+    body = mail.outbox[0].body
+    assert "Løpende tiltak" not in body
+    assert "Mangler frist" in body
+    # Without a person it is still unassigned, continuous or not.
+    assert body.index("## Ingen ansvarlig person") < body.index("Løpende uten person")

@@ -306,3 +306,19 @@ def test_one_task_is_published_per_recipient_not_per_action(
         report = sweep_deadlines(TODAY)
     assert report.published == 2
     assert len(callbacks) == 2
+
+
+def test_a_carried_over_action_gets_no_deadline_reminder_or_stale_nudge(world, run_sweep):
+    action_due(world, TODAY + timedelta(days=3), responsible_person=world.reader,
+               status="carried_over", title="Videreført")
+    action_due(world, TODAY - timedelta(days=3), responsible_person=world.reader,
+               status="carried_over", title="Videreført og forsinket")
+    action_due(world, TODAY + timedelta(days=3), responsible_person=world.reader,
+               title="Fortsatt åpent")
+
+    run_sweep(TODAY)
+
+    body = mail.outbox[0].body
+    assert "Fortsatt åpent" in body
+    assert "Videreført" not in body
+    assert ReminderDelivery.objects.count() == 1

@@ -189,3 +189,36 @@ def test_two_beat_processes_still_send_one_email_each(world, start_worker, start
 
     assert sorted(r[0] for r, _m in smtp_server.accepted) == sorted(
         [world.reader.email, world.unit_manager.email])
+
+
+def test_a_real_worker_sends_the_request_to_report_and_one_notice_email_for_three_actions(
+    world, start_worker, smtp_server
+):
+    from actions.reminders.sweep import sweep_notices
+    from actions.services import assign_action
+    from tests.factories import ReportingReturnFactory, ReportingRoundFactory
+
+    today = timezone.localdate()
+    rnd = ReportingRoundFactory(organization=world.org, deadline=today + timedelta(days=20))
+    ret = ReportingReturnFactory(round=rnd, action=action_due(
+        world, None, responsible_person=world.reader, title="Rapporter på meg"))
+    for i in range(3):
+        action = action_due(world, None, title=f"Nytt tiltak {i}")
+        assign_action(actor=world.admin, action=action, expected_version=action.version,
+                      responsible_unit=world.home_care, responsible_person=world.unit_manager)
+    start_worker()
+
+    sweep_deadlines(today)
+    sweep_notices()
+    sweep_notices()  # the next beat tick: nothing more
+    wait_for(lambda: len(smtp_server.accepted) >= 2, 30, "the two e-mails")
+    settle()
+
+    received = accepted_to(smtp_server)
+    assert [len(received[a]) for a in (world.reader.email, world.unit_manager.email)] == [1, 1]
+    text, html = bodies(received[world.reader.email][0])
+    assert "## Rapportering" in text and "Rapporter på meg" in text
+    assert f"/rapportering/{rnd.pk}/rapporter/{ret.pk}/" in html
+    notice = received[world.unit_manager.email][0]
+    assert notice["Subject"] == "Planportal: Du har fått ansvar for 3 nye tiltak – Testkommune"
+    assert all(f"Nytt tiltak {i}" in bodies(notice)[0] for i in range(3))

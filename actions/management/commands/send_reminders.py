@@ -15,9 +15,9 @@ from planportal.models import User
 
 class Command(BaseCommand):
     help = (
-        "Run the deadline-reminder and sector-digest sweeps now (the same code beat runs "
-        "hourly) and send the e-mails that are due. With --dry-run, print who would get "
-        "what and change nothing."
+        "Run the deadline-reminder (with the reporting rounds), sector-digest and notice "
+        "sweeps now (the same code beat runs) and send the e-mails that are due. With "
+        "--dry-run, print who would get what and change nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,6 +39,7 @@ class Command(BaseCommand):
         reports = [
             # One publish at the end covers the e-mails of both sweeps.
             sweep.sweep_deadlines(today, now=now, dry_run=dry_run, publish=False),
+            sweep.sweep_notices(today, now=now, dry_run=dry_run, publish=False),
             sweep.sweep_sector_digests(today, now=now, dry_run=dry_run),
         ]
         items = [item for report in reports for item in report.items]
