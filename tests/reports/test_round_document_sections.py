@@ -169,3 +169,16 @@ def test_the_workbook_counts_continuous_actions_in_their_own_column(
     assert header[column - 1] == "Uten ansvar/frist"
     facts = {row[0]: row[1] for row in summary.iter_rows(max_row=12, values_only=True)}
     assert facts["Saksnummer"] == "2026/1234"
+
+
+def test_the_public_round_page_template_renders_the_frozen_report(
+        report_plan: ReportPlan, world: Any, today: Any) -> None:
+    context = report_context(round_data(report_plan, public=True))
+    context.update(period_label=PERIOD, base_template="reports/standalone_base.html",
+                   pdf_url="/offentlig/planer/1/rapporter/2/rapport.pdf")
+    with translation.override("nb"):
+        html = render_to_string("reports/round_report_public.html", context)
+    assert "Plan for rapport – Ærø" in html and PERIOD in html
+    assert 'href="/offentlig/planer/1/rapporter/2/rapport.pdf"' in html
+    assert "Saksnummer" in html and RETURN_NEXT in html
+    assert world.unit_manager.username not in html
