@@ -1,4 +1,5 @@
-"""Server-rendered SVG bar charts for the report: no JavaScript, readable in HTML and PDF.
+"""Server-rendered bar charts for the report: SVG (no JavaScript, readable in HTML and PDF)
+and the same charts as PNG images for the Word document (Pillow).
 
 Each chart is an ``<svg role="img">`` labelled by its own ``<title>`` and ``<desc>``; the
 description states every value in words (the text alternative), every bar carries its
@@ -8,7 +9,9 @@ in a table next to the chart.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -96,7 +99,18 @@ def bar_chart(chart_id: str, title: str, description: str, groups: list[tuple[st
     return _svg(chart_id, title, description, body, width, y + 4)
 
 
-def progress_chart(focus_areas: list[dict], chart_id: str = "chart-progress") -> SafeString:
+@dataclass(frozen=True)
+class Chart:
+    """What a chart shows, whatever it is drawn as: its text alternative is *description*."""
+
+    title: str
+    description: str
+    groups: list[tuple[str, list[Bar]]]
+    maximum: float
+    legend: list[tuple[str, str]] | None = None
+
+
+def progress_chart_data(focus_areas: list[dict]) -> Chart:
     """Average progress and share completed, per focus area (0–100 %)."""
     title = _("Progress per focus area")
     average, share = _("Average progress"), _("Completed")
@@ -116,21 +130,97 @@ def progress_chart(focus_areas: list[dict], chart_id: str = "chart-progress") ->
             }
         )
     description = " ".join(sentences) or _("The report has no focus areas.")
-    return bar_chart(chart_id, title, description, groups, 100,
-                     legend=[(average, COLOURS["average"]), (share, COLOURS["completed_share"])])
+    return Chart(title, description, groups, 100,
+                 legend=[(average, COLOURS["average"]), (share, COLOURS["completed_share"])])
+
+
+def status_chart_data(by_status: dict[str, int], labels: dict[str, str]) -> Chart:
+    """Number of actions in each status (a status the labels do not know is left out)."""
+    counts = {status: count for status, count in by_status.items() if status in labels}
+    title = _("Actions by status")
+    total = sum(counts.values())
+    groups = [
+        (labels[status], [Bar(labels[status], count, COLOURS.get(status, "#4b5563"),
+                              str(count))])
+        for status, count in counts.items()
+    ]
+    description = _("%(total)s actions: %(parts)s.") % {
+        "total": total,
+        "parts": ", ".join(f"{labels[s]} {n}" for s, n in counts.items()),
+    }
+    return Chart(title, description, groups, max(counts.values() or [0]) or 1)
+
+
+def _chart_svg(chart: Chart, chart_id: str) -> SafeString:
+    return bar_chart(chart_id, chart.title, chart.description, chart.groups, chart.maximum,
+                     legend=chart.legend)
+
+
+def progress_chart(focus_areas: list[dict], chart_id: str = "chart-progress") -> SafeString:
+    """Average progress and share completed, per focus area, as SVG."""
+    return _chart_svg(progress_chart_data(focus_areas), chart_id)
 
 
 def status_chart(by_status: dict[str, int], labels: dict[str, str],
                  chart_id: str = "chart-status") -> SafeString:
-    """Number of actions in each status."""
-    title = _("Actions by status")
-    total = sum(by_status.values())
-    groups = [
-        (labels[status], [Bar(labels[status], count, COLOURS[status], str(count))])
-        for status, count in by_status.items()
-    ]
-    description = _("%(total)s actions: %(parts)s.") % {
-        "total": total,
-        "parts": ", ".join(f"{labels[s]} {n}" for s, n in by_status.items()),
-    }
-    return bar_chart(chart_id, title, description, groups, max(by_status.values() or [0]) or 1)
+    """Number of actions in each status, as SVG."""
+    return _chart_svg(status_chart_data(by_status, labels), chart_id)
+
+
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    for name in ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def chart_png(chart: Chart, scale: int = 2) -> bytes:
+    """*chart* as a PNG image laid out like the SVG (title on top), *scale* times its size.
+
+    The picture carries no text alternative itself: the Word document puts
+    ``chart.description`` in the picture's description (alt text).
+    """
+    from PIL import Image, ImageDraw
+
+    label_width, bar_space, value_width, bar_height = 230, 300, 80, 16
+    width = label_width + bar_space + value_width
+    rows = sum(len(bars) * (bar_height + 2) + 8 for _label, bars in chart.groups)
+    height = 30 + (24 if chart.legend else 0) + rows + 6
+    image = Image.new("RGB", (width * scale, height * scale), "white")
+    draw = ImageDraw.Draw(image)
+    font, bold = _font(12 * scale), _font(13 * scale)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return x * scale, y * scale
+
+    draw.text(at(4, 6), chart.title, fill="#1e2b3c", font=bold)
+    y = 30
+    if chart.legend:
+        x = label_width
+        for text, colour in chart.legend:
+            draw.rectangle([at(x, y), at(x + 12, y + 12)], fill=colour)
+            draw.text(at(x + 16, y + 6), text, fill="#1e2b3c", font=font, anchor="lm")
+            x += 30 + 7 * len(text)
+        y += 24
+    axis_top = y
+    for group_label, bars in chart.groups:
+        draw.text(at(label_width - 8, y + bar_height / 2), _shorten(group_label),
+                  fill="#1e2b3c", font=font, anchor="rm")
+        for bar in bars:
+            length = 0 if chart.maximum <= 0 else bar_space * max(bar.value, 0) / chart.maximum
+            if length > 0:
+                draw.rectangle([at(label_width, y), at(label_width + length, y + bar_height)],
+                               fill=bar.colour)
+            draw.text(at(label_width + length + 4, y + bar_height / 2), bar.text,
+                      fill="#1e2b3c", font=font, anchor="lm")
+            y += bar_height + 2
+        y += 8
+    draw.line([at(label_width, axis_top - 2), at(label_width, y)], fill="#1e2b3c",
+              width=scale)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

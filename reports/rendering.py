@@ -3,6 +3,7 @@ templates show: typed dates, labels, indicators grouped per focus area, and the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -13,14 +14,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actions.models import Action, StatusUpdate
 from reports.charts import progress_chart, status_chart
 from reports.templatetags.report_tags import percent
 from strategies.models import Indicator
 
-DATE_KEYS = {"as_of", "since", "due_date", "latest_period_end", "adopted_on"}
-DATETIME_KEYS = {"latest_update_at", "created_at", "generated_at"}
+DATE_KEYS = {"as_of", "since", "due_date", "latest_period_end", "adopted_on", "deadline",
+             "meeting_date", "evaluated_on", "first_due"}
+DATETIME_KEYS = {"latest_update_at", "created_at", "generated_at", "closed_at"}
 
 
 def typed(value: Any) -> Any:
@@ -31,13 +34,31 @@ def typed(value: Any) -> Any:
         return value
     result = {}
     for key, item in value.items():
-        if key in DATE_KEYS and isinstance(item, str):
-            result[key] = date.fromisoformat(item)
-        elif key in DATETIME_KEYS and isinstance(item, str):
-            result[key] = datetime.fromisoformat(item)
+        if key in DATE_KEYS and isinstance(item, str) and item:
+            result[key] = _iso(date.fromisoformat, item)
+        elif key in DATETIME_KEYS and isinstance(item, str) and item:
+            result[key] = _iso(datetime.fromisoformat, item)
         else:
             result[key] = typed(item)
     return result
+
+
+# Characters XML 1.0 cannot hold (and Word refuses): C0 controls but tab and line breaks,
+# DEL, lone surrogates and the two non-characters. A user's text must never break a file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: Any) -> str:
+    """*text* as a string without the control characters no document format can hold."""
+    return _CONTROL.sub("", "" if text is None else str(text))
+
+
+def _iso(parse: Callable[[str], Any], text: str) -> Any:
+    """*text* parsed, or left as it is: a malformed date in old data must not stop a report."""
+    try:
+        return parse(text)
+    except ValueError:
+        return text
 
 
 def status_labels() -> dict[str, str]:
@@ -61,10 +82,16 @@ def direction_labels() -> dict[str, str]:
     return {direction.value: str(direction.label) for direction in Indicator.Direction}
 
 
-def _count_cells(row: dict[str, Any]) -> list[Any]:
-    """The table cells of a counts row, formatted once here rather than per template tag."""
-    return [row["total"], *row["by_status"].values(), percent(row["completed_percent"]),
-            row["overdue"], row["unassigned"], percent(row["average_progress"])]
+def _count_cells(row: dict[str, Any], statuses: dict[str, str]) -> list[Any]:
+    """The table cells of a counts row, formatted once here rather than per template tag.
+
+    One cell per known status (a snapshot frozen before a status existed counts 0 of it);
+    "continuous" is "–" in a snapshot frozen before continuous actions were counted.
+    """
+    by_status = row["by_status"]
+    return [row["total"], *(by_status.get(key, 0) for key in statuses),
+            percent(row["completed_percent"]), row["overdue"], row["unassigned"],
+            row.get("continuous", "–"), percent(row["average_progress"])]
 
 
 def _count_row_html(label: str, cells: list[Any]) -> str:
@@ -78,7 +105,7 @@ def _compact_goal_html(goal: dict[str, Any]) -> str:
     """A goal as one short PDF row: per-status counts are in the focus area table and XLSX."""
     label = _clip(f"{goal['code']} {goal['title']}".strip(), 90)
     cells = (goal["total"], percent(goal["completed_percent"]), goal["overdue"],
-             goal["unassigned"], percent(goal["average_progress"]))
+             goal["unassigned"], goal.get("continuous", "–"), percent(goal["average_progress"]))
     tds = "".join(f'<td class="num">{escape(cell)}</td>' for cell in cells)
     return f"<tr><td>{escape(label)}</td>{tds}</tr>"
 
@@ -94,16 +121,25 @@ def _clip(text: str, length: int | None) -> str:
     return text[: length - 1].rstrip() + "…"
 
 
+def due_label(row: dict[str, Any]) -> str:
+    """The deadline as shown: a date, else the plan's period text ("løpende"), else "–"."""
+    due = row.get("due_date")
+    if due:
+        return _short_date(date.fromisoformat(due))
+    if row.get("period_text"):
+        return row["period_text"]
+    return str(_("Continuous")) if row.get("continuous") else "–"
+
+
 def _action_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str, str],
                  public: bool, comment_length: int | None) -> str:
     """An action as one table row of escaped markup (no per-cell template work)."""
-    due = row.get("due_date")
-    due_label = _short_date(date.fromisoformat(due)) if due else (row.get("period_text") or "–")
+    due_label_ = due_label(row)
     risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
     cells = [row["code"], row["title"], row.get("responsible_unit") or "–"]
     if not public:
         cells.append(row.get("responsible_person") or "–")
-    cells += [due_label, capfirst(statuses.get(row["status"], row["status"]))]
+    cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
     tail = [risk, _clip(row.get("latest_comment") or "–", comment_length)]
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
             + f'<td class="num">{row["progress"]} %</td>'
@@ -114,14 +150,13 @@ def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str
                   public: bool) -> str:
     """An action of the full PDF listing: short texts and no comment, so that most rows
     take one line (5,000 rows are laid out by WeasyPrint; comments are in the XLSX)."""
-    due = row.get("due_date")
-    due_label = _short_date(date.fromisoformat(due)) if due else (row.get("period_text") or "–")
+    due_label_ = due_label(row)
     title_length = 52 if public else 38  # what fits on one line beside the other columns
     cells = [row["code"], _clip(row["title"], title_length),
              _clip(row.get("responsible_unit") or "–", 21)]
     if not public:
         cells.append(_clip(row.get("responsible_person") or "–", 14))
-    cells += [due_label, capfirst(statuses.get(row["status"], row["status"]))]
+    cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
     risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
             + f'<td class="num">{row["progress"]} %</td><td>{escape(risk)}</td></tr>')
@@ -140,6 +175,141 @@ def _update_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
             + f'<td class="num">{row["progress"]} %</td>'
             + "".join(f"<td>{escape(cell)}</td>" for cell in tail) + "</tr>")
+
+
+def round_return(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The action's approved return in the round, if the data has one."""
+    value = row.get("return")
+    return value if isinstance(value, dict) else None
+
+
+def _paragraphs_html(text: str) -> str:
+    """Plain text as escaped markup: blank lines part paragraphs, line breaks stay."""
+    text = clean_text(text).replace("\r\n", "\n")
+    parts = [part.strip() for part in text.split("\n\n")]
+    return "".join(f"<p>{escape(part)}</p>".replace("\n", "<br>") for part in parts if part)
+
+
+def _return_html(row: dict[str, Any], ret: dict[str, Any], statuses: dict[str, str],
+                 risks: dict[str, str]) -> str:
+    """An action's approved return as one table row: what was done and what comes next."""
+    status = ret.get("status") or row.get("status") or ""
+    risk = capfirst(risks.get(ret["risk"], ret["risk"])) if ret.get("risk") else "–"
+    progress = ret.get("progress")
+    progress_label = "–" if progress is None else f"{progress} %"
+    return (
+        f"<tr><td>{escape(row.get('code') or '')}</td><td>{escape(row.get('title') or '')}</td>"
+        f"<td>{escape(capfirst(statuses.get(status, status)) or '–')}</td>"
+        f'<td class="num">{escape(progress_label)}</td><td>{escape(risk)}</td>'
+        f"<td>{_paragraphs_html(ret.get('done') or '') or '–'}</td>"
+        f"<td>{_paragraphs_html(ret.get('next_steps') or '') or '–'}</td></tr>"
+    )
+
+
+def _evaluation_html(row: dict[str, Any], statuses: dict[str, str]) -> str:
+    """A final evaluation of an action closed in the period, as one table row."""
+    on = row.get("evaluated_on")
+    try:
+        on_label = _short_date(date.fromisoformat(on)) if on else "–"
+    except ValueError:
+        on_label = str(on)
+    status = row.get("status") or ""
+    return (
+        f"<tr><td>{escape(row.get('code') or '')}</td><td>{escape(row.get('title') or '')}</td>"
+        f"<td>{escape(capfirst(statuses.get(status, status)) or '–')}</td>"
+        f"<td>{escape(on_label)}</td>"
+        f"<td>{_paragraphs_html(row.get('evaluation') or '') or '–'}</td></tr>"
+    )
+
+
+def _change_html(row: dict[str, Any], statuses: dict[str, str]) -> str:
+    """A new or cancelled action, as one short table row."""
+    status = row.get("status") or ""
+    cells = [row.get("code") or "", row.get("title") or "", row.get("responsible_unit") or "–",
+             due_label(row), capfirst(statuses.get(status, status)) or "–"]
+    return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
+
+
+def moved_label(moves: int, months: int | None) -> str:
+    """"Deadline moved 3 times, +14 months" (how often and how far, the first to the last)."""
+    text = ngettext("Deadline moved %(moves)s time", "Deadline moved %(moves)s times",
+                    moves) % {"moves": moves}
+    if months:
+        sign = "+" if months > 0 else "−"
+        text += ", " + ngettext("%(sign)s%(months)s month", "%(sign)s%(months)s months",
+                                abs(months)) % {"sign": sign, "months": abs(months)}
+    return text
+
+
+def _moved_html(row: dict[str, Any]) -> str:
+    """A moved deadline, as one table row: how often, how far, from which date to which."""
+    def day(value: Any) -> str:
+        try:
+            return _short_date(date.fromisoformat(value)) if value else "–"
+        except ValueError:
+            return str(value)
+
+    cells = [row.get("code") or "", row.get("title") or "",
+             moved_label(int(row.get("moves") or 0), row.get("months")),
+             day(row.get("first_due")), day(row.get("due"))]
+    return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
+
+
+def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[str, str],
+                    focus_areas: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a round adds to a report: its case facts, the assessments, the approved returns
+    per focus area, the final evaluations and the changes since the previous round.
+
+    Every key is optional (a report frozen before rounds existed has none of them)."""
+    round_ = data.get("round") if isinstance(data.get("round"), dict) else None
+    returns_by_area: dict[Any, list[str]] = {}
+    without_return = 0
+    for row in data.get("actions", []) if round_ is not None else []:
+        ret = round_return(row)
+        if ret is None:
+            if row.get("status") not in ("cancelled", "carried_over"):
+                without_return += 1
+            continue
+        returns_by_area.setdefault(row.get("focus_area_id"), []).append(
+            _return_html(row, ret, statuses, risks))
+    returns = []
+    for area in focus_areas:
+        rows = returns_by_area.get(area["id"], [])
+        returns.append({"area": area, "count": len(rows),
+                        "body": mark_safe("".join(rows))})  # noqa: S308 - escaped
+    evaluations = [row for row in data.get("evaluations") or [] if isinstance(row, dict)]
+    changes = data.get("changes") if isinstance(data.get("changes"), dict) else None
+    changes_context = None
+    if changes is not None:
+        new, cancelled = changes.get("new") or [], changes.get("cancelled") or []
+        moved = changes.get("moved_deadlines") or []
+        changes_context = {
+            "previous_round": changes.get("previous_round"),
+            "new": {"rows": new, "total": len(new), "body": mark_safe(  # noqa: S308
+                "".join(_change_html(row, statuses) for row in new))},
+            "cancelled": {"rows": cancelled, "total": len(cancelled), "body": mark_safe(  # noqa: S308
+                "".join(_change_html(row, statuses) for row in cancelled))},
+            "moved": {"rows": moved, "total": len(moved), "body": mark_safe(  # noqa: S308
+                "".join(_moved_html(row) for row in moved))},
+        }
+    return {
+        "round": typed(round_) if round_ is not None else None,
+        "preliminary": bool(data.get("preliminary")),
+        "round_assessments": [
+            {"title": row.get("title") or "", "text": row.get("text") or "",
+             "html": mark_safe(_paragraphs_html(row.get("text") or ""))}  # noqa: S308
+            for row in data.get("assessments") or [] if isinstance(row, dict)
+        ],
+        "has_returns": round_ is not None and "actions" in data,
+        "returns": returns,
+        "returns_total": sum(item["count"] for item in returns),
+        "without_return": without_return,
+        "evaluations": {"rows": evaluations, "total": len(evaluations), "body": mark_safe(  # noqa: S308
+            "".join(_evaluation_html(row, statuses) for row in evaluations))},
+        "has_evaluations": "evaluations" in data,
+        "changes": changes_context,
+        "has_continuous": "continuous" in data.get("totals", {}),
+    }
 
 
 def most_overdue_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -184,17 +354,17 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
     The caller's data is never changed.
     """
     pdf = medium == "pdf"
-    big = {"overdue", "at_risk", "since_previous", "actions"}
+    big = {"overdue", "at_risk", "since_previous", "actions", "changes", "evaluations"}
     # Only the small part is deep-copied with typed dates; list rows are formatted directly.
     report = typed({key: value for key, value in data.items() if key not in big})
     statuses = status_labels()
     risks = risk_labels()
     public = report["public"]
-    report["totals"]["cells"] = _count_cells(report["totals"])
+    report["totals"]["cells"] = _count_cells(report["totals"], statuses)
     report["totals"]["html"] = mark_safe(  # noqa: S308 - escaped
         _count_row_html(_("Whole plan"), report["totals"]["cells"]))
     for area in report["focus_areas"]:
-        area["cells"] = _count_cells(area)
+        area["cells"] = _count_cells(area, statuses)
         area["html"] = mark_safe(  # noqa: S308 - escaped
             _count_row_html(f"{area['code']} {area['title']}", area["cells"]))
         area["total_html"] = mark_safe(  # noqa: S308 - escaped
@@ -209,7 +379,7 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
             body = "".join(_compact_goal_html(goal) for goal in shown)
         else:
             body = "".join(_count_row_html(f"{goal['code']} {goal['title']}",
-                                           _count_cells(goal)) for goal in shown)
+                                           _count_cells(goal, statuses)) for goal in shown)
         area["goal_rows"] = {"body": mark_safe(body), "total": len(goals),  # noqa: S308
                              "shown": len(shown), "more": len(goals) - len(shown),
                              "cut": len(shown) < len(goals), "in_xlsx": True,
@@ -251,14 +421,16 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         "status_updates": _shorten(since["status_updates"], cap("status_updates"), update),
     }
     return {
+        **_round_sections(data, statuses, risks, report["focus_areas"]),
         "report": report,
         "lists": lists,
         "limit": limit,
         "medium": medium,
         "statuses": statuses,
         "status_rows": [
-            (statuses[key], count) for key, count in report["totals"]["by_status"].items()
+            (label, report["totals"]["by_status"].get(key, 0)) for key, label in statuses.items()
         ],
+        "count_columns": len(statuses) + 7,
         "risks": risks,
         "assessments": assessment_labels(),
         "directions": direction_labels(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from typing import Any
 
 from django.utils import translation
@@ -24,6 +25,7 @@ from planportal.spreadsheets import write_cell
 from reports.rendering import (
     assessment_labels,
     direction_labels,
+    moved_label,
     risk_labels,
     status_labels,
     typed,
@@ -66,18 +68,21 @@ def _put(sheet: Worksheet, row: int, values: list[Any], formats: dict[int, str])
 
 def _count_columns(statuses: dict[str, str]) -> list[str]:
     return [_("Actions"), *[label.capitalize() for label in statuses.values()],
-            _("Completed (%)"), _("Overdue"), _("Unassigned"), _("Average progress")]
+            _("Completed (%)"), _("Overdue"), _("Unassigned"), _("Continuous"),
+            _("Average progress")]
 
 
 def _count_values(row: dict[str, Any], statuses: dict[str, str]) -> list[Any]:
-    return [row["total"], *[row["by_status"][key] for key in statuses],
+    # A snapshot frozen before a status or continuous actions existed: 0 of the status,
+    # no continuous count (an empty cell, not a false 0).
+    return [row["total"], *[row["by_status"].get(key, 0) for key in statuses],
             _fraction(row["completed_percent"]), row["overdue"], row["unassigned"],
-            _fraction(row["average_progress"])]
+            row.get("continuous"), _fraction(row["average_progress"])]
 
 
 def _count_formats(offset: int, statuses: dict[str, str]) -> dict[int, str]:
     first = offset + 1 + len(statuses) + 1  # columns after the label, actions and statuses
-    return {first: PERCENT_FORMAT, first + 3: PERCENT_FORMAT}
+    return {first: PERCENT_FORMAT, first + 4: PERCENT_FORMAT}
 
 
 def _action_sheet_rows(sheet: Worksheet, row: int, title: str, actions: list[dict[str, Any]],
@@ -113,6 +118,80 @@ def _widths(sheet: Worksheet, widths: list[int]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
+def _table_sheet(book: Workbook, title: str, taken: set[str], names: list[str],
+                 rows: list[list[Any]], widths: list[int],
+                 formats: dict[int, str] | None = None) -> Worksheet:
+    """A sheet holding one table: a bold header row (frozen) and one row per item."""
+    sheet = book.create_sheet(_sheet_title(title, taken))
+    _header(sheet, 1, names)
+    for row, values in enumerate(rows, start=2):
+        _put(sheet, row, values, formats or {})
+        for column in range(1, len(values) + 1):
+            sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True,
+                                                                     vertical="top")
+    sheet.freeze_panes = "A2"
+    _widths(sheet, widths)
+    return sheet
+
+
+def _round_sheets(book: Workbook, report: dict[str, Any], taken: set[str],
+                  statuses: dict[str, str], risks: dict[str, str]) -> None:
+    """What a closed round adds: the approved returns, the assessments, the final
+    evaluations and the moved deadlines (each only when the data has it)."""
+    def label(labels: dict[str, str], key: str | None) -> str | None:
+        return capfirst(labels.get(key, key)) if key else None
+
+    if report.get("round") and report.get("actions") is not None:
+        rows = []
+        for action in report["actions"]:
+            ret = action.get("return") if isinstance(action.get("return"), dict) else None
+            if ret is None:
+                continue
+            progress = ret.get("progress")
+            rows.append([action["code"], action["title"], action["responsible_unit"] or None,
+                         label(statuses, ret.get("status")),
+                         None if progress is None else progress / 100,
+                         label(risks, ret.get("risk")), ret.get("done") or None,
+                         ret.get("next_steps") or None])
+        _table_sheet(book, _("Reports"), taken,
+                     [_("No."), _("Action"), _("Responsible unit"), _("Status"), _("Progress"),
+                      _("Risk"), _("Done this period"), _("Next steps")],
+                     rows, [10, 40, 20, 14, 10, 12, 60, 60], {5: PERCENT_FORMAT})
+    assessments = [row for row in report.get("assessments") or [] if isinstance(row, dict)]
+    if assessments:
+        _table_sheet(book, _("Assessments"), taken, [_("Title"), _("Assessment")],
+                     [[row.get("title") or None, row.get("text") or None]
+                      for row in assessments], [40, 100])
+    if "evaluations" in report:
+        _table_sheet(book, _("Final evaluations"), taken,
+                     [_("No."), _("Action"), _("Status"), _("Evaluated"), _("Final evaluation")],
+                     [[row.get("code"), row.get("title"), label(statuses, row.get("status")),
+                       row.get("evaluated_on"), row.get("evaluation") or None]
+                      for row in report.get("evaluations") or [] if isinstance(row, dict)],
+                     [10, 40, 14, 12, 100], {4: DATE_FORMAT})
+    changes = report.get("changes") if isinstance(report.get("changes"), dict) else None
+    if changes is not None:
+        moved = changes.get("moved_deadlines") or []
+        _table_sheet(book, _("Moved deadlines"), taken,
+                     [_("No."), _("Action"), _("Moved"), _("Times moved"), _("Months"),
+                      _("First deadline"), _("Deadline now")],
+                     [[row.get("code"), row.get("title"),
+                       moved_label(int(row.get("moves") or 0), row.get("months")),
+                       row.get("moves"), row.get("months"), row.get("first_due"),
+                       _day(row.get("due"))] for row in moved],
+                     [10, 40, 34, 12, 10, 14, 14], {6: DATE_FORMAT, 7: DATE_FORMAT})
+
+
+def _day(value: Any) -> Any:
+    """An ISO date string of the data as a date (the key "due" is not typed)."""
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
     """The workbook for *data*; labels in the active language."""
     report = typed(data)
@@ -132,6 +211,17 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
         (_("Status as of"), report["as_of"]),
         (_("Changes since"), report["since"]),
     ]
+    round_ = report.get("round") if isinstance(report.get("round"), dict) else None
+    if round_ is not None:
+        facts += [(label, value) for label, value in (
+            (_("Reporting round"), round_.get("period_label")),
+            (_("Case number"), round_.get("case_number")),
+            (_("Committee"), round_.get("committee")),
+            (_("Meeting date"), round_.get("meeting_date")),
+        ) if value]
+    if report.get("preliminary"):
+        facts.insert(0, (_("Preliminary report"),
+                         _("the period has not ended; the figures can still change.")))
     for row, (label, value) in enumerate(facts, start=1):
         write_cell(summary, row, 1, label).font = BOLD
         cell = write_cell(summary, row, 2, value)
@@ -148,7 +238,7 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
                             *_count_values(area, statuses)], formats)
     row += 1
     _put(summary, row, [_("Whole plan"), *_count_values(report["totals"], statuses)], formats)
-    for column in range(1, 3 + len(statuses) + 5):
+    for column in range(1, 3 + len(statuses) + 6):
         summary.cell(row=row, column=column).font = BOLD
 
     row += 2
@@ -195,6 +285,7 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
             title = _("Overdue actions")
         _action_sheet_rows(sheet, row, title, rows, public, statuses, risks)
         _widths(sheet, [34, 40, 20, 20, 12, 14, 10, 12, 40, 16, 14, 16])
+    _round_sheets(book, report, taken, statuses, risks)
     return book
 
 

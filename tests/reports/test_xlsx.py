@@ -40,9 +40,14 @@ def test_summary_holds_numbers_not_text(book: Any) -> None:
     sheet = book["Sammendrag"]
     assert find(sheet, "Status per")[1] == datetime(2026, 8, 31)
     whole = find(sheet, "Hele planen")
-    # Actions, six statuses, completed share, overdue, unassigned, average progress.
-    assert whole[1:12] == (8, 3, 2, 1, 1, 1, 0, pytest.approx(0.143), 3, 2,
-                           pytest.approx(0.314))
+    # Actions, six statuses, completed share, overdue, unassigned, continuous, average
+    # progress (continuous is empty while the data does not count it).
+    assert whole[1:11] == (8, 3, 2, 1, 1, 1, 0, pytest.approx(0.143), 3, 2)
+    assert whole[11] in (0, None)
+    assert whole[12] == pytest.approx(0.314)
+    average_cell = next(c for c in sheet[[r[0] for r in rows(sheet)].index("Hele planen") + 1]
+                        if c.column == 13)
+    assert average_cell.number_format == "0.0 %"
     area = find(sheet, "1 Helse og mestring")
     assert area[8] == pytest.approx(0.2) and isinstance(area[1], int)
     percent_cell = next(c for c in sheet[[r[0] for r in rows(sheet)].index("Hele planen") + 1]
