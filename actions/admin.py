@@ -366,7 +366,7 @@ class StatusUpdateAdmin(ServiceAdmin):
 
 
 # Register the calendar feed admin and the plan and goal admins' action parts.
-from actions import admin_calendar, admin_plans  # noqa: E402,F401
+from actions import admin_calendar, admin_plans, admin_rounds  # noqa: E402,F401
 
 
 @admin.register(ReminderDigest)
