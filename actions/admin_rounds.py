@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
 from planportal.admin_forms import ReadOnlyAdmin, ReadOnlyInline, admin_link, link_list
@@ -71,7 +72,8 @@ class ReportingRoundAdmin(_AdministeredOnly):
     def returns_link(self, round_: ReportingRound) -> str:
         url = reverse("admin:actions_reportingreturn_changelist")
         return format_html('<a href="{}?round__id__exact={}">{}</a>', url, round_.pk,
-                           _("%(count)d returns") % {"count": round_.return_count})
+                           ngettext("%(count)d return", "%(count)d returns",
+                                    round_.return_count) % {"count": round_.return_count})
 
 
 @admin.register(ReportingReturn)
