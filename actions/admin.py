@@ -358,6 +358,11 @@ class StatusUpdateAdmin(ServiceAdmin):
     list_select_related = ["action", "author"]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # An update's name is its action's: the autocomplete (a return's status update)
+        # names every row it lists.
+        return super().get_queryset(request).select_related("action", "author")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
