@@ -372,6 +372,11 @@ class StatusUpdateAdmin(ServiceAdmin):
     list_select_related = ["action", "author"]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # An update's name is its action's: the autocomplete (a return's status update)
+        # names every row it lists.
+        return super().get_queryset(request).select_related("action", "author")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -380,7 +385,7 @@ class StatusUpdateAdmin(ServiceAdmin):
 
 
 # Register the calendar feed admin and the plan and goal admins' action parts.
-from actions import admin_calendar, admin_plans  # noqa: E402,F401
+from actions import admin_calendar, admin_plans, admin_rounds  # noqa: E402,F401
 
 
 @admin.register(ReminderDigest)

@@ -13,6 +13,7 @@ from planportal.api.views import (
 )
 from planportal.audit.api.views import AuditEventViewSet
 from reports.api import PlanViewSet
+from reports.round_api import ReportingReturnViewSet, ReportingRoundViewSet
 from strategies.api.views import (
     FocusAreaViewSet,
     GoalViewSet,
@@ -44,6 +45,9 @@ router.register("measurements", MeasurementViewSet, basename="measurement")
 router.register("actions", ActionViewSet, basename="action")
 router.register("status-updates", StatusUpdateViewSet, basename="statusupdate")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("reporting-rounds", ReportingRoundViewSet, basename="reportinground")
+router.register(r"reporting-rounds/(?P<round_pk>\d+)/returns", ReportingReturnViewSet,
+                basename="reportingreturn")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
