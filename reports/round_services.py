@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone, translation
 
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
@@ -112,8 +112,10 @@ def _approved_returns(round_: ReportingRound) -> dict[int, dict[str, Any]]:
 def _assessments(round_: ReportingRound) -> list[tuple[int | None, dict[str, Any]]]:
     """The round's assessments with the plan of each focus area (None for a sector)."""
     rows = (RoundAssessment.objects.filter(round=round_)
-            .filter(Q(focus_area__isnull=False) | Q(unit__isnull=False))
-            .select_related("focus_area", "unit"))
+            .select_related("focus_area", "unit")
+            # The focus areas first, in the plan's order, then the sectors by the tree.
+            .order_by(F("focus_area__order").asc(nulls_last=True), "focus_area_id",
+                      "unit__path", "pk"))
     result = []
     for assessment in rows:
         area, unit = assessment.focus_area, assessment.unit
