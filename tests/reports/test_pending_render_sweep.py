@@ -125,7 +125,8 @@ def test_a_render_in_progress_is_not_queued_again(world: Any) -> None:
         pytest.skip("row locks need a server database; SQLite runs tasks in-process")
     with mock.patch.object(render_snapshot_pdf, "delay"):
         snapshot = services.create_snapshot(actor=world.admin, plan=world.plan,
-                                            frequency="custom", as_of=timezone.localdate() - timedelta(days=1))
+                                            frequency="custom",
+                                            as_of=timezone.localdate() - timedelta(days=1))
     rendering, done = threading.Event(), threading.Event()
 
     def worker() -> None:
