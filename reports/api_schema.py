@@ -87,6 +87,17 @@ class ProgressIndicatorSerializer(serializers.Serializer):
                                        "good as the straight line from baseline to target.")
 
 
+class ProgressReturnSerializer(serializers.Serializer):
+    """What the responsible person reported in the round, once approved (only approved
+    text ever reaches a report)."""
+
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    risk = serializers.ChoiceField(choices=StatusUpdate.Risk.choices)
+    done = serializers.CharField(allow_blank=True, help_text="Done this period.")
+    next_steps = serializers.CharField(allow_blank=True)
+
+
 class ProgressActionSerializer(serializers.Serializer):
     """An action as of the report date (status and progress rebuilt from its history)."""
 
@@ -101,6 +112,8 @@ class ProgressActionSerializer(serializers.Serializer):
     due_date = serializers.DateField(allow_null=True)
     period_text = serializers.CharField(allow_blank=True,
                                         help_text="The plan's own words for the deadline.")
+    continuous = serializers.BooleanField(
+        help_text="An open-ended period (\"løpende\", \"2024-\") and no deadline.")
     overdue = serializers.BooleanField()
     responsible_unit = serializers.CharField(allow_blank=True, help_text="Unit name.")
     responsible_person = serializers.CharField(
@@ -110,6 +123,17 @@ class ProgressActionSerializer(serializers.Serializer):
                                    help_text="Of the latest update; blank without one.")
     latest_comment = serializers.CharField(allow_blank=True)
     latest_update_at = serializers.DateTimeField(allow_null=True)
+    # Set on the rows of a closed reporting round's frozen report only.
+    return_ = ProgressReturnSerializer(
+        allow_null=True, required=False,
+        help_text="The tiltak's approved return in the reporting round; null when it has "
+                  "none approved. Only in a round's frozen report.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "return" is a Python keyword: declared as return_, named "return" in the JSON.
+        fields = super().get_fields()
+        fields["return"] = fields.pop("return_")
+        return fields
 
 
 class ProgressStatusUpdateSerializer(serializers.Serializer):
@@ -136,6 +160,68 @@ class ProgressSinceSerializer(serializers.Serializer):
     completed = ProgressActionSerializer(many=True)
     became_overdue = ProgressActionSerializer(many=True)
     status_updates = ProgressStatusUpdateSerializer(many=True)
+
+
+class ProgressPreviousRoundSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    period_label = serializers.CharField()
+
+
+class ProgressMovedDeadlineSerializer(serializers.Serializer):
+    """A tiltak whose deadline moved in the window, from the audit trail."""
+
+    action_id = serializers.IntegerField()
+    code = serializers.CharField(allow_blank=True)
+    title = serializers.CharField()
+    moves = serializers.IntegerField(
+        min_value=1, help_text="How often the deadline moved in all its recorded history.")
+    first_due = serializers.DateField(help_text="The first recorded deadline.")
+    due = serializers.DateField(help_text="The deadline as of the report date.")
+    months = serializers.IntegerField(
+        help_text="Whole calendar months from first_due to due (negative: moved earlier).")
+
+
+class ProgressChangesSerializer(serializers.Serializer):
+    """"Since last report": after ``since`` (a round's report: after the previous closed
+    round's period, else from the period start) up to and including ``as_of``."""
+
+    previous_round = ProgressPreviousRoundSerializer(
+        allow_null=True, help_text="The previous closed round compared with, if any.")
+    new = ProgressActionSerializer(many=True, help_text="Tiltak created in the window.")
+    cancelled = ProgressActionSerializer(many=True, help_text="Tiltak cancelled in the window.")
+    moved_deadlines = ProgressMovedDeadlineSerializer(many=True)
+
+
+class ProgressEvaluationSerializer(serializers.Serializer):
+    """The final evaluation of a tiltak completed or cancelled in the period."""
+
+    action_id = serializers.IntegerField()
+    code = serializers.CharField(allow_blank=True)
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    evaluation = serializers.CharField()
+    evaluated_on = serializers.DateField(allow_null=True)
+
+
+class ProgressRoundSerializer(serializers.Serializer):
+    """The reporting round a frozen report closed."""
+
+    id = serializers.IntegerField()
+    period_label = serializers.CharField()
+    deadline = serializers.DateField(help_text="The reporting deadline.")
+    case_number = serializers.CharField(help_text='The case reference, e.g. "2026/1234".')
+    committee = serializers.CharField()
+    meeting_date = serializers.DateField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProgressAssessmentSerializer(serializers.Serializer):
+    """An assessment written in the round: of a focus area or of a sector (unit)."""
+
+    focus_area_id = serializers.IntegerField(allow_null=True)
+    unit_id = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField(help_text="The focus area's title or the sector's name.")
+    text = serializers.CharField()
 
 
 class ProgressPlanSerializer(serializers.Serializer):
@@ -186,3 +272,16 @@ class ProgressReportSerializer(serializers.Serializer):
     since_previous = ProgressSinceSerializer()
     actions = ProgressActionSerializer(many=True, required=False,
                                        help_text="Only with actions=all.")
+    changes = ProgressChangesSerializer(
+        required=False, help_text="New and cancelled tiltak and moved deadlines; in frozen "
+                                  "reports.")
+    evaluations = ProgressEvaluationSerializer(
+        many=True, required=False, help_text="Final evaluations of tiltak closed in the "
+                                             "period; in frozen reports.")
+    round = ProgressRoundSerializer(
+        allow_null=True, required=False, help_text="The reporting round closed (frozen "
+                                                   "reports; null for other snapshots).")
+    preliminary = serializers.BooleanField(
+        required=False, help_text="Frozen before its period ended (frozen reports).")
+    assessments = ProgressAssessmentSerializer(
+        many=True, required=False, help_text="The round's assessments (a round's report).")

@@ -61,7 +61,8 @@ def _previous_tertial_key() -> str:
 
 
 class SnapshotForm(AccessibleFormMixin, forms.Form):
-    """Freeze a report: a standard period by key ("2025-T2", "2025-05", "2025") or a date."""
+    """Freeze a report: a standard period by key ("2025-T2", "2025-05", "2025") or a date,
+    final once the period has ended, else only as a preliminary report."""
 
     frequency = forms.ChoiceField(label=_("Kind of period"), choices=Frequency.choices,
                                   initial=Frequency.TERTIAL)
@@ -71,6 +72,12 @@ class SnapshotForm(AccessibleFormMixin, forms.Form):
                     "year."),
     )
     as_of = SaneDateFormField(label=_("Date (custom period)"), required=False)
+    preliminary = forms.BooleanField(
+        label=_("Preliminary report"), required=False,
+        help_text=_("A period that has not ended can only be frozen as a preliminary "
+                    "report: as of today, labelled preliminary and never sent to the "
+                    "recipients."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -42,7 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
@@ -249,8 +249,8 @@ def _person(first: str | None, last: str | None, username: str | None) -> str:
 # Plain rows, not model instances: a list of 2,000 actions costs a tenth of the time.
 _ACTION_FIELDS = (
     "pk", "code", "title", "goal__focus_area_id", "goal_id", "goal__code", "status_now",
-    "progress_now", "due_date", "period_text", "responsible_unit__name", "risk_at",
-    "comment_at", "update_at",
+    "progress_now", "due_date", "period_text", "continuous", "responsible_unit__name",
+    "risk_at", "comment_at", "update_at",
 )
 _PERSON_FIELDS = ("responsible_person__first_name", "responsible_person__last_name",
                   "responsible_person__username")
@@ -269,6 +269,7 @@ def _action_row(values: dict[str, Any], as_of: date, public: bool) -> dict[str, 
         "progress": values["progress_now"],
         "due_date": due.isoformat() if due else None,
         "period_text": values["period_text"],
+        "continuous": values["continuous"],
         "overdue": is_overdue(due, status, as_of),
         "responsible_unit": values["responsible_unit__name"] or "",
         "risk": values["risk_at"] or "",
@@ -327,6 +328,115 @@ def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -
     return rows
 
 
+def _closed_in_window(status: str, start: datetime, end: datetime) -> Exists:
+    """The outer action got a status update to *status* in [start, end)."""
+    return Exists(StatusUpdate.objects.filter(
+        action=OuterRef("pk"), status=status, created_at__gte=start, created_at__lt=end))
+
+
+def _evaluations(actions: QuerySet, start: date, as_of: date) -> list[dict[str, Any]]:
+    """Final evaluations of the tiltak completed or cancelled from *start* to *as_of*."""
+    begin, end = start_of_day(start), start_of_day(as_of + timedelta(days=1))
+    closed = Q()
+    for status in CLOSED:
+        closed |= Q(_closed_in_window(status, begin, end), status_at=status)
+    rows = (
+        actions.filter(closed).exclude(evaluation="")
+        .annotate(status_now=F("status_at"))
+        .order_by("goal__focus_area__order", "goal__order", "order", "pk")
+        .values("pk", "code", "title", "status_now", "evaluation", "evaluated_on")
+    )
+    return [{
+        "action_id": row["pk"], "code": row["code"], "title": row["title"],
+        "status": row["status_now"], "evaluation": row["evaluation"],
+        "evaluated_on": row["evaluated_on"].isoformat() if row["evaluated_on"] else None,
+    } for row in rows]
+
+
+def months_between(first: date, last: date) -> int:
+    """Whole calendar months from *first* to *last* (negative when moved earlier)."""
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+#: Audit verbs whose ``changes["due_date"]`` records a deadline being set or moved.
+DEADLINE_VERBS = ("create", "assign", "update", "import")
+
+
+def moved_deadlines(actions: QuerySet, since: date, as_of: date) -> list[dict[str, Any]]:
+    """The tiltak whose deadline moved after *since* up to *as_of*, from the audit trail.
+
+    Per tiltak: how often its deadline moved in all its recorded history up to *as_of*
+    (a deadline cleared and set again to another date is one move), its first recorded
+    deadline, the deadline as of *as_of*, and the distance in whole months ("frist
+    flyttet 3 ganger, +14 måneder"). Two queries whatever the number of tiltak.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from planportal.audit.models import AuditEvent
+
+    window_start = start_of_day(since + timedelta(days=1))
+    ids = actions.order_by().annotate(key=Cast("pk", CharField())).values("key")
+    events = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Action),
+            object_id__in=ids, verb__in=DEADLINE_VERBS, changes__has_key="due_date",
+            occurred_at__lt=start_of_day(as_of + timedelta(days=1)),
+        )
+        .order_by("occurred_at", "pk")
+        .values_list("object_id", "occurred_at", "changes")
+    )
+    tracks: dict[int, dict[str, Any]] = {}
+    for object_id, occurred_at, changes in events:
+        pair = changes.get("due_date")
+        if not isinstance(pair, list) or len(pair) != 2:
+            continue
+        old, new = pair
+        track = tracks.setdefault(int(object_id), {"first": None, "current": None,
+                                                   "moves": 0, "recent": False})
+        if track["current"] is None and old:
+            # History that begins with a change: its old value was the first deadline.
+            track["first"] = track["first"] or old
+            track["current"] = old
+        if not new:
+            continue  # cleared: the next deadline set is compared with the last one
+        track["first"] = track["first"] or new
+        if track["current"] is not None and new != track["current"]:
+            track["moves"] += 1
+            track["recent"] = track["recent"] or occurred_at >= window_start
+        track["current"] = new
+    moved = {pk: track for pk, track in tracks.items() if track["recent"]}
+    if not moved:
+        return []
+    rows = (Action.objects.filter(pk__in=list(moved))
+            .order_by("goal__focus_area__order", "goal__order", "order", "pk")
+            .values_list("pk", "code", "title"))
+    result = []
+    for pk, code, title in rows:
+        track = moved[pk]
+        first, due = date.fromisoformat(track["first"]), date.fromisoformat(track["current"])
+        result.append({"action_id": pk, "code": code, "title": title,
+                       "moves": track["moves"], "first_due": first.isoformat(),
+                       "due": due.isoformat(), "months": months_between(first, due)})
+    return result
+
+
+def since_changes(actions: QuerySet, since: date, as_of: date, public: bool
+                  ) -> dict[str, Any]:
+    """What politicians see changed after *since* up to *as_of*: new tiltak, cancelled
+    tiltak and moved deadlines (``previous_round`` is filled in by a round's report)."""
+    begin, end = start_of_day(since + timedelta(days=1)), start_of_day(as_of + timedelta(days=1))
+    cancelled = Action.Status.CANCELLED.value
+    return {
+        "previous_round": None,
+        "new": _action_rows(actions.filter(created_at__gte=begin, created_at__lt=end),
+                            as_of, public),
+        "cancelled": _action_rows(
+            actions.filter(_closed_in_window(cancelled, begin, end), status_at=cancelled),
+            as_of, public),
+        "moved_deadlines": moved_deadlines(actions, since, as_of),
+    }
+
+
 def default_since(plan: Plan, scope_key: str, as_of: date) -> date:
     """The end of the previous snapshot of this report, else the end of the last tertial."""
     from planportal.periods import TERTIAL, period_containing
@@ -362,11 +472,16 @@ def compute_progress(
     unit: Unit | None = None,
     public: bool = False,
     include_actions: bool = False,
+    include_changes: bool = False,
+    period_start: date | None = None,
 ) -> dict[str, Any]:
     """The whole report for *plan* as of *as_of* (default today), as JSON-ready data.
 
     *public* leaves out every person's name (anonymous readers of public plans).
     *include_actions* adds the full list of actions (XLSX and the full PDF listing).
+    *include_changes* adds ``changes`` (new and cancelled tiltak, moved deadlines since
+    *since*) and ``evaluations`` (final evaluations of tiltak closed from *period_start*,
+    default the day after *since*): what a frozen report shows, four queries more.
     """
     today = timezone.localdate()
     as_of = as_of or today
@@ -467,4 +582,8 @@ def compute_progress(
     }
     if include_actions:
         data["actions"] = _action_rows(actions, as_of, public)
+    if include_changes:
+        data["changes"] = since_changes(actions, since, as_of, public)
+        data["evaluations"] = _evaluations(
+            actions, period_start or since + timedelta(days=1), as_of)
     return data

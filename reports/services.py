@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from actions.models import ReportingRound
 from planportal import mail
 from planportal.mail import TransientMailError
 from planportal.models import Unit
@@ -83,14 +85,23 @@ def create_snapshot(
     since: date | None = None,
     focus_area: FocusArea | None = None,
     unit: Unit | None = None,
+    preliminary: bool = False,
+    today: date | None = None,
 ) -> ReportSnapshot:
     """Freeze the report of *plan* for a period and queue its PDF.
 
     A period is either a standard one (``frequency`` monthly/tertial/yearly and its
     ``period_key``, e.g. "2025-T2") or ``custom`` with an ``as_of`` date. The same
     period and scope frozen twice gives back the first snapshot, unchanged.
+
+    A period that has not ended (*today* on or before its last day) is refused: its
+    report would call later deadlines overdue and could never change. With
+    *preliminary* it is frozen as a *foreløpig* report instead: as of *today*, labelled
+    so, under its own scope key (one a day) and never sent by the subscription sweep.
+    A period that has ended is frozen as the final report whatever *preliminary* says.
     """
     _require_plan_admin(actor, plan, _("Only the plan's administrators can freeze reports."))
+    today = today or timezone.localdate()
     errors: dict[str, str] = {}
     if focus_area is not None and focus_area.plan_id != plan.pk:
         errors["focus_area"] = _("The focus area belongs to another plan.")
@@ -119,21 +130,75 @@ def create_snapshot(
         start = end = as_of
         key, label = as_of.isoformat(), _("As of %(date)s") % {
             "date": as_of.strftime("%d.%m.%Y")}
+    scope_key = scope_key_for(focus_area, unit)
+    unfinished = today <= end
+    if unfinished and not preliminary:
+        if period is not None:
+            message = _("%(period)s has not ended (it ends on %(end)s): it can be frozen "
+                        "from the day after, or now as a preliminary report.") % {
+                            "period": label, "end": end.strftime("%d.%m.%Y")}
+        else:
+            message = _("%(date)s has not ended: choose an earlier date, or freeze the "
+                        "report as a preliminary one.") % {"date": end.strftime("%d.%m.%Y")}
+        raise ValidationError({"period_key" if period is not None else "as_of": message})
+    if unfinished and today < start:
+        raise ValidationError({"period_key" if period is not None else "as_of": _(
+            "%(period)s has not begun: there is nothing to report yet.") % {"period": label}})
+    if unfinished:
+        # As of today: a later deadline in the period is not overdue yet.
+        end = max(today, start)
+        scope_key = f"p{today:%Y%m%d}:{scope_key}"
+        label = _("%(period)s (preliminary)") % {"period": label}
     if since is not None and since > end:
         raise ValidationError({"since": _("The start of the changes must be before the report "
                                           "date.")})
-    scope_key = scope_key_for(focus_area, unit)
-    existing = ReportSnapshot.objects.filter(
-        plan=plan, scope_key=scope_key, frequency=frequency, period_key=key
-    ).first()
+
+    def build() -> dict[str, Any]:
+        with translation.override("nb"):
+            data = compute_progress(plan, as_of=end, since=since, focus_area=focus_area,
+                                    unit=unit, public=True, include_changes=True,
+                                    period_start=start)
+        data["round"] = None
+        return data
+
+    return freeze(plan=plan, actor=actor, scope_key=scope_key, frequency=frequency,
+                  period_key=key, period_label=label, period_start=start, period_end=end,
+                  build=build, focus_area=focus_area, unit=unit, preliminary=unfinished)
+
+
+def freeze(
+    *,
+    plan: Plan,
+    actor: Any,
+    scope_key: str,
+    frequency: str,
+    period_key: str,
+    period_label: str,
+    period_start: date,
+    period_end: date,
+    build: Callable[[], dict[str, Any]],
+    focus_area: FocusArea | None = None,
+    unit: Unit | None = None,
+    round: Any = None,
+    preliminary: bool = False,
+) -> ReportSnapshot:
+    """Store one frozen report and queue its PDF: the one code path of every snapshot
+    (:func:`create_snapshot`, the sweep, ``reports.round_services.close_round``).
+
+    The caller has checked permission and period. *build* computes the data (only when
+    no snapshot of this plan, scope and period exists yet: then that one is returned,
+    unchanged). ``data["preliminary"]`` is set here, so it always matches the row.
+    """
+    lookup = {"plan": plan, "scope_key": scope_key, "frequency": frequency,
+              "period_key": period_key}
+    existing = ReportSnapshot.objects.filter(**lookup).first()
     if existing is not None:
         return existing
-    with translation.override("nb"):
-        data = compute_progress(plan, as_of=end, since=since, focus_area=focus_area, unit=unit,
-                                public=True)
+    data = build()
+    data["preliminary"] = preliminary
     snapshot = ReportSnapshot(
-        plan=plan, focus_area=focus_area, unit=unit, scope_key=scope_key, frequency=frequency,
-        period_key=key, period_label=label, period_start=start, period_end=end,
+        **lookup, focus_area=focus_area, unit=unit, round=round, preliminary=preliminary,
+        period_label=period_label, period_start=period_start, period_end=period_end,
         since=date.fromisoformat(data["since"]), data=data, data_sha256=_data_checksum(data),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -142,8 +207,7 @@ def create_snapshot(
             snapshot.save()
     except IntegrityError:
         # Frozen at the same moment by someone else (two sweeps): theirs stands.
-        return ReportSnapshot.objects.get(plan=plan, scope_key=scope_key, frequency=frequency,
-                                          period_key=key)
+        return ReportSnapshot.objects.get(**lookup)
     enqueue_on_commit(RENDER_TASK, snapshot.pk)
     return snapshot
 
@@ -319,42 +383,81 @@ def due_reports(today: date) -> list[DueReport]:
     return due
 
 
-def period_snapshot(plan: Plan, period: Period) -> ReportSnapshot:
-    """The whole-plan snapshot of *period*, frozen now if it does not exist yet."""
+def _rounds_of(due: list[DueReport]) -> dict[tuple[int, str, str], tuple[int, str]]:
+    """The reporting round, if any, of each due (plan, frequency, period): one query."""
+    if not due:
+        return {}
+    rows = ReportingRound.objects.filter(
+        plans__in={item.subscription.plan_id for item in due},
+        frequency__in={item.period.frequency for item in due},
+        period_key__in={item.period.key for item in due},
+    ).values_list("plans", "frequency", "period_key", "pk", "state")
+    return {(plan_id, frequency, key): (pk, state)
+            for plan_id, frequency, key, pk, state in rows}
+
+
+def period_snapshot(plan: Plan, period: Period, today: date | None = None,
+                    round_state: tuple[int, str] | None = None) -> ReportSnapshot | None:
+    """The snapshot the sweep sends for *plan* and *period*, or ``None`` to wait.
+
+    With a reporting round for the period (*round_state*: its id and state), the
+    round's own report once it is closed, and nothing while it is open (the round's
+    close queues the e-mails; a later sweep would find them too). Without a round, the
+    whole-plan snapshot of the period, frozen now if it does not exist yet.
+    """
     from planportal.permissions import SystemActor
 
+    if round_state is not None:
+        round_id, state = round_state
+        if state != "closed":
+            return None
+        return ReportSnapshot.objects.filter(plan=plan, round_id=round_id,
+                                             preliminary=False).first()
     return create_snapshot(actor=SystemActor("report sweep"), plan=plan,
-                           frequency=period.frequency, period_key=period.key)
+                           frequency=period.frequency, period_key=period.key, today=today)
 
 
 def send_due_reports(today: date | None = None, *, dry_run: bool = False) -> SweepResult:
     """Find every report due by *today*, record one delivery per recipient and period,
     and queue the e-mails. Running it twice queues nothing new: the delivery row's
-    unique key (subscription, period) is claimed before any e-mail is sent."""
+    unique key (subscription, period) is claimed before any e-mail is sent. A plan
+    whose reporting round for the period is still open waits for the round's report;
+    a preliminary report is never sent."""
     today = today or timezone.localdate()
     result = SweepResult(due=due_reports(today))
     if dry_run:
         return result
-    snapshots: dict[tuple[int, str, str], ReportSnapshot] = {}
+    rounds = _rounds_of(result.due)
+    snapshots: dict[tuple[int, str, str], ReportSnapshot | None] = {}
     rows = []
     for item in result.due:
         key = (item.subscription.plan_id, item.period.frequency, item.period.key)
         if key not in snapshots:
-            snapshots[key] = period_snapshot(item.subscription.plan, item.period)
-        rows.append(ReportDelivery(subscription=item.subscription, snapshot=snapshots[key],
+            snapshots[key] = period_snapshot(item.subscription.plan, item.period, today,
+                                             rounds.get(key))
+        snapshot = snapshots[key]
+        if snapshot is None or snapshot.preliminary:
+            continue
+        rows.append(ReportDelivery(subscription=item.subscription, snapshot=snapshot,
                                    period_key=item.period.key, email=item.subscription.email))
-    result.snapshots = [snapshot.pk for snapshot in snapshots.values()]
+    result.snapshots = [snapshot.pk for snapshot in snapshots.values() if snapshot is not None]
+    result.queued = queue_deliveries(rows)
+    return result
+
+
+def queue_deliveries(rows: list[ReportDelivery]) -> list[int]:
+    """Record *rows* (one per subscription and period: an existing row wins, so nothing
+    is sent twice) and queue every delivery still pending, also those of earlier sweeps
+    whose queueing failed. Returns the ids queued."""
     with transaction.atomic():
         ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-        # Everything still pending, also from earlier sweeps whose queueing failed.
         pending = list(
             ReportDelivery.objects.filter(status=ReportDelivery.Status.PENDING)
             .order_by("pk").values_list("pk", flat=True)
         )
         for delivery_id in pending:
             enqueue_on_commit(SEND_TASK, delivery_id)
-    result.queued = pending
-    return result
+    return pending
 
 
 # --- Sending one e-mail ---------------------------------------------------------------
@@ -418,6 +521,10 @@ def send_report_delivery(delivery_id: int) -> str:
         "subscription", "snapshot__plan"
     ).get(pk=delivery_id)
     snapshot = delivery.snapshot
+    if snapshot.preliminary:
+        # Never sent, whoever recorded the delivery: a preliminary report can change.
+        _fail(delivery_id, _("A preliminary report is never sent."))
+        return "failed"
     if snapshot.status != ReportSnapshot.Status.READY:
         snapshot = render_snapshot_pdf(snapshot.pk)
     if snapshot is None or snapshot.status != ReportSnapshot.Status.READY:

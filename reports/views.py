@@ -134,6 +134,7 @@ def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, plan=plan, frequency=form.cleaned_data["frequency"],
                     period_key=form.cleaned_data.get("period_key") or "",
                     as_of=form.cleaned_data.get("as_of"),
+                    preliminary=form.cleaned_data.get("preliminary", False),
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():

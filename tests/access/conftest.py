@@ -120,7 +120,7 @@ def _build() -> WalkData:
             period_end=date(2025, 12, 31), note="Telt av Bjørn")
         # Frozen reports stay pending (the PDF is made on commit, which never comes here).
         report_services.create_snapshot(actor=LOADER, plan=plan, frequency="custom",
-                                        as_of=timezone.localdate())
+                                        as_of=timezone.localdate() - timedelta(days=1))
     report_services.create_subscription(actor=LOADER, plan=private_plan,
                                         email=SUBSCRIBER_EMAIL)
     manager = users["rendalen_unit_manager"]

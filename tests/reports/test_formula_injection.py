@@ -95,7 +95,7 @@ def test_a_frozen_reports_workbook_keeps_formula_like_titles_as_text(
     world: Any, injected: APIClient
 ) -> None:
     snapshot = services.create_snapshot(actor=world.admin, plan=world.plan, frequency="custom",
-                                        as_of=timezone.localdate())
+                                        as_of=timezone.localdate(), preliminary=True)
     client = Client()
     client.force_login(world.reader)
     response = client.get(reverse("reports:snapshot-download",

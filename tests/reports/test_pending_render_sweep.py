@@ -38,8 +38,9 @@ def freeze_while_broker_is_down(world: Any, capture: Any, as_of: date) -> Report
     refused = BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     with mock.patch.object(render_snapshot_pdf, "delay", side_effect=refused), \
             capture(execute=True):
+        # Today's report can only be preliminary (the day has not ended).
         snapshot = services.create_snapshot(actor=world.admin, plan=world.plan,
-                                            frequency="custom", as_of=as_of)
+                                            frequency="custom", as_of=as_of, preliminary=True)
     snapshot.refresh_from_db()
     return snapshot
 
@@ -124,7 +125,8 @@ def test_a_render_in_progress_is_not_queued_again(world: Any) -> None:
         pytest.skip("row locks need a server database; SQLite runs tasks in-process")
     with mock.patch.object(render_snapshot_pdf, "delay"):
         snapshot = services.create_snapshot(actor=world.admin, plan=world.plan,
-                                            frequency="custom", as_of=timezone.localdate())
+                                            frequency="custom",
+                                            as_of=timezone.localdate() - timedelta(days=1))
     rendering, done = threading.Event(), threading.Event()
 
     def worker() -> None:

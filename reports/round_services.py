@@ -1,0 +1,191 @@
+"""Closing a reporting round: mark it closed, freeze its report per plan, send it.
+
+:func:`close_round` is the one way a round closes. In one transaction it marks the round
+closed with its case facts (:func:`actions.rounds.mark_round_closed`, which refuses a
+period that has not ended), freezes one snapshot per plan of the round through the same
+code path as every other snapshot (:func:`reports.services.freeze`), and records the
+e-mails to the plans' subscribers in the subscription sweep's delivery log, one per
+subscription and period, as the sweep itself would.
+
+The frozen data is :func:`reports.progress.compute_progress` as the public sees it
+(no names) plus the round: its facts, the assessments, each tiltak's *approved* return
+(never a text still under review), the final evaluations of tiltak closed in the period,
+and what changed since the previous closed round.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from actions.models import ReportingReturn, ReportingRound, RoundAssessment
+from actions.rounds import mark_round_closed
+from reports import services
+from reports.models import ReportDelivery, ReportSnapshot, ReportSubscription
+from reports.progress import compute_progress
+from strategies.models import Plan
+
+#: The lists of action rows in a report's data, each row of which gets its "return".
+ACTION_LISTS = (("actions",), ("overdue",), ("at_risk",), ("since_previous", "completed"),
+                ("since_previous", "became_overdue"), ("changes", "new"),
+                ("changes", "cancelled"))
+
+
+def round_scope_key(round_: ReportingRound) -> str:
+    """The snapshot scope key of a round's report."""
+    return f"round:{round_.pk}"
+
+
+def close_round(
+    *,
+    actor: Any,
+    round: ReportingRound,
+    expected_version: int,
+    case_number: str,
+    committee: str,
+    meeting_date: date | None,
+    today: date | None = None,
+) -> list[ReportSnapshot]:
+    """Close *round* and freeze its report: one snapshot per plan of the round.
+
+    Refused (nothing written) before the period has ended, without the case facts, for
+    anyone but the kommune's administrators, on a stale *expected_version*, and when
+    the round is already closed. The PDFs are rendered, and the subscribers' e-mails
+    sent, after the commit. Returns the snapshots, in the order of the plans' ids.
+    """
+    with transaction.atomic():
+        # Locked and read again: two closes at once, or one from a stale page, meet here
+        # and the second is told the round is closed.
+        fresh = ReportingRound.objects.select_for_update().get(pk=round.pk)
+        mark_round_closed(actor=actor, round=fresh, expected_version=expected_version,
+                          case_number=case_number, committee=committee,
+                          meeting_date=meeting_date, today=today)
+        round.__dict__.update({name: value for name, value in fresh.__dict__.items()
+                               if name != "_state"})
+        plans = list(round.plans.select_related("organization").order_by("pk"))
+        snapshots = freeze_round(actor=actor, round_=round, plans=plans)
+        queue_round_deliveries(round, snapshots)
+    return snapshots
+
+
+def _round_facts(round_: ReportingRound) -> dict[str, Any]:
+    return {
+        "id": round_.pk,
+        "period_label": round_.period_label,
+        "deadline": round_.deadline.isoformat(),
+        "case_number": round_.case_number,
+        "committee": round_.committee,
+        "meeting_date": round_.meeting_date.isoformat() if round_.meeting_date else None,
+        "closed_at": (timezone.localtime(round_.closed_at).replace(microsecond=0).isoformat()
+                      if round_.closed_at else None),
+    }
+
+
+def _previous_rounds(round_: ReportingRound, plans: list[Plan]) -> dict[int, ReportingRound]:
+    """Per plan, the latest closed round of the same kind of period before this one."""
+    rows = ReportingRound.objects.filter(
+        plans__in=plans, state=ReportingRound.State.CLOSED, frequency=round_.frequency,
+        period_end__lt=round_.period_start,
+    ).exclude(pk=round_.pk)
+    previous: dict[int, ReportingRound] = {}
+    for plan_id, pk, label, end in (rows.order_by("period_end", "pk")
+                                    .values_list("plans", "pk", "period_label", "period_end")):
+        # Ordered by period: the last one per plan wins.
+        previous[plan_id] = ReportingRound(pk=pk, period_label=label, period_end=end)
+    return previous
+
+
+def _approved_returns(round_: ReportingRound) -> dict[int, dict[str, Any]]:
+    """The round's approved returns by action id, in the report's shape (one query)."""
+    rows = (ReportingReturn.objects.filter(round=round_, state=ReportingReturn.State.APPROVED)
+            .order_by().values_list("action_id", "status", "progress", "risk", "done",
+                                    "next_steps"))
+    return {action_id: {"status": status, "progress": progress, "risk": risk, "done": done,
+                        "next_steps": next_steps}
+            for action_id, status, progress, risk, done, next_steps in rows}
+
+
+def _assessments(round_: ReportingRound) -> list[tuple[int | None, dict[str, Any]]]:
+    """The round's assessments with the plan of each focus area (None for a sector)."""
+    rows = (RoundAssessment.objects.filter(round=round_)
+            .select_related("focus_area", "unit")
+            # The focus areas first, in the plan's order, then the sectors by the tree.
+            .order_by(F("focus_area__order").asc(nulls_last=True), "focus_area_id",
+                      "unit__path", "pk"))
+    result = []
+    for assessment in rows:
+        area, unit = assessment.focus_area, assessment.unit
+        result.append((area.plan_id if area else None, {
+            "focus_area_id": area.pk if area else None,
+            "unit_id": unit.pk if unit else None,
+            "title": area.title if area else unit.name,
+            "text": assessment.text,
+        }))
+    return result
+
+
+def round_data(round_: ReportingRound, plan: Plan, *, previous: ReportingRound | None,
+               returns: dict[int, dict[str, Any]],
+               assessments: list[tuple[int | None, dict[str, Any]]]) -> dict[str, Any]:
+    """The frozen data of *plan*'s report in *round_* (see the module's docstring)."""
+    # "Since last report": from the previous closed round's end, else the period start.
+    since = previous.period_end if previous else round_.period_start - timedelta(days=1)
+    with translation.override("nb"):
+        data = compute_progress(plan, as_of=round_.period_end, since=since, public=True,
+                                include_actions=True, include_changes=True,
+                                period_start=round_.period_start)
+    data["round"] = _round_facts(round_)
+    data["changes"]["previous_round"] = (
+        {"id": previous.pk, "period_label": previous.period_label} if previous else None)
+    data["assessments"] = [row for plan_id, row in assessments
+                           if plan_id is None or plan_id == plan.pk]
+    for path in ACTION_LISTS:
+        rows: Any = data
+        for part in path:
+            rows = rows.get(part) if isinstance(rows, dict) else None
+        for row in rows or ():
+            row["return"] = returns.get(row["id"])
+    return data
+
+
+def freeze_round(*, actor: Any, round_: ReportingRound, plans: list[Plan]
+                 ) -> list[ReportSnapshot]:
+    """Freeze the round's report of each plan (in the caller's transaction). The reads
+    shared by every plan are made once, so the cost is constant in tiltak and returns."""
+    previous = _previous_rounds(round_, plans)
+    returns = _approved_returns(round_)
+    assessments = _assessments(round_)
+    snapshots = []
+    for plan in plans:
+        def build(plan: Plan = plan) -> dict[str, Any]:
+            return round_data(round_, plan, previous=previous.get(plan.pk), returns=returns,
+                              assessments=assessments)
+
+        snapshots.append(services.freeze(
+            plan=plan, actor=actor, scope_key=round_scope_key(round_),
+            frequency=round_.frequency, period_key=round_.period_key,
+            period_label=round_.period_label, period_start=round_.period_start,
+            period_end=round_.period_end, build=build, round=round_,
+        ))
+    return snapshots
+
+
+def queue_round_deliveries(round_: ReportingRound, snapshots: list[ReportSnapshot]
+                           ) -> list[int]:
+    """Record and queue the round's report to each active subscriber of its plans whose
+    frequency is the round's, once per subscription and period (the sweep's delivery
+    log and key: a period already sent is not sent again)."""
+    by_plan = {snapshot.plan_id: snapshot for snapshot in snapshots
+               if not snapshot.preliminary}
+    subscriptions = ReportSubscription.objects.active().filter(
+        plan_id__in=list(by_plan), frequency=round_.frequency,
+        starts_on__lte=round_.period_end,
+    ).order_by("plan_id", "pk")
+    rows = [ReportDelivery(subscription=subscription, snapshot=by_plan[subscription.plan_id],
+                           period_key=round_.period_key, email=subscription.email)
+            for subscription in subscriptions]
+    return services.queue_deliveries(rows)
