@@ -71,6 +71,7 @@ def load_demo(directory: Path | None = None) -> LoadReport:
     if users_file.exists():
         load_users(read_json(users_file), report)
         load_follow_up(report)
+        load_rounds(report)
     return report
 
 
@@ -294,3 +295,99 @@ def load_users(data: dict[str, Any], report: LoadReport) -> None:
                 actor=LOADER, user=user, unit=unit, role=membership["role"]
             )
             report.add("memberships")
+
+
+#: The open round's returns, in the order of the demo unit manager's tiltak: what each
+#: has come to, so every role finds the cycle under way on first login.
+OPEN_ROUND_RETURNS = ["approved", "submitted", "sent_back", "draft", "requested", "requested"]
+DEMO_RETURN = {
+    "status": "in_progress", "risk": "on_track",
+    "done": "Rutinen er prøvd ut i to soner, og erfaringene er samlet.",
+    "next_steps": "Ta rutinen i bruk i hele kommunen og følge opp med opplæring.",
+}
+
+
+def load_rounds(report: LoadReport) -> None:
+    """Rendalen's follow-up cycle: a closed round for the previous tertial (approved
+    returns, two assessments, a case number) and an open round for the current tertial
+    with returns in every state, through the round services.
+
+    Only once: if Rendalen has any reporting round already, nothing happens.
+    """
+    from django.utils import timezone
+
+    from actions import rounds
+    from planportal.periods import period_containing
+    from reports.round_services import close_round
+
+    organization = Organization.objects.filter(slug="rendalen").first()
+    user_model = get_user_model()
+    people = {user.username: user for user in user_model.objects.filter(
+        username__in=["admin", "sektorleder", "enhetsleder"])}
+    if organization is None or len(people) < 3 or organization.reporting_rounds.exists():
+        return
+    admin, leader, manager = people["admin"], people["sektorleder"], people["enhetsleder"]
+    plan = organization.plans.order_by("pk").first()
+    sector = Unit.objects.filter(code="rendalen-helse-omsorg").first()
+    if plan is None or sector is None:
+        return
+    today = timezone.localdate()
+    current = period_containing("tertial", today)
+    previous = current.previous()
+    mine = (Action.objects.filter(goal__focus_area__plan=plan, responsible_person=manager)
+            .order_by("goal__focus_area__order", "goal__order", "order", "pk"))
+
+    closed = rounds.open_round(actor=admin, organization=organization, frequency="tertial",
+                               period_key=previous.key, deadline=previous.end + _days(15),
+                               plans=[plan])
+    for ret in closed.returns.filter(action__in=mine).order_by("pk"):
+        _report(ret, manager, progress=ret.action.progress)
+        rounds.approve_return(actor=leader, ret=ret, expected_version=ret.version)
+    first_area = plan.focus_areas.order_by("order", "pk").first()
+    if first_area is not None:
+        rounds.write_assessment(
+            actor=leader, round=closed, focus_area=first_area,
+            text="Arbeidet er godt i gang. Rutinene for hjemmetjenesten er prøvd ut, men "
+                 "rekruttering er fortsatt den største risikoen.")
+    rounds.write_assessment(
+        actor=leader, round=closed, unit=sector,
+        text="Sektoren følger planen. Tiltakene uten ansvar fordeles i neste tertial.")
+    closed.refresh_from_db()
+    close_round(actor=admin, round=closed, expected_version=closed.version,
+                case_number=f"{previous.end.year}/1234",
+                committee="Hovedutvalg for helse og omsorg",
+                meeting_date=previous.end + _days(45), today=max(today, previous.end + _days(1)))
+    report.add("reporting rounds")
+
+    deadline = max(current.start, today + _days(7))
+    open_ = rounds.open_round(actor=admin, organization=organization, frequency="tertial",
+                              period_key=current.key, deadline=deadline, plans=[plan])
+    returns = list(open_.returns.filter(action__in=mine)
+                   .select_related("action").order_by("pk"))
+    for ret, state in zip(returns, OPEN_ROUND_RETURNS, strict=False):
+        if state == "draft":
+            rounds.save_return(actor=manager, ret=ret, expected_version=ret.version,
+                               status="in_progress", progress=ret.action.progress,
+                               done="Utkast: kartleggingen er i gang.")
+        elif state != "requested":
+            _report(ret, manager, progress=min(ret.action.progress + 10, 90))
+            if state == "approved":
+                rounds.approve_return(actor=leader, ret=ret, expected_version=ret.version)
+            elif state == "sent_back":
+                rounds.send_back_return(
+                    actor=leader, ret=ret, expected_version=ret.version,
+                    comment="Skriv litt mer om hva som gjenstår, og når det er ferdig.")
+    report.add("reporting rounds")
+
+
+def _days(n: int) -> Any:
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+def _report(ret: Any, person: Any, *, progress: int) -> None:
+    from actions import rounds
+
+    rounds.submit_return(actor=person, ret=ret, expected_version=ret.version,
+                         progress=progress, **DEMO_RETURN)
