@@ -134,8 +134,12 @@ def round_data(round_: ReportingRound, plan: Plan, *, previous: ReportingRound |
     """The frozen data of *plan*'s report in *round_* (see the module's docstring)."""
     # "Since last report": from the previous closed round's end, else the period start.
     since = previous.period_end if previous else round_.period_start - timedelta(days=1)
+    # As of the day the round closed: the returns are given after the period has ended
+    # (the deadline is after it), and the figures must say what the returns say.
+    closed_on = timezone.localtime(round_.closed_at).date() if round_.closed_at else None
+    as_of = max(round_.period_end, closed_on or round_.period_end)
     with translation.override("nb"):
-        data = compute_progress(plan, as_of=round_.period_end, since=since, public=True,
+        data = compute_progress(plan, as_of=as_of, since=since, public=True,
                                 include_actions=True, include_changes=True,
                                 period_start=round_.period_start)
     data["round"] = _round_facts(round_)

@@ -279,3 +279,15 @@ def test_closing_costs_the_same_queries_for_10_and_200_tiltak(world: Any, today:
     data = ReportSnapshot.objects.get(round=rounds_[200]).data
     assert len(data["actions"]) == 200 and all(row["return"] for row in data["actions"])
     assert len(data["changes"]["moved_deadlines"]) == 200
+
+
+def test_the_round_report_counts_what_the_returns_reported_after_the_period_ended(
+    world: Any, report_plan: ReportPlan, reported: ReportingRound,
+) -> None:
+    # The returns came in on 1 October, after the period ended on 31 August: the frozen
+    # figures must say what they say, not what the history said on 31 August.
+    [snapshot] = close(world, reported, today=date(2026, 10, 1))
+    row = next(r for r in snapshot.data["actions"] if r["code"] == "1.1.1")
+    assert (row["status"], row["progress"]) == ("in_progress", 70)
+    assert row["return"]["progress"] == 70
+    assert snapshot.data["as_of"] == "2026-10-01"
