@@ -100,7 +100,8 @@ class ReminderDelivery(models.Model):
     ``<due date>/o<weeks overdue>`` for the weekly repeat of an overdue action,
     ``<last update date>/s<period>`` for a stale-status nudge, the Monday of the
     week for the sector digest's lines, ``r<round>/…`` for a reporting round's requests
-    and reminders, and ``a<version>`` / ``b<return version>`` for the notices.
+    and reminders, ``a<version>`` for an assignment notice and ``r<round>/b<return
+    version>`` for a sent-back one.
     ``sent_at`` is set when the digest carrying the item has been accepted by the mail
     server.
     """

@@ -378,7 +378,7 @@ def send_back_return(*, actor: Any, ret: ReportingReturn, expected_version: int,
         if recipient is not None and recipient != getattr(actor, "pk", None):
             record_notice(recipient_id=recipient, organization_id=ret.round.organization_id,
                           action_id=ret.action_id, kind="return_sent_back",
-                          key=f"b{ret.version}")
+                          key=f"r{ret.round_id}/b{ret.version}")
     return ret
 
 

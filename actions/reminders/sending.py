@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,37 +96,33 @@ def _mark_sent(digest: ReminderDigest, token: str, item_ids: list[int]) -> None:
         ReminderDelivery.objects.filter(pk__in=item_ids).update(sent_at=now)
 
 
-def _returns_for(items: list[ReminderDelivery]) -> dict[tuple[str, int], ReportingReturn]:
-    """The returns the reporting items are about, still awaiting submission (one query):
-    by ("r<round>", action) for the reminders, by ("b", action) for a sent-back notice
-    (the newest return of the action sent back in an open round)."""
-    reminders = {(windows.round_of_key(item.key), item.action_id) for item in items
-                 if item.kind in RETURN_KINDS}
-    sent_back = {item.action_id for item in items if item.kind == Kind.RETURN_SENT_BACK}
-    if not reminders and not sent_back:
+def _returns_for(items: list[ReminderDelivery]) -> dict[tuple[int, int], ReportingReturn]:
+    """The returns the reporting items are about, still awaiting submission, by (round,
+    action): the round is in every reporting key (``r<round>/…``). One query."""
+    wanted = {(windows.round_of_key(item.key), item.action_id) for item in items
+              if item.kind in RETURN_KINDS or item.kind == Kind.RETURN_SENT_BACK}
+    if not wanted:
         return {}
-    wanted = Q(round_id__in={r for r, _a in reminders}, action_id__in={a for _r, a in reminders})
-    wanted |= Q(action_id__in=sent_back, state=ReportingReturn.State.SENT_BACK)
-    found: dict[tuple[str, int], ReportingReturn] = {}
-    for ret in (awaiting_returns().filter(wanted).select_related("round")
-                .order_by("pk")):
-        if (ret.round_id, ret.action_id) in reminders:
-            found[(f"r{ret.round_id}", ret.action_id)] = ret
-        if ret.state == ReportingReturn.State.SENT_BACK and ret.action_id in sent_back:
-            found[("b", ret.action_id)] = ret  # ordered by pk: the newest wins
-    return found
+    rows = (awaiting_returns()
+            .filter(round_id__in={r for r, _a in wanted}, action_id__in={a for _r, a in wanted})
+            .select_related("round"))
+    return {(ret.round_id, ret.action_id): ret for ret in rows
+            if (ret.round_id, ret.action_id) in wanted}
 
 
 def _still_due(item: ReminderDelivery, recipient_id: int,
-               returns: dict[tuple[str, int], ReportingReturn]) -> bool:
+               returns: dict[tuple[int, int], ReportingReturn]) -> bool:
     """Whether *item* still needs telling about; a reporting item gets its return attached
     as ``item.reporting_return``."""
     if item.kind in RETURN_KINDS or item.kind == Kind.RETURN_SENT_BACK:
         # Submitted, approved, the round closed, the tiltak cancelled or carried over.
-        lookup = ("b" if item.kind == Kind.RETURN_SENT_BACK
-                  else f"r{windows.round_of_key(item.key)}", item.action_id)
-        item.reporting_return = returns.get(lookup)
-        return item.reporting_return is not None
+        ret = returns.get((windows.round_of_key(item.key), item.action_id))
+        # A sent-back notice is only worth sending while the return is still sent back.
+        if (ret is not None and item.kind == Kind.RETURN_SENT_BACK
+                and ret.state != ReportingReturn.State.SENT_BACK):
+            ret = None
+        item.reporting_return = ret
+        return ret is not None
     if item.action.status in Action.CLOSED_STATUSES:
         return False
     if item.kind == Kind.ASSIGNED:
