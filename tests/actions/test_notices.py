@@ -50,7 +50,8 @@ def sent_back_notice(world, action, comment="Mangler tall for mai."):
     ret = ReportingReturnFactory(round=rnd, action=action, state="sent_back",
                                  review_comment=comment, version=3)
     record_notice(recipient_id=world.reader.pk, organization_id=world.org.pk,
-                  action_id=action.pk, kind=Kind.RETURN_SENT_BACK, key=f"r{ret.round_id}/b{ret.version}")
+                  action_id=action.pk, kind=Kind.RETURN_SENT_BACK,
+                  key=f"r{ret.round_id}/b{ret.version}")
     return ret
 
 
