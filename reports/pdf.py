@@ -35,9 +35,12 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
 
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()
-    document = HTML(string=html, encoding="utf-8").render(font_config=_FONT_CONFIG)
+    # Tagged (PDF/UA-style structure: headings, tables, lists, the document's language), so
+    # screen readers can read a report a kommune publishes (uu-tilsynet covers documents).
+    document = HTML(string=html, encoding="utf-8").render(font_config=_FONT_CONFIG,
+                                                          pdf_tags=True)
     buffer = io.BytesIO()
-    document.write_pdf(buffer)
+    document.write_pdf(buffer, pdf_tags=True)
     return buffer.getvalue(), len(document.pages)
 
 

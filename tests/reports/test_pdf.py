@@ -72,3 +72,31 @@ def test_figures_and_lists_are_in_the_pdf(pdf: PdfReader) -> None:
     assert "31,4 %" in text  # its average progress
     assert "Sykefravær" in text and "ikke i rute" in text.lower()
     assert "Fremdrift per satsingsområde" in text  # the chart's heading and table caption
+
+
+def test_the_pdf_is_tagged_with_its_structure_and_language(pdf: PdfReader) -> None:
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert str(root["/Lang"]).startswith("nb")
+    tree = root["/StructTreeRoot"].get_object()
+    kinds: set[str] = set()
+
+    def walk(node: Any, depth: int = 0) -> None:
+        if depth > 40:
+            return
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/S" in node:
+                kinds.add(str(node["/S"]))
+            kids = node.get("/K")
+            if kids is not None:
+                for kid in kids if isinstance(kids, list) else [kids]:
+                    if hasattr(kid, "get_object"):
+                        walk(kid, depth + 1)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid, depth + 1)
+
+    walk(tree)
+    # Headings and tables are tagged as such, for screen readers.
+    assert {"/H1", "/Table", "/TH", "/TD"} <= kinds, kinds
