@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,11 +12,8 @@ class ReportsConfig(AppConfig):
         from planportal import retention
         from planportal.context_processors import register_menu_item
         from reports.retention import prune_report_deliveries
+        from reports.round_menu import shows_rounds
 
         retention.register("reports.deliveries", prune_report_deliveries)
         register_menu_item("rounds", shows_rounds)
 
-
-def shows_rounds(user: Any, access: Any) -> bool:
-    """The *Rapportering* menu item: every member of a kommune (no query)."""
-    return access.everything or bool(access.member_org_ids)

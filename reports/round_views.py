@@ -283,11 +283,20 @@ def _round_snapshots(round_: ReportingRound) -> list[ReportSnapshot]:
 
 
 def _visible_return(request: HttpRequest, pk: int, return_pk: int) -> ReportingReturn:
-    returns = (ReportingReturn.objects.visible_to(request.user).filter(round_id=pk)
+    """The return if the user may read it. A return of the user's own kommune that their
+    role does not show (another unit's draft) is a 403: the round is theirs to see; any
+    other is a 404. A return of another round is a 404 too (the page redirects)."""
+    returns = (ReportingReturn.objects.visible_to(request.user)
                .select_related("round", "action__goal__focus_area__plan",
                                "action__responsible_unit", "action__responsible_person",
                                "submitted_by", "reviewed_by"))
-    return get_object_or_404(returns, pk=return_pk)
+    ret = returns.filter(pk=return_pk).first()
+    if ret is None:
+        rounds = ReportingRound.objects.visible_to(request.user)
+        if ReportingReturn.objects.filter(pk=return_pk, round__in=rounds).exists():
+            raise deny(_("You cannot see this return."))
+        raise Http404
+    return ret
 
 
 def _permitted(user: Any, ret: ReportingReturn, verb: str) -> bool:
@@ -324,6 +333,10 @@ def return_form(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
     """The return form for the person (or unit manager); read-only for others who may see
     it. "Save draft" saves through ``save_return``, "Submit" through ``submit_return``."""
     ret = _visible_return(request, pk, return_pk)
+    if ret.round_id != pk:
+        if request.method != "POST":  # an address with another round: the right one
+            return redirect("rounds:return", pk=ret.round_id, return_pk=ret.pk)
+        raise Http404
     if request.method != "POST":
         return _return_page(request, ret)
     if not _permitted(request.user, ret, "report"):
@@ -362,6 +375,8 @@ def return_form(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
 def review_return(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
     """Approve a submitted return, or send it back with a required comment."""
     ret = _visible_return(request, pk, return_pk)
+    if ret.round_id != pk:
+        raise Http404
     if not _permitted(request.user, ret, "review"):
         raise deny(_("Only the sector leader of the unit's sector can review this return."))
     form = ReviewForm(request.POST, prefix="vurder")
@@ -550,12 +565,10 @@ def public_round_reports(plan: Plan) -> list[ReportSnapshot]:
 
 
 def _public_snapshot(pk: int, snapshot_pk: int) -> ReportSnapshot:
-    """A frozen, final report of a public plan (never a preliminary one). Its data is
-    frozen public: no names, only approved text."""
+    """A frozen report of a public plan. Its data is frozen public (no names, and of a
+    round only approved text); a preliminary one says so on the page."""
     plan = get_object_or_404(Plan.objects.public().select_related("organization"), pk=pk)
-    snapshots = (ReportSnapshot.objects.filter(plan=plan, preliminary=False)
-                 .filter(Q(round__isnull=True) | Q(round__state=ReportingRound.State.CLOSED))
-                 .select_related("plan__organization"))
+    snapshots = ReportSnapshot.objects.filter(plan=plan).select_related("plan__organization")
     return get_object_or_404(snapshots, pk=snapshot_pk)
 
 

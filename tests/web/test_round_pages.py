@@ -426,7 +426,7 @@ def closed(world: Any, round_: ReportingRound) -> tuple[ReportingRound, ReportSn
 
 
 def test_a_politician_downloads_a_closed_rounds_report_as_json_and_excel(world, closed):
-    round_, snapshot = closed
+    round_, _snapshot = closed
     browser = Browser(world.reader)
     response = browser.get(reverse("rounds:download", args=[round_.pk, "json"]))
     assert response.status_code == 200
@@ -448,7 +448,7 @@ def test_another_kommune_cannot_download_our_round(world, closed):
 
 
 def test_a_public_plans_round_report_is_public_without_names(world, person, closed):
-    round_, snapshot = closed
+    _round, snapshot = closed
     Plan.objects.filter(pk=world.plan.pk).update(is_public=True)
     anonymous = Browser()
     plan_page = anonymous.get(reverse("strategies:public-plan-detail", args=[world.plan.pk]))
@@ -492,3 +492,61 @@ def test_mine_tiltak_runs_the_same_queries_for_few_and_many_returns(world, perso
                 goal=world.goal, responsible_unit=world.home_care))
 
     assert_constant_queries(add, lambda: browser.get(url), few=2, many=12)
+
+
+# --- Addresses, roles and markup -------------------------------------------------------
+
+
+def test_a_return_under_another_rounds_address_redirects_to_its_own(world, person, round_):
+    other = rounds.open_round(actor=world.admin, organization=world.org, frequency="yearly",
+                              period_key="2026", deadline=date(2026, 12, 20))
+    ret = the_return(round_, world.action)
+    response = Browser(person).get(reverse("rounds:return", args=[other.pk, ret.pk]))
+    assert response.status_code == 302 and response["Location"] == return_url(ret)
+
+
+def test_a_reader_of_the_kommune_is_refused_an_unapproved_return_and_outsiders_get_404(
+        world, round_):
+    ret = the_return(round_, world.action)
+    assert Browser(world.reader).get(return_url(ret)).status_code == 403
+    assert Browser(world.other_admin).get(return_url(ret)).status_code == 404
+
+
+def test_readers_read_the_approved_returns_of_a_closed_round(world, person, closed):
+    round_, _snapshot = closed
+    ret = the_return(round_, world.action)
+    ReportingReturn.objects.filter(pk=ret.pk).update(state=State.APPROVED,
+                                                     done="Godkjent tekst.")
+    text = Browser(world.reader).get(return_url(ret)).text
+    assert "Godkjent tekst." in text and 'name="submit"' not in text
+
+
+def test_every_round_page_names_only_ids_it_has(world, person, round_):
+    from tests.html_references import dangling_references
+
+    IndicatorFactory(goal=world.goal, name="Andel hjemmeboende")
+    ret = submit_as(world, the_return(round_, world.action), person)
+    area = world.goal.focus_area
+    pages = {
+        world.admin: [reverse("rounds:list"), reverse("rounds:open"),
+                      reverse("rounds:detail", args=[round_.pk]),
+                      reverse("rounds:close", args=[round_.pk]),
+                      reverse("rounds:assessment", args=[round_.pk]) + f"?focus_area={area.pk}"],
+        world.sector_leader: [return_url(ret)],
+    }
+    rounds.send_back_return(actor=world.sector_leader, ret=ret, expected_version=ret.version,
+                            comment="Mer, takk.")
+    pages[person] = [return_url(ret), reverse("actions:mine")]
+    for user, urls in pages.items():
+        browser = Browser(user)
+        for url in urls:
+            response = browser.get(url)
+            assert response.status_code == 200, url
+            assert dangling_references(response.text) == [], url
+
+
+def test_a_closed_rounds_report_downloads_as_word(world, closed):
+    """Needs reports.docx.report_docx (written beside these pages)."""
+    response = Browser(world.reader).get(reverse("rounds:download", args=[closed[0].pk,
+                                                                          "docx"]))
+    assert response.status_code == 200 and response.content.startswith(b"PK")
