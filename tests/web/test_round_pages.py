@@ -550,3 +550,24 @@ def test_a_closed_rounds_report_downloads_as_word(world, closed):
     response = Browser(world.reader).get(reverse("rounds:download", args=[closed[0].pk,
                                                                           "docx"]))
     assert response.status_code == 200 and response.content.startswith(b"PK")
+
+
+def test_the_round_list_runs_the_same_queries_for_few_and_many_returns(world, round_):
+    browser = Browser(world.admin)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            ReportingReturnFactory(round=round_, action=ActionFactory(goal=world.goal))
+
+    assert_constant_queries(add, lambda: browser.get(reverse("rounds:list")), few=1, many=10)
+
+
+def test_the_return_page_runs_the_same_queries_whatever_the_round_size(world, person, round_):
+    browser = Browser(person)
+    url = return_url(the_return(round_, world.action))
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            ReportingReturnFactory(round=round_, action=ActionFactory(goal=world.goal))
+
+    assert_constant_queries(add, lambda: browser.get(url), few=1, many=10)
