@@ -582,8 +582,14 @@ def public_report(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpRespon
                    assessments=snapshot.data.get("assessments") or [],
                    returns=[row for row in snapshot.data.get("actions") or []
                             if row.get("return")],
+                   period_label=snapshot.period_label, preliminary=snapshot.preliminary,
+                   pdf_url=reverse("rounds:public-report-pdf", args=[pk, snapshot_pk])
+                   if snapshot.status == ReportSnapshot.Status.READY else "",
                    nav="public")
-    return render(request, "reports/rounds/public_report.html", context)
+    # The shared round report template (reports' documents) once it is there; until then
+    # this page's own, which shows the round's facts, assessments and approved returns.
+    return render(request, ["reports/round_report_public.html",
+                            "reports/rounds/public_report.html"], context)
 
 
 @require_GET
