@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from actions import services
 from actions.choices import people_choices, unit_choices
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
-from actions.models import Action, StatusUpdate
+from actions.models import Action, ReportingReturn, ReportingRound, StatusUpdate
 from actions.querysets import unassigned_q
 from planportal.locking import VersionConflict
 from planportal.models import User
@@ -197,12 +197,13 @@ def post_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Mine tiltak ---------------------------------------------------------------------------
 
 
-def _mine_q(user: Any) -> Q:
+def _mine_q(user: Any, prefix: str = "") -> Q:
     """The user's own actions and those of the units they manage (with subunits)."""
     access = get_access(user)
-    conditions = [Q(responsible_person_id=user.pk)]
+    conditions = [Q(**{f"{prefix}responsible_person_id": user.pk})]
     conditions += [
-        Q(responsible_unit__path__startswith=path) for _org, path in access.unit_manager_units
+        Q(**{f"{prefix}responsible_unit__path__startswith": path})
+        for _org, path in access.unit_manager_units
     ]
     return any_of(conditions)
 
@@ -245,10 +246,17 @@ def my_actions(
         ("senere", _("Later or without a deadline"), groups["later"], ""),
         ("evaluering", _("Closed, waiting for a final evaluation"), groups["evaluate"], ""),
     ]
+    # Returns the user still has to submit in open reporting rounds (one query).
+    returns = list(
+        ReportingReturn.objects.permitted(request.user, "report").awaiting_submission()
+        .filter(_mine_q(request.user, "action__"), round__state=ReportingRound.State.OPEN)
+        .select_related("round", "action").order_by("round__deadline", "action__order", "pk")
+    )
     return render(
         request,
         "actions/my_actions.html",
-        {"sections": sections, "count": len(actions), "nav": "mine", "today": today},
+        {"sections": sections, "count": len(actions), "nav": "mine", "today": today,
+         "returns": returns},
         status=400 if failed else 200,
     )
 

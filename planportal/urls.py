@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("planportal.web_urls")),
     path("", include("actions.urls")),
     path("", include("reports.plan_urls")),
+    # Reporting rounds: /rapportering/… and the public round reports.
+    path("", include("reports.round_urls")),
 ]
 
 handler404 = "planportal.views.page_not_found"

@@ -20,6 +20,7 @@ from actions.querysets import average_progress, average_progress_of, overdue_q
 from planportal.models import Unit
 from planportal.permissions import sees_people
 from reports.plan_forms import PlanFilterForm
+from reports.round_views import public_round_reports
 from reports.rows import ActionRowRenderer
 from reports.tree import plan_tree
 from strategies.models import Plan
@@ -100,6 +101,8 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "progress": average_progress(all_actions),
         "public": public,
         "report_links": [] if public else report_links(plan),
+        # A public plan lists the reports of its closed reporting rounds.
+        "round_reports": public_round_reports(plan) if public else [],
         "nav": "public" if public else "plans",
     }
     status = 400 if form.is_bound and not form.is_valid() else 200

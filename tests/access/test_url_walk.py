@@ -55,9 +55,11 @@ OWN_DATA = {
 
 #: Web pages that take ``pk``: the model is the app's own (URL namespace → model).
 NAMESPACE_MODELS = {"strategies": "strategies.Plan", "reports": "strategies.Plan",
-                    "actions": "actions.Action"}
+                    "actions": "actions.Action", "rounds": "actions.ReportingRound"}
 #: Views that do not say what their object is.
-VIEW_MODELS = {"admin:view_on_site": "strategies.Plan"}
+VIEW_MODELS = {"admin:view_on_site": "strategies.Plan",
+               "rounds:public-report": "strategies.Plan",
+               "rounds:public-report-pdf": "strategies.Plan"}
 #: Keyword arguments that are not objects: the values the walk tries for them.
 LITERALS: dict[str, list[str]] = {
     "format": ["json"],
