@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from actions.querysets import average_progress, average_progress_of, overdue_q
 from planportal.models import Unit
 from planportal.permissions import sees_people
+from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
-from reports.round_views import public_round_reports
 from reports.rows import ActionRowRenderer
 from reports.tree import plan_tree
 from strategies.models import Plan
@@ -102,7 +102,7 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "public": public,
         "report_links": [] if public else report_links(plan),
         # A public plan lists the reports of its closed reporting rounds.
-        "round_reports": public_round_reports(plan) if public else [],
+        "round_reports": list(ReportSnapshot.objects.of_closed_rounds(plan)) if public else [],
         "nav": "public" if public else "plans",
     }
     status = 400 if form.is_bound and not form.is_valid() else 200

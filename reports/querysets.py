@@ -17,6 +17,12 @@ class ReportSnapshotQuerySet(models.QuerySet):
         """Snapshots of plans the user may read (public plans for everyone)."""
         return self.filter(plan_view_q(get_access(user), "plan__"))
 
+    def of_closed_rounds(self, plan: Any) -> ReportSnapshotQuerySet:
+        """The frozen reports of *plan*'s closed reporting rounds, newest first (its data
+        left unloaded: a list only needs the labels)."""
+        return (self.filter(plan=plan, round__state="closed", preliminary=False)
+                .select_related("round").defer("data").order_by("-period_end", "-pk"))
+
 
 class ReportSubscriptionQuerySet(models.QuerySet):
     """Subscriptions: they hold e-mail addresses, so only organisation admins see them."""

@@ -557,13 +557,6 @@ def download(request: HttpRequest, pk: int, fmt: str) -> Any:
 # --- Public round reports ------------------------------------------------------------------
 
 
-def public_round_reports(plan: Plan) -> list[ReportSnapshot]:
-    """The frozen reports of a public plan's closed rounds (for its public page)."""
-    return list(ReportSnapshot.objects.filter(plan=plan, round__state=ReportingRound.State.CLOSED,
-                                              preliminary=False)
-                .select_related("round").defer("data").order_by("-period_end", "-pk"))
-
-
 def _public_snapshot(pk: int, snapshot_pk: int) -> ReportSnapshot:
     """A frozen report of a public plan. Its data is frozen public (no names, and of a
     round only approved text); a preliminary one says so on the page."""

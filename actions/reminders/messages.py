@@ -9,7 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -80,13 +80,9 @@ def action_url(action_id: int) -> str:
 
 
 def return_url(round_id: int, return_id: int) -> str:
-    """The return's page (form or view), from SITE_URL."""
-    try:
-        path = reverse("rounds:return", args=[round_id, return_id])
-    except NoReverseMatch:
-        # The same pattern as reports/round_urls.py (the contract), for a build without it.
-        path = f"/rapportering/{round_id}/rapporter/{return_id}/"
-    return f"{settings.SITE_URL}{path}"
+    """The return's page (form or view), from SITE_URL. Reversed by name: the page
+    belongs to ``reports``, which the reminders may not import."""
+    return f"{settings.SITE_URL}{reverse('rounds:return', args=[round_id, return_id])}"
 
 
 def return_note(kind: str, deadline: date, today: date) -> str:
