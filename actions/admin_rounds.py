@@ -42,7 +42,11 @@ class RoundAssessmentInline(ReadOnlyInline):
     fields = ["focus_area", "unit", "text", "author", "updated_at"]
     readonly_fields = fields
     show_change_link = False
-    list_select_related = ["focus_area", "unit", "author"]
+
+    def get_queryset(self, request: Any) -> Any:
+        # Each row's __str__ names its round; the rest are the columns shown.
+        return super().get_queryset(request).select_related("round", "focus_area", "unit",
+                                                            "author")
 
 
 @admin.register(ReportingRound)

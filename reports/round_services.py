@@ -66,7 +66,9 @@ def close_round(
                           meeting_date=meeting_date, today=today)
         round.__dict__.update({name: value for name, value in fresh.__dict__.items()
                                if name != "_state"})
-        plans = list(round.plans.select_related("organization").order_by("pk"))
+        # Read afresh, not through round.plans: a caller may hold a narrower prefetch.
+        plans = list(Plan.objects.filter(reporting_rounds=fresh).select_related("organization")
+                     .order_by("pk"))
         snapshots = freeze_round(actor=actor, round_=round, plans=plans)
         queue_round_deliveries(round, snapshots)
     return snapshots

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from actions import rounds
 from actions.models import Action, ReportingReturn, ReportingRound, StatusUpdate
@@ -144,7 +145,7 @@ def test_a_second_close_is_refused_and_doubles_nothing(
     stale = ReportingRound.objects.get(pk=reported.pk)  # a second page, opened before
     close(world, reported)
     for round_ in (reported, stale):
-        with pytest.raises(ValidationError) as error:
+        with pytest.raises(ValidationError) as error, translation.override("en"):
             close_round(actor=world.admin, round=round_, expected_version=stale.version,
                         today=CLOSED_ON, **CASE)
         assert "already closed" in " ".join(error.value.messages)
