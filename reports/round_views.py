@@ -570,19 +570,14 @@ def public_report(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpRespon
     """A public plan's frozen round report as a web page, for anyone."""
     snapshot = _public_snapshot(pk, snapshot_pk)
     context = report_context(snapshot.data)
+    # report_context gives the round's facts, assessments and approved returns (the data
+    # is frozen public: no names, only approved text).
     context.update(base_template=web_base_template(), plan=snapshot.plan, snapshot=snapshot,
-                   round_facts=snapshot.data.get("round"),
-                   assessments=snapshot.data.get("assessments") or [],
-                   returns=[row for row in snapshot.data.get("actions") or []
-                            if row.get("return")],
                    period_label=snapshot.period_label, preliminary=snapshot.preliminary,
                    pdf_url=reverse("rounds:public-report-pdf", args=[pk, snapshot_pk])
                    if snapshot.status == ReportSnapshot.Status.READY else "",
                    nav="public")
-    # The shared round report template (reports' documents) once it is there; until then
-    # this page's own, which shows the round's facts, assessments and approved returns.
-    return render(request, ["reports/round_report_public.html",
-                            "reports/rounds/public_report.html"], context)
+    return render(request, "reports/round_report_public.html", context)
 
 
 @require_GET

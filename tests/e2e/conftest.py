@@ -18,6 +18,15 @@ from typing import Any
 
 import pytest
 
+# A real Celery worker and SMTP server for the journeys that need them (the reporting round).
+from tests.celery.conftest import (  # noqa: F401 - fixtures used by name
+    celery_env,
+    clean_broker,
+    redis_url,
+    smtp_server,
+    start_worker,
+)
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
 # beside one unless told that the (test) code is not really async.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
