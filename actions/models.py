@@ -38,6 +38,9 @@ class Action(models.Model):
     # Statuses that end an action here: it can no longer be overdue, is in no queue,
     # reminder or round.
     CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.CARRIED_OVER)
+    #: The statuses that take a final evaluation: a carried-over tiltak is evaluated where
+    #: it ends, in the plan's next version.
+    EVALUABLE_STATUSES = (Status.COMPLETED, Status.CANCELLED)
     #: The statuses a person may report (carried over is set by rullering alone).
     REPORTABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETED,
                            Status.POSTPONED, Status.CANCELLED)

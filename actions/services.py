@@ -471,7 +471,7 @@ def evaluate_action(
     require_permitted(actor, action, "report", _("You cannot evaluate this action."))
     if not evaluation.strip():
         raise ValidationError({"evaluation": _("Write the evaluation.")})
-    if action.status not in Action.CLOSED_STATUSES:
+    if action.status not in Action.EVALUABLE_STATUSES:
         raise ValidationError(
             {"evaluation": _("Only a completed or cancelled action can be given a final "
                              "evaluation.")}

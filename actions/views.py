@@ -92,7 +92,7 @@ def _detail_context(
     can_manage = _can(request.user, action, "manage")
     if can_report and status_form is None:
         status_form = StatusUpdateForm.for_action(action)
-    if can_report and evaluation_form is None and action.status in Action.CLOSED_STATUSES:
+    if can_report and evaluation_form is None and action.status in Action.EVALUABLE_STATUSES:
         evaluation_form = EvaluationForm.for_action(action)
     plan = action.goal.focus_area.plan
     return {

@@ -43,9 +43,9 @@ class ActionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "plan", "focus_area", "goal", "order", "code", "title", "description",
             "responsible_unit", "responsible_person", "contributing_units", "start_date",
-            "due_date", "period_text", "status", "progress", "overdue", "latest_update",
-            "budget", "budget_reference", "evaluation", "evaluated_on", "evaluated_by",
-            "version", "created_at", "updated_at",
+            "due_date", "period_text", "continuous", "status", "progress", "overdue",
+            "latest_update", "budget", "budget_reference", "evaluation", "evaluated_on",
+            "evaluated_by", "version", "created_at", "updated_at",
         ]
         read_only_fields = fields
 

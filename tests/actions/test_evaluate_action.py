@@ -57,3 +57,12 @@ def test_a_stale_version_changes_nothing(world, completed):
         evaluate_action(actor=world.admin, action=completed, expected_version=1,
                         evaluation="Gammel")
     assert Action.objects.get(pk=completed.pk).evaluation == ""
+
+
+def test_a_carried_over_action_is_evaluated_in_the_next_version_not_here(world):
+    Action.objects.filter(pk=world.action.pk).update(status=Action.Status.CARRIED_OVER)
+    world.action.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        evaluate_action(actor=world.admin, action=world.action,
+                        expected_version=world.action.version, evaluation="Videreført")
+    assert "evaluation" in error.value.message_dict

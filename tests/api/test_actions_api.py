@@ -307,3 +307,13 @@ def test_the_risk_filter_looks_at_the_latest_status_update_only(world, api):
     assert titles("risk=on_track&risk=off_track") == {"Kom seg", "Ble verre"}
     assert titles("risk=off_track&q=verre&ordering=-due_date") == {"Ble verre"}
     assert client.get(f"{URL}?risk=bad").status_code == 400
+
+
+def test_an_action_assigned_with_a_continuous_period_says_so(world, api):
+    response = api("admin").post(detail(world.action, "assign/"), {
+        "responsible_unit": world.home_care.pk, "period_text": "løpende",
+        "version": world.action.version}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["continuous"] is True and response.json()["due_date"] is None
+    listed = api("reader").get(URL).json()["results"]
+    assert [row["continuous"] for row in listed] == [True]
