@@ -18,6 +18,9 @@ SQL queries are counted in a separate, untimed pass:
 - ``pdf_full``: the same PDF with every goal and a one-line row per action (what the
   background worker may make);
 - ``xlsx``: the workbook with every action.
+
+With ``--round`` (or ``--round-only``), ``bench/rounds.py`` then closes a reporting round
+of the plan (freeze, PDF, DOCX, XLSX) and counts the queries of its return lists.
 """
 
 from __future__ import annotations
@@ -109,6 +112,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=10, help="timed runs per page scenario")
     parser.add_argument("--pdf-rounds", type=int, default=1, help="timed committee PDFs")
     parser.add_argument("--skip-full", action="store_true", help="skip the full-listing PDF")
+    parser.add_argument("--round", action="store_true",
+                        help="also close a reporting round of the plan (bench/rounds.py)")
+    parser.add_argument("--round-only", action="store_true",
+                        help="only the reporting round scenarios (implies --round)")
+    parser.add_argument("--lists-only", action="store_true",
+                        help="of the round scenarios, only the return lists")
+    parser.add_argument("--show-sql", action="store_true",
+                        help="print the statements of a return list whose count varies")
     args = parser.parse_args(argv)
     _configure()
 
@@ -180,6 +191,15 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_full:
         scenarios.append(("pdf_full", pdf(True), 1))
 
+    if args.round_only:
+        from bench import rounds as round_bench
+
+        round_bench.run(ids=ids, plan=plan, client=client, rounds=args.rounds,
+                        pdf_rounds=args.pdf_rounds, show_sql=args.show_sql,
+                        lists_only=args.lists_only)
+        _peak()
+        return
+
     print(f"\nload average before: {os.getloadavg()[0]:.1f} (2 cores)")
     print("\n| scenario | p50 s | p95 s | CPU p50 s | runs | queries | size | pages |")
     print("|---|---|---|---|---|---|---|---|")
@@ -195,9 +215,20 @@ def main(argv: list[str] | None = None) -> None:
               f"| {pages.get(name, '')} |")
         sys.stdout.flush()
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+    if args.round:
+        from bench import rounds as round_bench
+
+        round_bench.run(ids=ids, plan=plan, client=client, rounds=args.rounds,
+                        pdf_rounds=args.pdf_rounds, show_sql=args.show_sql,
+                        lists_only=args.lists_only)
+    _peak()
+
+
+def _peak() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS of this process: {peak:,.0f} MiB. Targets: html < 0.5 s, "
-          f"committee pdf < 5 s, full-listing pdf < 60 s (in the worker).")
+          f"committee pdf < 5 s, full-listing pdf < 60 s (in the worker); round close "
+          f"(freeze) < 5 s; return lists' queries the same for every number of returns.")
 
 
 if __name__ == "__main__":
