@@ -19,6 +19,8 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale"
 IGNORED = [".venv", "node_modules", "bench", "tests"]
 # ...and what is not copied either: not source, or the catalogue itself.
 NOT_SOURCE = {*IGNORED, "locale", "staticfiles", "media", "__pycache__"}
+MAKEMESSAGES = ("`DEBUG=true python manage.py makemessages -l nb -l en --no-obsolete "
+                + " ".join(f"--ignore={name}" for name in IGNORED) + "`")
 
 
 def _catalogue(language: str) -> Path:
@@ -86,8 +88,8 @@ def test_every_msgid_in_the_code_has_an_entry_in_the_catalogue(language, code_te
                       str(_catalogue(language)), str(code_template))
     missing = [line for line in result.stderr.splitlines() if "used but not defined" in line]
     assert result.returncode == 0 and not missing, (
-        f"{len(missing)} msgids in the code have no entry in {language}; run makemessages "
-        f"(see docs) and translate them:\n" + "\n".join(missing[:30]) + "\n" + result.stderr[-2000:]
+        f"{len(missing)} msgids in the code have no entry in {language}; run {MAKEMESSAGES} "
+        f"and translate them:\n" + "\n".join(missing[:30]) + "\n" + result.stderr[-2000:]
     )
 
 
