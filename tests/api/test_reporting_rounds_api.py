@@ -560,7 +560,7 @@ def test_approving_what_is_not_submitted_is_a_clear_400(world: Any, person: Any)
         returns_url(ret.round, ret, "approve"), {}, format="json", HTTP_IF_MATCH='"1"')
 
     assert response.status_code == 400
-    assert "submitted" in str(response.json())
+    assert "innsendt" in str(response.json())  # "Only a submitted return…", in nb
 
 
 def test_approving_with_a_stale_version_is_412(world: Any, person: Any) -> None:
