@@ -437,7 +437,9 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         "progress_chart": progress_chart(report["focus_areas"], f"{chart_prefix}-progress"),
         "status_chart": status_chart(report["totals"]["by_status"], statuses,
                                      f"{chart_prefix}-status"),
-        "full_listing": "actions" in data,
+        # A round's report lists every tiltak with its approved return instead; listing
+        # them all again would double a 5,000-tiltak PDF for nothing.
+        "full_listing": "actions" in data and not isinstance(data.get("round"), dict),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import io
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -175,10 +176,21 @@ def test_the_public_round_page_template_renders_the_frozen_report(
         report_plan: ReportPlan, world: Any, today: Any) -> None:
     context = report_context(round_data(report_plan, public=True))
     context.update(period_label=PERIOD, base_template="reports/standalone_base.html",
-                   pdf_url="/offentlig/planer/1/rapporter/2/rapport.pdf")
+                   pdf_url="/offentlig/planer/1/rapporter/2/rapport.pdf",
+                   plan=report_plan.plan, snapshot=SimpleNamespace(pk=2))
     with translation.override("nb"):
         html = render_to_string("reports/round_report_public.html", context)
     assert "Plan for rapport – Ærø" in html and PERIOD in html
     assert 'href="/offentlig/planer/1/rapporter/2/rapport.pdf"' in html
     assert "Saksnummer" in html and RETURN_NEXT in html
     assert world.unit_manager.username not in html
+
+
+def test_a_round_report_lists_each_action_once_with_its_return_not_again_in_full(
+        closed: dict[str, Any], report_plan: ReportPlan, today: Any) -> None:
+    # The round's returns section names every action with its approved return; the full
+    # listing of the ordinary report would list them all a second time.
+    assert not report_context(closed, medium="pdf")["full_listing"]
+    ordinary = compute_progress(report_plan.plan, as_of=AS_OF, since=SINCE, public=True,
+                                include_actions=True)
+    assert report_context(ordinary, medium="pdf")["full_listing"]
