@@ -256,6 +256,15 @@ def _require_open(ret: ReportingReturn) -> None:
         raise ValidationError(_("The reporting round is closed."))
 
 
+def _lock_open_round(round_id: int) -> None:
+    """Lock the round's row and check again that it is open, inside the write's
+    transaction: closing locks the same row, so no write lands after the freeze read."""
+    state = (ReportingRound.objects.select_for_update().order_by()
+             .filter(pk=round_id).values_list("state", flat=True).first())
+    if state != ReportingRound.State.OPEN:
+        raise ValidationError(_("The reporting round is closed."))
+
+
 def save_return(*, actor: Any, ret: ReportingReturn, expected_version: int,
                 **fields: Any) -> ReportingReturn:
     """Save what the person has written so far as a draft (nothing is posted yet).
@@ -272,6 +281,7 @@ def save_return(*, actor: Any, ret: ReportingReturn, expected_version: int,
                                 "changed."))
     values = _clean_values(ret, fields, submit=False)
     with transaction.atomic():
+        _lock_open_round(ret.round_id)
         _write_return(ret, expected_version, {**values, "state": State.DRAFT},
                       actor=actor, verb="save_return")
     return ret
@@ -299,6 +309,7 @@ def submit_return(*, actor: Any, ret: ReportingReturn, expected_version: int,
         raise ValidationError(_("This return has already been submitted."))
     values = _clean_values(ret, fields, submit=True)
     with transaction.atomic():
+        _lock_open_round(ret.round_id)
         _write_return(ret, expected_version, {
             **values, "state": State.SUBMITTED, "submitted_by": _actor(actor),
             "submitted_at": timezone.now(),
@@ -325,7 +336,10 @@ def approve_return(*, actor: Any, ret: ReportingReturn, expected_version: int
     _require_open(ret)
     if ret.state != State.SUBMITTED:
         raise ValidationError(_("Only a submitted return can be approved."))
+    if ret.submitted_by_id is not None and ret.submitted_by_id == getattr(actor, "pk", None):
+        raise deny(_("You cannot approve a return you submitted yourself."))
     with transaction.atomic():
+        _lock_open_round(ret.round_id)
         _write_return(ret, expected_version, {
             "state": State.APPROVED, "reviewed_by": _actor(actor),
             "reviewed_at": timezone.now(), "review_comment": "",
@@ -370,6 +384,7 @@ def send_back_return(*, actor: Any, ret: ReportingReturn, expected_version: int,
         raise ValidationError({"comment": _("Write at most %(limit)s characters.")
                                % {"limit": TEXT_LIMIT}})
     with transaction.atomic():
+        _lock_open_round(ret.round_id)
         _write_return(ret, expected_version, {
             "state": State.SENT_BACK, "reviewed_by": _actor(actor),
             "reviewed_at": timezone.now(), "review_comment": comment,
@@ -422,6 +437,7 @@ def write_assessment(
         raise ValidationError({"text": _("Write at most %(limit)s characters.")
                                % {"limit": TEXT_LIMIT}})
     with transaction.atomic():
+        _lock_open_round(round.pk)
         # No ordering: the default one joins the nullable focus area and unit, and rows
         # on the nullable side of an outer join cannot be locked.
         assessment = (RoundAssessment.objects.select_for_update().order_by()
@@ -435,7 +451,10 @@ def write_assessment(
             audit.record(actor=actor, verb="create", obj=assessment, organization_id=org_id,
                          changes=audit.created_fields(assessment))
             return assessment
-        version = assessment.version if expected_version is None else expected_version
+        if expected_version is None:
+            # Written by someone else since this form was opened empty: never overwritten.
+            raise VersionConflict(assessment.version, 0)
+        version = expected_version
         before = assessment.text
         assessment.version = cas_update(RoundAssessment, assessment.pk, version, text=text,
                                         author=_actor(actor), updated_at=timezone.now())

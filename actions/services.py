@@ -435,6 +435,10 @@ def post_status_update(
 ) -> StatusUpdate:
     """Append a status update and make it the action's current status and progress."""
     require_permitted(actor, action, "report", _("You cannot post status updates on this action."))
+    if action.status == Action.Status.CARRIED_OVER:
+        # It goes on in the plan's next version; reporting here would reopen it twice.
+        raise ValidationError({"status": _("This action was carried over into the plan's "
+                                           "next version: report on it there.")})
     if status not in Action.REPORTABLE_STATUSES:
         # "Carried over" is set by rullering alone, with the successor it points to.
         raise ValidationError({"status": _("This status cannot be reported.")})

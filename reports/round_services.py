@@ -191,7 +191,14 @@ def queue_round_deliveries(round_: ReportingRound, snapshots: list[ReportSnapsho
         plan_id__in=list(by_plan), frequency=round_.frequency,
         starts_on__lte=round_.period_end,
     ).order_by("plan_id", "pk")
+    # A subscriber the sweep already sent the period's plain report (the round was opened
+    # after it) still gets the round's report once, under the round's own key.
+    earlier = set(ReportDelivery.objects.filter(
+        subscription__in=subscriptions, period_key=round_.period_key,
+    ).exclude(snapshot__round=round_).values_list("subscription_id", flat=True))
     rows = [ReportDelivery(subscription=subscription, snapshot=by_plan[subscription.plan_id],
-                           period_key=round_.period_key, email=subscription.email)
+                           period_key=(f"{round_.period_key}/r{round_.pk}"
+                                       if subscription.pk in earlier else round_.period_key),
+                           email=subscription.email)
             for subscription in subscriptions]
     return services.queue_deliveries(rows)

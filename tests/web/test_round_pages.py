@@ -366,11 +366,13 @@ def test_the_sector_leader_writes_and_rewrites_a_focus_area_assessment(world, ro
 
 def test_a_stale_assessment_keeps_the_typed_text_beside_the_stored_one(world, round_):
     area = world.goal.focus_area
-    rounds.write_assessment(actor=world.admin, round=round_, focus_area=area, text="Første.")
+    first = rounds.write_assessment(actor=world.admin, round=round_, focus_area=area,
+                                    text="Første.")
     url = reverse("rounds:assessment", args=[round_.pk]) + f"?focus_area={area.pk}"
     browser = Browser(world.sector_leader)
     page = browser.get(url)
-    rounds.write_assessment(actor=world.admin, round=round_, focus_area=area, text="Andre.")
+    rounds.write_assessment(actor=world.admin, round=round_, focus_area=area, text="Andre.",
+                            expected_version=first.version)
     response = browser.client.post(url, {"focus_area": area.pk, "version": 1,
                                          "text": "Min vurdering.",
                                          "csrfmiddlewaretoken": str(page.context["csrf_token"])})
