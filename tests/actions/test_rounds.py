@@ -406,3 +406,40 @@ def test_posting_a_status_update_outside_a_round_leaves_the_return_alone(world: 
                        status="in_progress", progress=10)
     ret.refresh_from_db()
     assert ret.state == State.REQUESTED and ret.status_update is None
+
+
+def test_an_assessment_is_never_overwritten_from_a_form_opened_empty(world: Any) -> None:
+    round_ = open_t2(world)
+    rounds.write_assessment(actor=world.sector_leader, round=round_, unit=world.health,
+                            text="Først skrevet.")
+    with pytest.raises(VersionConflict):
+        rounds.write_assessment(actor=world.admin, round=round_, unit=world.health,
+                                text="Skrevet samtidig.")
+    assert round_.assessments.get().text == "Først skrevet."
+
+
+def test_nobody_approves_a_return_they_submitted_themselves(world: Any) -> None:
+    ret = the_return(open_t2(world), world.action)
+    rounds.submit_return(actor=world.admin, ret=ret, expected_version=ret.version, **DONE)
+    with pytest.raises(PermissionDenied):
+        rounds.approve_return(actor=world.admin, ret=ret, expected_version=ret.version)
+    assert ReportingReturn.objects.get(pk=ret.pk).state == State.SUBMITTED
+
+
+def test_a_return_of_a_round_closed_meanwhile_is_refused(world: Any, person: Any) -> None:
+    ret = the_return(open_t2(world), world.action)
+    # Closed by someone else after this return (and its round) was loaded.
+    ReportingRound.objects.filter(pk=ret.round_id).update(state="closed")
+    with pytest.raises(ValidationError):
+        rounds.submit_return(actor=person, ret=ret, expected_version=ret.version, **DONE)
+    assert not world.action.status_updates.exists()
+
+
+def test_a_carried_over_tiltak_takes_no_status_update(world: Any) -> None:
+    Action.objects.filter(pk=world.action.pk).update(status=Action.Status.CARRIED_OVER)
+    world.action.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        post_status_update(actor=world.admin, action=world.action,
+                           expected_version=world.action.version, status="in_progress",
+                           progress=10)
+    assert "status" in error.value.message_dict
