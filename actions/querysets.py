@@ -290,6 +290,12 @@ class ReportingReturnQuerySet(models.QuerySet):
         """Requested, in draft or sent back: the responsible person still has to submit."""
         return self.filter(state__in=("requested", "draft", "sent_back"))
 
+    def still_owed(self) -> ReportingReturnQuerySet:
+        """Awaiting submission in an open round, of a tiltak still going on here: one
+        cancelled or carried over into the plan's next version is owed nothing more."""
+        return (self.awaiting_submission().filter(round__state="open")
+                .exclude(action__status__in=("cancelled", "carried_over")))
+
 
 class RoundAssessmentQuerySet(models.QuerySet):
     """Assessments, readable as their round."""

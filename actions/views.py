@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 from actions import services
 from actions.choices import people_choices, unit_choices
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
-from actions.models import Action, ReportingReturn, ReportingRound, StatusUpdate
+from actions.models import Action, ReportingReturn, StatusUpdate
 from actions.querysets import unassigned_q
+from planportal.forms import add_service_errors
 from planportal.locking import VersionConflict
 from planportal.models import User
 from planportal.permissions import any_of, get_access, sees_people
@@ -47,15 +48,6 @@ def _require_report(request: HttpRequest, action: Action) -> None:
     (the service checks again when it writes)."""
     services.require_permitted(request.user, action, "report",
                                _("You cannot post status updates on this action."))
-
-
-def _add_service_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names (else on the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _conflict(form: Any, exc: VersionConflict) -> None:
@@ -140,7 +132,7 @@ def post_status(request: HttpRequest, pk: int) -> HttpResponse:
             _conflict(form, exc)
             action = get_object_or_404(_action_queryset(request.user), pk=pk)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
     if update is not None:
         action = get_object_or_404(_action_queryset(request.user), pk=pk)
         if not _is_htmx(request):
@@ -186,7 +178,7 @@ def post_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             _conflict(form, exc)
             action = get_object_or_404(_action_queryset(request.user), pk=pk)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The final evaluation is saved."))
             return redirect(reverse("actions:detail", args=[action.pk]) + "#sluttevaluering")
@@ -248,8 +240,8 @@ def my_actions(
     ]
     # Returns the user still has to submit in open reporting rounds (one query).
     returns = list(
-        ReportingReturn.objects.permitted(request.user, "report").awaiting_submission()
-        .filter(_mine_q(request.user, "action__"), round__state=ReportingRound.State.OPEN)
+        ReportingReturn.objects.permitted(request.user, "report").still_owed()
+        .filter(_mine_q(request.user, "action__"))
         .select_related("round", "action").order_by("round__deadline", "action__order", "pk")
     )
     return render(
@@ -352,7 +344,7 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
             versions={action.pk: _posted_version(request, action) for action in chosen},
         )
     except ValidationError as exc:  # the period, read by the service as by the form
-        _add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return assign_list(request, bulk_form=form, status=400)
     except services.BulkAssignmentFailed as exc:
         if isinstance(exc.error, VersionConflict):
@@ -423,7 +415,7 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
             _conflict(form, exc)
             action = get_object_or_404(_assign_base(request.user), pk=pk)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from planportal.models import User
@@ -50,6 +51,15 @@ class AccessibleFormMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
             else:
                 field.widget.attrs.pop("aria-describedby", None)
+
+
+def add_service_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class PreferencesForm(AccessibleFormMixin, forms.Form):

@@ -10,7 +10,6 @@ values beside it. Pages run a fixed number of queries whatever the number of ret
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,9 +29,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions import rounds as round_services
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
 from actions.permissions import can_assess_in
+from planportal.forms import add_service_errors
 from planportal.locking import VersionConflict
 from planportal.models import Organization, Unit
 from planportal.permissions import deny, get_access
+from reports.downloads import FORMATS, snapshot_file
 from reports.models import ReportSnapshot
 from reports.rendering import report_context, risk_labels, status_labels, web_base_template
 from reports.round_forms import (
@@ -49,21 +50,6 @@ State = ReportingReturn.State
 MISSING = "missing"
 #: The state filters of the returns list: a state, or "missing" (not yet submitted).
 STATE_FILTERS = (MISSING, *State.values)
-FORMATS = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
-
-
-def _add_service_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names (else on the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _visible_round(request: HttpRequest, pk: int) -> ReportingRound:
@@ -141,7 +127,7 @@ def open_round(request: HttpRequest) -> HttpResponse:
                     period_key=data["period_key"], deadline=data["deadline"], plans=chosen,
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The reporting round for %(period)s is open.")
                                  % {"period": round_.period_label})
@@ -360,7 +346,7 @@ def return_form(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse:
         stored = _visible_return(request, pk, return_pk)
         return _return_page(request, stored, form=form, stored=stored, status=409)
     except ValidationError as exc:
-        _add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return _return_page(request, _visible_return(request, pk, return_pk), form=form,
                             status=400)
     if submit:
@@ -398,7 +384,7 @@ def review_return(request: HttpRequest, pk: int, return_pk: int) -> HttpResponse
         return _return_page(request, _visible_return(request, pk, return_pk),
                             review_form=form, status=409)
     except ValidationError as exc:
-        _add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return _return_page(request, _visible_return(request, pk, return_pk),
                             review_form=form, status=400)
     messages.success(request, _("The return is approved.") if data["decision"] == "approve"
@@ -450,7 +436,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                     "is kept in the form; the stored text is shown beside it."))
                 stored, status = existing, 409
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The assessment is saved."))
                 return redirect(reverse("rounds:detail", args=[round_.pk]) + "#vurderinger")
@@ -488,7 +474,7 @@ def close_round(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("The round was changed while you were writing. Check it "
                                    "and send again."))
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The round is closed and its report frozen."))
             return redirect("rounds:detail", pk=round_.pk)
@@ -500,37 +486,6 @@ def close_round(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Documents -----------------------------------------------------------------------------
-
-
-def _attachment(content: bytes, fmt: str, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}.{fmt}')}"
-    return response
-
-
-def snapshot_file(snapshot: ReportSnapshot, fmt: str, name: str, language: str) -> Any:
-    """A frozen report as its stored PDF, a Word document, a workbook or its JSON."""
-    if fmt == "pdf":
-        if snapshot.status != ReportSnapshot.Status.READY:
-            message = (_("The PDF is still being made; try again in a few minutes.")
-                       if snapshot.status == ReportSnapshot.Status.PENDING
-                       else _("The PDF could not be made."))
-            return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
-        return FileResponse(snapshot.pdf.open("rb"), content_type=FORMATS["pdf"],
-                            filename=f"{name}.pdf")
-    if fmt == "docx":
-        from reports.docx import report_docx
-
-        return _attachment(report_docx(snapshot.data, snapshot.period_label), fmt, name)
-    if fmt == "xlsx":
-        from reports.xlsx import render_report_xlsx
-
-        return _attachment(render_report_xlsx(snapshot.data, snapshot.period_label,
-                                              language=language), fmt, name)
-    return _attachment(json.dumps(snapshot.data, ensure_ascii=False, indent=2).encode(),
-                       fmt, name)
 
 
 @login_required

@@ -3,14 +3,11 @@ another organisation's plan is a 404, a public plan is readable without names.""
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -24,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from planportal.permissions import sees_people
 from reports import services
 from reports.compare import compare_indicators, compare_reports
+from reports.downloads import attachment, snapshot_file
 from reports.forms import ReportParamsForm, SnapshotForm
 from reports.models import ReportSnapshot
 from reports.progress import compute_progress
@@ -60,13 +58,6 @@ def _filename(plan: Plan, data: dict[str, Any], extension: str) -> str:
     return f"{plan.title} – {data['as_of']}.{extension}".replace("/", "-")
 
 
-def _attachment(content: bytes, content_type: str, filename: str, inline: bool = False) -> Any:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @require_GET
 def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress report as a web page (printable; charts are inline SVG)."""
@@ -96,7 +87,7 @@ def plan_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(data, HttpResponse):
         return data
     content = render_report_pdf(data, _period_label(data))
-    return _attachment(content, "application/pdf", _filename(plan, data, "pdf"), inline=True)
+    return attachment(content, "application/pdf", _filename(plan, data, "pdf"), inline=True)
 
 
 @require_GET
@@ -113,7 +104,7 @@ def plan_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     public = not sees_people(request.user, plan.organization_id)
     data = compute_progress(plan, public=public, **kwargs)
     content = render_report_xlsx(data, _period_label(data), language=request.LANGUAGE_CODE)
-    return _attachment(
+    return attachment(
         content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _filename(plan, data, "xlsx"),
     )
@@ -160,27 +151,7 @@ def snapshot_download(request: HttpRequest, pk: int, snapshot_pk: int, fmt: str)
     plan = visible_plan(request, pk)
     snapshot = get_object_or_404(ReportSnapshot.objects.filter(plan=plan), pk=snapshot_pk)
     name = f"{plan.title} – {snapshot.period_label}".replace("/", "-")
-    if fmt == "pdf":
-        if snapshot.status != ReportSnapshot.Status.READY:
-            message = (_("The PDF is still being made; try again in a few minutes.")
-                       if snapshot.status == ReportSnapshot.Status.PENDING
-                       else _("The PDF could not be made."))
-            return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
-        return FileResponse(snapshot.pdf.open("rb"), content_type="application/pdf",
-                            filename=f"{name}.pdf")
-    if fmt == "xlsx":
-        from reports.xlsx import render_report_xlsx
-
-        content = render_report_xlsx(snapshot.data, snapshot.period_label,
-                                     language=request.LANGUAGE_CODE)
-        return _attachment(
-            content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            f"{name}.xlsx",
-        )
-    if fmt == "json":
-        return _attachment(json.dumps(snapshot.data, ensure_ascii=False, indent=2).encode(),
-                           "application/json", f"{name}.json")
-    raise Http404
+    return snapshot_file(snapshot, fmt, name, request.LANGUAGE_CODE)
 
 
 @require_GET

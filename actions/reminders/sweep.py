@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 
 from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
-from actions.querysets import overdue_q
+from actions.querysets import overdue_q, unassigned_q
 from actions.reminders import windows
 from actions.reminders.recipients import Directory
-from actions.round_models import ReportingReturn, ReportingRound
+from actions.round_models import ReportingReturn
 from planportal.models import User
 from planportal.queue import enqueue_on_commit
 
@@ -43,7 +43,6 @@ RETURN_KINDS = (Kind.RETURN_REQUESTED, Kind.RETURN_DUE, Kind.RETURN_OVERDUE,
                 Kind.RETURN_OVERDUE_MANAGER)
 #: Actions whose returns are no longer chased: they left the plan's open work. A tiltak
 #: completed in the period still owes its (final) return, so completed is not here.
-RETURN_ENDED_STATUSES = (Action.Status.CANCELLED, Action.Status.CARRIED_OVER)
 
 
 @dataclass(frozen=True)
@@ -92,11 +91,7 @@ def in_sending_hours(now: datetime) -> bool:
 
 def awaiting_returns() -> Any:
     """Returns still to be submitted in open rounds, of actions still chased."""
-    return (
-        ReportingReturn.objects.awaiting_submission()
-        .filter(round__state=ReportingRound.State.OPEN)
-        .exclude(action__status__in=RETURN_ENDED_STATUSES)
-    )
+    return ReportingReturn.objects.still_owed()
 
 
 def _return_rows() -> list[tuple]:
@@ -234,9 +229,8 @@ def due_sector_items(today: date) -> list[Item]:
     rows = (
         Action.objects.exclude(status__in=Action.CLOSED_STATUSES)
         .filter(**{f"{ORG}__in": {org for _user, org, _path in leaders}})
-        # A continuous tiltak ("løpende") has a period, not a missing deadline.
-        .filter(overdue_q(today) | Q(responsible_person__isnull=True)
-                | Q(due_date__isnull=True, continuous=False))
+        # No person, or unassigned_q's blank Ansvar/Tid (a "løpende" period is not blank).
+        .filter(overdue_q(today) | Q(responsible_person__isnull=True) | unassigned_q())
         .order_by()
         .values_list("pk", ORG, "responsible_unit__path",
                      "goal__focus_area__plan__owner_unit__path", "due_date",

@@ -479,6 +479,15 @@ def test_mine_tiltak_lists_the_returns_awaiting_submission_first(world, person, 
     assert text.index('id="gruppe-rapportering"') < text.index('id="gruppe-snart"')
 
 
+def test_a_return_of_a_tiltak_carried_over_since_the_round_opened_leaves_mine_tiltak(
+        world, person, round_):
+    from actions.rollover import roll_over_plan
+
+    roll_over_plan(actor=world.admin, plan=world.plan, period_start=2027, period_end=2031)
+    text = Browser(person).get(reverse("actions:mine")).text
+    assert return_url(the_return(round_, world.action)) not in text
+
+
 def test_a_submitted_return_leaves_mine_tiltak(world, person, round_):
     submit_as(world, the_return(round_, world.action), person)
     assert 'id="gruppe-rapportering"' not in Browser(person).get(reverse("actions:mine")).text
