@@ -60,8 +60,11 @@ def test_a_stale_version_changes_nothing(world, completed):
 
 
 def test_a_carried_over_action_is_evaluated_in_the_next_version_not_here(world):
-    Action.objects.filter(pk=world.action.pk).update(status=Action.Status.CARRIED_OVER)
+    from actions.rollover import roll_over_plan
+
+    roll_over_plan(actor=world.admin, plan=world.plan, period_start=2027, period_end=2031)
     world.action.refresh_from_db()
+    assert world.action.status == Action.Status.CARRIED_OVER
     with pytest.raises(ValidationError) as error:
         evaluate_action(actor=world.admin, action=world.action,
                         expected_version=world.action.version, evaluation="Videreført")

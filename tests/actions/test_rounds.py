@@ -436,8 +436,11 @@ def test_a_return_of_a_round_closed_meanwhile_is_refused(world: Any, person: Any
 
 
 def test_a_carried_over_tiltak_takes_no_status_update(world: Any) -> None:
-    Action.objects.filter(pk=world.action.pk).update(status=Action.Status.CARRIED_OVER)
+    from actions.rollover import roll_over_plan
+
+    roll_over_plan(actor=world.admin, plan=world.plan, period_start=2027, period_end=2031)
     world.action.refresh_from_db()
+    assert world.action.status == Action.Status.CARRIED_OVER
     with pytest.raises(ValidationError) as error:
         post_status_update(actor=world.admin, action=world.action,
                            expected_version=world.action.version, status="in_progress",
