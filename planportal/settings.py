@@ -349,8 +349,9 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Internationalisation -------------------------------------------------------------
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
-# Our own strings first, then Bokmål for the admin strings Django's nb catalogue lacks.
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
+# Our own strings first, then planportal/admin_locale: Bokmål and Nynorsk for the third-party
+# strings (admin, DRF, django-filter, allauth) the apps' own catalogues leave untranslated.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "planportal" / "admin_locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
