@@ -26,6 +26,7 @@ from planportal.admin_forms import (
     admin_link,
 )
 from planportal.dates import SaneDateFormField
+from planportal.formatting import percent, table_date, tag_label
 from planportal.models import Unit, User
 from planportal.permissions import administered_q, get_access
 from strategies.models import Goal, Plan
@@ -273,7 +274,7 @@ class ActionAdmin(ServiceAdmin):
     @admin.display(description=_("deadline"), ordering="due_date")
     def deadline(self, action: Action) -> str:
         if action.due_date:
-            return action.due_date.strftime("%d.%m.%Y")
+            return table_date(action.due_date)
         return action.period_text or "–"
 
     @admin.display(description=_("overdue"), boolean=True)
@@ -286,7 +287,7 @@ class ActionAdmin(ServiceAdmin):
 
     @admin.display(description=_("current status"))
     def current_status(self, action: Action) -> str:
-        return f"{action.get_status_display()}, {action.progress} %"
+        return f"{tag_label(action.get_status_display())}, {percent(action.progress, 0)}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         access = get_access(request.user)

@@ -11,6 +11,7 @@ from actions.models import Action, StatusUpdate
 from actions.periods import parse_period
 from actions.services import PERIOD_UNREAD
 from planportal.dates import SaneDateFormField
+from planportal.formatting import tag_label
 from planportal.forms import AccessibleFormMixin
 
 
@@ -41,7 +42,7 @@ class StatusUpdateForm(VersionedForm):
 
     # "Carried over" is set by rullering alone (Action.REPORTABLE_STATUSES).
     status = forms.ChoiceField(label=_("Status"), choices=[
-        (value, label) for value, label in Action.Status.choices
+        (value, tag_label(label)) for value, label in Action.Status.choices
         if value in Action.REPORTABLE_STATUSES])
     progress = forms.IntegerField(
         label=_("Progress (%)"),
@@ -49,7 +50,8 @@ class StatusUpdateForm(VersionedForm):
         max_value=100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
     )
-    risk = forms.ChoiceField(label=_("Risk"), choices=StatusUpdate.Risk.choices)
+    risk = forms.ChoiceField(label=_("Risk"), choices=[
+        (value, tag_label(label)) for value, label in StatusUpdate.Risk.choices])
     comment = forms.CharField(
         label=_("Comment"),
         required=False,

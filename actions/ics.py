@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from actions.calendar_models import CalendarFeed
 from actions.models import Action
 from planportal.dates import add_days
+from planportal.formatting import percent, tag_label
 from planportal.permissions import any_of, get_access
 
 UID_DOMAIN = "planportal"
@@ -74,7 +75,8 @@ def _event(action: Action, link: Any) -> Any:
         f"{_('Plan')}: {goal.focus_area.plan.title}",
         f"{_('Focus area')}: {goal.focus_area.title}",
         f"{_('Goal')}: {goal.title}",
-        f"{_('Status')}: {action.get_status_display()} ({action.progress} %)",
+        f"{_('Status')}: {tag_label(action.get_status_display())} "
+        f"({percent(action.progress, 0)})",
     ]
     if action.responsible_unit:
         lines.append(f"{_('Responsible unit')}: {action.responsible_unit.name}")

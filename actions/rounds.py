@@ -31,6 +31,7 @@ from actions.models import Action, ReportingReturn, ReportingRound, RoundAssessm
 from actions.notices import record_notice
 from actions.permissions import can_assess_in
 from planportal.audit import services as audit
+from planportal.formatting import text_date
 from planportal.locking import VersionConflict, cas_update
 from planportal.models import Organization, Unit
 from planportal.periods import Period, parse_period_key
@@ -490,7 +491,7 @@ def mark_round_closed(
     if today <= round.period_end:
         errors["period_end"] = _(
             "%(period)s ends on %(end)s: a round can be closed from the day after.") % {
-                "period": round.period_label, "end": round.period_end.strftime("%d.%m.%Y")}
+                "period": round.period_label, "end": text_date(round.period_end)}
     case_number = (case_number or "").strip()
     committee = (committee or "").strip()
     if not case_number:

@@ -356,6 +356,11 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "planportal" / "admin_locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers per language (planportal/formats/<lang>/formats.py): "30.06.2027" in
+# tables and "30. juni 2027" in text, a decimal comma in nb and nn. Thousands are grouped
+# only where planportal.formatting asks for it: USE_THOUSAND_SEPARATOR stays False, or
+# every id and year in a template ("2 027", value="1 234") would be grouped too.
+FORMAT_MODULE_PATH = ["planportal.formats"]
 
 # --- Static files ---------------------------------------------------------------------
 

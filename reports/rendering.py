@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actions.models import Action, StatusUpdate
+from planportal.formatting import percent, table_date
 from reports.charts import progress_chart, status_chart
-from reports.templatetags.report_tags import percent
 from strategies.models import Indicator
 
 DATE_KEYS = {"as_of", "since", "due_date", "latest_period_end", "adopted_on", "deadline",
@@ -110,9 +110,9 @@ def _compact_goal_html(goal: dict[str, Any]) -> str:
     return f"<tr><td>{escape(label)}</td>{tds}</tr>"
 
 
-def _short_date(day: date) -> str:
-    """31.8.2026: Norwegian short date, without the cost of a format string per row."""
-    return f"{day.day}.{day.month}.{day.year}"
+def _short_date(day: date | datetime) -> str:
+    """The table date ("31.08.2026"; en: "2026-08-31")."""
+    return table_date(day)
 
 
 def _clip(text: str, length: int | None) -> str:
@@ -142,7 +142,7 @@ def _action_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
     cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
     tail = [risk, _clip(row.get("latest_comment") or "–", comment_length)]
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + f'<td class="num">{row["progress"]} %</td>'
+            + f'<td class="num">{percent(row["progress"], 0)}</td>'
             + "".join(f"<td>{escape(cell)}</td>" for cell in tail) + "</tr>")
 
 
@@ -159,7 +159,7 @@ def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str
     cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
     risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + f'<td class="num">{row["progress"]} %</td><td>{escape(risk)}</td></tr>')
+            + f'<td class="num">{percent(row["progress"], 0)}</td><td>{escape(risk)}</td></tr>')
 
 
 def _update_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str, str],
@@ -173,7 +173,7 @@ def _update_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
     if not public:
         tail.append(row.get("author") or "–")
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + f'<td class="num">{row["progress"]} %</td>'
+            + f'<td class="num">{percent(row["progress"], 0)}</td>'
             + "".join(f"<td>{escape(cell)}</td>" for cell in tail) + "</tr>")
 
 
@@ -196,7 +196,7 @@ def _return_html(row: dict[str, Any], ret: dict[str, Any], statuses: dict[str, s
     status = ret.get("status") or row.get("status") or ""
     risk = capfirst(risks.get(ret["risk"], ret["risk"])) if ret.get("risk") else "–"
     progress = ret.get("progress")
-    progress_label = "–" if progress is None else f"{progress} %"
+    progress_label = percent(progress, 0)
     return (
         f"<tr><td>{escape(row.get('code') or '')}</td><td>{escape(row.get('title') or '')}</td>"
         f"<td>{escape(capfirst(statuses.get(status, status)) or '–')}</td>"

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import ReportingRound
 from planportal import mail
+from planportal.formatting import table_date, text_date
 from planportal.mail import TransientMailError
 from planportal.models import Unit
 from planportal.periods import Period, last_ended, parse_period_key
@@ -129,17 +130,17 @@ def create_snapshot(
         assert as_of is not None
         start = end = as_of
         key, label = as_of.isoformat(), _("As of %(date)s") % {
-            "date": as_of.strftime("%d.%m.%Y")}
+            "date": table_date(as_of)}
     scope_key = scope_key_for(focus_area, unit)
     unfinished = today <= end
     if unfinished and not preliminary:
         if period is not None:
             message = _("%(period)s has not ended (it ends on %(end)s): it can be frozen "
                         "from the day after, or now as a preliminary report.") % {
-                            "period": label, "end": end.strftime("%d.%m.%Y")}
+                            "period": label, "end": text_date(end)}
         else:
             message = _("%(date)s has not ended: choose an earlier date, or freeze the "
-                        "report as a preliminary one.") % {"date": end.strftime("%d.%m.%Y")}
+                        "report as a preliminary one.") % {"date": text_date(end)}
         raise ValidationError({"period_key" if period is not None else "as_of": message})
     if unfinished and today < start:
         raise ValidationError({"period_key" if period is not None else "as_of": _(

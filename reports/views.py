@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from planportal.formatting import table_date
 from planportal.permissions import sees_people
 from reports import services
 from reports.compare import compare_indicators, compare_reports
@@ -49,9 +50,7 @@ def _report_data(request: HttpRequest, plan: Plan) -> dict[str, Any] | HttpRespo
 
 
 def _period_label(data: dict[str, Any]) -> str:
-    from datetime import date
-
-    return _("As of %(date)s") % {"date": date.fromisoformat(data["as_of"]).strftime("%d.%m.%Y")}
+    return _("As of %(date)s") % {"date": table_date(data["as_of"])}
 
 
 def _filename(plan: Plan, data: dict[str, Any], extension: str) -> str:
