@@ -13,7 +13,7 @@ from django.db.models import Avg, BooleanField, Case, OuterRef, Q, QuerySet, Sub
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from actions.permissions import RETURN_RULES, ROUND_RULES, RULES, round_view_q
+from actions.permissions import RETURN_RULES, ROUND_RULES, RULES, round_work_q
 from actions.read_model import ACTION_COLUMNS
 from planportal.compiled_queries import CompiledQuery, Slot
 from planportal.permissions import get_access
@@ -276,9 +276,12 @@ class ReportingReturnQuerySet(models.QuerySet):
     """Returns of reporting rounds, scoped by the return rules (``actions.permissions``)."""
 
     def visible_to(self, user: Any) -> ReportingReturnQuerySet:
-        """Returns the user may read (the round must be readable too)."""
+        """Returns the user may read (the round must be readable too). Of an open round,
+        a reader reads only a return they report on (``round_view_q``, without its
+        subquery: the return's own rule says the same)."""
         access = get_access(user)
-        return self.filter(RETURN_RULES["view"](access) & round_view_q(access, "round__"))
+        return self.filter(RETURN_RULES["view"](access) & (
+            round_work_q(access, "round__") | RETURN_RULES["report"](access)))
 
     def permitted(self, user: Any, verb: str) -> ReportingReturnQuerySet:
         """Returns on which the user may do *verb*: ``view``, ``report`` or ``review``."""
@@ -298,7 +301,9 @@ class ReportingReturnQuerySet(models.QuerySet):
 
 
 class RoundAssessmentQuerySet(models.QuerySet):
-    """Assessments, readable as their round."""
+    """Assessments: drafts while the round is open, read as its work in progress."""
 
     def visible_to(self, user: Any) -> RoundAssessmentQuerySet:
-        return self.filter(round_view_q(get_access(user), "round__"))
+        """Of a closed round, every member of the kommune; of an open one, those who hold
+        a role above reader there (not a reader who only reports on a tiltak)."""
+        return self.filter(round_work_q(get_access(user), "round__"))

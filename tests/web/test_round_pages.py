@@ -516,11 +516,51 @@ def test_a_return_under_another_rounds_address_redirects_to_its_own(world, perso
     assert response.status_code == 302 and response["Location"] == return_url(ret)
 
 
-def test_a_reader_of_the_kommune_is_refused_an_unapproved_return_and_outsiders_get_404(
+def test_a_unit_manager_of_another_unit_is_refused_a_return_and_outsiders_get_404(
         world, round_):
+    school_manager = UserFactory(username="enhetsleder-skole")
+    MembershipFactory(user=school_manager, unit=world.school,
+                      role=Membership.Role.UNIT_MANAGER)
     ret = the_return(round_, world.action)
-    assert Browser(world.reader).get(return_url(ret)).status_code == 403
+    # The round is the school manager's to follow (a role above reader), this return not.
+    assert Browser(school_manager).get(return_url(ret)).status_code == 403
     assert Browser(world.other_admin).get(return_url(ret)).status_code == 404
+
+
+def test_a_reader_sees_only_closed_rounds_and_no_open_rounds_work(world, person, round_):
+    ret = submit_as(world, the_return(round_, world.action), person)
+    rounds.approve_return(actor=world.sector_leader, ret=ret, expected_version=ret.version)
+    rounds.write_assessment(actor=world.sector_leader, round=round_, unit=world.health,
+                            text="Utkast til vurdering av sektoren.")
+    browser = Browser(world.reader)
+    detail = reverse("rounds:detail", args=[round_.pk])
+
+    listed = browser.get(reverse("rounds:list")).text
+    assert detail not in listed and "2. tertial 2026" not in listed
+    assert browser.get(detail).status_code == 404
+    assert browser.get(return_url(ret)).status_code == 404
+    mine = browser.get(reverse("actions:mine")).text
+    assert f"/rapportering/{round_.pk}/" not in mine
+
+    ReportingRound.objects.filter(pk=round_.pk).update(state="closed")
+
+    assert detail in browser.get(reverse("rounds:list")).text
+    page = browser.get(detail).text
+    assert "Utkast til vurdering av sektoren." in page and return_url(ret) in page
+
+
+def test_a_reader_responsible_for_a_tiltak_reports_in_the_open_round_but_reads_no_assessment(
+        world, person, round_):
+    rounds.write_assessment(actor=world.sector_leader, round=round_, unit=world.health,
+                            text="Utkast til vurdering av sektoren.")
+    browser = Browser(person)  # a reader of Hjemmetjenesten, responsible for the tiltak
+    detail = reverse("rounds:detail", args=[round_.pk])
+    assert detail in browser.get(reverse("rounds:list")).text
+    page = browser.get(detail)
+    assert page.status_code == 200
+    assert return_url(the_return(round_, world.action)) in page.text
+    assert "Utkast til vurdering av sektoren." not in page.text
+    assert 'name="submit"' in browser.get(return_url(the_return(round_, world.action))).text
 
 
 def test_readers_read_the_approved_returns_of_a_closed_round(world, person, closed):
