@@ -254,6 +254,22 @@ class StatusUpdateQuerySet(models.QuerySet):
         raise ValueError("Status updates are append-only and cannot be deleted.")
 
 
+#: Return states in which the responsible person still has to submit
+#: (``ReportingReturn.AWAITING_SUBMISSION``).
+AWAITING_SUBMISSION = ("requested", "draft", "sent_back")
+#: The statuses of a tiltak that is owed no return: cancelled, or carried over into the
+#: plan's next version (reported there), since the round opened.
+OWES_NO_RETURN = ("cancelled", "carried_over")
+
+
+def missing_q(prefix: str = "") -> Q:
+    """The one definition of a *missing* return: not submitted yet, of a tiltak still
+    going on here (one cancelled or carried over since the round opened is owed nothing).
+    *prefix* reaches returns through a relation (``"returns__"``)."""
+    return (Q(**{f"{prefix}state__in": AWAITING_SUBMISSION})
+            & ~Q(**{f"{prefix}action__status__in": OWES_NO_RETURN}))
+
+
 class ReportingRoundQuerySet(models.QuerySet):
     """Reporting rounds, scoped by the round rules (``actions.permissions``)."""
 
@@ -291,13 +307,16 @@ class ReportingReturnQuerySet(models.QuerySet):
 
     def awaiting_submission(self) -> ReportingReturnQuerySet:
         """Requested, in draft or sent back: the responsible person still has to submit."""
-        return self.filter(state__in=("requested", "draft", "sent_back"))
+        return self.filter(state__in=AWAITING_SUBMISSION)
+
+    def missing(self) -> ReportingReturnQuerySet:
+        """Not submitted, of a tiltak still going on (:func:`missing_q`): what a round's
+        pages count as missing, open or closed."""
+        return self.filter(missing_q())
 
     def still_owed(self) -> ReportingReturnQuerySet:
-        """Awaiting submission in an open round, of a tiltak still going on here: one
-        cancelled or carried over into the plan's next version is owed nothing more."""
-        return (self.awaiting_submission().filter(round__state="open")
-                .exclude(action__status__in=("cancelled", "carried_over")))
+        """Missing in an open round: what Mine tiltak and the reminders still ask for."""
+        return self.missing().filter(round__state="open")
 
 
 class RoundAssessmentQuerySet(models.QuerySet):

@@ -175,6 +175,34 @@ def test_the_sector_leader_sees_counts_per_unit_of_the_sector_with_filter_links(
     assert "Skolens tiltak" not in text
 
 
+def test_a_tiltak_cancelled_or_carried_over_since_the_round_opened_is_not_missing(
+        world, round_):
+    from actions.rollover import roll_over_plan
+    from actions.services import post_status_update
+
+    cancelled = ActionFactory(goal=world.goal, responsible_unit=world.nursing_home,
+                              title="Avlyst tiltak")
+    ReportingReturnFactory(round=round_, action=cancelled)
+    post_status_update(actor=world.admin, action=cancelled, expected_version=cancelled.version,
+                       status="cancelled", progress=0)
+    # The world's own tiltak (Hjemmetjenesten) is carried over into the plan's next version.
+    roll_over_plan(actor=world.admin, plan=world.plan, period_start=2027, period_end=2031)
+    browser = Browser(world.sector_leader)
+
+    listed = browser.get(reverse("rounds:list")).text
+    row = listed[listed.index("2. tertial 2026"):].split("</tr>")[0]
+    # requested, submitted, approved, missing
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["2", "0", "0", "0"]
+    url = reverse("rounds:detail", args=[round_.pk])
+    text = browser.get(url).text
+    overview = text[text.index('id="oversikt"'):text.index('id="rapporter"')]
+    health = overview[overview.index("Helse og omsorg"):].split("</tr>")[0]
+    # requested, submitted, approved, sent back, missing
+    assert re.findall(r">(\d+)</a></td>", health) == ["2", "0", "0", "0", "0"]
+    missing = browser.get(url, query_params={"state": "missing"}).text
+    assert "Avlyst tiltak" not in missing and world.action.title not in missing
+
+
 def test_the_returns_list_filters_by_unit_subtree_and_state(world, round_):
     nursing = ActionFactory(goal=world.goal, responsible_unit=world.nursing_home,
                             title="Sykehjemmets tiltak")
