@@ -243,6 +243,31 @@ def test_a_round_closed_after_the_next_period_ended_is_still_sent(
     assert sent.snapshot == snapshot and sent.status == ReportDelivery.Status.SENT
 
 
+def test_a_subscriber_sent_the_periods_plain_report_gets_the_rounds_report_once(
+    world: Any, report_plan: ReportPlan, smtp_sink: Any, today: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    services.create_subscription(actor=world.admin, plan=report_plan.plan,
+                                 email="leder@komite.no", starts_on=date(2026, 1, 1))
+    # 1 September: no round for the 2nd tertial yet, so the sweep sends its plain report.
+    sweep(django_capture_on_commit_callbacks, date(2026, 9, 1))
+    [plain] = ReportDelivery.objects.all()
+    assert plain.status == ReportDelivery.Status.SENT and plain.snapshot.round is None
+
+    # A round for the same period is opened afterwards, and closed.
+    with django_capture_on_commit_callbacks(execute=True):
+        [snapshot] = close(world, open_t2(world, report_plan.plan))
+    for day in (date(2026, 9, 21), date(2026, 9, 22)):  # two sweeps after the close
+        sweep(django_capture_on_commit_callbacks, day)
+
+    deliveries = list(ReportDelivery.objects.order_by("pk"))
+    assert [(d.snapshot_id, d.period_key, d.status) for d in deliveries] == [
+        (plain.snapshot_id, "2026-T2", ReportDelivery.Status.SENT),
+        (snapshot.pk, f"2026-T2/r{snapshot.round_id}", ReportDelivery.Status.SENT)]
+    assert [rcpt for env in smtp_sink.accepted for rcpt in env.rcpt_tos] == [
+        "leder@komite.no", "leder@komite.no"]
+
+
 # --- Cost -----------------------------------------------------------------------------
 
 
