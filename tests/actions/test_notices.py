@@ -331,3 +331,14 @@ def test_two_notice_sweeps_at_the_same_time_send_one_email(world, eager_celery):
     assert [m.to for m in mail.outbox] == [[world.reader.email]]
     assert all(f"Tiltak {i}" in mail.outbox[0].body for i in range(5))
     assert ReminderDigest.objects.get().status == Status.SENT
+
+
+@pytest.mark.parametrize("ext", ["html", "txt"])
+@pytest.mark.parametrize("name", ["notice", "reminder_digest"])
+def test_the_notice_and_the_reminder_email_share_one_layout(name, ext):
+    from django.template.loader import get_template
+    from django.template.loader_tags import ExtendsNode
+
+    first = get_template(f"actions/email/{name}.{ext}").template.nodelist[0]
+    assert isinstance(first, ExtendsNode)
+    assert first.parent_name.resolve({}) == f"actions/email/base.{ext}"

@@ -354,6 +354,35 @@ def test_sending_back_needs_a_comment_and_the_person_then_sees_it(world, person,
     assert "Skriv mer om hva som ble gjort i sone 2." in text and 'name="submit"' in text
 
 
+def _tag(text: str, element_id: str) -> str:
+    """The opening tag of the element with *element_id*."""
+    start = text.rindex("<", 0, text.index(f'id="{element_id}"'))
+    return text[start:text.index(">", start) + 1]
+
+
+def test_the_review_forms_errors_are_tied_to_their_fields(world, person, round_):
+    ret = submit_as(world, the_return(round_, world.action), person)
+    leader = Browser(world.sector_leader)
+    # No decision: the form's own check, on the radio group.
+    undecided = leader.submit(review_url(ret), {"vurder-version": ret.version},
+                              page_url=return_url(ret))
+    assert undecided.status_code == 400
+    assert 'id="id_vurder-decision_error"' in undecided.text
+    for radio in ("id_vurder-decision_0", "id_vurder-decision_1"):
+        tag = _tag(undecided.text, radio)
+        assert 'aria-describedby="id_vurder-decision_error"' in tag
+        assert 'aria-invalid="true"' in tag
+    assert 'href="#id_vurder-decision_0"' in undecided.text  # the summary's link
+    # A comment the service refuses (too long): its error is tied to the field too.
+    long = leader.submit(review_url(ret), {"vurder-version": ret.version,
+                                           "vurder-decision": "send_back",
+                                           "vurder-comment": "x" * 10_001},
+                         page_url=return_url(ret))
+    assert long.status_code == 400 and 'id="id_vurder-comment_error"' in long.text
+    tag = _tag(long.text, "id_vurder-comment")
+    assert "id_vurder-comment_error" in tag and 'aria-invalid="true"' in tag
+
+
 def test_the_sector_leader_approves_a_submitted_return(world, person, round_):
     ret = submit_as(world, the_return(round_, world.action), person)
     response = Browser(world.sector_leader).submit(review_url(ret), {
