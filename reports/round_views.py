@@ -84,9 +84,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
         .select_related("organization").prefetch_related("plans")
         .order_by("-state", "-period_end", "-pk")  # "open" sorts after "closed"
     )
+    access = get_access(request.user)
     return render(request, "reports/rounds/round_list.html", {
-        "rounds": rounds, "can_open": get_access(request.user).administers_any,
+        "rounds": rounds, "can_open": access.administers_any,
         "nav": "rounds", "several_orgs": len({r.organization_id for r in rounds}) > 1,
+        # A reader sees the closed rounds only: "none opened" would not be true.
+        "closed_only": not (access.everything or access.admin_org_ids
+                            or access.sector_leader_units or access.unit_manager_units),
     })
 
 

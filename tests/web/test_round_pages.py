@@ -594,6 +594,7 @@ def test_a_reader_sees_only_closed_rounds_and_no_open_rounds_work(world, person,
 
     listed = browser.get(reverse("rounds:list")).text
     assert detail not in listed and "2. tertial 2026" not in listed
+    assert "Ingen rapporteringsrunde er avsluttet ennå." in listed  # not "none opened"
     assert browser.get(detail).status_code == 404
     assert browser.get(return_url(ret)).status_code == 404
     mine = browser.get(reverse("actions:mine")).text
