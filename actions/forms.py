@@ -134,32 +134,10 @@ class AssignmentFields(AccessibleFormMixin, forms.Form):
 class AssignForm(AssignmentFields, VersionedForm):
     """Assign one action; every field shows the current value and is sent as it stands.
 
-    A person without a unit is refused by the service, on the unit field. The deadline
-    is the date given; a new period text (changed from *current_period*) gives the start
-    date and the deadline it says, unless a new date is given too: "løpende" clears the
-    old deadline, so the action becomes continuous. ``cleaned_data["dates"]`` holds the
-    ``due_date`` and, when the period changed, ``start_date`` for the service.
+    A person without a unit is refused by the service, on the unit field. The dates a
+    new period text gives are the service's to work out (``assign_action``), so the
+    page, the API and the admin get the same ones.
     """
-
-    def __init__(self, *args: Any, current_due: Any = None, current_period: str = "",
-                 **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.current_due = current_due
-        self.current_period = current_period
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if "period_text" not in data or "due_date" not in data:
-            return data
-        text, due = data["period_text"], data["due_date"]
-        dates: dict[str, Any] = {"due_date": due}
-        if text and text != self.current_period:
-            period = parse_period(text)
-            dates["start_date"] = period.start
-            if due is None or due == self.current_due:
-                dates["due_date"] = period.due
-        data["dates"] = dates
-        return data
 
 
 class BulkAssignForm(AssignmentFields):

@@ -393,12 +393,11 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
         "due_date": action.due_date,
         "period_text": action.period_text,
     }
-    current = {"current_due": action.due_date, "current_period": action.period_text}
     if request.method != "POST":
-        form = AssignForm(initial=initial, units=units, people=people, **current)
+        form = AssignForm(initial=initial, units=units, people=people)
         return render(request, "actions/assign_one.html", {"action": action, "form": form,
                                                            "nav": "assign"})
-    form = AssignForm(request.POST, units=units, people=people, **current)
+    form = AssignForm(request.POST, units=units, people=people)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -408,8 +407,8 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
                 responsible_unit=(_units(data["responsible_unit"]) or [None])[0],
                 responsible_person=_person(data["responsible_person"]),
+                due_date=data["due_date"],
                 period_text=data["period_text"],
-                **data["dates"],
             )
         except VersionConflict as exc:
             _conflict(form, exc)

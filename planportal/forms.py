@@ -29,8 +29,17 @@ class AccessibleFormMixin:
         self._describe()
 
     def full_clean(self) -> None:
+        self._validated = False
         super().full_clean()  # type: ignore[misc]
+        self._validated = True
         self._describe()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        # An error added after validation (a service's refusal, add_service_errors) ties
+        # its widget to the message too, as one the form's own checks found.
+        if getattr(self, "_validated", False):
+            self._describe()
 
     def _describe(self) -> None:
         errors = getattr(self, "_errors", None) or {}

@@ -213,6 +213,11 @@ class ProgressRoundSerializer(serializers.Serializer):
     committee = serializers.CharField()
     meeting_date = serializers.DateField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+    without_return = serializers.IntegerField(
+        required=False, min_value=0,
+        help_text="The plan's tiltak in the round that owed a return and have no approved "
+                  "one (a tiltak cancelled or carried over meanwhile owes none). Absent in "
+                  "reports frozen before it was recorded.")
 
 
 class ProgressAssessmentSerializer(serializers.Serializer):

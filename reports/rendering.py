@@ -303,7 +303,11 @@ def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[
         "has_returns": round_ is not None and "actions" in data,
         "returns": returns,
         "returns_total": sum(item["count"] for item in returns),
-        "without_return": without_return,
+        # Frozen by the round: its tiltak that owed a return and have no approved one
+        # (a tiltak not in the round is no missing return); older data counted its rows.
+        "without_return": (round_["without_return"]
+                           if isinstance((round_ or {}).get("without_return"), int)
+                           else without_return),
         "evaluations": {"rows": evaluations, "total": len(evaluations), "body": mark_safe(  # noqa: S308
             "".join(_evaluation_html(row, statuses) for row in evaluations))},
         "has_evaluations": "evaluations" in data,

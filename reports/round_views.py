@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions import rounds as round_services
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
 from actions.permissions import can_assess_in
+from actions.querysets import missing_q
 from planportal.forms import add_service_errors
 from planportal.locking import VersionConflict
 from planportal.models import Organization, Unit
@@ -48,7 +49,8 @@ from strategies.models import FocusArea, Indicator, Plan
 RETURNS_PER_PAGE = 50
 State = ReportingReturn.State
 MISSING = "missing"
-#: The state filters of the returns list: a state, or "missing" (not yet submitted).
+#: The state filters of the returns list: a state, or "missing" (not yet submitted, of a
+#: tiltak still going on: ``actions.querysets.missing_q``).
 STATE_FILTERS = (MISSING, *State.values)
 
 
@@ -69,7 +71,7 @@ def _with_counts(rounds: Any) -> Any:
         total=Count("returns"),
         submitted=Count("returns", filter=Q(returns__state=State.SUBMITTED)),
         approved=Count("returns", filter=Q(returns__state=State.APPROVED)),
-        missing=Count("returns", filter=Q(returns__state__in=ReportingReturn.AWAITING_SUBMISSION)),
+        missing=Count("returns", filter=missing_q("returns__")),
     )
 
 
@@ -82,9 +84,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
         .select_related("organization").prefetch_related("plans")
         .order_by("-state", "-period_end", "-pk")  # "open" sorts after "closed"
     )
+    access = get_access(request.user)
     return render(request, "reports/rounds/round_list.html", {
-        "rounds": rounds, "can_open": get_access(request.user).administers_any,
+        "rounds": rounds, "can_open": access.administers_any,
         "nav": "rounds", "several_orgs": len({r.organization_id for r in rounds}) > 1,
+        # A reader sees the closed rounds only: "none opened" would not be true.
+        "closed_only": not (access.everything or access.admin_org_ids
+                            or access.sector_leader_units or access.unit_manager_units),
     })
 
 
@@ -156,10 +162,11 @@ def _user_units(user: Any, round_: ReportingRound) -> list[Unit]:
 def _unit_overview(round_: ReportingRound, returns: Any, units: list[Unit]) -> list[Any]:
     """Per unit, the counts of its subtree's returns (one query, rolled up by path)."""
     rows = (returns.order_by().values("action__responsible_unit__path", "state")
-            .annotate(n=Count("pk")))
+            .annotate(n=Count("pk"), owed=Count("pk", filter=missing_q())))
     by_path: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         by_path[row["action__responsible_unit__path"]][row["state"]] += row["n"]
+        by_path[row["action__responsible_unit__path"]][MISSING] += row["owed"]
     overview = []
     for unit in units:
         counts: dict[str, int] = defaultdict(int)
@@ -167,8 +174,7 @@ def _unit_overview(round_: ReportingRound, returns: Any, units: list[Unit]) -> l
             if path is not None and path.startswith(unit.path):
                 for state, n in states.items():
                     counts[state] += n
-        total = sum(counts.values())
-        if not total:
+        if not any(n for state, n in counts.items() if state != MISSING):
             continue
         overview.append(_overview_row(unit, counts))
     if None in by_path:
@@ -177,12 +183,14 @@ def _unit_overview(round_: ReportingRound, returns: Any, units: list[Unit]) -> l
 
 
 def _overview_row(unit: Unit | None, counts: dict[str, int]) -> dict[str, Any]:
-    missing = sum(counts.get(state, 0) for state in ReportingReturn.AWAITING_SUBMISSION)
+    # "missing" is counted apart (missing_q): a tiltak cancelled or carried over since
+    # the round opened is requested, but owes nothing.
     return {
         "unit": unit, "indent": "\u2003" * (unit.path.count("/") - 1) if unit else "",
-        "requested": sum(counts.values()), "submitted": counts.get(State.SUBMITTED, 0),
+        "requested": sum(n for state, n in counts.items() if state != MISSING),
+        "submitted": counts.get(State.SUBMITTED, 0),
         "approved": counts.get(State.APPROVED, 0), "sent_back": counts.get(State.SENT_BACK, 0),
-        "missing": missing,
+        "missing": counts.get(MISSING, 0),
     }
 
 
@@ -200,7 +208,7 @@ def _filter_returns(request: HttpRequest, returns: Any, units: dict[int, Unit]
         filters["unit"] = unit
     state = request.GET.get("state", "")
     if state == MISSING:
-        returns = returns.filter(state__in=ReportingReturn.AWAITING_SUBMISSION)
+        returns = returns.missing()
         filters["state"] = state
     elif state in State.values:
         returns = returns.filter(state=state)
