@@ -113,10 +113,15 @@ def calendar_unit_choices(user: Any) -> list[tuple[str, list[tuple[int, str]]]]:
         .values_list("pk", "organization__name", "path", "name")
         .order_by("organization__name", "path")
     )
-    groups: dict[str, list[tuple[int, str]]] = {}
+    by_kommune: dict[str, list[tuple[int, str, str]]] = {}
     for pk, org_name, path, name in rows:
-        groups.setdefault(org_name, []).append((pk, _indented(path, name)))
-    return list(groups.items())
+        by_kommune.setdefault(org_name, []).append((pk, path, name))
+    groups = []
+    for org_name, units in by_kommune.items():
+        # Indented from the highest unit offered: a unit manager's own unit is not indented.
+        top = min(path.count("/") for _pk, path, _name in units) - 1
+        groups.append((org_name, [(pk, _indented(path, name, top)) for pk, path, name in units]))
+    return groups
 
 
 def person_name(first: str, last: str, username: str) -> str:
@@ -124,9 +129,9 @@ def person_name(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username
 
 
-def _indented(path: str, name: str) -> str:
-    """The unit's name, indented by its depth in the tree (em spaces)."""
-    return "\u2003" * (path.count("/") - 1) + name
+def _indented(path: str, name: str, top: int = 0) -> str:
+    """The unit's name, indented by its depth in the tree below depth *top* (em spaces)."""
+    return "\u2003" * (path.count("/") - 1 - top) + name
 
 
 class _PathOnly:

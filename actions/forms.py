@@ -201,6 +201,9 @@ class CalendarFeedForm(AccessibleFormMixin, forms.Form):
     """A new calendar address: of one's own deadlines, or of a unit of *unit_groups* (the
     units whose deadlines the user may subscribe to, grouped by kommune)."""
 
+    # The one field always has a choice (one's own actions): "optional" would mislead.
+    no_optional_marks = True
+
     unit = forms.TypedChoiceField(
         label=_("Deadlines of"), coerce=int, required=False, empty_value=None,
         help_text=_("Your own: the actions you are responsible for, as a person or for your "

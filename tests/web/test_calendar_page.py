@@ -72,15 +72,17 @@ def test_a_new_address_is_shown_once_read_only_with_a_copy_button_and_works(brow
 
 def test_a_unit_manager_is_offered_his_own_unit_only(browse, world):
     text = browse("unit_manager").get(PAGE).text
-    assert f'<option value="{world.home_care.pk}">' in text
+    assert f'<option value="{world.home_care.pk}">Hjemmetjenesten</option>' in text
     assert f'value="{world.nursing_home.pk}"' not in text
     assert f'value="{world.health.pk}"' not in text
 
 
 def test_a_sector_leader_is_offered_the_sector_and_its_units(browse, world):
     text = browse("sector_leader").get(PAGE).text
-    for unit in (world.health, world.home_care, world.nursing_home):
-        assert f'value="{unit.pk}"' in text
+    # In tree order, indented from the sector down.
+    assert f'<option value="{world.health.pk}">Helse og omsorg</option>' in text
+    for unit in (world.home_care, world.nursing_home):
+        assert f'<option value="{unit.pk}">\u2003{unit.name}</option>' in text
     assert f'value="{world.school.pk}"' not in text
 
 
