@@ -175,3 +175,22 @@ class BulkAssignForm(AssignmentFields):
                   "actions.")
             )
         return data
+
+
+class CalendarFeedForm(AccessibleFormMixin, forms.Form):
+    """A new calendar address: of one's own deadlines, or of a unit of *unit_groups* (the
+    units whose deadlines the user may subscribe to, grouped by kommune)."""
+
+    # The one field always has a choice (one's own actions): "optional" would mislead.
+    no_optional_marks = True
+
+    unit = forms.TypedChoiceField(
+        label=_("Deadlines of"), coerce=int, required=False, empty_value=None,
+        help_text=_("Your own: the actions you are responsible for, as a person or for your "
+                    "unit or sector. A unit's: every action of the unit and its subunits."),
+    )
+
+    def __init__(self, *args: Any, unit_groups: list[tuple[str, list[tuple[int, str]]]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("My own actions")), *unit_groups]

@@ -2,20 +2,25 @@
 
 One all-day ``VEVENT`` per open action with a deadline: ``DTSTART;VALUE=DATE`` on the
 deadline and ``DTEND`` the day after (dates, not times, so no time-zone shift). The
-``UID`` is stable (``action-<id>@planportal``), so calendar programs update the same
-event: when the deadline moves, ``SEQUENCE`` (the action's write counter) and
-``DTSTAMP``/``LAST-MODIFIED`` (its last change) move with it. Completed, cancelled and
-carried-over actions (``Action.CLOSED_STATUSES``) are left out, which removes them from
-subscribed calendars: after rullering only the copy in the new plan is shown. A
-continuous action ("løpende") has no deadline, so no event.
+``UID`` is stable and globally unique (``action-<id>@<the host of SITE_URL>``: two
+kommuners' Planportals never share one), so calendar programs update the same event; its
+``URL`` is the action's page (``SITE_URL/tiltak/<id>/``). When the deadline moves,
+``SEQUENCE`` (the action's write counter) and ``DTSTAMP``/``LAST-MODIFIED`` (its last
+change) move with it. Completed, cancelled and carried-over actions
+(``Action.CLOSED_STATUSES``) are left out, which removes them from subscribed calendars:
+after rullering only the copy in the new plan is shown. A continuous action ("løpende")
+has no deadline, so no event.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,7 +30,15 @@ from planportal.dates import add_days
 from planportal.formatting import percent, tag_label
 from planportal.permissions import any_of, get_access
 
-UID_DOMAIN = "planportal"
+
+def event_uid(action_id: int) -> str:
+    """The action's event UID: the same in every fetch, unique to this Planportal."""
+    return f"action-{action_id}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def action_url(action_id: int) -> str:
+    """The action's own page, from SITE_URL (a calendar program has no request)."""
+    return f"{settings.SITE_URL}{reverse('actions:detail', args=[action_id])}"
 
 
 def feed_actions(feed: CalendarFeed) -> QuerySet:
@@ -54,12 +67,12 @@ def feed_name(feed: CalendarFeed) -> str:
     return _("My deadlines in Planportal")
 
 
-def _event(action: Action, link: Any) -> Any:
+def _event(action: Action) -> Any:
     from icalendar import Event
 
     goal = action.goal
     event = Event()
-    event.add("uid", f"action-{action.pk}@{UID_DOMAIN}")
+    event.add("uid", event_uid(action.pk))
     event.add("dtstamp", action.updated_at)
     event.add("last-modified", action.updated_at)
     event.add("created", action.created_at)
@@ -85,12 +98,11 @@ def _event(action: Action, link: Any) -> Any:
     event.add("description", "\n".join(lines))
     event.add("status", "CONFIRMED")
     event.add("transp", "TRANSPARENT")
-    if link:
-        event.add("url", link(action))
+    event.add("url", action_url(action.pk))
     return event
 
 
-def render_feed(feed: CalendarFeed, link: Any = None) -> bytes:
+def render_feed(feed: CalendarFeed) -> bytes:
     """The feed as ``text/calendar`` bytes, in the owner's language (three queries)."""
     from icalendar import Calendar
 
@@ -103,5 +115,5 @@ def render_feed(feed: CalendarFeed, link: Any = None) -> bytes:
         calendar.add("x-wr-calname", feed_name(feed))
         calendar.add("x-published-ttl", "PT1H")
         for action in feed_actions(feed):
-            calendar.add_component(_event(action, link))
+            calendar.add_component(_event(action))
         return calendar.to_ical()

@@ -14,7 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q
 
-from planportal.permissions import Access, any_of, get_access
+from planportal.permissions import Access, Role, any_of, get_access
 from strategies.permissions import plan_view_q
 
 PLAN = "goal__focus_area__plan__"
@@ -58,6 +58,42 @@ def action_report_q(access: Access, prefix: str = "") -> Q:
 
 
 RULES = {"view": action_view_q, "manage": action_manage_q, "report": action_report_q}
+
+#: The roles whose holders may be given a tiltak as its responsible person: those whose
+#: work is to carry tiltak out or follow them up. A reader (a committee member) reads.
+RESPONSIBLE_ROLES = (Role.ADMIN, Role.SECTOR_LEADER, Role.UNIT_MANAGER)
+
+
+def responsible_membership_q(organization_ids: Any, prefix: str = "") -> Q:
+    """Memberships (at ``prefix``) that make their active holder someone a tiltak of one of
+    the organisations may be given to (:data:`RESPONSIBLE_ROLES`)."""
+    return Q(**{f"{prefix}role__in": RESPONSIBLE_ROLES,
+                f"{prefix}unit__organization_id__in": organization_ids,
+                f"{prefix}user__is_active": True})
+
+
+def calendar_unit_q(access: Access, prefix: str = "") -> Q:
+    """Units (at ``prefix``) whose deadlines the user may subscribe to as a unit feed: every
+    unit of the kommuner he administers, and the subtrees he leads or manages. A reader
+    gets his own deadlines only."""
+    if access.everything:
+        return Q()
+    conditions = []
+    if access.admin_org_ids:
+        conditions.append(Q(**{f"{prefix}organization_id__in": access.admin_org_ids}))
+    for org_id, path in (*access.sector_leader_units, *access.unit_manager_units):
+        conditions.append(Q(**{f"{prefix}organization_id": org_id,
+                               f"{prefix}path__startswith": path}))
+    return any_of(conditions)
+
+
+def may_subscribe_to_unit(user: Any, unit: Any) -> bool:
+    """Python mirror of :func:`calendar_unit_q` for one unit."""
+    access = get_access(user)
+    if access.is_admin_of(unit.organization_id):
+        return True
+    return any(org_id == unit.organization_id and unit.path.startswith(path)
+               for org_id, path in (*access.sector_leader_units, *access.unit_manager_units))
 
 
 def can_create_action_in(user: Any, organization_id: int, responsible_unit: Any) -> bool:

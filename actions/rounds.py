@@ -189,8 +189,10 @@ def _clean_values(ret: ReportingReturn, fields: Mapping[str, Any], *, submit: bo
         else:
             if not 0 <= progress <= 100:
                 errors["progress"] = _("Enter the progress as a whole number from 0 to 100.")
-    if status == Action.Status.COMPLETED and progress not in (None, 100):
-        errors["progress"] = _("A completed action has 100 % progress.")
+    if progress is not None and "progress" not in errors:
+        refusal = action_services.progress_refusal(status, progress)
+        if refusal:
+            errors["progress"] = refusal
     if risk not in StatusUpdate.Risk.values:
         errors["risk"] = _("Choose a risk.")
     texts = {}

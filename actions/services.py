@@ -482,6 +482,20 @@ def bulk_assign_actions(
     return actions
 
 
+def progress_refusal(status: str, progress: int | None) -> str:
+    """Why *progress* does not fit *status* ("" if it does): completed is 100 %, and not
+    started is 0 % (progress above 0 says the work has begun, yet the reports would count
+    it as not started). The status update and the reporting round's return both ask."""
+    if progress is None:
+        return ""
+    if status == Action.Status.COMPLETED and progress != 100:
+        return _("A completed action has 100 % progress.")
+    if status == Action.Status.NOT_STARTED and progress != 0:
+        return _("An action that has not started has 0 % progress. Choose “in progress” as "
+                 "the status, or set the progress to 0.")
+    return ""
+
+
 def post_status_update(
     *,
     actor: Any,
@@ -492,7 +506,10 @@ def post_status_update(
     risk: str = StatusUpdate.Risk.ON_TRACK,
     comment: str = "",
 ) -> StatusUpdate:
-    """Append a status update and make it the action's current status and progress."""
+    """Append a status update and make it the action's current status and progress.
+
+    Status and progress must agree: completed is 100 %, not started is 0 %.
+    """
     require_permitted(actor, action, "report", _("You cannot post status updates on this action."))
     if action.status == Action.Status.CARRIED_OVER:
         # It goes on in the plan's next version; reporting here would reopen it twice.
@@ -501,8 +518,9 @@ def post_status_update(
     if status not in Action.REPORTABLE_STATUSES:
         # "Carried over" is set by rullering alone, with the successor it points to.
         raise ValidationError({"status": _("This status cannot be reported.")})
-    if status == Action.Status.COMPLETED and progress != 100:
-        raise ValidationError({"progress": _("A completed action has 100 % progress.")})
+    refusal = progress_refusal(status, progress)
+    if refusal:
+        raise ValidationError({"progress": refusal})
     with _write(action, expected_version, {"status": status, "progress": progress},
                 actor=actor, verb="post_update") as audited:
         update = StatusUpdate(

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from actions import services
-from actions.choices import people_choices, unit_choices
+from actions.choices import merge_people, people_choices, unit_choices, with_current_person
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
 from actions.models import Action, ReportingReturn, StatusUpdate
 from actions.querysets import unassigned_q
@@ -261,6 +261,14 @@ def _assign_base(user: Any) -> Any:
     return Action.objects.permitted(user, "manage").for_list().with_overdue()
 
 
+def _require_assigner(user: Any) -> None:
+    """*Fordel ansvar* is for those who may assign tiltak (administrators, sector leaders):
+    to anyone else an empty list would say, falsely, that all is assigned (403)."""
+    if not get_access(user).writes_actions_anywhere:
+        raise PermissionDenied(_("Only administrators and sector leaders assign "
+                                 "responsibility for actions."))
+
+
 def _to_assign(base: Any) -> Any:
     """The actions of *base* that lack a unit, a person or a deadline: those listed, and
     those the bulk form may assign. A continuous tiltak ("løpende") lacks no deadline
@@ -274,6 +282,7 @@ def assign_list(
 ) -> HttpResponse:
     """*Fordel ansvar*: the open actions a sector leader may assign that lack a unit, a
     person or a deadline, with a form to assign several at once; then the overdue ones."""
+    _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     unassigned = list(
         _to_assign(base).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
@@ -302,22 +311,26 @@ def _bulk_form(
 ) -> BulkAssignForm:
     units = unit_choices(user, org_ids)
     people = people_choices(org_ids)
-    several = len(org_ids) > 1
+    names = _organization_names(org_ids) if len(org_ids) > 1 else None
     return BulkAssignForm(
         data,
         action_ids=[a.pk for a in actions],
-        units=_merge(units, several),
-        people=_merge(people, several),
+        units=_merge(units, names),
+        people=merge_people(people, names),
     )
 
 
-def _merge(per_org: dict[int, list[tuple[int, str]]], several: bool) -> list[Any]:
-    """One flat list for one organisation; option groups (by kommune) for several."""
-    if not several:
-        return [choice for choices in per_org.values() for choice in choices]
+def _organization_names(org_ids: set[int]) -> dict[int, str]:
     from planportal.models import Organization
 
-    names = dict(Organization.objects.filter(pk__in=per_org).values_list("pk", "name"))
+    return dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+
+
+def _merge(per_org: dict[int, list[tuple[int, str]]], names: dict[int, str] | None
+           ) -> list[Any]:
+    """One flat list for one organisation; option groups (by kommune) for several."""
+    if names is None:
+        return [choice for choices in per_org.values() for choice in choices]
     return [(names.get(org, ""), choices) for org, choices in per_org.items()]
 
 
@@ -325,6 +338,7 @@ def _merge(per_org: dict[int, list[tuple[int, str]]], several: bool) -> list[Any
 @require_POST
 def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Give the selected actions a unit, person and/or deadline; all or nothing."""
+    _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     candidates = {a.pk: a for a in _to_assign(base)}
     org_ids = {a.goal.focus_area.plan.organization_id for a in candidates.values()}
@@ -385,7 +399,7 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(_assign_base(request.user), pk=pk)
     org_id = action.goal.focus_area.plan.organization_id
     units = unit_choices(request.user, [org_id])[org_id]
-    people = people_choices([org_id])[org_id]
+    people = with_current_person(people_choices([org_id])[org_id], action.responsible_person)
     initial = {
         "version": action.version,
         "responsible_unit": action.responsible_unit_id,

@@ -175,8 +175,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Eager tasks still take a producer from the pool (Celery asks it for its serializer);
-# an in-process transport without a host name makes kombu warn "No hostname was supplied".
+# Eager tasks take no producer from a pool (planportal.celery.PlanportalTask), so without
+# REDIS_URL nothing connects; anything else that asks for a connection (a worker started
+# by hand) gets the in-process transport, named with a host so kombu has none to guess.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

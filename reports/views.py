@@ -70,7 +70,8 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
                              goal_limit=None if everything_shown else GOAL_ROWS)
     everything = request.GET.copy()
     everything["rows"] = "all"
-    context.update(base_template=web_base_template(), plan=plan, nav="plans",
+    context.update(base_template=web_base_template(), plan=plan,
+                   nav="plans" if request.user.is_authenticated else "public",
                    query=("?" + request.GET.urlencode()) if request.GET else "",
                    all_rows_query=everything.urlencode())
     return render(request, "reports/plan_report.html", context)

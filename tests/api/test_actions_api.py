@@ -61,6 +61,15 @@ def test_a_status_update_with_a_fresh_if_match_goes_through(world, api):
     assert StatusUpdate.objects.get().author == world.unit_manager
 
 
+def test_not_started_with_progress_is_a_400_on_progress(world, api):
+    response = api("unit_manager").post(detail(world.action, "status-updates/"),
+                                        {"status": "not_started", "progress": 40},
+                                        format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400
+    assert "progress" in response.json()
+    assert not StatusUpdate.objects.exists()
+
+
 def test_a_stale_if_match_is_412_and_changes_nothing(world, api):
     Action.objects.filter(pk=world.action.pk).update(version=3)
     response = api("unit_manager").post(detail(world.action, "status-updates/"),
