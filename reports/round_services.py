@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
 from actions.rounds import mark_round_closed
@@ -140,10 +140,10 @@ def round_data(round_: ReportingRound, plan: Plan, *, previous: ReportingRound |
     # (the deadline is after it), and the figures must say what the returns say.
     closed_on = timezone.localtime(round_.closed_at).date() if round_.closed_at else None
     as_of = max(round_.period_end, closed_on or round_.period_end)
-    with translation.override("nb"):
-        data = compute_progress(plan, as_of=as_of, since=since, public=True,
-                                include_actions=True, include_changes=True,
-                                period_start=round_.period_start)
+    # In the kommune's målform: reports.services.freeze makes it the active language.
+    data = compute_progress(plan, as_of=as_of, since=since, public=True,
+                            include_actions=True, include_changes=True,
+                            period_start=round_.period_start)
     data["round"] = _round_facts(round_)
     data["changes"]["previous_round"] = (
         {"id": previous.pk, "period_label": previous.period_label} if previous else None)
