@@ -408,8 +408,14 @@ class OrganizationAdmin(ServiceAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return get_access(request.user).everything
 
-    # Changing: the kommune's administrators (ServiceAdmin's rule), but only the målform;
-    # the rest is the platform operator's (services.update_organization).
+    # Changing: a kommune's own administrators, but only its målform; the rest is the
+    # platform operator's (services.update_organization).
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        access = get_access(request.user)
+        if not (request.user.is_staff and access.administers_any):
+            return False
+        return obj is None or access.is_admin_of(obj.pk)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None or get_access(request.user).everything:
             return ()

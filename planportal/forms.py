@@ -77,3 +77,10 @@ class PreferencesForm(AccessibleFormMixin, forms.Form):
         help_text=_("Used in your e-mails, and on these pages unless you choose another "
                     "language with the button at the top."),
     )
+
+    def clean_preferred_language(self) -> str:
+        # Blank is a choice (follow the kommune); a post without the field is not.
+        if "preferred_language" not in self.data:
+            raise ValidationError(self.fields["preferred_language"].error_messages["required"],
+                                  code="required")
+        return self.cleaned_data["preferred_language"]
