@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from planportal.access import home_language
 
@@ -85,14 +86,15 @@ def use_public_language(request: HttpRequest, organization: Any) -> str:
     return language
 
 
-def lang_attribute(organization: Any) -> str:
+def lang_attribute(organization: Any) -> SafeString:
     """`` lang="nn"`` when *organization*'s målform is not the active language, else "".
 
     For the element around plan content (WCAG 3.1.2, language of parts): an English page
     showing a kommune's Nynorsk plan text marks that text as Nynorsk. No query: it reads
-    the organisation the caller has loaded already.
+    the organisation the caller has loaded already. Safe to put in HTML as it is: the
+    code is one of :data:`CONTENT_LANGUAGES`.
     """
     language = content_language(organization)
     if language == (translation.get_language() or settings.LANGUAGE_CODE):
-        return ""
-    return f' lang="{language}"'
+        return mark_safe("")
+    return mark_safe(f' lang="{language}"')  # noqa: S308

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from planportal.languages import lang_attribute
 
@@ -21,5 +21,4 @@ def content_lang(organization: Any) -> SafeString:
     Pass the organisation the view has loaded already (``select_related``): the tag
     reads its ``language`` and makes no query.
     """
-    # lang_attribute builds the attribute from a fixed set of codes, so it is safe.
-    return mark_safe(lang_attribute(organization))  # noqa: S308
+    return lang_attribute(organization)

@@ -188,6 +188,18 @@ def test_choosing_nynorsk_in_the_settings_shows_the_next_page_in_nynorsk() -> No
     assert "Innstillingar" in answer.content.decode()
 
 
+def test_an_invitation_is_in_the_malform_of_the_kommune_that_invites() -> None:
+    from planportal.invitations import build_invitation_email
+
+    nynorsk = OrganizationFactory(language="nn")
+
+    message = build_invitation_email(UserFactory(), nynorsk)
+    english = build_invitation_email(UserFactory(preferred_language="en"), nynorsk)
+
+    assert '<html lang="nn">' in message.alternatives[0].content
+    assert '<html lang="en">' in english.alternatives[0].content
+
+
 # --- What the README says: a kommune switches to nynorsk -------------------------------------
 
 
