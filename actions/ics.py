@@ -28,6 +28,7 @@ from actions.calendar_models import CalendarFeed
 from actions.models import Action
 from planportal.dates import add_days
 from planportal.formatting import percent, tag_label
+from planportal.languages import language_for
 from planportal.permissions import any_of, get_access
 
 
@@ -106,7 +107,8 @@ def render_feed(feed: CalendarFeed) -> bytes:
     """The feed as ``text/calendar`` bytes, in the owner's language (three queries)."""
     from icalendar import Calendar
 
-    with translation.override(getattr(feed.user, "preferred_language", None) or "nb"):
+    # The owner's own choice, else their kommune's målform (read with their roles).
+    with translation.override(language_for(feed.user)):
         calendar = Calendar()
         calendar.add("prodid", "-//Planportal//Tiltaksfrister//NB")
         calendar.add("version", "2.0")

@@ -182,9 +182,10 @@ class ActionQuerySet(models.QuerySet):
             raise ValueError("api_rows() reads by id alone: call it on Action.objects.")
 
     def for_list(self) -> ActionQuerySet:
-        """The joins every action list needs, in a fixed number of queries."""
+        """The joins every action list needs, in a fixed number of queries. The plan's
+        kommune too: its målform marks the plan text's language (``{% content_lang %}``)."""
         return self.select_related(
-            "goal__focus_area__plan", "responsible_unit", "responsible_person"
+            "goal__focus_area__plan__organization", "responsible_unit", "responsible_person"
         )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actions import services as action_services
@@ -32,6 +32,7 @@ from actions.notices import record_notice
 from actions.permissions import can_assess_in
 from planportal.audit import services as audit
 from planportal.formatting import text_date
+from planportal.languages import content_language
 from planportal.locking import VersionConflict, cas_update
 from planportal.models import Organization, Unit
 from planportal.periods import Period, parse_period_key
@@ -127,9 +128,12 @@ def open_round(
             raise ValidationError({"plans": _(
                 "These plans already have a round for %(period)s: %(plans)s.") % {
                     "period": period.label, "plans": ", ".join(taken)}})
+        # The label goes into the round's documents: in the kommune's målform.
+        with translation.override(content_language(organization)):
+            label = str(period.label)
         round_ = ReportingRound(
             organization=organization, all_plans=all_plans, frequency=period.frequency,
-            period_key=period.key, period_label=period.label, period_start=period.start,
+            period_key=period.key, period_label=label, period_start=period.start,
             period_end=period.end, deadline=deadline, opened_by=_actor(actor),
         )
         round_.full_clean()

@@ -242,7 +242,8 @@ def my_actions(
     returns = list(
         ReportingReturn.objects.permitted(request.user, "report").still_owed()
         .filter(_mine_q(request.user, "action__"))
-        .select_related("round", "action").order_by("round__deadline", "action__order", "pk")
+        .select_related("round__organization", "action")
+        .order_by("round__deadline", "action__order", "pk")
     )
     return render(
         request,

@@ -288,5 +288,9 @@ class ProgressReportSerializer(serializers.Serializer):
                                                    "reports; null for other snapshots).")
     preliminary = serializers.BooleanField(
         required=False, help_text="Frozen before its period ended (frozen reports).")
+    language = serializers.ChoiceField(
+        choices=["nb", "nn"], required=False,
+        help_text="The language the report was frozen in, its kommune's målform (frozen "
+                  "reports; its PDF, Word and Excel files are in it).")
     assessments = ProgressAssessmentSerializer(
         many=True, required=False, help_text="The round's assessments (a round's report).")

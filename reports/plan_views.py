@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.querysets import average_progress, average_progress_of, overdue_q
+from planportal.languages import lang_attribute, use_public_language
 from planportal.models import Unit
 from planportal.permissions import get_access, sees_people
 from reports.models import ReportSnapshot
@@ -95,7 +96,8 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     # plan see it as the public does (the rule of the API and the reports).
     people = not public and sees_people(request.user, plan.organization_id)
     tree = plan_tree(plan, with_people=people, **filters)
-    render_rows = ActionRowRenderer(public=public, people=people)
+    render_rows = ActionRowRenderer(public=public, people=people,
+                                    lang=lang_attribute(plan.organization))
     for area in tree:
         for node in area.goals:
             node.rows_html = render_rows(node.shown)
@@ -135,4 +137,6 @@ def public_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
         Plan.objects.public().select_related("organization", "owner_unit"), pk=pk
     )
+    # In the kommune's målform, unless the visitor is signed in or used the switch.
+    use_public_language(request, plan.organization)
     return _plan_page(request, plan, public=True)

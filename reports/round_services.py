@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
 from actions.querysets import OWES_NO_RETURN
@@ -171,10 +171,10 @@ def round_data(round_: ReportingRound, plan: Plan, *, previous: ReportingRound |
     # not overdue, and the next round's changes begin where these end. The returns come
     # in after the period (the deadline is after it), so each tiltak's status, progress
     # and risk are those its return in the round reported (reported_in).
-    with translation.override("nb"):
-        data = compute_progress(plan, as_of=round_.period_end, since=since, public=True,
-                                include_actions=True, include_changes=True,
-                                period_start=round_.period_start, reported_in=round_.pk)
+    # In the kommune's målform: reports.services.freeze makes it the active language.
+    data = compute_progress(plan, as_of=round_.period_end, since=since, public=True,
+                            include_actions=True, include_changes=True,
+                            period_start=round_.period_start, reported_in=round_.pk)
     data["round"] = {**_round_facts(round_), "without_return": without_return}
     data["changes"]["previous_round"] = (
         {"id": previous.pk, "period_label": previous.period_label} if previous else None)

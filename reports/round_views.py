@@ -22,7 +22,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +31,7 @@ from actions.models import ReportingReturn, ReportingRound, RoundAssessment
 from actions.permissions import can_assess_in
 from actions.querysets import missing_q
 from planportal.forms import add_service_errors
+from planportal.languages import lang_attribute, use_public_language
 from planportal.locking import VersionConflict
 from planportal.models import Organization, Unit
 from planportal.permissions import deny, get_access
@@ -281,7 +282,7 @@ def _visible_return(request: HttpRequest, pk: int, return_pk: int) -> ReportingR
     role does not show (another unit's draft) is a 403: the round is theirs to see; any
     other is a 404. A return of another round is a 404 too (the page redirects)."""
     returns = (ReportingReturn.objects.visible_to(request.user)
-               .select_related("round", "action__goal__focus_area__plan",
+               .select_related("round__organization", "action__goal__focus_area__plan",
                                "action__responsible_unit", "action__responsible_person",
                                "submitted_by", "reviewed_by"))
     ret = returns.filter(pk=return_pk).first()
@@ -514,25 +515,32 @@ def download(request: HttpRequest, pk: int, fmt: str) -> Any:
         raise Http404
     snapshot = found[0]
     name = f"{snapshot.plan.title} – {snapshot.period_label}".replace("/", "-")
-    return snapshot_file(snapshot, fmt, name, request.LANGUAGE_CODE)
+    return snapshot_file(snapshot, fmt, name)
 
 
 # --- Public round reports ------------------------------------------------------------------
 
 
-def _public_snapshot(pk: int, snapshot_pk: int) -> ReportSnapshot:
+def _public_snapshot(request: HttpRequest, pk: int, snapshot_pk: int) -> ReportSnapshot:
     """A frozen report of a public plan. Its data is frozen public (no names, and of a
-    round only approved text); a preliminary one says so on the page."""
+    round only approved text); a preliminary one says so on the page. A visitor who is
+    not signed in reads it in the kommune's målform."""
     plan = get_object_or_404(Plan.objects.public().select_related("organization"), pk=pk)
     snapshots = ReportSnapshot.objects.filter(plan=plan).select_related("plan__organization")
-    return get_object_or_404(snapshots, pk=snapshot_pk)
+    snapshot = get_object_or_404(snapshots, pk=snapshot_pk)
+    # The language it was frozen in (snapshot.language), like its files.
+    use_public_language(request, snapshot)
+    return snapshot
 
 
 @require_GET
 def public_report(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponse:
     """A public plan's frozen round report as a web page, for anyone."""
-    snapshot = _public_snapshot(pk, snapshot_pk)
-    context = report_context(snapshot.data)
+    snapshot = _public_snapshot(request, pk, snapshot_pk)
+    # The report in the language it was frozen in, as its PDF (one language per document).
+    with translation.override(snapshot.language):
+        context = report_context(snapshot.data)
+    context.update(report_language=snapshot.language, report_lang=lang_attribute(snapshot))
     # report_context gives the round's facts, assessments and approved returns (the data
     # is frozen public: no names, only approved text).
     context.update(base_template=web_base_template(), plan=snapshot.plan, snapshot=snapshot,
@@ -546,7 +554,7 @@ def public_report(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpRespon
 @require_GET
 def public_report_pdf(request: HttpRequest, pk: int, snapshot_pk: int) -> Any:
     """A public plan's frozen round report as its stored PDF."""
-    snapshot = _public_snapshot(pk, snapshot_pk)
+    snapshot = _public_snapshot(request, pk, snapshot_pk)
     name = f"{snapshot.plan.title} – {snapshot.period_label}".replace("/", "-")
-    return snapshot_file(snapshot, "pdf", name, request.LANGUAGE_CODE)
+    return snapshot_file(snapshot, "pdf", name)
 

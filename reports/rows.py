@@ -31,7 +31,7 @@ STATUS_COLORS = {
 _PK = 999_999_999
 
 ROW = (
-    "<tr><td>{title}</td><td>{unit}{person}</td><td>{deadline}</td>"
+    "<tr><td{lang}>{title}</td><td><span{lang}>{unit}</span>{person}</td><td>{deadline}</td>"
     '<td>{overdue}<span class="ds-tag" data-color="{color}">{status}</span></td>'
     '<td><div class="pp-progress"><progress max="100" value="{progress}" '
     'aria-label="{progress_label}">{progress_text}</progress>'
@@ -43,13 +43,16 @@ class ActionRowRenderer:
     """Renders ``<tr>`` elements for action rows; public pages get no links and no names.
 
     *people* says whether the reader may see names (:func:`planportal.permissions.sees_people`);
-    never on a public page. Create one per page: the labels and the URL
-    pattern are looked up in the constructor, in the active language.
+    never on a public page. *lang* is the attribute that marks the plan's own text when
+    its language is not the page's (``planportal.languages.lang_attribute``). Create one
+    per page: the labels and the URL pattern are looked up in the
+    constructor, in the active language.
     """
 
-    def __init__(self, *, public: bool, people: bool) -> None:
+    def __init__(self, *, public: bool, people: bool, lang: str = "") -> None:
         self.public = public
         self.people = people and not public
+        self.lang = lang
         self.labels = {value: escape(tag_label(label)) for value, label in Action.Status.choices}
         self.missing = f'<span class="pp-missing">{escape(_("missing"))}</span>'
         self.overdue = (f'<span class="ds-tag" data-color="danger">'
@@ -69,11 +72,13 @@ class ActionRowRenderer:
             shown = table_date(row.due_date)
             deadline = f'<time datetime="{row.due_date.isoformat()}">{shown}</time>'
         else:
-            deadline = escape(row.period_text) if row.period_text else self.missing
+            deadline = (f"<span{self.lang}>{escape(row.period_text)}</span>" if row.period_text
+                        else self.missing)
         short = row.title if len(row.title) <= 60 else row.title[:59] + "…"
         person = (f'<br><span class="pp-lead">{escape(row.person_name)}</span>'
                   if row.person_name and self.people else "")
         return ROW.format(
+            lang=self.lang,
             title=label,
             unit=escape(row.unit_name or "–"),
             person=person,

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from actions.models import ReportingRound
 from planportal import mail
 from planportal.formatting import table_date, text_date
+from planportal.languages import content_language
 from planportal.mail import TransientMailError
 from planportal.models import Unit
 from planportal.periods import Period, last_ended, parse_period_key
@@ -123,14 +124,24 @@ def create_snapshot(
     if errors:
         raise ValidationError(errors)
 
+    def period_label() -> str:
+        """The period's name in the active language."""
+        if period is not None:
+            return period.label
+        assert as_of is not None
+        return _("As of %(date)s") % {"date": table_date(as_of)}
+
+    # The messages below speak the user's language; the stored label is the document's.
+    label = period_label()
+    with translation.override(content_language(plan.organization)):
+        document_label = period_label()
     if period is not None:
-        start, end, key, label = period.start, period.end, period.key, period.label
+        start, end, key = period.start, period.end, period.key
         since = since or period.previous().end
     else:
         assert as_of is not None
         start = end = as_of
-        key, label = as_of.isoformat(), _("As of %(date)s") % {
-            "date": table_date(as_of)}
+        key = as_of.isoformat()
     scope_key = scope_key_for(focus_area, unit)
     unfinished = today <= end
     if unfinished and not preliminary:
@@ -149,22 +160,24 @@ def create_snapshot(
         # As of today: a later deadline in the period is not overdue yet.
         end = max(today, start)
         scope_key = f"p{today:%Y%m%d}:{scope_key}"
-        label = _("%(period)s (preliminary)") % {"period": label}
+        with translation.override(content_language(plan.organization)):
+            document_label = _("%(period)s (preliminary)") % {"period": document_label}
     if since is not None and since > end:
         raise ValidationError({"since": _("The start of the changes must be before the report "
                                           "date.")})
 
     def build() -> dict[str, Any]:
-        with translation.override("nb"):
-            data = compute_progress(plan, as_of=end, since=since, focus_area=focus_area,
-                                    unit=unit, public=True, include_changes=True,
-                                    period_start=start)
+        # In the kommune's målform (freeze() makes it the active language).
+        data = compute_progress(plan, as_of=end, since=since, focus_area=focus_area,
+                                unit=unit, public=True, include_changes=True,
+                                period_start=start)
         data["round"] = None
         return data
 
     return freeze(plan=plan, actor=actor, scope_key=scope_key, frequency=frequency,
-                  period_key=key, period_label=label, period_start=start, period_end=end,
-                  build=build, focus_area=focus_area, unit=unit, preliminary=unfinished)
+                  period_key=key, period_label=document_label, period_start=start,
+                  period_end=end, build=build, focus_area=focus_area, unit=unit,
+                  preliminary=unfinished)
 
 
 def freeze(
@@ -189,14 +202,21 @@ def freeze(
     The caller has checked permission and period. *build* computes the data (only when
     no snapshot of this plan, scope and period exists yet: then that one is returned,
     unchanged). ``data["preliminary"]`` is set here, so it always matches the row.
+
+    A frozen report is in one language, its kommune's målform: *build* runs with it
+    active, and ``data["language"]`` records it, so the PDF, the Word document and the
+    workbook made from the data later are in the language the data was frozen in.
     """
     lookup = {"plan": plan, "scope_key": scope_key, "frequency": frequency,
               "period_key": period_key}
     existing = ReportSnapshot.objects.filter(**lookup).first()
     if existing is not None:
         return existing
-    data = build()
+    language = content_language(plan.organization)
+    with translation.override(language):
+        data = build()
     data["preliminary"] = preliminary
+    data["language"] = language
     snapshot = ReportSnapshot(
         **lookup, focus_area=focus_area, unit=unit, round=round, preliminary=preliminary,
         period_label=period_label, period_start=period_start, period_end=period_end,
@@ -234,9 +254,8 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
         if snapshot.status == ReportSnapshot.Status.READY or not started:
             return snapshot
         try:
-            content, pages = html_to_pdf(
-                render_report_html_for_pdf(snapshot.data, snapshot.period_label)
-            )
+            content, pages = html_to_pdf(render_report_html_for_pdf(
+                snapshot.data, snapshot.period_label, language=snapshot.language))
         except Exception as exc:
             logger.exception("Rendering snapshot %s failed.", snapshot_id)
             snapshot.status = ReportSnapshot.Status.FAILED
@@ -483,11 +502,13 @@ def snapshot_url(snapshot: ReportSnapshot) -> str:
 
 
 def build_report_email(delivery: ReportDelivery, snapshot: ReportSnapshot) -> EmailMessage:
-    """The e-mail for one delivery, in the recipient's language; PDF attached or linked."""
+    """The e-mail for one delivery, in the recipient's language (the subscription's, else
+    the målform of the plan's kommune); PDF attached or linked."""
     subscription = delivery.subscription
     limit = getattr(settings, "REPORT_EMAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
     attach = (snapshot.pdf_size or 0) <= limit
-    with translation.override(subscription.language):
+    language = subscription.language or content_language(snapshot.plan.organization)
+    with translation.override(language):
         context = {
             "plan": snapshot.plan, "snapshot": snapshot, "subscription": subscription,
             "attached": attach, "url": snapshot_url(snapshot),
@@ -519,7 +540,7 @@ def send_report_delivery(delivery_id: int) -> str:
                       sending=ReportDelivery.Status.SENDING):
         return "skipped"  # sent, failed for good, or being sent by another worker
     delivery = ReportDelivery.objects.select_related(
-        "subscription", "snapshot__plan"
+        "subscription", "snapshot__plan__organization"
     ).get(pk=delivery_id)
     snapshot = delivery.snapshot
     if snapshot.preliminary:
