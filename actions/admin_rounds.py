@@ -57,6 +57,8 @@ class ReportingRoundAdmin(_AdministeredOnly):
                    ("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["period_label", "period_key", "case_number", "committee"]
     list_select_related = ["organization"]
+    # The annotated, scoped queryset loses the model's ordering; the admin pages need one.
+    ordering = ["organization", "-period_end", "-pk"]
     inlines = [RoundAssessmentInline]
     fields = ["organization", "plan_links", "all_plans", "frequency", "period_key",
               "period_label", "period_start", "period_end", "deadline", "state",
