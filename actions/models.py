@@ -19,6 +19,19 @@ from planportal.dates import validate_sane_date
 PROGRESS_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
+def action_number(code: str, goal_code: str, order: int | None) -> str:
+    """The tiltak's number as documents show it ("Nr."): its own, else its place under its
+    goal ("1.2" → "1.2.3"), as kommuner number tiltak; "" when the goal has no number.
+
+    Most plans number only the goals, and a report's Nr. column was empty for them. The
+    place is ``order`` + 1, so a tiltak keeps its number when another is cancelled."""
+    if code:
+        return code
+    if goal_code and order is not None:
+        return f"{goal_code}.{order + 1}"
+    return ""
+
+
 class Action(models.Model):
     """A tiltak under a goal: who is responsible, by when, and how far it has come.
 

@@ -45,7 +45,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from actions.models import Action, StatusUpdate
+from actions.models import Action, StatusUpdate, action_number
 from actions.querysets import is_overdue, overdue_q, progress_counted_q, unassigned_q
 from planportal.models import Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
@@ -248,9 +248,9 @@ def _person(first: str | None, last: str | None, username: str | None) -> str:
 
 # Plain rows, not model instances: a list of 2,000 actions costs a tenth of the time.
 _ACTION_FIELDS = (
-    "pk", "code", "title", "goal__focus_area_id", "goal_id", "goal__code", "status_now",
-    "progress_now", "due_date", "period_text", "continuous", "responsible_unit__name",
-    "risk_at", "comment_at", "update_at",
+    "pk", "code", "title", "goal__focus_area_id", "goal_id", "goal__code", "order",
+    "status_now", "progress_now", "due_date", "period_text", "continuous",
+    "responsible_unit__name", "risk_at", "comment_at", "update_at",
 )
 _PERSON_FIELDS = ("responsible_person__first_name", "responsible_person__last_name",
                   "responsible_person__username")
@@ -261,6 +261,7 @@ def _action_row(values: dict[str, Any], as_of: date, public: bool) -> dict[str, 
     row = {
         "id": values["pk"],
         "code": values["code"],
+        "number": action_number(values["code"], values["goal__code"], values["order"]),
         "title": values["title"],
         "focus_area_id": values["goal__focus_area_id"],
         "goal_id": values["goal_id"],
@@ -303,8 +304,9 @@ def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -
         created_at__gte=start_of_day(since + timedelta(days=1)),
         created_at__lt=start_of_day(as_of + timedelta(days=1)),
     ).order_by("created_at", "pk")
-    fields = ["pk", "action_id", "action__code", "action__title", "action__goal__focus_area_id",
-              "created_at", "status", "progress", "risk", "comment"]
+    fields = ["pk", "action_id", "action__code", "action__goal__code", "action__order",
+              "action__title", "action__goal__focus_area_id", "created_at", "status",
+              "progress", "risk", "comment"]
     if not public:
         fields += ["author__first_name", "author__last_name", "author__username"]
     rows = []
@@ -313,6 +315,8 @@ def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -
             "id": values["pk"],
             "action_id": values["action_id"],
             "action_code": values["action__code"],
+            "action_number": action_number(values["action__code"],
+                                           values["action__goal__code"], values["action__order"]),
             "action_title": values["action__title"],
             "focus_area_id": values["action__goal__focus_area_id"],
             "created_at": timezone.localtime(values["created_at"]).isoformat(),
@@ -344,10 +348,13 @@ def _evaluations(actions: QuerySet, start: date, as_of: date) -> list[dict[str, 
         actions.filter(closed).exclude(evaluation="")
         .annotate(status_now=F("status_at"))
         .order_by("goal__focus_area__order", "goal__order", "order", "pk")
-        .values("pk", "code", "title", "status_now", "evaluation", "evaluated_on")
+        .values("pk", "code", "goal__code", "order", "title", "status_now", "evaluation",
+                "evaluated_on")
     )
     return [{
-        "action_id": row["pk"], "code": row["code"], "title": row["title"],
+        "action_id": row["pk"], "code": row["code"],
+        "number": action_number(row["code"], row["goal__code"], row["order"]),
+        "title": row["title"],
         "status": row["status_now"], "evaluation": row["evaluation"],
         "evaluated_on": row["evaluated_on"].isoformat() if row["evaluated_on"] else None,
     } for row in rows]
@@ -409,12 +416,13 @@ def moved_deadlines(actions: QuerySet, since: date, as_of: date) -> list[dict[st
         return []
     rows = (Action.objects.filter(pk__in=list(moved))
             .order_by("goal__focus_area__order", "goal__order", "order", "pk")
-            .values_list("pk", "code", "title"))
+            .values_list("pk", "code", "goal__code", "order", "title"))
     result = []
-    for pk, code, title in rows:
+    for pk, code, goal_code, order, title in rows:
         track = moved[pk]
         first, due = date.fromisoformat(track["first"]), date.fromisoformat(track["current"])
-        result.append({"action_id": pk, "code": code, "title": title,
+        result.append({"action_id": pk, "code": code,
+                       "number": action_number(code, goal_code, order), "title": title,
                        "moves": track["moves"], "first_due": first.isoformat(),
                        "due": due.isoformat(), "months": months_between(first, due)})
     return result

@@ -212,6 +212,27 @@ def freeze(
     return snapshot
 
 
+def document_period_label(snapshot: ReportSnapshot) -> str:
+    """The snapshot's period in the active language ("2. tertial 2026", "Per 30.06.2027").
+
+    The stored label is in the language of whoever froze the report (or opened its
+    round); a document must be in one language, so it is made again from the key."""
+    if snapshot.frequency == Frequency.CUSTOM:
+        try:
+            day = date.fromisoformat(snapshot.period_key)
+        except ValueError:
+            return snapshot.period_label
+        label = _("As of %(date)s") % {"date": day.strftime("%d.%m.%Y")}
+    else:
+        try:
+            label = parse_period_key(snapshot.frequency, snapshot.period_key).label
+        except ValueError:
+            return snapshot.period_label
+    if snapshot.preliminary:
+        label = _("%(period)s (preliminary)") % {"period": label}
+    return label
+
+
 def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
     """Render a snapshot's PDF from its frozen data: PENDING/FAILED → READY or FAILED.
 
@@ -219,7 +240,7 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
     snapshot is returned untouched, so its PDF is never replaced. A failure keeps the
     error on the row; running again tries again.
     """
-    from reports.pdf import html_to_pdf, render_report_html_for_pdf
+    from reports.pdf import document_language, html_to_pdf, render_report_html_for_pdf
 
     # The attempt is counted in a transaction of its own, so a render that kills its
     # worker is counted all the same (and the sweep stops queuing it).
@@ -233,9 +254,10 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
         if snapshot.status == ReportSnapshot.Status.READY or not started:
             return snapshot
         try:
-            content, pages = html_to_pdf(
-                render_report_html_for_pdf(snapshot.data, snapshot.period_label)
-            )
+            # In the kommune's language, whoever froze it and whatever a worker has active.
+            with translation.override(document_language(snapshot.plan.organization)):
+                html = render_report_html_for_pdf(snapshot.data, document_period_label(snapshot))
+            content, pages = html_to_pdf(html)
         except Exception as exc:
             logger.exception("Rendering snapshot %s failed.", snapshot_id)
             snapshot.status = ReportSnapshot.Status.FAILED

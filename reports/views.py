@@ -79,14 +79,15 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def plan_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report as an A4 PDF in Bokmål."""
-    from reports.pdf import render_report_pdf
+    """The report as an A4 PDF in the kommune's language, whatever the reader's: the
+    period label too is made in it ("Per 30.06.2027", never "As of" in a Bokmål text)."""
+    from reports.pdf import document_language, render_report_pdf
 
     plan = visible_plan(request, pk)
     data = _report_data(request, plan)
     if isinstance(data, HttpResponse):
         return data
-    content = render_report_pdf(data, _period_label(data))
+    content = render_report_pdf(data, language=document_language(plan.organization))
     return attachment(content, "application/pdf", _filename(plan, data, "pdf"), inline=True)
 
 
