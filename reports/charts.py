@@ -47,7 +47,7 @@ def _shorten(text: str, limit: int = 34) -> str:
 def _percent(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{number_format(value, 1)}\u00a0%"  # no-break space: "3,9 %" never parts
+    return f"{number_format(value, 1)} %"
 
 
 def _svg(chart_id: str, title: str, description: str, body: list[str], width: int,

@@ -21,11 +21,10 @@ def get(mapping: dict[str, Any], key: Any) -> Any:
 
 @register.filter
 def percent(value: float | None) -> str:
-    """33.3 → "33,3 %" in Bokmål (a no-break space: never parted at a line end); a dash
-    when there is nothing to divide."""
+    """33.3 → "33,3 %" in Bokmål; a dash when there is nothing to divide."""
     if value is None:
         return "–"
-    return f"{number_format(value, 1)}\u00a0%"
+    return f"{number_format(value, 1)} %"
 
 
 @register.filter
