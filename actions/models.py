@@ -19,17 +19,15 @@ from planportal.dates import validate_sane_date
 PROGRESS_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-def action_number(code: str, goal_code: str, order: int | None) -> str:
-    """The tiltak's number as documents show it ("Nr."): its own, else its place under its
-    goal ("1.2" → "1.2.3"), as kommuner number tiltak; "" when the goal has no number.
+def action_number(code: str, goal_code: str, place: int) -> str:
+    """The tiltak's number as documents show it ("Nr."): its own code, else its goal's
+    number and its place under the goal, counted from 1 in the plan's order ("1.2" →
+    "1.2.3"), as kommuner refer to tiltak; "" when neither has a number.
 
-    Most plans number only the goals, and a report's Nr. column was empty for them. The
-    place is ``order`` + 1, so a tiltak keeps its number when another is cancelled."""
+    Most plans number only their goals; the reports' Nr. column was empty for them."""
     if code:
         return code
-    if goal_code and order is not None:
-        return f"{goal_code}.{order + 1}"
-    return ""
+    return f"{goal_code}.{place}" if goal_code else ""
 
 
 class Action(models.Model):

@@ -166,7 +166,7 @@ def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str
     """An action of the full PDF listing: short texts and no comment, so that most rows
     take one line (5,000 rows are laid out by WeasyPrint; comments are in the XLSX)."""
     due_label_ = due_label(row)
-    title_length = 52 if public else 38  # what fits on one line beside the other columns
+    title_length = 52 if public else 36  # what fits on one line beside the other columns
     cells = [number_of(row), _clip(row["title"], title_length),
              _clip(row.get("responsible_unit") or "–", 21)]
     if not public:

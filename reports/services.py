@@ -212,25 +212,49 @@ def freeze(
     return snapshot
 
 
+def period_label_in_language(frequency: str, period_key: str) -> str | None:
+    """A period's label in the active language, from its key ("2026-T2" → "2. tertial
+    2026", a custom period's date → "Per 30.06.2027"); None for a key it cannot read."""
+    try:
+        if frequency == Frequency.CUSTOM:
+            day = date.fromisoformat(period_key)
+            return _("As of %(date)s") % {"date": day.strftime("%d.%m.%Y")}
+        return parse_period_key(frequency, period_key).label
+    except ValueError:
+        return None
+
+
 def document_period_label(snapshot: ReportSnapshot) -> str:
     """The snapshot's period in the active language ("2. tertial 2026", "Per 30.06.2027").
 
     The stored label is in the language of whoever froze the report (or opened its
     round); a document must be in one language, so it is made again from the key."""
-    if snapshot.frequency == Frequency.CUSTOM:
-        try:
-            day = date.fromisoformat(snapshot.period_key)
-        except ValueError:
-            return snapshot.period_label
-        label = _("As of %(date)s") % {"date": day.strftime("%d.%m.%Y")}
-    else:
-        try:
-            label = parse_period_key(snapshot.frequency, snapshot.period_key).label
-        except ValueError:
-            return snapshot.period_label
+    label = period_label_in_language(snapshot.frequency, snapshot.period_key)
+    if label is None:
+        return snapshot.period_label
     if snapshot.preliminary:
         label = _("%(period)s (preliminary)") % {"period": label}
     return label
+
+
+def document_data(snapshot: ReportSnapshot) -> dict[str, Any]:
+    """The snapshot's data with its round's period labels (stored in the language of
+    whoever opened the rounds) made again in the active language, for its PDF."""
+    data = snapshot.data
+    round_ = data.get("round")
+    if snapshot.round_id is None or not isinstance(round_, dict):
+        return data
+    data = {**data, "round": {**round_, "period_label": period_label_in_language(
+        snapshot.frequency, snapshot.period_key) or round_.get("period_label")}}
+    changes = data.get("changes")
+    previous = changes.get("previous_round") if isinstance(changes, dict) else None
+    if isinstance(previous, dict) and previous.get("id"):
+        row = (ReportingRound.objects.filter(pk=previous["id"])
+               .values_list("frequency", "period_key").first())
+        label = period_label_in_language(*row) if row else None
+        if label:
+            data["changes"] = {**changes, "previous_round": {**previous, "period_label": label}}
+    return data
 
 
 def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
@@ -256,7 +280,8 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
         try:
             # In the kommune's language, whoever froze it and whatever a worker has active.
             with translation.override(document_language(snapshot.plan.organization)):
-                html = render_report_html_for_pdf(snapshot.data, document_period_label(snapshot))
+                html = render_report_html_for_pdf(document_data(snapshot),
+                                                  document_period_label(snapshot))
             content, pages = html_to_pdf(html)
         except Exception as exc:
             logger.exception("Rendering snapshot %s failed.", snapshot_id)
