@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -35,6 +36,11 @@ def document_language(organization: Any) -> str:
     return content_language(organization)
 
 
+# "3,9 %": a number and its per cent sign never part at a line end, in the running text
+# as in the tables and in the kommune's own text too (a no-break space between them).
+_NUMBER_AND_UNIT = re.compile(r"(?<=\d) (?=%)")
+
+
 def as_of_label(data: dict[str, Any]) -> str:
     """"Per 30.06.2027": the period of a report made for a day, in the active language."""
     as_of = date.fromisoformat(data["as_of"])
@@ -51,7 +57,8 @@ def render_report_html_for_pdf(data: dict[str, Any], period_label: str | None = 
         # goal rows; the full action listing only when *data* holds the actions.
         context = report_context(data, chart_prefix="pdf", medium="pdf")
         context["period_label"] = period_label or as_of_label(data)
-        return render_to_string("reports/plan_report_pdf.html", context)
+        html = render_to_string("reports/plan_report_pdf.html", context)
+    return _NUMBER_AND_UNIT.sub("\u00a0", html)
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
