@@ -255,6 +255,8 @@ def template_texts_in_both(data: dict[str, Any]) -> set[str]:
     same_in_both = {"Status"}  # the same word in either language
 
     def ours(text: str) -> str:
+        if text.endswith("…") and any(s.startswith(text[:-1].rstrip()) for s in own):
+            return ""  # the listing shortens long texts
         for string in own:
             text = text.replace(string, " ")
         return " ".join(text.split())
