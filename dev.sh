@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Planportal set-up in one command.
 #   ./dev.sh run    install, migrate, load the demo data and start on http://127.0.0.1:8000/
+#                   (PORT=8080 ./dev.sh run: another port; SITE_URL follows it unless set)
 #   ./dev.sh test   install and run the whole test suite: the fast tests (a worker per CPU),
 #                   then the slow ones (real Celery, OIDC, browser, operations) in one process;
 #                   with arguments, one pytest run with exactly those arguments
@@ -98,6 +99,11 @@ case "${1:-}" in
     say "Loading the demo data"
     .venv/bin/python manage.py load_demo
     port="${PORT:-8000}"
+    case "$port" in
+      ''|*[!0-9]*) echo "PORT must be a port number, not '${port}'." >&2; exit 2 ;;
+    esac
+    # Links in e-mails and calendar feeds are made from SITE_URL: this server's address.
+    export SITE_URL="${SITE_URL:-http://127.0.0.1:${port}}"
     cat <<INFO
 
   Planportal runs on http://127.0.0.1:${port}/  (admin: http://127.0.0.1:${port}/admin/)

@@ -15,6 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from actions import services
+from actions.choices import (
+    PeopleGroup,
+    merge_people,
+    people_choices,
+    responsible_people,
+    with_current_person,
+)
 from actions.models import Action, ReminderDigest, StatusUpdate
 from actions.reminders.sending import requeue_reminder_emails
 from planportal.admin_dates import SaneDateHierarchyMixin
@@ -26,11 +33,40 @@ from planportal.admin_forms import (
     admin_link,
 )
 from planportal.dates import SaneDateFormField
-from planportal.models import Unit, User
+from planportal.formatting import percent, table_date, tag_label
+from planportal.models import Organization, Unit, User
 from planportal.permissions import administered_q, get_access
 from strategies.models import Goal, Plan
 
 ASSIGNMENT_FIELDS = ["responsible_unit", "responsible_person", "due_date"]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A responsible person: checked against the queryset, offered in ``groups``, the
+    option groups by unit of :func:`actions.choices.people_choices` (kept when Django
+    copies the field for each form)."""
+
+    groups: list[PeopleGroup] | None = None
+
+    def _get_choices(self) -> Any:
+        if self.groups is None:
+            return super()._get_choices()
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        return [*empty, *self.groups]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+    def offer(self, people: Any, groups: list[PeopleGroup]) -> None:
+        """Accept *people* (a queryset), show *groups*."""
+        self.groups = groups
+        self.queryset = people  # also hands the widget the grouped choices
+
+
+def people_of(organization_ids: set[int]) -> list[PeopleGroup]:
+    """The option groups of people for the admin's forms: by kommune and unit."""
+    names = dict(Organization.objects.filter(pk__in=organization_ids)
+                 .values_list("pk", "name")) if len(organization_ids) > 1 else None
+    return merge_people(people_choices(organization_ids), names)
 
 
 class ActionForm(ServiceForm):
@@ -88,11 +124,15 @@ class ActionForm(ServiceForm):
             if name in self.fields:
                 field = self.fields[name]
                 field.queryset = field.queryset.filter(organization_id=organization_id)
-        if "responsible_person" in self.fields:
-            field = self.fields["responsible_person"]
-            field.queryset = field.queryset.filter(
-                memberships__unit__organization_id=organization_id
-            ).distinct()
+        field = self.fields.get("responsible_person")
+        if field is not None:
+            current = self.instance.responsible_person if self.instance.pk else None
+            people = responsible_people([organization_id], current)
+            if isinstance(field, PersonChoiceField):
+                field.offer(people, with_current_person(
+                    people_choices([organization_id])[organization_id], current))
+            else:
+                field.queryset = people
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -191,7 +231,7 @@ class BulkAssignForm(forms.Form):
     responsible_unit = forms.ModelChoiceField(
         queryset=Unit.objects.none(), required=False, label=_("responsible unit"),
         help_text=_("Leave blank to keep each action's unit."))
-    responsible_person = forms.ModelChoiceField(
+    responsible_person = PersonChoiceField(
         queryset=User.objects.none(), required=False, label=_("responsible person"),
         help_text=_("Leave blank to keep each action's person."))
     due_date = SaneDateFormField(required=False, label=_("deadline"),
@@ -208,9 +248,8 @@ class BulkAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = Unit.objects.visible_to(user)
         self.fields["responsible_unit"].queryset = units
-        self.fields["responsible_person"].queryset = User.objects.filter(
-            is_active=True, memberships__unit__in=units
-        ).distinct()
+        org_ids = set(units.values_list("organization_id", flat=True).distinct())
+        self.fields["responsible_person"].offer(responsible_people(org_ids), people_of(org_ids))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -273,7 +312,7 @@ class ActionAdmin(ServiceAdmin):
     @admin.display(description=_("deadline"), ordering="due_date")
     def deadline(self, action: Action) -> str:
         if action.due_date:
-            return action.due_date.strftime("%d.%m.%Y")
+            return table_date(action.due_date)
         return action.period_text or "–"
 
     @admin.display(description=_("overdue"), boolean=True)
@@ -286,7 +325,7 @@ class ActionAdmin(ServiceAdmin):
 
     @admin.display(description=_("current status"))
     def current_status(self, action: Action) -> str:
-        return f"{action.get_status_display()}, {action.progress} %"
+        return f"{tag_label(action.get_status_display())}, {percent(action.progress, 0)}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         access = get_access(request.user)
@@ -314,9 +353,14 @@ class ActionAdmin(ServiceAdmin):
         elif db_field.name == "responsible_unit":
             kwargs["queryset"] = Unit.objects.visible_to(request.user)
         elif db_field.name == "responsible_person":
-            kwargs["queryset"] = User.objects.filter(
-                is_active=True, memberships__unit__in=Unit.objects.visible_to(request.user)
-            ).distinct()
+            # The people of the admin's kommuner; the form narrows them to the action's.
+            org_ids = set(Unit.objects.visible_to(request.user)
+                          .values_list("organization_id", flat=True).distinct())
+            field = super().formfield_for_foreignkey(
+                db_field, request, queryset=responsible_people(org_ids),
+                form_class=PersonChoiceField, **kwargs)
+            field.offer(field.queryset, people_of(org_ids))
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.calendar_feeds import create_calendar_feed, revoke_calendar_feed
 from actions.calendar_models import CalendarFeed
+from actions.permissions import calendar_unit_q
 from planportal.models import Unit
 from planportal.permissions import get_access
 
@@ -39,7 +40,8 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "unit":
-            kwargs["queryset"] = Unit.objects.visible_to(request.user)
+            # The units whose deadlines the user may subscribe to (the service's rule).
+            kwargs["queryset"] = Unit.objects.filter(calendar_unit_q(get_access(request.user)))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: CalendarFeed, form: Any, change: bool

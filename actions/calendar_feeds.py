@@ -5,8 +5,10 @@ URL itself is the credential. As for API tokens (:mod:`planportal.tokens`), only
 prefix and a keyed hash of the token are stored; the plain URL is shown once.
 
 A feed is either *personal* (``unit`` empty: the actions the owner is responsible for,
-as a person or as unit manager) or for one *unit* (the actions of the unit's subtree).
-Either way it never shows more than the owner may read.
+as a person, as unit manager or as sector leader) or for one *unit* (the actions of the
+unit's subtree), which only the unit's managers, its sector leaders and its kommune's
+administrators may have (:func:`actions.permissions.calendar_unit_q`). Either way it never
+shows more than the owner may read.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from actions.calendar_models import (
     MAX_FEED_TOKEN_LENGTH,
     CalendarFeed,
 )
-from planportal.permissions import deny, get_access, manages_own
+from actions.permissions import may_subscribe_to_unit
+from planportal.permissions import deny, manages_own
 from planportal.tokens import hash_token
 
 logger = logging.getLogger(__name__)
@@ -42,15 +45,16 @@ def generate_feed_token() -> str:
 def create_calendar_feed(*, actor: Any, user: Any, unit: Any = None) -> tuple[CalendarFeed, str]:
     """Create a feed for *user* (of *unit*, if given); returns it with the plain token.
 
-    The token is shown only this once. A unit feed needs the user to be a member of the
-    unit's organisation.
+    The token is shown only this once. A unit feed is for the unit's managers, its sector
+    leaders and its kommune's administrators; anyone else is refused (403).
     """
     if not manages_own(actor, user):
         raise deny(_("You can only create calendar feeds for yourself."))
     if not user.is_active:
         raise ValidationError(_("An inactive user cannot get a calendar feed."))
-    if unit is not None and not get_access(user).is_member_of(unit.organization_id):
-        raise ValidationError({"unit": _("You are not a member of this unit's organisation.")})
+    if unit is not None and not may_subscribe_to_unit(user, unit):
+        raise deny(_("Only the unit's managers, its sector leaders and the kommune's "
+                     "administrators can subscribe to the unit's deadlines."))
     raw = generate_feed_token()
     with transaction.atomic():
         feed = CalendarFeed(

@@ -5,6 +5,8 @@ The services that create, revoke and find feeds are in :mod:`actions.calendar_fe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,10 @@ class CalendarFeedQuerySet(models.QuerySet):
     def active(self) -> CalendarFeedQuerySet:
         """Feeds that are not revoked and whose owner is active."""
         return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def owned_by(self, user: Any) -> CalendarFeedQuerySet:
+        """*user*'s own feeds, which no one else manages (not even an administrator)."""
+        return self.filter(user_id=getattr(user, "pk", None))
 
 
 class CalendarFeed(models.Model):

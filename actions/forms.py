@@ -11,6 +11,7 @@ from actions.models import Action, StatusUpdate
 from actions.periods import parse_period
 from actions.services import PERIOD_UNREAD
 from planportal.dates import SaneDateFormField
+from planportal.formatting import tag_label
 from planportal.forms import AccessibleFormMixin
 
 
@@ -41,7 +42,7 @@ class StatusUpdateForm(VersionedForm):
 
     # "Carried over" is set by rullering alone (Action.REPORTABLE_STATUSES).
     status = forms.ChoiceField(label=_("Status"), choices=[
-        (value, label) for value, label in Action.Status.choices
+        (value, tag_label(label)) for value, label in Action.Status.choices
         if value in Action.REPORTABLE_STATUSES])
     progress = forms.IntegerField(
         label=_("Progress (%)"),
@@ -49,7 +50,8 @@ class StatusUpdateForm(VersionedForm):
         max_value=100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
     )
-    risk = forms.ChoiceField(label=_("Risk"), choices=StatusUpdate.Risk.choices)
+    risk = forms.ChoiceField(label=_("Risk"), choices=[
+        (value, tag_label(label)) for value, label in StatusUpdate.Risk.choices])
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -132,32 +134,10 @@ class AssignmentFields(AccessibleFormMixin, forms.Form):
 class AssignForm(AssignmentFields, VersionedForm):
     """Assign one action; every field shows the current value and is sent as it stands.
 
-    A person without a unit is refused by the service, on the unit field. The deadline
-    is the date given; a new period text (changed from *current_period*) gives the start
-    date and the deadline it says, unless a new date is given too: "løpende" clears the
-    old deadline, so the action becomes continuous. ``cleaned_data["dates"]`` holds the
-    ``due_date`` and, when the period changed, ``start_date`` for the service.
+    A person without a unit is refused by the service, on the unit field. The dates a
+    new period text gives are the service's to work out (``assign_action``), so the
+    page, the API and the admin get the same ones.
     """
-
-    def __init__(self, *args: Any, current_due: Any = None, current_period: str = "",
-                 **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.current_due = current_due
-        self.current_period = current_period
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if "period_text" not in data or "due_date" not in data:
-            return data
-        text, due = data["period_text"], data["due_date"]
-        dates: dict[str, Any] = {"due_date": due}
-        if text and text != self.current_period:
-            period = parse_period(text)
-            dates["start_date"] = period.start
-            if due is None or due == self.current_due:
-                dates["due_date"] = period.due
-        data["dates"] = dates
-        return data
 
 
 class BulkAssignForm(AssignmentFields):
@@ -195,3 +175,22 @@ class BulkAssignForm(AssignmentFields):
                   "actions.")
             )
         return data
+
+
+class CalendarFeedForm(AccessibleFormMixin, forms.Form):
+    """A new calendar address: of one's own deadlines, or of a unit of *unit_groups* (the
+    units whose deadlines the user may subscribe to, grouped by kommune)."""
+
+    # The one field always has a choice (one's own actions): "optional" would mislead.
+    no_optional_marks = True
+
+    unit = forms.TypedChoiceField(
+        label=_("Deadlines of"), coerce=int, required=False, empty_value=None,
+        help_text=_("Your own: the actions you are responsible for, as a person or for your "
+                    "unit or sector. A unit's: every action of the unit and its subunits."),
+    )
+
+    def __init__(self, *args: Any, unit_groups: list[tuple[str, list[tuple[int, str]]]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("My own actions")), *unit_groups]

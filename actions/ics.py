@@ -2,29 +2,44 @@
 
 One all-day ``VEVENT`` per open action with a deadline: ``DTSTART;VALUE=DATE`` on the
 deadline and ``DTEND`` the day after (dates, not times, so no time-zone shift). The
-``UID`` is stable (``action-<id>@planportal``), so calendar programs update the same
-event: when the deadline moves, ``SEQUENCE`` (the action's write counter) and
-``DTSTAMP``/``LAST-MODIFIED`` (its last change) move with it. Completed, cancelled and
-carried-over actions (``Action.CLOSED_STATUSES``) are left out, which removes them from
-subscribed calendars: after rullering only the copy in the new plan is shown. A
-continuous action ("løpende") has no deadline, so no event.
+``UID`` is stable and globally unique (``action-<id>@<the host of SITE_URL>``: two
+kommuners' Planportals never share one), so calendar programs update the same event; its
+``URL`` is the action's page (``SITE_URL/tiltak/<id>/``). When the deadline moves,
+``SEQUENCE`` (the action's write counter) and ``DTSTAMP``/``LAST-MODIFIED`` (its last
+change) move with it. Completed, cancelled and carried-over actions
+(``Action.CLOSED_STATUSES``) are left out, which removes them from subscribed calendars:
+after rullering only the copy in the new plan is shown. A continuous action ("løpende")
+has no deadline, so no event.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from actions.calendar_models import CalendarFeed
 from actions.models import Action
 from planportal.dates import add_days
+from planportal.formatting import percent, tag_label
+from planportal.languages import language_for
 from planportal.permissions import any_of, get_access
 
-UID_DOMAIN = "planportal"
+
+def event_uid(action_id: int) -> str:
+    """The action's event UID: the same in every fetch, unique to this Planportal."""
+    return f"action-{action_id}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def action_url(action_id: int) -> str:
+    """The action's own page, from SITE_URL (a calendar program has no request)."""
+    return f"{settings.SITE_URL}{reverse('actions:detail', args=[action_id])}"
 
 
 def feed_actions(feed: CalendarFeed) -> QuerySet:
@@ -53,12 +68,12 @@ def feed_name(feed: CalendarFeed) -> str:
     return _("My deadlines in Planportal")
 
 
-def _event(action: Action, link: Any) -> Any:
+def _event(action: Action) -> Any:
     from icalendar import Event
 
     goal = action.goal
     event = Event()
-    event.add("uid", f"action-{action.pk}@{UID_DOMAIN}")
+    event.add("uid", event_uid(action.pk))
     event.add("dtstamp", action.updated_at)
     event.add("last-modified", action.updated_at)
     event.add("created", action.created_at)
@@ -74,7 +89,8 @@ def _event(action: Action, link: Any) -> Any:
         f"{_('Plan')}: {goal.focus_area.plan.title}",
         f"{_('Focus area')}: {goal.focus_area.title}",
         f"{_('Goal')}: {goal.title}",
-        f"{_('Status')}: {action.get_status_display()} ({action.progress} %)",
+        f"{_('Status')}: {tag_label(action.get_status_display())} "
+        f"({percent(action.progress, 0)})",
     ]
     if action.responsible_unit:
         lines.append(f"{_('Responsible unit')}: {action.responsible_unit.name}")
@@ -83,16 +99,16 @@ def _event(action: Action, link: Any) -> Any:
     event.add("description", "\n".join(lines))
     event.add("status", "CONFIRMED")
     event.add("transp", "TRANSPARENT")
-    if link:
-        event.add("url", link(action))
+    event.add("url", action_url(action.pk))
     return event
 
 
-def render_feed(feed: CalendarFeed, link: Any = None) -> bytes:
+def render_feed(feed: CalendarFeed) -> bytes:
     """The feed as ``text/calendar`` bytes, in the owner's language (three queries)."""
     from icalendar import Calendar
 
-    with translation.override(getattr(feed.user, "preferred_language", None) or "nb"):
+    # The owner's own choice, else their kommune's målform (read with their roles).
+    with translation.override(language_for(feed.user)):
         calendar = Calendar()
         calendar.add("prodid", "-//Planportal//Tiltaksfrister//NB")
         calendar.add("version", "2.0")
@@ -101,5 +117,5 @@ def render_feed(feed: CalendarFeed, link: Any = None) -> bytes:
         calendar.add("x-wr-calname", feed_name(feed))
         calendar.add("x-published-ttl", "PT1H")
         for action in feed_actions(feed):
-            calendar.add_component(_event(action, link))
+            calendar.add_component(_event(action))
         return calendar.to_ical()

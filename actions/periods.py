@@ -148,3 +148,40 @@ def is_open_ended(text: str) -> bool:
     """
     period = parse_period(text)
     return bool(period.text) and not period.unread and period.due is None
+
+
+def tidy(text: object) -> str:
+    """A Tid text as it is kept: spaces tidied, nothing else changed."""
+    return " ".join(str(text or "").split())
+
+
+def period_dates(
+    text: str,
+    *,
+    start: date | None,
+    due: date | None,
+    current_text: str = "",
+    current_start: date | None = None,
+    current_due: date | None = None,
+) -> tuple[date | None, date | None]:
+    """The start date and deadline a tiltak gets with the Tid text *text*: the one rule
+    of every way in (the assign forms, the API, the admin, the importer).
+
+    A new text (not the tiltak's *current_text*) that can be read gives the dates it
+    says, except where a date is given that differs from the tiltak's current one: that
+    date wins. So "2025–2026" with the deadline left as it was gives 31.12.2026, and
+    "løpende" clears it (the tiltak becomes continuous). The same text again, a blank
+    one, or one that cannot be read leaves the dates as given. A new tiltak has no
+    current text or dates, so any date given wins.
+    """
+    text = tidy(text)
+    if not text or text == tidy(current_text):
+        return start, due
+    period = parse_period(text)
+    if period.unread:
+        return start, due
+    if start is None or start == current_start:
+        start = period.start
+    if due is None or due == current_due:
+        due = period.due
+    return start, due

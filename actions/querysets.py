@@ -13,7 +13,7 @@ from django.db.models import Avg, BooleanField, Case, OuterRef, Q, QuerySet, Sub
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from actions.permissions import RETURN_RULES, ROUND_RULES, RULES, round_view_q
+from actions.permissions import RETURN_RULES, ROUND_RULES, RULES, round_work_q
 from actions.read_model import ACTION_COLUMNS
 from planportal.compiled_queries import CompiledQuery, Slot
 from planportal.permissions import get_access
@@ -182,9 +182,10 @@ class ActionQuerySet(models.QuerySet):
             raise ValueError("api_rows() reads by id alone: call it on Action.objects.")
 
     def for_list(self) -> ActionQuerySet:
-        """The joins every action list needs, in a fixed number of queries."""
+        """The joins every action list needs, in a fixed number of queries. The plan's
+        kommune too: its målform marks the plan text's language (``{% content_lang %}``)."""
         return self.select_related(
-            "goal__focus_area__plan", "responsible_unit", "responsible_person"
+            "goal__focus_area__plan__organization", "responsible_unit", "responsible_person"
         )
 
 
@@ -254,6 +255,22 @@ class StatusUpdateQuerySet(models.QuerySet):
         raise ValueError("Status updates are append-only and cannot be deleted.")
 
 
+#: Return states in which the responsible person still has to submit
+#: (``ReportingReturn.AWAITING_SUBMISSION``).
+AWAITING_SUBMISSION = ("requested", "draft", "sent_back")
+#: The statuses of a tiltak that is owed no return: cancelled, or carried over into the
+#: plan's next version (reported there), since the round opened.
+OWES_NO_RETURN = ("cancelled", "carried_over")
+
+
+def missing_q(prefix: str = "") -> Q:
+    """The one definition of a *missing* return: not submitted yet, of a tiltak still
+    going on here (one cancelled or carried over since the round opened is owed nothing).
+    *prefix* reaches returns through a relation (``"returns__"``)."""
+    return (Q(**{f"{prefix}state__in": AWAITING_SUBMISSION})
+            & ~Q(**{f"{prefix}action__status__in": OWES_NO_RETURN}))
+
+
 class ReportingRoundQuerySet(models.QuerySet):
     """Reporting rounds, scoped by the round rules (``actions.permissions``)."""
 
@@ -276,9 +293,12 @@ class ReportingReturnQuerySet(models.QuerySet):
     """Returns of reporting rounds, scoped by the return rules (``actions.permissions``)."""
 
     def visible_to(self, user: Any) -> ReportingReturnQuerySet:
-        """Returns the user may read (the round must be readable too)."""
+        """Returns the user may read (the round must be readable too). Of an open round,
+        a reader reads only a return they report on (``round_view_q``, without its
+        subquery: the return's own rule says the same)."""
         access = get_access(user)
-        return self.filter(RETURN_RULES["view"](access) & round_view_q(access, "round__"))
+        return self.filter(RETURN_RULES["view"](access) & (
+            round_work_q(access, "round__") | RETURN_RULES["report"](access)))
 
     def permitted(self, user: Any, verb: str) -> ReportingReturnQuerySet:
         """Returns on which the user may do *verb*: ``view``, ``report`` or ``review``."""
@@ -288,17 +308,22 @@ class ReportingReturnQuerySet(models.QuerySet):
 
     def awaiting_submission(self) -> ReportingReturnQuerySet:
         """Requested, in draft or sent back: the responsible person still has to submit."""
-        return self.filter(state__in=("requested", "draft", "sent_back"))
+        return self.filter(state__in=AWAITING_SUBMISSION)
+
+    def missing(self) -> ReportingReturnQuerySet:
+        """Not submitted, of a tiltak still going on (:func:`missing_q`): what a round's
+        pages count as missing, open or closed."""
+        return self.filter(missing_q())
 
     def still_owed(self) -> ReportingReturnQuerySet:
-        """Awaiting submission in an open round, of a tiltak still going on here: one
-        cancelled or carried over into the plan's next version is owed nothing more."""
-        return (self.awaiting_submission().filter(round__state="open")
-                .exclude(action__status__in=("cancelled", "carried_over")))
+        """Missing in an open round: what Mine tiltak and the reminders still ask for."""
+        return self.missing().filter(round__state="open")
 
 
 class RoundAssessmentQuerySet(models.QuerySet):
-    """Assessments, readable as their round."""
+    """Assessments: drafts while the round is open, read as its work in progress."""
 
     def visible_to(self, user: Any) -> RoundAssessmentQuerySet:
-        return self.filter(round_view_q(get_access(user), "round__"))
+        """Of a closed round, every member of the kommune; of an open one, those who hold
+        a role above reader there (not a reader who only reports on a tiltak)."""
+        return self.filter(round_work_q(get_access(user), "round__"))

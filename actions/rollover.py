@@ -151,6 +151,8 @@ def _carry_over_actions(actor: Any, plan: Plan, goals: dict[int, Goal]) -> int:
             responsible_person=action.responsible_person,
             contributing_units=action.contributing_units.all(),
             due_date=action.due_date,
+            # A copy: the dates as they are, and no "you were given" to whoever has it.
+            dates_from_period=False, notify=False,
             **{name: getattr(action, name) for name in action_services.EDITABLE_FIELDS},
         )
         action_services.carry_over_action(actor=actor, action=copy, source=action)

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actions import services as action_services
@@ -31,6 +31,8 @@ from actions.models import Action, ReportingReturn, ReportingRound, RoundAssessm
 from actions.notices import record_notice
 from actions.permissions import can_assess_in
 from planportal.audit import services as audit
+from planportal.formatting import text_date
+from planportal.languages import content_language
 from planportal.locking import VersionConflict, cas_update
 from planportal.models import Organization, Unit
 from planportal.periods import Period, parse_period_key
@@ -126,9 +128,12 @@ def open_round(
             raise ValidationError({"plans": _(
                 "These plans already have a round for %(period)s: %(plans)s.") % {
                     "period": period.label, "plans": ", ".join(taken)}})
+        # The label goes into the round's documents: in the kommune's målform.
+        with translation.override(content_language(organization)):
+            label = str(period.label)
         round_ = ReportingRound(
             organization=organization, all_plans=all_plans, frequency=period.frequency,
-            period_key=period.key, period_label=period.label, period_start=period.start,
+            period_key=period.key, period_label=label, period_start=period.start,
             period_end=period.end, deadline=deadline, opened_by=_actor(actor),
         )
         round_.full_clean()
@@ -188,8 +193,10 @@ def _clean_values(ret: ReportingReturn, fields: Mapping[str, Any], *, submit: bo
         else:
             if not 0 <= progress <= 100:
                 errors["progress"] = _("Enter the progress as a whole number from 0 to 100.")
-    if status == Action.Status.COMPLETED and progress not in (None, 100):
-        errors["progress"] = _("A completed action has 100 % progress.")
+    if progress is not None and "progress" not in errors:
+        refusal = action_services.progress_refusal(status, progress)
+        if refusal:
+            errors["progress"] = refusal
     if risk not in StatusUpdate.Risk.values:
         errors["risk"] = _("Choose a risk.")
     texts = {}
@@ -490,7 +497,7 @@ def mark_round_closed(
     if today <= round.period_end:
         errors["period_end"] = _(
             "%(period)s ends on %(end)s: a round can be closed from the day after.") % {
-                "period": round.period_label, "end": round.period_end.strftime("%d.%m.%Y")}
+                "period": round.period_label, "end": text_date(round.period_end)}
     case_number = (case_number or "").strip()
     committee = (committee or "").strip()
     if not case_number:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from actions.models import Action, StatusUpdate
 from actions.notices import record_notice
-from actions.periods import Period, is_open_ended, parse_period
+from actions.periods import Period, is_open_ended, parse_period, period_dates, tidy
 from actions.permissions import can_create_action_in
 from planportal.audit import services as audit
 from planportal.audit.models import AuditEvent
@@ -147,15 +147,29 @@ def create_action(
     responsible_person: Any = None,
     contributing_units: Iterable[Unit] = (),
     due_date: date | None = None,
+    dates_from_period: bool = True,
+    notify: bool = True,
     **fields: Any,
 ) -> Action:
-    """Add a tiltak to a goal. Sector leaders may only create in their own subtree."""
+    """Add a tiltak to a goal. Sector leaders may only create in their own subtree.
+
+    A ``period_text`` gives the start date and deadline it says where none is given
+    (:func:`actions.periods.period_dates`); *dates_from_period* ``False`` keeps the dates
+    exactly as given (a copy: rullering, restoring an export). A responsible person other
+    than the actor is told they were given it, as an assignment tells them, unless
+    *notify* is ``False`` (a copy of a tiltak they already had).
+    """
     organization_id = goal.focus_area.plan.organization_id
     if not can_create_action_in(actor, organization_id, responsible_unit):
         raise deny(_("You cannot create actions for this unit."))
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    if "period_text" in fields:
+        fields["period_text"] = tidy(fields["period_text"])
+        if dates_from_period:
+            fields["start_date"], due_date = period_dates(
+                fields["period_text"], start=fields.get("start_date"), due=due_date)
     contributing_units = list(contributing_units)
     _validate_people_and_units(
         organization_id, responsible_unit, responsible_person, contributing_units
@@ -181,6 +195,8 @@ def create_action(
             audited["contributing_units"] = [None, sorted(u.pk for u in contributing_units)]
         audit.record(actor=actor, verb="create", obj=action, changes=audited,
                      organization_id=organization_id)
+        if notify:
+            _notify_given(actor, action, previous_person_id=None)
     return action
 
 
@@ -192,13 +208,21 @@ def update_action(
     contributing_units: Iterable[Unit] | None = None,
     **changes: Any,
 ) -> Action:
-    """Edit an action's own text, order, start date and budget (not its assignment)."""
+    """Edit an action's own text, order, start date and budget (not its assignment).
+
+    A new ``period_text`` moves the start date and deadline as the Tid column's rule
+    says (:func:`actions.periods.period_dates`), as an assignment would.
+    """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
             {name: _("This field cannot be changed here.") for name in sorted(unknown)}
         )
     require_permitted(actor, action, "manage", _("You cannot edit this action."))
+    if "period_text" in changes:
+        changes["period_text"] = tidy(changes["period_text"])
+        changes.update(_period_changes(action, changes["period_text"],
+                                       changes.get("start_date", _UNSET), action.due_date))
     organization_id = action.goal.focus_area.plan.organization_id
     if contributing_units is not None:
         contributing_units = list(contributing_units)
@@ -224,7 +248,12 @@ def assign_action(
     start_date: date | None = _UNSET,
     period_text: str = _UNSET,
 ) -> Action:
-    """Set who is responsible (unit, person) and by when (Ansvar and Tid)."""
+    """Set who is responsible (unit, person) and by when (Ansvar and Tid).
+
+    A new *period_text* gives the start date and deadline it says unless other dates are
+    given (:func:`actions.periods.period_dates`): every way in (the assign page, the API,
+    the admin, the importer) gets the same dates from the same text.
+    """
     require_permitted(actor, action, "manage", _("You cannot assign this action."))
     organization_id = action.goal.focus_area.plan.organization_id
     _validate_people_and_units(organization_id, responsible_unit, responsible_person)
@@ -236,9 +265,24 @@ def assign_action(
     if start_date is not _UNSET:
         changes["start_date"] = start_date
     if period_text is not _UNSET:
-        changes["period_text"] = period_text
+        changes["period_text"] = tidy(period_text)
+        changes.update(_period_changes(action, changes["period_text"], start_date, due_date))
     _write_assignment(actor, action, expected_version, changes)
     return action
+
+
+def _period_changes(action: Action, period_text: str, start_date: Any,
+                    due_date: date | None) -> dict[str, Any]:
+    """The start date and deadline *action* gets with *period_text* and the dates given
+    (*start_date* ``_UNSET``: not given, so the current one), as changes to write."""
+    given_start = action.start_date if start_date is _UNSET else start_date
+    start, due = period_dates(period_text, start=given_start, due=due_date,
+                              current_text=action.period_text,
+                              current_start=action.start_date, current_due=action.due_date)
+    changes: dict[str, Any] = {"due_date": due}
+    if start_date is not _UNSET or start != action.start_date:
+        changes["start_date"] = start
+    return changes
 
 
 def _write_assignment(
@@ -254,13 +298,19 @@ def _write_assignment(
         # A sector leader must not move an action out of their own subtree.
         require_permitted(actor, action, "manage", _(
             "You cannot give this action to a unit outside your own area of responsibility."))
-        person = changes["responsible_person"]
-        if (person is not None and person.pk != previous_person_id
-                and person.pk != getattr(actor, "pk", None)):
-            # Told once that they were given it (bundled per hour by the notice sweep).
-            record_notice(recipient_id=person.pk,
-                          organization_id=action.goal.focus_area.plan.organization_id,
-                          action_id=action.pk, kind="assigned", key=f"a{action.version}")
+        _notify_given(actor, action, previous_person_id)
+
+
+def _notify_given(actor: Any, action: Action, previous_person_id: int | None) -> None:
+    """Tell the action's responsible person they were given it, unless they had it
+    already or gave it to themselves: once per version (bundled per hour by the notice
+    sweep, which respects their opt-out), inside the caller's transaction."""
+    person_id = action.responsible_person_id
+    if (person_id is not None and person_id != previous_person_id
+            and person_id != getattr(actor, "pk", None)):
+        record_notice(recipient_id=person_id,
+                      organization_id=action.goal.focus_area.plan.organization_id,
+                      action_id=action.pk, kind="assigned", key=f"a{action.version}")
 
 
 def edit_action(
@@ -280,8 +330,9 @@ def edit_action(
 
     In this order, each as its own service does it (its own permission check, version
     bump and audit event): changed text, order, dates, budget or contributing units
-    (:func:`update_action`); a changed unit, person or deadline (:func:`assign_action`,
-    with all three as given, so a blank person is no person); *status_update*, the
+    (:func:`update_action`); a changed unit, person, deadline or period
+    (:func:`assign_action`, with all three as given, so a blank person is no person, and
+    a new period with the deadline given, as the assign page sends them); *status_update*, the
     keyword arguments of :func:`post_status_update`; and a changed, non-blank
     *evaluation* (:func:`evaluate_action`). One transaction: if any step is refused,
     nothing is saved and *action* keeps its loaded values.
@@ -292,10 +343,16 @@ def edit_action(
             {name: _("This field cannot be changed here.") for name in sorted(unknown)}
         )
     edits = {name: value for name, value in fields.items() if value != getattr(action, name)}
+    if "period_text" in edits and tidy(edits["period_text"]) == tidy(action.period_text):
+        del edits["period_text"]  # only its spaces differ
     given = {"responsible_unit": responsible_unit, "responsible_person": responsible_person,
              "due_date": due_date}
     assignment = {name: getattr(action, name) if value is _UNSET else value
                   for name, value in given.items()}
+    # A new period is Tid: it goes with the deadline given, so the assignment derives
+    # the dates from both (as the assign page does), and the edit leaves them alone.
+    period = ({name: edits.pop(name) for name in ("period_text", "start_date") if name in edits}
+              if "period_text" in edits else {})
     version = expected_version
     with _restored_on_error([action]), transaction.atomic():
         if contributing_units is not None:
@@ -305,8 +362,9 @@ def edit_action(
             update_action(actor=actor, action=action, expected_version=version,
                           contributing_units=contributing_units, **edits)
             version = action.version
-        if any(value != getattr(action, name) for name, value in assignment.items()):
-            assign_action(actor=actor, action=action, expected_version=version, **assignment)
+        if period or any(value != getattr(action, name) for name, value in assignment.items()):
+            assign_action(actor=actor, action=action, expected_version=version, **assignment,
+                          **period)
             version = action.version
         if status_update:
             post_status_update(actor=actor, action=action, expected_version=version,
@@ -414,13 +472,28 @@ def bulk_assign_actions(
                     "due_date": due_date or action.due_date,
                 }
                 if period is not None:
-                    changes.update(period_text=period.text, start_date=period.start,
-                                   due_date=due_date or period.due)
+                    # A new tiltak's rule: the period's dates, unless a deadline is given.
+                    start, due = period_dates(period.text, start=None, due=due_date)
+                    changes.update(period_text=period.text, start_date=start, due_date=due)
                 _write_assignment(actor, action, versions.get(action.pk, action.version),
                                   changes)
             except (ValidationError, PermissionDenied, VersionConflict) as exc:
                 raise BulkAssignmentFailed(action, exc) from exc
     return actions
+
+
+def progress_refusal(status: str, progress: int | None) -> str:
+    """Why *progress* does not fit *status* ("" if it does): completed is 100 %, and not
+    started is 0 % (progress above 0 says the work has begun, yet the reports would count
+    it as not started). The status update and the reporting round's return both ask."""
+    if progress is None:
+        return ""
+    if status == Action.Status.COMPLETED and progress != 100:
+        return _("A completed action has 100 % progress.")
+    if status == Action.Status.NOT_STARTED and progress != 0:
+        return _("An action that has not started has 0 % progress. Choose “in progress” as "
+                 "the status, or set the progress to 0.")
+    return ""
 
 
 def post_status_update(
@@ -433,7 +506,10 @@ def post_status_update(
     risk: str = StatusUpdate.Risk.ON_TRACK,
     comment: str = "",
 ) -> StatusUpdate:
-    """Append a status update and make it the action's current status and progress."""
+    """Append a status update and make it the action's current status and progress.
+
+    Status and progress must agree: completed is 100 %, not started is 0 %.
+    """
     require_permitted(actor, action, "report", _("You cannot post status updates on this action."))
     if action.status == Action.Status.CARRIED_OVER:
         # It goes on in the plan's next version; reporting here would reopen it twice.
@@ -442,8 +518,9 @@ def post_status_update(
     if status not in Action.REPORTABLE_STATUSES:
         # "Carried over" is set by rullering alone, with the successor it points to.
         raise ValidationError({"status": _("This status cannot be reported.")})
-    if status == Action.Status.COMPLETED and progress != 100:
-        raise ValidationError({"progress": _("A completed action has 100 % progress.")})
+    refusal = progress_refusal(status, progress)
+    if refusal:
+        raise ValidationError({"progress": refusal})
     with _write(action, expected_version, {"status": status, "progress": progress},
                 actor=actor, verb="post_update") as audited:
         update = StatusUpdate(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actions import views
+from actions import calendar_views, views
 
 app_name = "actions"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("tiltak/<int:pk>/status/", views.post_status, name="post-status"),
     path("tiltak/<int:pk>/evaluering/", views.post_evaluation, name="post-evaluation"),
     path("tiltak/<int:pk>/fordel/", views.assign_one, name="assign-one"),
+    # Every signed-in person's own calendar feeds (the feeds themselves: /calendar/…).
+    path("kalender/", calendar_views.calendar_page, name="calendar"),
+    path("kalender/<int:feed_id>/trekk-tilbake/", calendar_views.revoke_calendar_page,
+         name="calendar-revoke"),
 ]

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from actions import services
-from actions.choices import people_choices, unit_choices
+from actions.choices import merge_people, people_choices, unit_choices, with_current_person
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
 from actions.models import Action, ReportingReturn, StatusUpdate
 from actions.querysets import unassigned_q
@@ -242,7 +242,8 @@ def my_actions(
     returns = list(
         ReportingReturn.objects.permitted(request.user, "report").still_owed()
         .filter(_mine_q(request.user, "action__"))
-        .select_related("round", "action").order_by("round__deadline", "action__order", "pk")
+        .select_related("round__organization", "action")
+        .order_by("round__deadline", "action__order", "pk")
     )
     return render(
         request,
@@ -261,6 +262,14 @@ def _assign_base(user: Any) -> Any:
     return Action.objects.permitted(user, "manage").for_list().with_overdue()
 
 
+def _require_assigner(user: Any) -> None:
+    """*Fordel ansvar* is for those who may assign tiltak (administrators, sector leaders):
+    to anyone else an empty list would say, falsely, that all is assigned (403)."""
+    if not get_access(user).writes_actions_anywhere:
+        raise PermissionDenied(_("Only administrators and sector leaders assign "
+                                 "responsibility for actions."))
+
+
 def _to_assign(base: Any) -> Any:
     """The actions of *base* that lack a unit, a person or a deadline: those listed, and
     those the bulk form may assign. A continuous tiltak ("løpende") lacks no deadline
@@ -274,6 +283,7 @@ def assign_list(
 ) -> HttpResponse:
     """*Fordel ansvar*: the open actions a sector leader may assign that lack a unit, a
     person or a deadline, with a form to assign several at once; then the overdue ones."""
+    _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     unassigned = list(
         _to_assign(base).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
@@ -302,22 +312,26 @@ def _bulk_form(
 ) -> BulkAssignForm:
     units = unit_choices(user, org_ids)
     people = people_choices(org_ids)
-    several = len(org_ids) > 1
+    names = _organization_names(org_ids) if len(org_ids) > 1 else None
     return BulkAssignForm(
         data,
         action_ids=[a.pk for a in actions],
-        units=_merge(units, several),
-        people=_merge(people, several),
+        units=_merge(units, names),
+        people=merge_people(people, names),
     )
 
 
-def _merge(per_org: dict[int, list[tuple[int, str]]], several: bool) -> list[Any]:
-    """One flat list for one organisation; option groups (by kommune) for several."""
-    if not several:
-        return [choice for choices in per_org.values() for choice in choices]
+def _organization_names(org_ids: set[int]) -> dict[int, str]:
     from planportal.models import Organization
 
-    names = dict(Organization.objects.filter(pk__in=per_org).values_list("pk", "name"))
+    return dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+
+
+def _merge(per_org: dict[int, list[tuple[int, str]]], names: dict[int, str] | None
+           ) -> list[Any]:
+    """One flat list for one organisation; option groups (by kommune) for several."""
+    if names is None:
+        return [choice for choices in per_org.values() for choice in choices]
     return [(names.get(org, ""), choices) for org, choices in per_org.items()]
 
 
@@ -325,6 +339,7 @@ def _merge(per_org: dict[int, list[tuple[int, str]]], several: bool) -> list[Any
 @require_POST
 def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Give the selected actions a unit, person and/or deadline; all or nothing."""
+    _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     candidates = {a.pk: a for a in _to_assign(base)}
     org_ids = {a.goal.focus_area.plan.organization_id for a in candidates.values()}
@@ -385,7 +400,7 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(_assign_base(request.user), pk=pk)
     org_id = action.goal.focus_area.plan.organization_id
     units = unit_choices(request.user, [org_id])[org_id]
-    people = people_choices([org_id])[org_id]
+    people = with_current_person(people_choices([org_id])[org_id], action.responsible_person)
     initial = {
         "version": action.version,
         "responsible_unit": action.responsible_unit_id,
@@ -393,12 +408,11 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
         "due_date": action.due_date,
         "period_text": action.period_text,
     }
-    current = {"current_due": action.due_date, "current_period": action.period_text}
     if request.method != "POST":
-        form = AssignForm(initial=initial, units=units, people=people, **current)
+        form = AssignForm(initial=initial, units=units, people=people)
         return render(request, "actions/assign_one.html", {"action": action, "form": form,
                                                            "nav": "assign"})
-    form = AssignForm(request.POST, units=units, people=people, **current)
+    form = AssignForm(request.POST, units=units, people=people)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -408,8 +422,8 @@ def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
                 responsible_unit=(_units(data["responsible_unit"]) or [None])[0],
                 responsible_person=_person(data["responsible_person"]),
+                due_date=data["due_date"],
                 period_text=data["period_text"],
-                **data["dates"],
             )
         except VersionConflict as exc:
             _conflict(form, exc)

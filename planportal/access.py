@@ -99,6 +99,10 @@ class Access:
     sector_leader_units: tuple[tuple[int, str], ...] = ()
     unit_manager_units: tuple[tuple[int, str], ...] = ()
     reader_org_ids: frozenset[int] = field(default_factory=frozenset)
+    #: The målform of the user's kommune ("" without a membership): of the kommune of
+    #: their oldest membership when they have several, so the choice never wavers.
+    #: Read with the roles, so choosing the user's language costs no query of its own.
+    home_language: str = ""
 
     @property
     def sector_leader_org_ids(self) -> frozenset[int]:
@@ -148,9 +152,13 @@ def get_access(user: Any) -> Access:
     leaders: list[tuple[int, str]] = []
     managers: list[tuple[int, str]] = []
     # One query, through the relation: this module imports no model.
-    rows = user.memberships.values_list("role", "unit__organization_id", "unit__path")
-    for role, org_id, path in rows:
+    rows = user.memberships.values_list("role", "unit__organization_id", "unit__path",
+                                        "unit__organization__language", "pk")
+    home_language, oldest = "", None
+    for role, org_id, path, language, membership_id in rows:
         member.add(org_id)
+        if oldest is None or membership_id < oldest:
+            home_language, oldest = language, membership_id
         if role == Role.ADMIN:
             admin.add(org_id)
         elif role == Role.SECTOR_LEADER:
@@ -166,9 +174,31 @@ def get_access(user: Any) -> Access:
         sector_leader_units=tuple(leaders),
         unit_manager_units=tuple(managers),
         reader_org_ids=frozenset(reader),
+        home_language=home_language,
     )
     setattr(user, _CACHE_ATTR, (_epoch.value, access))
     return access
+
+
+_HOME_LANGUAGE_ATTR = "_planportal_home_language"
+
+
+def home_language(user: Any) -> str:
+    """The målform of *user*'s kommune ("nb"/"nn"), or "" when they belong to none.
+
+    Read with the roles (:attr:`Access.home_language`), except for platform operators,
+    whose roles are not read: their kommune is looked up once per request instead.
+    """
+    access = get_access(user)
+    if not access.everything or getattr(user, "pk", None) is None:
+        return access.home_language
+    cached = getattr(user, _HOME_LANGUAGE_ATTR, None)
+    if cached is not None and cached[0] == _epoch.value:
+        return cached[1]
+    language = (user.memberships.order_by("pk")
+                .values_list("unit__organization__language", flat=True).first()) or ""
+    setattr(user, _HOME_LANGUAGE_ATTR, (_epoch.value, language))
+    return language
 
 
 def sees_people(user: Any, organization_id: int) -> bool:

@@ -29,8 +29,17 @@ class AccessibleFormMixin:
         self._describe()
 
     def full_clean(self) -> None:
+        self._validated = False
         super().full_clean()  # type: ignore[misc]
+        self._validated = True
         self._describe()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        # An error added after validation (a service's refusal, add_service_errors) ties
+        # its widget to the message too, as one the form's own checks found.
+        if getattr(self, "_validated", False):
+            self._describe()
 
     def _describe(self) -> None:
         errors = getattr(self, "_errors", None) or {}
@@ -67,11 +76,20 @@ class PreferencesForm(AccessibleFormMixin, forms.Form):
 
     # No help text: planportal/_field.html shows none beside a checkbox.
     reminder_emails = forms.BooleanField(label=_("Send me reminder e-mails"), required=False)
-    # The same preference picks the pages' language (planportal.middleware) unless the
-    # language switch in the header has set a cookie.
+    # The same preference picks the pages' language (planportal.languages) unless the
+    # language switch in the header has set a cookie. Blank (not required) follows the
+    # målform of the user's kommune.
     preferred_language = forms.ChoiceField(
         label=_("Language"),
         choices=User.Language.choices,
+        required=False,
         help_text=_("Used in your e-mails, and on these pages unless you choose another "
                     "language with the button at the top."),
     )
+
+    def clean_preferred_language(self) -> str:
+        # Blank is a choice (follow the kommune); a post without the field is not.
+        if "preferred_language" not in self.data:
+            raise ValidationError(self.fields["preferred_language"].error_messages["required"],
+                                  code="required")
+        return self.cleaned_data["preferred_language"]

@@ -30,6 +30,7 @@ from django.utils.http import base36_to_int
 from django.utils.translation import gettext as _
 
 from planportal.forms import AccessibleFormMixin
+from planportal.languages import language_for
 from planportal.mail import one_line
 from planportal.models import Organization
 
@@ -102,9 +103,9 @@ def _provider_note(organization: Organization) -> str:
 
 
 def build_invitation_email(user: Any, organization: Organization) -> EmailMultiAlternatives:
-    """The invitation to *user* for *organization*, in the invitee's language."""
-    language = user.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
+    """The invitation to *user* for *organization*, in the invitee's language: their own
+    choice, else the målform of the kommune that invites them."""
+    with translation.override(language_for(user, organization)):
         expires = timezone.localtime() + timedelta(days=settings.INVITATION_TIMEOUT)
         context = {
             "user": user,

@@ -17,14 +17,18 @@ class User(AbstractUser):
     """A person who signs in; access comes from :class:`Membership` rows, not from flags."""
 
     class Language(models.TextChoices):
+        # Blank: follow the målform of the user's kommune (planportal.languages).
+        KOMMUNE = "", _("As my kommune writes (bokmål or nynorsk)")
         BOKMAL = "nb", _("Norwegian Bokmål")
+        NYNORSK = "nn", _("Norwegian Nynorsk")
         ENGLISH = "en", _("English")
 
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
         choices=Language.choices,
-        default=Language.BOKMAL,
+        default=Language.KOMMUNE,
+        blank=True,
     )
     reminder_emails = models.BooleanField(
         _("reminder e-mails"),
@@ -58,11 +62,28 @@ class User(AbstractUser):
 
 
 class Organization(models.Model):
-    """A kommune using Planportal; every plan and unit belongs to exactly one."""
+    """A kommune using Planportal; every plan and unit belongs to exactly one.
+
+    ``language`` is the kommune's målform (its written standard, bokmål or nynorsk): the
+    language of its plan text, and so of its documents, its public pages, its e-mails
+    and, unless they choose otherwise, its users' pages (:mod:`planportal.languages`).
+    """
+
+    class Language(models.TextChoices):
+        BOKMAL = "nb", _("bokmål")
+        NYNORSK = "nn", _("nynorsk")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     org_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    language = models.CharField(
+        _("written standard"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.BOKMAL,
+        help_text=_("Bokmål or nynorsk: the language of the kommune's documents, e-mails "
+                    "and public pages, and of its users' pages unless they choose another."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()

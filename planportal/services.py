@@ -37,12 +37,14 @@ def _require_admin_of(actor: Any, organization_id: int, message: str) -> None:
         raise deny(message)
 
 
-def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "") -> Organization:
+def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "",
+                        language: str = Organization.Language.BOKMAL) -> Organization:
     """Create a kommune together with the root unit of its tree."""
     if not get_access(actor).everything:
         raise deny(_("Only a platform administrator can create organisations."))
     with transaction.atomic():
-        organization = Organization(name=name, slug=slug, org_number=org_number)
+        organization = Organization(name=name, slug=slug, org_number=org_number,
+                                    language=language)
         organization.full_clean()
         organization.save()
         audit.record(actor=actor, verb="create", obj=organization,
@@ -55,6 +57,42 @@ def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "
             code=slug,
             name=name,
         )
+    return organization
+
+
+#: What :func:`update_organization` changes; only the målform is the kommune's own.
+ORGANIZATION_FIELDS = ("name", "slug", "org_number", "language")
+
+
+def update_organization(*, actor: Any, organization: Organization, **fields: Any) -> Organization:
+    """Change a kommune: its målform (``language``), which its own administrators choose
+    (a kommune decides its målform itself), or its name, short name and organisation
+    number, which only the platform operator changes. Fields not given are kept.
+
+    The målform is the language of the kommune's documents, e-mails and public pages, and
+    of its users' pages unless they choose another (:mod:`planportal.languages`).
+    """
+    unknown = sorted(set(fields) - set(ORGANIZATION_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    _require_admin_of(actor, organization.pk,
+                      _("Only an administrator of the organisation can change it."))
+    before = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
+    changed = [name for name, value in fields.items() if value != before[name]]
+    if any(name != "language" for name in changed) and not get_access(actor).everything:
+        raise deny(_("Organisations are changed by the platform operator."))
+    if not changed:
+        return organization
+    for name in changed:
+        setattr(organization, name, fields[name])
+    with transaction.atomic():
+        organization.full_clean()
+        organization.save(update_fields=changed)
+        audit.record(actor=actor, verb="update", obj=organization,
+                     changes=audit.changes_between(
+                         {name: before[name] for name in changed},
+                         {name: fields[name] for name in changed}),
+                     organization_id=organization.pk)
     return organization
 
 
@@ -226,7 +264,7 @@ def create_user(
     last_name: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
-    preferred_language: str = "nb",
+    preferred_language: str = "",
     memberships: Iterable[tuple[Unit, str]] = (),
 ) -> Any:
     """Create a user account, with its roles (*memberships*: unit, role) in the same step.
@@ -549,7 +587,8 @@ def update_preferences(
         # get_user_model(), not type(user): a view passes request.user, a lazy proxy.
         if preferred_language not in get_user_model().Language.values:
             raise ValidationError({"preferred_language": _(
-                "Unknown language %(language)s: choose nb or en."
+                "Unknown language %(language)s: choose nb, nn or en, or nothing to "
+                "follow your kommune."
             ) % {"language": preferred_language}})
         user.preferred_language = preferred_language
         changed.append("preferred_language")

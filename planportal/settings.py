@@ -175,8 +175,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Eager tasks still take a producer from the pool (Celery asks it for its serializer);
-# an in-process transport without a host name makes kombu warn "No hostname was supplied".
+# Eager tasks take no producer from a pool (planportal.celery.PlanportalTask), so without
+# REDIS_URL nothing connects; anything else that asks for a connection (a worker started
+# by hand) gets the in-process transport, named with a host so kombu has none to guess.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -349,12 +350,18 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Internationalisation -------------------------------------------------------------
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
-# Our own strings first, then Bokmål for the admin strings Django's nb catalogue lacks.
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
+# Our own strings first, then planportal/admin_locale: Bokmål and Nynorsk for the third-party
+# strings (admin, DRF, django-filter, allauth) the apps' own catalogues leave untranslated.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "planportal" / "admin_locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers per language (planportal/formats/<lang>/formats.py): "30.06.2027" in
+# tables and "30. juni 2027" in text, a decimal comma in nb and nn. Thousands are grouped
+# only where planportal.formatting asks for it: USE_THOUSAND_SEPARATOR stays False, or
+# every id and year in a template ("2 027", value="1 234") would be grouped too.
+FORMAT_MODULE_PATH = ["planportal.formats"]
 
 # --- Static files ---------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from planportal import invitations
 from planportal.forms import PreferencesForm
-from planportal.middleware import PreferredLanguageMiddleware
+from planportal.languages import request_language
 from planportal.permissions import get_access
 from planportal.services import accept_invitation, update_preferences
 
@@ -74,8 +74,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             # Said in the language the next page is shown in, which may have just changed
             # (the middleware's own rule: language switch first, then the preference).
-            language = PreferredLanguageMiddleware(HttpResponse).language_for(request)
-            with translation.override(language):
+            with translation.override(request_language(request)):
                 messages.success(request, _("Your settings are saved."))
             return redirect("preferences")
     return render(request, "planportal/preferences.html",

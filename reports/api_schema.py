@@ -224,6 +224,11 @@ class ProgressRoundSerializer(serializers.Serializer):
     committee = serializers.CharField()
     meeting_date = serializers.DateField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+    without_return = serializers.IntegerField(
+        required=False, min_value=0,
+        help_text="The plan's tiltak in the round that owed a return and have no approved "
+                  "one (a tiltak cancelled or carried over meanwhile owes none). Absent in "
+                  "reports frozen before it was recorded.")
 
 
 class ProgressAssessmentSerializer(serializers.Serializer):
@@ -294,5 +299,9 @@ class ProgressReportSerializer(serializers.Serializer):
                                                    "reports; null for other snapshots).")
     preliminary = serializers.BooleanField(
         required=False, help_text="Frozen before its period ended (frozen reports).")
+    language = serializers.ChoiceField(
+        choices=["nb", "nn"], required=False,
+        help_text="The language the report was frozen in, its kommune's målform (frozen "
+                  "reports; its PDF, Word and Excel files are in it).")
     assessments = ProgressAssessmentSerializer(
         many=True, required=False, help_text="The round's assessments (a round's report).")

@@ -13,10 +13,11 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from planportal.formatting import percent, tag_label
 
 # Designsystemet-like colours with at least 3:1 contrast against white.
 COLOURS = {
@@ -45,9 +46,7 @@ def _shorten(text: str, limit: int = 34) -> str:
 
 
 def _percent(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{number_format(value, 1)} %"
+    return percent(value)
 
 
 def _svg(chart_id: str, title: str, description: str, body: list[str], width: int,
@@ -139,9 +138,10 @@ def status_chart_data(by_status: dict[str, int], labels: dict[str, str]) -> Char
     counts = {status: count for status, count in by_status.items() if status in labels}
     title = _("Actions by status")
     total = sum(counts.values())
+    # The bars are labelled as the tags are ("Pågår"); the sentence keeps the lower case.
     groups = [
-        (labels[status], [Bar(labels[status], count, COLOURS.get(status, "#4b5563"),
-                              str(count))])
+        (tag_label(labels[status]), [Bar(tag_label(labels[status]), count,
+                                         COLOURS.get(status, "#4b5563"), str(count))])
         for status, count in counts.items()
     ]
     description = _("%(total)s actions: %(parts)s.") % {

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
@@ -29,6 +26,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from lxml import etree
 
+from planportal.formatting import number, percent, table_date, tag_label, text_date
 from reports.charts import chart_png, progress_chart_data, status_chart_data
 from reports.rendering import (
     assessment_labels,
@@ -40,7 +38,6 @@ from reports.rendering import (
     round_return,
     status_labels,
 )
-from reports.templatetags.report_tags import number, percent
 
 TABLE_TEXT_HALF_POINTS = 16  # 8 pt: a 13-column counts table fits a portrait A4 page
 LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
@@ -69,20 +66,19 @@ def _paragraph_xml(runs: list[str], style_id: str | None = None,
 
 
 def _day(value: Any, long: bool = True) -> str:
-    """An ISO date of the data in the active language ("31. august 2026"), else "–"."""
+    """A date of the data: in running text "31. august 2026", in a table (``long=False``)
+    "31.08.2026"; "–" when there is none."""
     if not value:
         return "–"
-    try:
-        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return clean_text(value)
-    return date_format(day, "j. F Y" if long else "j.n.Y")
+    if isinstance(value, str):
+        value = value[:10]  # a datetime's date; a malformed one is shown as it is
+    return clean_text((text_date if long else table_date)(value)) or "–"
 
 
 def _label(labels: dict[str, str], key: str | None) -> str:
     if not key:
         return "–"
-    return capfirst(labels.get(key, key))
+    return tag_label(labels.get(key, key))
 
 
 class _Writer:
@@ -254,7 +250,7 @@ class _Writer:
                 percent(row.get("average_progress"))]
 
     def _count_header(self, first: str) -> list[str]:
-        return [first, _("Actions"), *(capfirst(label) for label in self.statuses.values()),
+        return [first, _("Actions"), *(tag_label(label) for label in self.statuses.values()),
                 _("Completed (%)"), _("Overdue"), _("Unassigned"), _("Continuous"),
                 _("Average progress")]
 
@@ -298,7 +294,7 @@ class _Writer:
     def _action_cells(self, row: dict[str, Any]) -> list[Any]:
         return [row.get("code"), row.get("title"), row.get("responsible_unit") or "–",
                 due_label(row), _label(self.statuses, row.get("status")),
-                f"{row.get('progress', 0)} %", _label(self.risks, row.get("risk"))]
+                percent(row.get("progress", 0), 0), _label(self.risks, row.get("risk"))]
 
     def _action_header(self) -> list[str]:
         return [_("No."), _("Action"), _("Responsible unit"), _("Deadline"), _("Status"),
@@ -311,7 +307,7 @@ class _Writer:
         progress = ret.get("progress")
         self.paragraph(" · ".join([
             f"{_('Status')}: {_label(self.statuses, ret.get('status'))}",
-            f"{_('Progress')}: {'–' if progress is None else f'{progress} %'}",
+            f"{_('Progress')}: {percent(progress, 0)}",
             f"{_('Risk')}: {_label(self.risks, ret.get('risk'))}",
         ]))
         for label, text in ((_("Done this period"), ret.get("done")),

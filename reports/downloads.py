@@ -28,9 +28,14 @@ def attachment(content: bytes, content_type: str, filename: str,
     return response
 
 
-def snapshot_file(snapshot: ReportSnapshot, fmt: str, name: str, language: str) -> Any:
+def snapshot_file(snapshot: ReportSnapshot, fmt: str, name: str) -> Any:
     """The frozen report in *fmt*: the stored PDF (409 while it is being made or if it
-    failed), or a Word document, a workbook or the JSON made from the frozen data."""
+    failed), or a Word document, a workbook or the JSON made from the frozen data.
+
+    Every format is in the language the report was frozen in (``snapshot.language``, its
+    kommune's målform), whatever language the page that links it is in: the plan text
+    in it is in that language, and a document is in one language.
+    """
     if fmt not in FORMATS:
         raise Http404
     if fmt == "pdf":
@@ -42,13 +47,15 @@ def snapshot_file(snapshot: ReportSnapshot, fmt: str, name: str, language: str) 
         return FileResponse(snapshot.pdf.open("rb"), content_type=FORMATS["pdf"],
                             filename=f"{name}.pdf")
     if fmt == "docx":
-        from reports.docx import report_docx
+        from reports.docx import render_report_docx
 
-        content = report_docx(snapshot.data, snapshot.period_label)
+        content = render_report_docx(snapshot.data, snapshot.period_label,
+                                     language=snapshot.language)
     elif fmt == "xlsx":
         from reports.xlsx import render_report_xlsx
 
-        content = render_report_xlsx(snapshot.data, snapshot.period_label, language=language)
+        content = render_report_xlsx(snapshot.data, snapshot.period_label,
+                                     language=snapshot.language)
     else:
         content = json.dumps(snapshot.data, ensure_ascii=False, indent=2).encode()
     return attachment(content, FORMATS[fmt], f"{name}.{fmt}")

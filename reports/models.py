@@ -121,6 +121,13 @@ class ReportSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} – {self.period_label}"
 
+    @property
+    def language(self) -> str:
+        """The language the report was frozen in, its kommune's målform then: its PDF,
+        Word document and workbook are in it. Snapshots older than målform were frozen
+        in Bokmål."""
+        return self.data.get("language") or "nb"
+
 
 class ReportSubscription(models.Model):
     """A committee recipient who gets a plan's report by e-mail once each period."""
@@ -139,11 +146,15 @@ class ReportSubscription(models.Model):
         choices=[c for c in Frequency.choices if c[0] != Frequency.CUSTOM],
         default=Frequency.TERTIAL,
     )
+    # Blank: the målform of the plan's kommune (planportal.languages.content_language),
+    # so a kommune that switches to nynorsk sends its reports in nynorsk.
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=[("nb", _("Norwegian Bokmål")), ("en", _("English"))],
-        default="nb",
+        choices=[("", _("The kommune's written standard")), ("nb", _("Norwegian Bokmål")),
+                 ("nn", _("Norwegian Nynorsk")), ("en", _("English"))],
+        default="",
+        blank=True,
     )
     is_active = models.BooleanField(_("active"), default=True)
     starts_on = models.DateField(

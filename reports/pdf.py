@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from planportal.formatting import table_date
 from reports.rendering import report_context
 
 _FONT_CONFIG: Any = None
@@ -24,18 +25,6 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 #: structure tree, /Lang, /Title shown as the window title, PDF/UA-1 in the XMP metadata.
 PDF_VARIANT = "pdf/ua-1"
 
-try:  # the kommune's målform (issue 17); until that lands every document is in Bokmål
-    from planportal.languages import content_language  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - replaced when planportal.languages exists
-    def content_language(organization: Any) -> str:
-        return settings.LANGUAGE_CODE
-
-
-def document_language(organization: Any) -> str:
-    """The language a kommune's documents are written in, whatever its users read."""
-    return content_language(organization)
-
-
 # "3,9 %": a number and its per cent sign never part at a line end, in the running text
 # as in the tables and in the kommune's own text too (a no-break space between them).
 _NUMBER_AND_UNIT = re.compile(r"(?<=\d) (?=%)")
@@ -44,7 +33,7 @@ _NUMBER_AND_UNIT = re.compile(r"(?<=\d) (?=%)")
 def as_of_label(data: dict[str, Any]) -> str:
     """"Per 30.06.2027": the period of a report made for a day, in the active language."""
     as_of = date.fromisoformat(data["as_of"])
-    return _("As of %(date)s") % {"date": as_of.strftime("%d.%m.%Y")}
+    return _("As of %(date)s") % {"date": table_date(as_of)}
 
 
 def render_report_html_for_pdf(data: dict[str, Any], period_label: str | None = None,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
+from planportal.formatting import tag_label
 from planportal.forms import AccessibleFormMixin
 
 
@@ -18,7 +19,8 @@ class PlanFilterForm(AccessibleFormMixin, forms.Form):
 
     status = forms.ChoiceField(
         label=_("Status"), required=False,
-        choices=[("", _("All statuses")), *Action.Status.choices],
+        choices=[("", _("All statuses")),
+                 *((value, tag_label(label)) for value, label in Action.Status.choices)],
     )
     unit = forms.TypedChoiceField(
         label=_("Responsible unit"), required=False, coerce=int, empty_value=None

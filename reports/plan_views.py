@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.querysets import average_progress, average_progress_of, overdue_q
+from planportal.languages import lang_attribute, use_public_language
 from planportal.models import Unit
-from planportal.permissions import sees_people
+from planportal.permissions import get_access, sees_people
 from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
 from reports.rows import ActionRowRenderer
@@ -38,10 +39,20 @@ def _with_progress(plans: Any) -> Any:
     )
 
 
+def own_kommune_first(user: Any) -> list[Any]:
+    """The ordering that puts the plans of *user*'s own kommuner before the public plans of
+    others (nothing for a platform operator, who has no own kommune)."""
+    own = get_access(user).member_org_ids
+    if not own:
+        return []
+    return [Case(When(organization_id__in=own, then=Value(0)), default=Value(1))]
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    """Every plan the user may read, with a progress bar."""
-    plans = _with_progress(Plan.objects.visible_to(request.user))
+    """Every plan the user may read, with a progress bar: his own kommune's first."""
+    plans = _with_progress(Plan.objects.visible_to(request.user)).order_by(
+        *own_kommune_first(request.user), *Plan._meta.ordering)
     return render(request, "strategies/plan_list.html", {"plans": plans, "nav": "plans",
                                                            "public": False})
 
@@ -85,7 +96,8 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     # plan see it as the public does (the rule of the API and the reports).
     people = not public and sees_people(request.user, plan.organization_id)
     tree = plan_tree(plan, with_people=people, **filters)
-    render_rows = ActionRowRenderer(public=public, people=people)
+    render_rows = ActionRowRenderer(public=public, people=people,
+                                    lang=lang_attribute(plan.organization))
     for area in tree:
         for node in area.goals:
             node.rows_html = render_rows(node.shown)
@@ -100,7 +112,8 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "action_count": len(all_actions),
         "progress": average_progress(all_actions),
         "public": public,
-        "report_links": [] if public else report_links(plan),
+        # The progress report is public with its plan (no names): the public page links it.
+        "report_links": report_links(plan),
         # A public plan lists the reports of its closed reporting rounds.
         "round_reports": list(ReportSnapshot.objects.of_closed_rounds(plan)) if public else [],
         "nav": "public" if public else "plans",
@@ -124,4 +137,6 @@ def public_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
         Plan.objects.public().select_related("organization", "owner_unit"), pk=pk
     )
+    # In the kommune's målform, unless the visitor is signed in or used the switch.
+    use_public_language(request, plan.organization)
     return _plan_page(request, plan, public=True)

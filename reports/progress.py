@@ -19,6 +19,10 @@ Definitions, as the report explains them:
 - *average progress*: mean progress of the actions neither cancelled nor carried over.
 - *at risk*: open (not completed or cancelled) with the latest update saying "at risk"
   or "off track".
+- *a round's report* (``reported_in``): as of the period's end, like the plain report of
+  the period, but a tiltak's status, progress and risk are those its return in the round
+  reported (returns come in after the period), and each return's update counts in its
+  own round's changes only.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -45,7 +50,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from actions.models import Action, StatusUpdate, action_number
+from actions.models import Action, ReportingReturn, StatusUpdate, action_number
 from actions.querysets import is_overdue, overdue_q, progress_counted_q, unassigned_q
 from planportal.models import Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
@@ -68,43 +73,78 @@ def _updates_until(end: datetime) -> QuerySet:
     )
 
 
-def actions_as_of(queryset: QuerySet, as_of: date, today: date) -> QuerySet:
+def _reported(round_id: int, field: str) -> Subquery:
+    """The value of *field* in the status update the outer action's return in the round
+    posted (none before it is submitted)."""
+    returns = ReportingReturn.objects.filter(round_id=round_id, action=OuterRef("pk"),
+                                             status_update__isnull=False).order_by()
+    return Subquery(returns.values(f"status_update__{field}")[:1])
+
+
+def _or_reported(round_id: int | None, field: str, otherwise: Any, output: Any) -> Any:
+    if round_id is None:
+        return otherwise
+    return Coalesce(_reported(round_id, field), otherwise, output_field=output)
+
+
+def actions_as_of(queryset: QuerySet, as_of: date, today: date,
+                  reported_in: int | None = None) -> QuerySet:
     """Annotate ``status_at``, ``progress_at``, ``risk_at``, ``comment_at``, ``update_at``.
 
     For a past date the status and progress come from the history; for today (or later)
     from the action itself, which is what the history ends in and costs no subquery.
+    With *reported_in* (a reporting round's id) a tiltak's return in that round says
+    them, though it is submitted after the period ended: it reports on the period.
     """
     end = start_of_day(as_of + timedelta(days=1))
     latest = _updates_until(end)
     if as_of < today:
         later = StatusUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=end)
-        queryset = queryset.alias(
-            status_at=Coalesce(
-                Subquery(latest.values("status")[:1]),
-                Case(When(Exists(later), then=Value(Action.Status.NOT_STARTED.value)),
-                     default=F("status"), output_field=CharField()),
-                output_field=CharField(),
-            ),
-            progress_at=Coalesce(
-                Subquery(latest.values("progress")[:1]),
-                Case(When(Exists(later), then=Value(0)), default=F("progress"),
-                     output_field=IntegerField()),
-                output_field=IntegerField(),
-            ),
+        status: Any = Coalesce(
+            Subquery(latest.values("status")[:1]),
+            Case(When(Exists(later), then=Value(Action.Status.NOT_STARTED.value)),
+                 default=F("status"), output_field=CharField()),
+            output_field=CharField(),
+        )
+        progress: Any = Coalesce(
+            Subquery(latest.values("progress")[:1]),
+            Case(When(Exists(later), then=Value(0)), default=F("progress"),
+                 output_field=IntegerField()),
+            output_field=IntegerField(),
         )
     else:
-        queryset = queryset.alias(status_at=F("status"), progress_at=F("progress"))
-    return queryset
+        status, progress = F("status"), F("progress")
+    return queryset.alias(
+        status_at=_or_reported(reported_in, "status", status, CharField()),
+        progress_at=_or_reported(reported_in, "progress", progress, IntegerField()),
+    )
 
 
-def with_latest_update(queryset: QuerySet, as_of: date) -> QuerySet:
-    """Annotate the risk, comment and time of the latest update on or before *as_of*."""
+def with_latest_update(queryset: QuerySet, as_of: date,
+                       reported_in: int | None = None) -> QuerySet:
+    """Annotate the risk, comment and time of the latest update on or before *as_of*
+    (with *reported_in*, of the return's update in that round where there is one)."""
     latest = _updates_until(start_of_day(as_of + timedelta(days=1)))
     return queryset.annotate(
-        risk_at=Subquery(latest.values("risk")[:1]),
-        comment_at=Subquery(latest.values("comment")[:1]),
-        update_at=Subquery(latest.values("created_at")[:1]),
+        risk_at=_or_reported(reported_in, "risk", Subquery(latest.values("risk")[:1]),
+                             CharField()),
+        comment_at=_or_reported(reported_in, "comment",
+                                Subquery(latest.values("comment")[:1]), CharField()),
+        update_at=_or_reported(reported_in, "created_at",
+                               Subquery(latest.values("created_at")[:1]), DateTimeField()),
     )
+
+
+def in_window_q(begin: datetime, end: datetime, reported_in: int | None = None) -> Q:
+    """Status updates posted in [begin, end). With *reported_in* (a round's report), the
+    updates its returns posted count as the period's wherever they fall, and those other
+    rounds' returns posted count as theirs: each return is reported once, in its round."""
+    window = Q(created_at__gte=begin, created_at__lt=end)
+    if reported_in is None:
+        return window
+    returns = ReportingReturn.objects.filter(status_update=OuterRef("pk")).order_by()
+    return ((window & ~Exists(returns.exclude(round_id=reported_in)))
+            | Exists(returns.filter(round_id=reported_in)))
 
 
 def _overdue_q(as_of: date) -> Q:
@@ -284,9 +324,10 @@ def _action_row(values: dict[str, Any], as_of: date, public: bool) -> dict[str, 
 
 
 def _action_rows(queryset: QuerySet, as_of: date, public: bool,
-                 annotated: bool = False) -> list[dict[str, Any]]:
+                 annotated: bool = False, reported_in: int | None = None
+                 ) -> list[dict[str, Any]]:
     if not annotated:
-        queryset = with_latest_update(queryset, as_of)
+        queryset = with_latest_update(queryset, as_of, reported_in)
     queryset = (
         queryset
         .annotate(status_now=F("status_at"), progress_now=F("progress_at"))
@@ -296,12 +337,14 @@ def _action_rows(queryset: QuerySet, as_of: date, public: bool,
     return [_action_row(values, as_of, public) for values in queryset.values(*fields)]
 
 
-def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -> list[dict]:
-    """Every status update posted after *since* up to and including *as_of*."""
+def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool,
+                    reported_in: int | None = None) -> list[dict]:
+    """Every status update posted after *since* up to and including *as_of*
+    (:func:`in_window_q`)."""
     updates = StatusUpdate.objects.filter(
+        in_window_q(start_of_day(since + timedelta(days=1)),
+                    start_of_day(as_of + timedelta(days=1)), reported_in),
         action__in=actions.values("pk"),
-        created_at__gte=start_of_day(since + timedelta(days=1)),
-        created_at__lt=start_of_day(as_of + timedelta(days=1)),
     ).order_by("created_at", "pk")
     fields = ["pk", "action_id", "action__code", "action__title", "action__goal__focus_area_id",
               "created_at", "status", "progress", "risk", "comment"]
@@ -328,18 +371,21 @@ def _status_updates(actions: QuerySet, since: date, as_of: date, public: bool) -
     return rows
 
 
-def _closed_in_window(status: str, start: datetime, end: datetime) -> Exists:
-    """The outer action got a status update to *status* in [start, end)."""
+def _closed_in_window(status: str, start: datetime, end: datetime,
+                      reported_in: int | None = None) -> Exists:
+    """The outer action got a status update to *status* in [start, end)
+    (:func:`in_window_q`)."""
     return Exists(StatusUpdate.objects.filter(
-        action=OuterRef("pk"), status=status, created_at__gte=start, created_at__lt=end))
+        in_window_q(start, end, reported_in), action=OuterRef("pk"), status=status))
 
 
-def _evaluations(actions: QuerySet, start: date, as_of: date) -> list[dict[str, Any]]:
+def _evaluations(actions: QuerySet, start: date, as_of: date,
+                 reported_in: int | None = None) -> list[dict[str, Any]]:
     """Final evaluations of the tiltak completed or cancelled from *start* to *as_of*."""
     begin, end = start_of_day(start), start_of_day(as_of + timedelta(days=1))
     closed = Q()
     for status in CLOSED:
-        closed |= Q(_closed_in_window(status, begin, end), status_at=status)
+        closed |= Q(_closed_in_window(status, begin, end, reported_in), status_at=status)
     rows = (
         actions.filter(closed).exclude(evaluation="")
         .annotate(status_now=F("status_at"))
@@ -420,8 +466,8 @@ def moved_deadlines(actions: QuerySet, since: date, as_of: date) -> list[dict[st
     return result
 
 
-def since_changes(actions: QuerySet, since: date, as_of: date, public: bool
-                  ) -> dict[str, Any]:
+def since_changes(actions: QuerySet, since: date, as_of: date, public: bool,
+                  reported_in: int | None = None) -> dict[str, Any]:
     """What politicians see changed after *since* up to *as_of*: new tiltak, cancelled
     tiltak and moved deadlines (``previous_round`` is filled in by a round's report)."""
     begin, end = start_of_day(since + timedelta(days=1)), start_of_day(as_of + timedelta(days=1))
@@ -429,10 +475,11 @@ def since_changes(actions: QuerySet, since: date, as_of: date, public: bool
     return {
         "previous_round": None,
         "new": _action_rows(actions.filter(created_at__gte=begin, created_at__lt=end),
-                            as_of, public),
+                            as_of, public, reported_in=reported_in),
         "cancelled": _action_rows(
-            actions.filter(_closed_in_window(cancelled, begin, end), status_at=cancelled),
-            as_of, public),
+            actions.filter(_closed_in_window(cancelled, begin, end, reported_in),
+                           status_at=cancelled),
+            as_of, public, reported_in=reported_in),
         "moved_deadlines": moved_deadlines(actions, since, as_of),
     }
 
@@ -499,6 +546,7 @@ def compute_progress(
     include_actions: bool = False,
     include_changes: bool = False,
     period_start: date | None = None,
+    reported_in: int | None = None,
 ) -> dict[str, Any]:
     """The whole report for *plan* as of *as_of* (default today), as JSON-ready data.
 
@@ -507,6 +555,9 @@ def compute_progress(
     *include_changes* adds ``changes`` (new and cancelled tiltak, moved deadlines since
     *since*) and ``evaluations`` (final evaluations of tiltak closed from *period_start*,
     default the day after *since*): what a frozen report shows, four queries more.
+    *reported_in* (a reporting round's id) makes it that round's report: each tiltak's
+    status, progress and risk as its return in the round gave them, and a return's update
+    counted in its own round's window, never in the next (:func:`in_window_q`).
     """
     today = timezone.localdate()
     as_of = as_of or today
@@ -520,7 +571,7 @@ def compute_progress(
         actions = actions.filter(goal__focus_area=focus_area)
     if unit is not None:
         actions = actions.filter(responsible_unit__path__startswith=unit.path)
-    actions = actions_as_of(actions, as_of, today)
+    actions = actions_as_of(actions, as_of, today, reported_in)
 
     focus_areas = FocusArea.objects.filter(plan=plan).order_by("order", "pk")
     goals = Goal.objects.filter(focus_area__plan=plan).order_by("order", "pk")
@@ -549,24 +600,19 @@ def compute_progress(
 
     risky = Q(risk_at__in=RISKY) & ~Q(status_at__in=CLOSED)
     listed = _action_rows(
-        with_latest_update(actions, as_of).filter(_overdue_q(as_of) | risky),
+        with_latest_update(actions, as_of, reported_in).filter(_overdue_q(as_of) | risky),
         as_of, public, annotated=True,
     )
     overdue = [row for row in listed if row["overdue"]]
     at_risk = [row for row in listed
                if row["risk"] in RISKY and row["status"] not in CLOSED]
 
-    window_end = start_of_day(as_of + timedelta(days=1))
-    completed_in_window = StatusUpdate.objects.filter(
-        action=OuterRef("pk"),
-        status=Action.Status.COMPLETED,
-        created_at__gte=start_of_day(since + timedelta(days=1)),
-        created_at__lt=window_end,
-    )
+    completed_in_window = _closed_in_window(
+        Action.Status.COMPLETED, start_of_day(since + timedelta(days=1)),
+        start_of_day(as_of + timedelta(days=1)), reported_in)
     completed = _action_rows(
-        actions.filter(Exists(completed_in_window), status_at=Action.Status.COMPLETED),
-        as_of,
-        public,
+        actions.filter(completed_in_window, status_at=Action.Status.COMPLETED),
+        as_of, public, reported_in=reported_in,
     )
 
     data: dict[str, Any] = {
@@ -602,15 +648,15 @@ def compute_progress(
         "since_previous": {
             "completed": completed,
             "became_overdue": [row for row in overdue if row["due_date"] >= since.isoformat()],
-            "status_updates": _status_updates(actions, since, as_of, public),
+            "status_updates": _status_updates(actions, since, as_of, public, reported_in),
         },
     }
     if include_actions:
-        data["actions"] = _action_rows(actions, as_of, public)
+        data["actions"] = _action_rows(actions, as_of, public, reported_in=reported_in)
     if include_changes:
-        data["changes"] = since_changes(actions, since, as_of, public)
+        data["changes"] = since_changes(actions, since, as_of, public, reported_in)
         data["evaluations"] = _evaluations(
-            actions, period_start or since + timedelta(days=1), as_of)
+            actions, period_start or since + timedelta(days=1), as_of, reported_in)
     # Numbered by place among all the goal's tiltak, whatever the unit reported on.
     in_scope = Action.objects.filter(goal__focus_area__plan=plan)
     if focus_area is not None:

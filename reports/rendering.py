@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actions.models import Action, StatusUpdate
+from planportal.formatting import percent, table_date
 from reports.charts import progress_chart, status_chart
-from reports.templatetags.report_tags import percent
 from strategies.models import Indicator
 
 DATE_KEYS = {"as_of", "since", "due_date", "latest_period_end", "adopted_on", "deadline",
@@ -110,24 +110,15 @@ def _compact_goal_html(goal: dict[str, Any]) -> str:
     return f'<tr><th scope="row">{escape(label)}</th>{tds}</tr>'
 
 
-#: Between a number and its unit ("3,9 %"): the two never part at a line end.
-NBSP = "\u00a0"
-
-
 def number_of(row: dict[str, Any]) -> str:
     """The tiltak's number as the Nr. column shows it (the data's ``number``; a report
     frozen before numbers were derived has only the code)."""
     return row.get("number") or row.get("code") or ""
 
 
-def _progress_cell(progress: Any) -> str:
-    label = "–" if progress is None else f"{progress}{NBSP}%"
-    return f'<td class="num">{escape(label)}</td>'
-
-
-def _short_date(day: date) -> str:
-    """31.8.2026: Norwegian short date, without the cost of a format string per row."""
-    return f"{day.day}.{day.month}.{day.year}"
+def _short_date(day: date | datetime) -> str:
+    """The table date ("31.08.2026"; en: "2026-08-31")."""
+    return table_date(day)
 
 
 def _clip(text: str, length: int | None) -> str:
@@ -157,7 +148,7 @@ def _action_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
     cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
     tail = [risk, _clip(row.get("latest_comment") or "–", comment_length)]
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + _progress_cell(row["progress"])
+            + f'<td class="num">{percent(row["progress"], 0)}</td>'
             + "".join(f"<td>{escape(cell)}</td>" for cell in tail) + "</tr>")
 
 
@@ -174,7 +165,7 @@ def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str
     cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
     risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + _progress_cell(row["progress"]) + f"<td>{escape(risk)}</td></tr>")
+            + f'<td class="num">{percent(row["progress"], 0)}</td><td>{escape(risk)}</td></tr>')
 
 
 def _update_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str, str],
@@ -189,7 +180,7 @@ def _update_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
     if not public:
         tail.append(row.get("author") or "–")
     return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + _progress_cell(row["progress"])
+            + f'<td class="num">{percent(row["progress"], 0)}</td>'
             + "".join(f"<td>{escape(cell)}</td>" for cell in tail) + "</tr>")
 
 
@@ -211,10 +202,12 @@ def _return_html(row: dict[str, Any], ret: dict[str, Any], statuses: dict[str, s
     """An action's approved return as one table row: what was done and what comes next."""
     status = ret.get("status") or row.get("status") or ""
     risk = capfirst(risks.get(ret["risk"], ret["risk"])) if ret.get("risk") else "–"
+    progress = ret.get("progress")
+    progress_label = percent(progress, 0)
     return (
         f"<tr><td>{escape(number_of(row))}</td><td>{escape(row.get('title') or '')}</td>"
         f"<td>{escape(capfirst(statuses.get(status, status)) or '–')}</td>"
-        f"{_progress_cell(ret.get('progress'))}<td>{escape(risk)}</td>"
+        f'<td class="num">{escape(progress_label)}</td><td>{escape(risk)}</td>'
         f"<td>{_paragraphs_html(ret.get('done') or '') or '–'}</td>"
         f"<td>{_paragraphs_html(ret.get('next_steps') or '') or '–'}</td></tr>"
     )
@@ -317,7 +310,11 @@ def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[
         "has_returns": round_ is not None and "actions" in data,
         "returns": returns,
         "returns_total": sum(item["count"] for item in returns),
-        "without_return": without_return,
+        # Frozen by the round: its tiltak that owed a return and have no approved one
+        # (a tiltak not in the round is no missing return); older data counted its rows.
+        "without_return": (round_["without_return"]
+                           if isinstance((round_ or {}).get("without_return"), int)
+                           else without_return),
         "evaluations": {"rows": evaluations, "total": len(evaluations), "body": mark_safe(  # noqa: S308
             "".join(_evaluation_html(row, statuses) for row in evaluations))},
         "has_evaluations": "evaluations" in data,

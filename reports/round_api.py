@@ -88,7 +88,9 @@ class _Writes:
 
 @extend_schema_view(
     list=extend_schema(summary="Reporting rounds",
-                       description="The rounds of your kommune(s), newest period first."),
+                       description="The rounds of your kommune(s), newest period first: "
+                                   "a reader sees only the closed ones (and an open one "
+                                   "in which they report on a tiltak)."),
     retrieve=extend_schema(summary="One reporting round",
                            responses={200: ReportingRoundSerializer,
                                       404: OpenApiResponse(description="No such round, or "
@@ -97,7 +99,8 @@ class _Writes:
 class ReportingRoundViewSet(_Writes, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             ScopedViewSet):
     """Reporting rounds (rapporteringsrunder): opened and closed by the kommune's
-    administrators, read by its members."""
+    administrators; read while open by its staff (administrators, sector leaders, unit
+    managers) and the people reporting in them, and once closed by every member."""
 
     serializer_class = ReportingRoundSerializer
     filterset_class = RoundFilterSet

@@ -13,6 +13,7 @@ from actions.forms import DateInput, VersionedForm
 from actions.models import Action, StatusUpdate
 from actions.round_models import PERIOD_FREQUENCIES
 from planportal.dates import SaneDateFormField
+from planportal.formatting import tag_label
 from planportal.forms import AccessibleFormMixin
 from planportal.periods import TERTIAL, period_containing
 
@@ -71,7 +72,8 @@ class ReturnForm(VersionedForm):
         label=_("Progress (%)"), min_value=0, max_value=100, required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
     )
-    risk = forms.ChoiceField(label=_("Risk"), choices=StatusUpdate.Risk.choices)
+    risk = forms.ChoiceField(label=_("Risk"), choices=[
+        (value, tag_label(label)) for value, label in StatusUpdate.Risk.choices])
     done = forms.CharField(
         label=_("What was done this period"), required=False,
         widget=forms.Textarea(attrs={"rows": 5}), help_text=PERSONAL_DATA,
@@ -85,7 +87,7 @@ class ReturnForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.no_optional_marks = True
         self.fields["status"].choices = [("", _("– choose –")), *[
-            (value, label) for value, label in Action.Status.choices
+            (value, tag_label(label)) for value, label in Action.Status.choices
             if value in Action.REPORTABLE_STATUSES]]
         self.indicator_names: list[str] = []
         for indicator in indicators:

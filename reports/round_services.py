@@ -8,9 +8,12 @@ e-mails to the plans' subscribers in the subscription sweep's delivery log, one 
 subscription and period, as the sweep itself would.
 
 The frozen data is :func:`reports.progress.compute_progress` as the public sees it
-(no names) plus the round: its facts, the assessments, each tiltak's *approved* return
-(never a text still under review), the final evaluations of tiltak closed in the period,
-and what changed since the previous closed round.
+(no names), as of the period's end with each tiltak's status, progress and risk as its
+return in the round reported them, plus the round: its facts, the assessments (each in
+the reports of the plans it is about), each tiltak's *approved* return (never a text
+still under review), how many tiltak owed a return and have no approved one, the final
+evaluations of tiltak closed in the period, and what changed since the previous closed
+round's period ended.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.db.models import Count, F
+from django.utils import timezone
 
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
+from actions.querysets import OWES_NO_RETURN
 from actions.rounds import mark_round_closed
 from reports import services
 from reports.models import ReportDelivery, ReportSnapshot, ReportSubscription
@@ -111,17 +115,43 @@ def _approved_returns(round_: ReportingRound) -> dict[int, dict[str, Any]]:
             for action_id, status, progress, risk, done, next_steps in rows}
 
 
-def _assessments(round_: ReportingRound) -> list[tuple[int | None, dict[str, Any]]]:
-    """The round's assessments with the plan of each focus area (None for a sector)."""
+def _without_return(round_: ReportingRound) -> dict[int, int]:
+    """Per plan, the round's tiltak with no approved return that were still owed one
+    (``actions.querysets.OWES_NO_RETURN``: a tiltak cancelled or carried over since the
+    round opened owes none), in one query."""
+    rows = (ReportingReturn.objects.filter(round=round_)
+            .exclude(state=ReportingReturn.State.APPROVED)
+            .exclude(action__status__in=OWES_NO_RETURN)
+            .order_by().values("action__goal__focus_area__plan_id")
+            .annotate(n=Count("pk")))
+    return {row["action__goal__focus_area__plan_id"]: row["n"] for row in rows}
+
+
+def _assessments(round_: ReportingRound) -> list[tuple[frozenset[int], dict[str, Any]]]:
+    """The round's assessments, each with the plans whose report it belongs in: a focus
+    area's in its own plan's; a sector's in those of the plans where the sector's
+    subtree has tiltak in the round (never in another plan's, a public one included)."""
     rows = (RoundAssessment.objects.filter(round=round_)
             .select_related("focus_area", "unit")
             # The focus areas first, in the plan's order, then the sectors by the tree.
             .order_by(F("focus_area__order").asc(nulls_last=True), "focus_area_id",
                       "unit__path", "pk"))
     result = []
+    units_in_plans: list[tuple[int, str]] | None = None
     for assessment in rows:
         area, unit = assessment.focus_area, assessment.unit
-        result.append((area.plan_id if area else None, {
+        if area is not None:
+            plan_ids = frozenset([area.plan_id])
+        else:
+            if units_in_plans is None:  # one query, only when a sector is assessed
+                units_in_plans = list(
+                    ReportingReturn.objects.filter(round=round_,
+                                                   action__responsible_unit__isnull=False)
+                    .order_by().values_list("action__goal__focus_area__plan_id",
+                                            "action__responsible_unit__path").distinct())
+            plan_ids = frozenset(plan_id for plan_id, path in units_in_plans
+                                 if path.startswith(unit.path))
+        result.append((plan_ids, {
             "focus_area_id": area.pk if area else None,
             "unit_id": unit.pk if unit else None,
             "title": area.title if area else unit.name,
@@ -132,23 +162,23 @@ def _assessments(round_: ReportingRound) -> list[tuple[int | None, dict[str, Any
 
 def round_data(round_: ReportingRound, plan: Plan, *, previous: ReportingRound | None,
                returns: dict[int, dict[str, Any]],
-               assessments: list[tuple[int | None, dict[str, Any]]]) -> dict[str, Any]:
+               assessments: list[tuple[frozenset[int], dict[str, Any]]],
+               without_return: int = 0) -> dict[str, Any]:
     """The frozen data of *plan*'s report in *round_* (see the module's docstring)."""
     # "Since last report": from the previous closed round's end, else the period start.
     since = previous.period_end if previous else round_.period_start - timedelta(days=1)
-    # As of the day the round closed: the returns are given after the period has ended
-    # (the deadline is after it), and the figures must say what the returns say.
-    closed_on = timezone.localtime(round_.closed_at).date() if round_.closed_at else None
-    as_of = max(round_.period_end, closed_on or round_.period_end)
-    with translation.override("nb"):
-        data = compute_progress(plan, as_of=as_of, since=since, public=True,
-                                include_actions=True, include_changes=True,
-                                period_start=round_.period_start)
-    data["round"] = _round_facts(round_)
+    # As of the period's end, as the plain report of the period: a deadline after it is
+    # not overdue, and the next round's changes begin where these end. The returns come
+    # in after the period (the deadline is after it), so each tiltak's status, progress
+    # and risk are those its return in the round reported (reported_in).
+    # In the kommune's målform: reports.services.freeze makes it the active language.
+    data = compute_progress(plan, as_of=round_.period_end, since=since, public=True,
+                            include_actions=True, include_changes=True,
+                            period_start=round_.period_start, reported_in=round_.pk)
+    data["round"] = {**_round_facts(round_), "without_return": without_return}
     data["changes"]["previous_round"] = (
         {"id": previous.pk, "period_label": previous.period_label} if previous else None)
-    data["assessments"] = [row for plan_id, row in assessments
-                           if plan_id is None or plan_id == plan.pk]
+    data["assessments"] = [row for plan_ids, row in assessments if plan.pk in plan_ids]
     for path in ACTION_LISTS:
         rows: Any = data
         for part in path:
@@ -165,11 +195,13 @@ def freeze_round(*, actor: Any, round_: ReportingRound, plans: list[Plan]
     previous = _previous_rounds(round_, plans)
     returns = _approved_returns(round_)
     assessments = _assessments(round_)
+    without_return = _without_return(round_)
     snapshots = []
     for plan in plans:
         def build(plan: Plan = plan) -> dict[str, Any]:
             return round_data(round_, plan, previous=previous.get(plan.pk), returns=returns,
-                              assessments=assessments)
+                              assessments=assessments,
+                              without_return=without_return.get(plan.pk, 0))
 
         snapshots.append(services.freeze(
             plan=plan, actor=actor, scope_key=round_scope_key(round_),

@@ -22,14 +22,16 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions import rounds as round_services
 from actions.models import ReportingReturn, ReportingRound, RoundAssessment
 from actions.permissions import can_assess_in
+from actions.querysets import missing_q
 from planportal.forms import add_service_errors
+from planportal.languages import lang_attribute, use_public_language
 from planportal.locking import VersionConflict
 from planportal.models import Organization, Unit
 from planportal.permissions import deny, get_access
@@ -48,7 +50,8 @@ from strategies.models import FocusArea, Indicator, Plan
 RETURNS_PER_PAGE = 50
 State = ReportingReturn.State
 MISSING = "missing"
-#: The state filters of the returns list: a state, or "missing" (not yet submitted).
+#: The state filters of the returns list: a state, or "missing" (not yet submitted, of a
+#: tiltak still going on: ``actions.querysets.missing_q``).
 STATE_FILTERS = (MISSING, *State.values)
 
 
@@ -69,7 +72,7 @@ def _with_counts(rounds: Any) -> Any:
         total=Count("returns"),
         submitted=Count("returns", filter=Q(returns__state=State.SUBMITTED)),
         approved=Count("returns", filter=Q(returns__state=State.APPROVED)),
-        missing=Count("returns", filter=Q(returns__state__in=ReportingReturn.AWAITING_SUBMISSION)),
+        missing=Count("returns", filter=missing_q("returns__")),
     )
 
 
@@ -82,9 +85,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
         .select_related("organization").prefetch_related("plans")
         .order_by("-state", "-period_end", "-pk")  # "open" sorts after "closed"
     )
+    access = get_access(request.user)
     return render(request, "reports/rounds/round_list.html", {
-        "rounds": rounds, "can_open": get_access(request.user).administers_any,
+        "rounds": rounds, "can_open": access.administers_any,
         "nav": "rounds", "several_orgs": len({r.organization_id for r in rounds}) > 1,
+        # A reader sees the closed rounds only: "none opened" would not be true.
+        "closed_only": not (access.everything or access.admin_org_ids
+                            or access.sector_leader_units or access.unit_manager_units),
     })
 
 
@@ -156,10 +163,11 @@ def _user_units(user: Any, round_: ReportingRound) -> list[Unit]:
 def _unit_overview(round_: ReportingRound, returns: Any, units: list[Unit]) -> list[Any]:
     """Per unit, the counts of its subtree's returns (one query, rolled up by path)."""
     rows = (returns.order_by().values("action__responsible_unit__path", "state")
-            .annotate(n=Count("pk")))
+            .annotate(n=Count("pk"), owed=Count("pk", filter=missing_q())))
     by_path: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         by_path[row["action__responsible_unit__path"]][row["state"]] += row["n"]
+        by_path[row["action__responsible_unit__path"]][MISSING] += row["owed"]
     overview = []
     for unit in units:
         counts: dict[str, int] = defaultdict(int)
@@ -167,8 +175,7 @@ def _unit_overview(round_: ReportingRound, returns: Any, units: list[Unit]) -> l
             if path is not None and path.startswith(unit.path):
                 for state, n in states.items():
                     counts[state] += n
-        total = sum(counts.values())
-        if not total:
+        if not any(n for state, n in counts.items() if state != MISSING):
             continue
         overview.append(_overview_row(unit, counts))
     if None in by_path:
@@ -177,12 +184,14 @@ def _unit_overview(round_: ReportingRound, returns: Any, units: list[Unit]) -> l
 
 
 def _overview_row(unit: Unit | None, counts: dict[str, int]) -> dict[str, Any]:
-    missing = sum(counts.get(state, 0) for state in ReportingReturn.AWAITING_SUBMISSION)
+    # "missing" is counted apart (missing_q): a tiltak cancelled or carried over since
+    # the round opened is requested, but owes nothing.
     return {
         "unit": unit, "indent": "\u2003" * (unit.path.count("/") - 1) if unit else "",
-        "requested": sum(counts.values()), "submitted": counts.get(State.SUBMITTED, 0),
+        "requested": sum(n for state, n in counts.items() if state != MISSING),
+        "submitted": counts.get(State.SUBMITTED, 0),
         "approved": counts.get(State.APPROVED, 0), "sent_back": counts.get(State.SENT_BACK, 0),
-        "missing": missing,
+        "missing": counts.get(MISSING, 0),
     }
 
 
@@ -200,7 +209,7 @@ def _filter_returns(request: HttpRequest, returns: Any, units: dict[int, Unit]
         filters["unit"] = unit
     state = request.GET.get("state", "")
     if state == MISSING:
-        returns = returns.filter(state__in=ReportingReturn.AWAITING_SUBMISSION)
+        returns = returns.missing()
         filters["state"] = state
     elif state in State.values:
         returns = returns.filter(state=state)
@@ -273,7 +282,7 @@ def _visible_return(request: HttpRequest, pk: int, return_pk: int) -> ReportingR
     role does not show (another unit's draft) is a 403: the round is theirs to see; any
     other is a 404. A return of another round is a 404 too (the page redirects)."""
     returns = (ReportingReturn.objects.visible_to(request.user)
-               .select_related("round", "action__goal__focus_area__plan",
+               .select_related("round__organization", "action__goal__focus_area__plan",
                                "action__responsible_unit", "action__responsible_person",
                                "submitted_by", "reviewed_by"))
     ret = returns.filter(pk=return_pk).first()
@@ -506,25 +515,32 @@ def download(request: HttpRequest, pk: int, fmt: str) -> Any:
         raise Http404
     snapshot = found[0]
     name = f"{snapshot.plan.title} – {snapshot.period_label}".replace("/", "-")
-    return snapshot_file(snapshot, fmt, name, request.LANGUAGE_CODE)
+    return snapshot_file(snapshot, fmt, name)
 
 
 # --- Public round reports ------------------------------------------------------------------
 
 
-def _public_snapshot(pk: int, snapshot_pk: int) -> ReportSnapshot:
+def _public_snapshot(request: HttpRequest, pk: int, snapshot_pk: int) -> ReportSnapshot:
     """A frozen report of a public plan. Its data is frozen public (no names, and of a
-    round only approved text); a preliminary one says so on the page."""
+    round only approved text); a preliminary one says so on the page. A visitor who is
+    not signed in reads it in the kommune's målform."""
     plan = get_object_or_404(Plan.objects.public().select_related("organization"), pk=pk)
     snapshots = ReportSnapshot.objects.filter(plan=plan).select_related("plan__organization")
-    return get_object_or_404(snapshots, pk=snapshot_pk)
+    snapshot = get_object_or_404(snapshots, pk=snapshot_pk)
+    # The language it was frozen in (snapshot.language), like its files.
+    use_public_language(request, snapshot)
+    return snapshot
 
 
 @require_GET
 def public_report(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponse:
     """A public plan's frozen round report as a web page, for anyone."""
-    snapshot = _public_snapshot(pk, snapshot_pk)
-    context = report_context(snapshot.data)
+    snapshot = _public_snapshot(request, pk, snapshot_pk)
+    # The report in the language it was frozen in, as its PDF (one language per document).
+    with translation.override(snapshot.language):
+        context = report_context(snapshot.data)
+    context.update(report_language=snapshot.language, report_lang=lang_attribute(snapshot))
     # report_context gives the round's facts, assessments and approved returns (the data
     # is frozen public: no names, only approved text).
     context.update(base_template=web_base_template(), plan=snapshot.plan, snapshot=snapshot,
@@ -538,7 +554,7 @@ def public_report(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpRespon
 @require_GET
 def public_report_pdf(request: HttpRequest, pk: int, snapshot_pk: int) -> Any:
     """A public plan's frozen round report as its stored PDF."""
-    snapshot = _public_snapshot(pk, snapshot_pk)
+    snapshot = _public_snapshot(request, pk, snapshot_pk)
     name = f"{snapshot.plan.title} – {snapshot.period_label}".replace("/", "-")
-    return snapshot_file(snapshot, "pdf", name, request.LANGUAGE_CODE)
+    return snapshot_file(snapshot, "pdf", name)
 

@@ -10,16 +10,15 @@ The markup matches ``strategies/plan_detail.html``'s table head.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from html import escape
 
 from django.urls import reverse
-from django.utils import dateformat, formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from actions.models import Action
+from planportal.formatting import percent, table_date, tag_label
 from reports.tree import ActionRow
 
 STATUS_COLORS = {
@@ -32,11 +31,11 @@ STATUS_COLORS = {
 _PK = 999_999_999
 
 ROW = (
-    "<tr><td>{title}</td><td>{unit}{person}</td><td>{deadline}</td>"
+    "<tr><td{lang}>{title}</td><td><span{lang}>{unit}</span>{person}</td><td>{deadline}</td>"
     '<td>{overdue}<span class="ds-tag" data-color="{color}">{status}</span></td>'
     '<td><div class="pp-progress"><progress max="100" value="{progress}" '
-    'aria-label="{progress_label}">{progress} %</progress>'
-    '<span class="pp-progress__text">{progress} %</span></div></td></tr>'
+    'aria-label="{progress_label}">{progress_text}</progress>'
+    '<span class="pp-progress__text">{progress_text}</span></div></td></tr>'
 )
 
 
@@ -44,15 +43,17 @@ class ActionRowRenderer:
     """Renders ``<tr>`` elements for action rows; public pages get no links and no names.
 
     *people* says whether the reader may see names (:func:`planportal.permissions.sees_people`);
-    never on a public page. Create one per page: the labels, the date format and the URL
-    pattern are looked up in the constructor, in the active language.
+    never on a public page. *lang* is the attribute that marks the plan's own text when
+    its language is not the page's (``planportal.languages.lang_attribute``). Create one
+    per page: the labels and the URL pattern are looked up in the
+    constructor, in the active language.
     """
 
-    def __init__(self, *, public: bool, people: bool) -> None:
+    def __init__(self, *, public: bool, people: bool, lang: str = "") -> None:
         self.public = public
         self.people = people and not public
-        self.labels = {value: escape(str(label)) for value, label in Action.Status.choices}
-        self.date_format = _strftime_format(formats.get_format("SHORT_DATE_FORMAT"))
+        self.lang = lang
+        self.labels = {value: escape(tag_label(label)) for value, label in Action.Status.choices}
         self.missing = f'<span class="pp-missing">{escape(_("missing"))}</span>'
         self.overdue = (f'<span class="ds-tag" data-color="danger">'
                         f'{escape(pgettext("actions", "Overdue"))}</span> ')
@@ -68,14 +69,16 @@ class ActionRowRenderer:
         if not self.public:
             label = f'<a class="ds-link" href="{self.url.format(row.pk)}">{label}</a>'
         if row.due_date:
-            shown = _format_date(row.due_date, self.date_format)
+            shown = table_date(row.due_date)
             deadline = f'<time datetime="{row.due_date.isoformat()}">{shown}</time>'
         else:
-            deadline = escape(row.period_text) if row.period_text else self.missing
+            deadline = (f"<span{self.lang}>{escape(row.period_text)}</span>" if row.period_text
+                        else self.missing)
         short = row.title if len(row.title) <= 60 else row.title[:59] + "…"
         person = (f'<br><span class="pp-lead">{escape(row.person_name)}</span>'
                   if row.person_name and self.people else "")
         return ROW.format(
+            lang=self.lang,
             title=label,
             unit=escape(row.unit_name or "–"),
             person=person,
@@ -84,22 +87,6 @@ class ActionRowRenderer:
             color=STATUS_COLORS.get(row.status, "neutral"),
             status=self.labels.get(row.status) or escape(row.status),
             progress=int(row.progress),
+            progress_text=percent(int(row.progress), 0),
             progress_label=escape(self.progress_for % {"title": short}),
         )
-
-
-# Django date format characters that map one-to-one onto strftime (numeric, no locale).
-_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
-
-
-def _strftime_format(django_format: str) -> str | None:
-    """The strftime equivalent of a numeric Django date format, or None if there is none."""
-    if any(char.isalpha() and char not in _STRFTIME for char in django_format):
-        return None
-    return "".join(_STRFTIME.get(char, char) for char in django_format)
-
-
-def _format_date(value: date, strftime_format: str | None) -> str:
-    if strftime_format is None:
-        return dateformat.format(value, formats.get_format("SHORT_DATE_FORMAT"))
-    return value.strftime(strftime_format)

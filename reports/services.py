@@ -30,6 +30,8 @@ from django.utils.translation import gettext as _
 
 from actions.models import ReportingRound
 from planportal import mail
+from planportal.formatting import table_date, text_date
+from planportal.languages import content_language
 from planportal.mail import TransientMailError
 from planportal.models import Unit
 from planportal.periods import Period, last_ended, parse_period_key
@@ -122,24 +124,34 @@ def create_snapshot(
     if errors:
         raise ValidationError(errors)
 
+    def period_label() -> str:
+        """The period's name in the active language."""
+        if period is not None:
+            return period.label
+        assert as_of is not None
+        return _("As of %(date)s") % {"date": table_date(as_of)}
+
+    # The messages below speak the user's language; the stored label is the document's.
+    label = period_label()
+    with translation.override(content_language(plan.organization)):
+        document_label = period_label()
     if period is not None:
-        start, end, key, label = period.start, period.end, period.key, period.label
+        start, end, key = period.start, period.end, period.key
         since = since or period.previous().end
     else:
         assert as_of is not None
         start = end = as_of
-        key, label = as_of.isoformat(), _("As of %(date)s") % {
-            "date": as_of.strftime("%d.%m.%Y")}
+        key = as_of.isoformat()
     scope_key = scope_key_for(focus_area, unit)
     unfinished = today <= end
     if unfinished and not preliminary:
         if period is not None:
             message = _("%(period)s has not ended (it ends on %(end)s): it can be frozen "
                         "from the day after, or now as a preliminary report.") % {
-                            "period": label, "end": end.strftime("%d.%m.%Y")}
+                            "period": label, "end": text_date(end)}
         else:
             message = _("%(date)s has not ended: choose an earlier date, or freeze the "
-                        "report as a preliminary one.") % {"date": end.strftime("%d.%m.%Y")}
+                        "report as a preliminary one.") % {"date": text_date(end)}
         raise ValidationError({"period_key" if period is not None else "as_of": message})
     if unfinished and today < start:
         raise ValidationError({"period_key" if period is not None else "as_of": _(
@@ -148,22 +160,24 @@ def create_snapshot(
         # As of today: a later deadline in the period is not overdue yet.
         end = max(today, start)
         scope_key = f"p{today:%Y%m%d}:{scope_key}"
-        label = _("%(period)s (preliminary)") % {"period": label}
+        with translation.override(content_language(plan.organization)):
+            document_label = _("%(period)s (preliminary)") % {"period": document_label}
     if since is not None and since > end:
         raise ValidationError({"since": _("The start of the changes must be before the report "
                                           "date.")})
 
     def build() -> dict[str, Any]:
-        with translation.override("nb"):
-            data = compute_progress(plan, as_of=end, since=since, focus_area=focus_area,
-                                    unit=unit, public=True, include_changes=True,
-                                    period_start=start)
+        # In the kommune's målform (freeze() makes it the active language).
+        data = compute_progress(plan, as_of=end, since=since, focus_area=focus_area,
+                                unit=unit, public=True, include_changes=True,
+                                period_start=start)
         data["round"] = None
         return data
 
     return freeze(plan=plan, actor=actor, scope_key=scope_key, frequency=frequency,
-                  period_key=key, period_label=label, period_start=start, period_end=end,
-                  build=build, focus_area=focus_area, unit=unit, preliminary=unfinished)
+                  period_key=key, period_label=document_label, period_start=start,
+                  period_end=end, build=build, focus_area=focus_area, unit=unit,
+                  preliminary=unfinished)
 
 
 def freeze(
@@ -188,14 +202,21 @@ def freeze(
     The caller has checked permission and period. *build* computes the data (only when
     no snapshot of this plan, scope and period exists yet: then that one is returned,
     unchanged). ``data["preliminary"]`` is set here, so it always matches the row.
+
+    A frozen report is in one language, its kommune's målform: *build* runs with it
+    active, and ``data["language"]`` records it, so the PDF, the Word document and the
+    workbook made from the data later are in the language the data was frozen in.
     """
     lookup = {"plan": plan, "scope_key": scope_key, "frequency": frequency,
               "period_key": period_key}
     existing = ReportSnapshot.objects.filter(**lookup).first()
     if existing is not None:
         return existing
-    data = build()
+    language = content_language(plan.organization)
+    with translation.override(language):
+        data = build()
     data["preliminary"] = preliminary
+    data["language"] = language
     snapshot = ReportSnapshot(
         **lookup, focus_area=focus_area, unit=unit, round=round, preliminary=preliminary,
         period_label=period_label, period_start=period_start, period_end=period_end,
@@ -218,7 +239,7 @@ def period_label_in_language(frequency: str, period_key: str) -> str | None:
     try:
         if frequency == Frequency.CUSTOM:
             day = date.fromisoformat(period_key)
-            return _("As of %(date)s") % {"date": day.strftime("%d.%m.%Y")}
+            return _("As of %(date)s") % {"date": table_date(day)}
         return parse_period_key(frequency, period_key).label
     except ValueError:
         return None
@@ -264,7 +285,7 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
     snapshot is returned untouched, so its PDF is never replaced. A failure keeps the
     error on the row; running again tries again.
     """
-    from reports.pdf import document_language, html_to_pdf, render_report_html_for_pdf
+    from reports.pdf import html_to_pdf, render_report_html_for_pdf
 
     # The attempt is counted in a transaction of its own, so a render that kills its
     # worker is counted all the same (and the sweep stops queuing it).
@@ -278,8 +299,8 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
         if snapshot.status == ReportSnapshot.Status.READY or not started:
             return snapshot
         try:
-            # In the kommune's language, whoever froze it and whatever a worker has active.
-            with translation.override(document_language(snapshot.plan.organization)):
+            # In the language it was frozen in, whatever a worker has active.
+            with translation.override(snapshot.language):
                 html = render_report_html_for_pdf(document_data(snapshot),
                                                   document_period_label(snapshot))
             content, pages = html_to_pdf(html)
@@ -529,11 +550,13 @@ def snapshot_url(snapshot: ReportSnapshot) -> str:
 
 
 def build_report_email(delivery: ReportDelivery, snapshot: ReportSnapshot) -> EmailMessage:
-    """The e-mail for one delivery, in the recipient's language; PDF attached or linked."""
+    """The e-mail for one delivery, in the recipient's language (the subscription's, else
+    the målform of the plan's kommune); PDF attached or linked."""
     subscription = delivery.subscription
     limit = getattr(settings, "REPORT_EMAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
     attach = (snapshot.pdf_size or 0) <= limit
-    with translation.override(subscription.language):
+    language = subscription.language or content_language(snapshot.plan.organization)
+    with translation.override(language):
         context = {
             "plan": snapshot.plan, "snapshot": snapshot, "subscription": subscription,
             "attached": attach, "url": snapshot_url(snapshot),
@@ -565,7 +588,7 @@ def send_report_delivery(delivery_id: int) -> str:
                       sending=ReportDelivery.Status.SENDING):
         return "skipped"  # sent, failed for good, or being sent by another worker
     delivery = ReportDelivery.objects.select_related(
-        "subscription", "snapshot__plan"
+        "subscription", "snapshot__plan__organization"
     ).get(pk=delivery_id)
     snapshot = delivery.snapshot
     if snapshot.preliminary:

@@ -14,10 +14,12 @@ from django.http import (
     HttpResponseBadRequest,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from planportal.formatting import table_date
+from planportal.languages import content_language, lang_attribute, use_public_language
 from planportal.permissions import sees_people
 from reports import services
 from reports.compare import compare_indicators, compare_reports
@@ -34,9 +36,14 @@ GOAL_ROWS = 15  # goal rows per focus area on the web page until "Show all"
 
 
 def visible_plan(request: HttpRequest, pk: int) -> Plan:
-    """The plan if the user may read it, else 404 (never 403: that would confirm it exists)."""
+    """The plan if the user may read it, else 404 (never 403: that would confirm it exists).
+
+    A visitor who is not signed in reads a public plan's reports in its kommune's målform.
+    """
     plans = Plan.objects.visible_to(request.user).select_related("organization")
-    return get_object_or_404(plans, pk=pk)
+    plan = get_object_or_404(plans, pk=pk)
+    use_public_language(request, plan.organization)
+    return plan
 
 
 def _report_data(request: HttpRequest, plan: Plan) -> dict[str, Any] | HttpResponse:
@@ -49,9 +56,7 @@ def _report_data(request: HttpRequest, plan: Plan) -> dict[str, Any] | HttpRespo
 
 
 def _period_label(data: dict[str, Any]) -> str:
-    from datetime import date
-
-    return _("As of %(date)s") % {"date": date.fromisoformat(data["as_of"]).strftime("%d.%m.%Y")}
+    return _("As of %(date)s") % {"date": table_date(data["as_of"])}
 
 
 def _filename(plan: Plan, data: dict[str, Any], extension: str) -> str:
@@ -67,11 +72,17 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
         return data
     # Long lists show their first rows on the page; "Show all" and the files have them all.
     everything_shown = request.GET.get("rows") == "all"
-    context = report_context(data, limit=None if everything_shown else WEB_ROWS,
-                             goal_limit=None if everything_shown else GOAL_ROWS)
+    # The report itself in its kommune's målform, as its PDF and workbook: one language
+    # per document (the page around it keeps the reader's language).
+    language = content_language(plan.organization)
+    with translation.override(language):
+        context = report_context(data, limit=None if everything_shown else WEB_ROWS,
+                                 goal_limit=None if everything_shown else GOAL_ROWS)
     everything = request.GET.copy()
     everything["rows"] = "all"
-    context.update(base_template=web_base_template(), plan=plan, nav="plans",
+    context.update(report_language=language, report_lang=lang_attribute(plan.organization))
+    context.update(base_template=web_base_template(), plan=plan,
+                   nav="plans" if request.user.is_authenticated else "public",
                    query=("?" + request.GET.urlencode()) if request.GET else "",
                    all_rows_query=everything.urlencode())
     return render(request, "reports/plan_report.html", context)
@@ -79,21 +90,24 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def plan_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report as an A4 PDF in the kommune's language, whatever the reader's: the
-    period label too is made in it ("Per 30.06.2027", never "As of" in a Bokmål text)."""
-    from reports.pdf import document_language, render_report_pdf
+    """The report as an A4 PDF in the kommune's målform (the plan text's language)."""
+    from reports.pdf import render_report_pdf
 
     plan = visible_plan(request, pk)
     data = _report_data(request, plan)
     if isinstance(data, HttpResponse):
         return data
-    content = render_report_pdf(data, language=document_language(plan.organization))
+    language = content_language(plan.organization)
+    with translation.override(language):
+        label = _period_label(data)
+    content = render_report_pdf(data, label, language=language)
     return attachment(content, "application/pdf", _filename(plan, data, "pdf"), inline=True)
 
 
 @require_GET
 def plan_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report as an Excel workbook, with every action listed per focus area."""
+    """The report as an Excel workbook, with every action listed per focus area, in the
+    kommune's målform whatever the page's language (a document is in one language)."""
     from reports.xlsx import render_report_xlsx
 
     plan = visible_plan(request, pk)
@@ -104,7 +118,10 @@ def plan_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     kwargs["include_actions"] = True
     public = not sees_people(request.user, plan.organization_id)
     data = compute_progress(plan, public=public, **kwargs)
-    content = render_report_xlsx(data, _period_label(data), language=request.LANGUAGE_CODE)
+    language = content_language(plan.organization)
+    with translation.override(language):
+        label = _period_label(data)
+    content = render_report_xlsx(data, label, language=language)
     return attachment(
         content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _filename(plan, data, "xlsx"),
@@ -152,7 +169,7 @@ def snapshot_download(request: HttpRequest, pk: int, snapshot_pk: int, fmt: str)
     plan = visible_plan(request, pk)
     snapshot = get_object_or_404(ReportSnapshot.objects.filter(plan=plan), pk=snapshot_pk)
     name = f"{plan.title} – {snapshot.period_label}".replace("/", "-")
-    return snapshot_file(snapshot, fmt, name, request.LANGUAGE_CODE)
+    return snapshot_file(snapshot, fmt, name)
 
 
 @require_GET

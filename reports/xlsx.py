@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planportal.formatting import excel_date_format, tag_label
 from planportal.spreadsheets import write_cell
 from reports.rendering import (
     assessment_labels,
@@ -31,7 +32,7 @@ from reports.rendering import (
     typed,
 )
 
-DATE_FORMAT = "dd.mm.yyyy"
+# Excel shows "0.0" with the reader's own decimal mark: "33,3 %" in a Norwegian Excel.
 PERCENT_FORMAT = "0.0 %"
 BOLD = Font(bold=True)
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -67,7 +68,7 @@ def _put(sheet: Worksheet, row: int, values: list[Any], formats: dict[int, str])
 
 
 def _count_columns(statuses: dict[str, str]) -> list[str]:
-    return [_("Actions"), *[label.capitalize() for label in statuses.values()],
+    return [_("Actions"), *[tag_label(label) for label in statuses.values()],
             _("Completed (%)"), _("Overdue"), _("Unassigned"), _("Continuous"),
             _("Average progress")]
 
@@ -96,17 +97,17 @@ def _action_sheet_rows(sheet: Worksheet, row: int, title: str, actions: list[dic
               _("Latest update")]
     _header(sheet, row, names)
     person = 0 if public else 1
-    formats = {4 + person: DATE_FORMAT, 6 + person: PERCENT_FORMAT,
-               9 + person: "dd.mm.yyyy hh:mm"}
+    formats = {4 + person: excel_date_format(), 6 + person: PERCENT_FORMAT,
+               9 + person: excel_date_format(with_time=True)}
     for action in actions:
         row += 1
         values = [action["code"], action["title"], action["responsible_unit"] or None]
         if not public:
             values.append(action.get("responsible_person") or None)
         update_at = action["latest_update_at"]
-        values += [action["due_date"], capfirst(statuses.get(action["status"], action["status"])),
+        values += [action["due_date"], tag_label(statuses.get(action["status"], action["status"])),
                    action["progress"] / 100,
-                   capfirst(risks.get(action["risk"])) if action["risk"] else None,
+                   tag_label(risks.get(action["risk"])) if action["risk"] else None,
                    action["latest_comment"] or None,
                    update_at.replace(tzinfo=None) if update_at else None]
         _put(sheet, row, values, formats)
@@ -139,7 +140,7 @@ def _round_sheets(book: Workbook, report: dict[str, Any], taken: set[str],
     """What a closed round adds: the approved returns, the assessments, the final
     evaluations and the moved deadlines (each only when the data has it)."""
     def label(labels: dict[str, str], key: str | None) -> str | None:
-        return capfirst(labels.get(key, key)) if key else None
+        return tag_label(labels.get(key, key)) if key else None
 
     if report.get("round") and report.get("actions") is not None:
         rows = []
@@ -168,7 +169,7 @@ def _round_sheets(book: Workbook, report: dict[str, Any], taken: set[str],
                      [[row.get("code"), row.get("title"), label(statuses, row.get("status")),
                        row.get("evaluated_on"), row.get("evaluation") or None]
                       for row in report.get("evaluations") or [] if isinstance(row, dict)],
-                     [10, 40, 14, 12, 100], {4: DATE_FORMAT})
+                     [10, 40, 14, 12, 100], {4: excel_date_format()})
     changes = report.get("changes") if isinstance(report.get("changes"), dict) else None
     if changes is not None:
         moved = changes.get("moved_deadlines") or []
@@ -179,7 +180,7 @@ def _round_sheets(book: Workbook, report: dict[str, Any], taken: set[str],
                        moved_label(int(row.get("moves") or 0), row.get("months")),
                        row.get("moves"), row.get("months"), row.get("first_due"),
                        _day(row.get("due"))] for row in moved],
-                     [10, 40, 34, 12, 10, 14, 14], {6: DATE_FORMAT, 7: DATE_FORMAT})
+                     [10, 40, 34, 12, 10, 14, 14], {6: excel_date_format(), 7: excel_date_format()})
 
 
 def _day(value: Any) -> Any:
@@ -226,7 +227,7 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
         write_cell(summary, row, 1, label).font = BOLD
         cell = write_cell(summary, row, 2, value)
         if hasattr(value, "year"):
-            cell.number_format = DATE_FORMAT
+            cell.number_format = excel_date_format()
     row = len(facts) + 2
     write_cell(summary, row, 1, _("Progress per focus area")).font = BOLD
     row += 1
@@ -255,7 +256,7 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
             indicator["baseline_year"], indicator["target_value"], indicator["target_year"],
             indicator["latest_value"], indicator["latest_period_end"],
             capfirst(assessments[indicator["assessment"]]),
-        ], {10: DATE_FORMAT})
+        ], {10: excel_date_format()})
     row += 2
     row = _action_sheet_rows(summary, row, _("Overdue actions"), report["overdue"], public,
                              statuses, risks)

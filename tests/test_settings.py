@@ -53,7 +53,7 @@ def test_with_nothing_set_it_runs_embedded_on_sqlite_with_eager_celery_and_conso
     assert s["cache"].endswith("LocMemCache")
     assert s["mail"]["BACKEND"].endswith("console.EmailBackend")
     assert s["debug"] is True
-    assert (s["tz"], s["lang"], s["langs"]) == ("Europe/Oslo", "nb", ["nb", "en"])
+    assert (s["tz"], s["lang"], s["langs"]) == ("Europe/Oslo", "nb", ["nb", "nn", "en"])
 
 
 def test_database_redis_and_email_urls_switch_to_the_real_services():

@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actions.models import Action, StatusUpdate
+from actions.periods import parse_period
+from actions.services import PERIOD_UNREAD
 from planportal.api.fields import STRICT_FIELD_MAPPING, VisiblePrimaryKeyField
 from planportal.api.serializers import PersonSerializer, UnitBriefSerializer, hide_people_from
 from planportal.dates import SaneDateSerializerField
@@ -85,13 +87,26 @@ class ActionUpdateSerializer(ActionWriteSerializer):
 
 
 class AssignSerializer(serializers.Serializer):
+    """Ansvar and Tid. A new ``period_text`` gives the start date and deadline it says
+    unless other dates are sent (``actions.services.assign_action``, as the web page)."""
+
     responsible_unit = VisiblePrimaryKeyField(Unit, allow_null=True)
     responsible_person = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
     due_date = SaneDateSerializerField(required=False, allow_null=True)
     start_date = SaneDateSerializerField(required=False, allow_null=True)
-    period_text = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    period_text = serializers.CharField(
+        required=False, allow_blank=True, max_length=100,
+        help_text='As the plan writes the time: "løpende", "2024-", "2025–2026", '
+                  '"2. tertial 2026" or a date. A period with an end gives the deadline; '
+                  "an open-ended one makes the action continuous.")
     version = serializers.IntegerField(required=False, write_only=True)
+
+    def validate_period_text(self, value: str) -> str:
+        # Refused as the web form refuses it: a time that cannot be read.
+        if value.strip() and parse_period(value).unread:
+            raise serializers.ValidationError(str(PERIOD_UNREAD))
+        return value
 
 
 #: The statuses a status update may report: "carried over" is set by rullering alone

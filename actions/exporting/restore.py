@@ -357,6 +357,8 @@ class _Restorer:
                 start_date=_date(row["start_date"]), due_date=_date(row["due_date"]),
                 period_text=row["period_text"], budget=_decimal(row["budget"]),
                 budget_reference=row["budget_reference"],
+                # The plan back as it was exported: its dates, and nobody told anew.
+                dates_from_period=False, notify=False,
             )
             existing.add(match_key(row["title"]))
             self.result.add("actions")

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
+from planportal.languages import language_for
 from planportal.mail import one_line
 
 Kind = ReminderDelivery.Kind
@@ -229,11 +230,14 @@ def build_message(digest: ReminderDigest, items: list[ReminderDelivery]) -> Emai
     # The day the e-mail is for (daily: the day it was opened; weekly: its Monday), so a
     # catch-up run and a test on a fixed date describe deadlines as of that day.
     today = digest.date
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+    # The recipient's own choice, else the kommune's målform (the plan text's language).
+    with translation.override(language_for(recipient, digest.organization)):
         organization = one_line(digest.organization.name)
         context = {
             "recipient": recipient,
             "organization": organization,
+            # For {% content_lang %}: the plan text's language, where it is not the e-mail's.
+            "kommune": digest.organization,
             "sections": [],
             "reporting_heading": _("Reporting"),
             "reporting": [],

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+
+from planportal import formatting
+from planportal.templatetags import formatting as formatting_tags
 
 register = template.Library()
 
@@ -19,22 +21,11 @@ def get(mapping: dict[str, Any], key: Any) -> Any:
         return key
 
 
-@register.filter
-def percent(value: float | None) -> str:
-    """33.3 → "33,3 %" in Bokmål; a dash when there is nothing to divide."""
-    if value is None:
-        return "–"
-    return f"{number_format(value, 1)} %"
-
-
-@register.filter
-def number(value: float | int | None) -> str:
-    """A measured value with the locale's decimal mark; a dash when missing."""
-    if value is None:
-        return "–"
-    if isinstance(value, int) or float(value).is_integer():
-        return number_format(int(value), 0, force_grouping=True)
-    return number_format(value, 2, force_grouping=True).rstrip("0")
+# The report templates' names for the shared number formats; Python callers import
+# planportal.formatting (these two names stay for code that imported them from here).
+number, percent = formatting.number, formatting.percent
+register.filter("percent", formatting_tags.percent)
+register.filter("number", formatting_tags.number)
 
 
 @register.filter

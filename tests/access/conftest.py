@@ -7,7 +7,7 @@ the demo). Each test runs in a savepoint inside it, as with any ``db`` test.
 Beside the demo, created through the services as a kommune would: a reader and an
 administrator whose only role is in Elverum ("another kommune"), a non-public Rendalen
 plan with people in it, indicator values, frozen reports, a report recipient, a calendar
-feed and an API token of the Rendalen unit manager.
+feed and an API token of the Rendalen unit manager, and a unit feed of its sector leader.
 """
 
 from __future__ import annotations
@@ -125,6 +125,11 @@ def _build() -> WalkData:
                                         email=SUBSCRIBER_EMAIL)
     manager = users["rendalen_unit_manager"]
     _feed, calendar_raw = create_calendar_feed(actor=manager, user=manager)
+    # A unit feed too: the Kalender page's revoke URL is filled with it (a feed of a
+    # Rendalen unit), which nobody but its owner may open.
+    sector = Membership.objects.filter(user=sector_leader,
+                                       role=Membership.Role.SECTOR_LEADER).first().unit
+    create_calendar_feed(actor=sector_leader, user=sector_leader, unit=sector)
     _token, api_raw = issue_token(actor=manager, user=manager, name="Walk")
 
     people = [*User.objects.filter(

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from actions import services
 from actions.calendar_feeds import create_calendar_feed, revoke_calendar_feed
 from actions.calendar_models import CalendarFeed
+from actions.ics import event_uid
 from actions.models import Action
 from planportal.permissions import SYSTEM
 from planportal.tokens import hash_token
@@ -48,7 +49,7 @@ def manager_feed(world):
 def test_a_unit_managers_feed_has_an_all_day_event_per_deadline(client, world, manager_feed):
     _feed, raw = manager_feed
     found = events(fetch(client, raw))
-    event = found[f"action-{world.action.pk}@planportal"]
+    event = found[event_uid(world.action.pk)]
     assert event.decoded("DTSTART") == DUE
     assert event.decoded("DTEND") == DUE + timedelta(days=1)
     assert event["DTSTART"].params["VALUE"] == "DATE"
@@ -56,14 +57,30 @@ def test_a_unit_managers_feed_has_an_all_day_event_per_deadline(client, world, m
     assert str(event["SUMMARY"]).startswith("Frist")  # in the owner's language (Bokmål)
     assert world.plan.title in str(event["DESCRIPTION"])
     assert event.decoded("DTSTAMP").tzinfo is not None
-    assert str(event["URL"]).endswith(f"/admin/actions/action/{world.action.pk}/change/")
+    assert str(event["URL"]) == f"http://localhost:8000/tiltak/{world.action.pk}/"
+
+
+def test_an_event_links_to_the_action_page_and_its_uid_names_the_sites_host(
+        client, world, manager_feed, settings):
+    """Issue 17, item 8: the admin told the people following the link "ikke autorisert";
+    and "action-7@planportal" was the same UID in every kommune's Planportal."""
+    settings.SITE_URL = "https://planportal.rendalen.kommune.no"
+    _feed, raw = manager_feed
+    found = events(fetch(client, raw))
+    event = found[f"action-{world.action.pk}@planportal.rendalen.kommune.no"]
+    assert str(event["URL"]) == (
+        f"https://planportal.rendalen.kommune.no/tiltak/{world.action.pk}/")
+    # The link is a page the feed's owner may open.
+    browser = client.__class__()
+    browser.force_login(world.unit_manager)
+    assert browser.get(f"/tiltak/{world.action.pk}/").status_code == 200
 
 
 def test_moving_the_deadline_updates_the_same_event(client, world, manager_feed):
     _feed, raw = manager_feed
-    before = events(fetch(client, raw))[f"action-{world.action.pk}@planportal"]
+    before = events(fetch(client, raw))[event_uid(world.action.pk)]
     assign(world.action, world.home_care, DUE + timedelta(days=30))
-    after = events(fetch(client, raw))[f"action-{world.action.pk}@planportal"]
+    after = events(fetch(client, raw))[event_uid(world.action.pk)]
     assert after.decoded("DTSTART") == DUE + timedelta(days=30)
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
     assert after.decoded("DTSTAMP") >= before.decoded("DTSTAMP")  # second resolution
@@ -73,12 +90,12 @@ def test_moving_the_deadline_updates_the_same_event(client, world, manager_feed)
 def test_a_closed_action_is_removed_from_the_feed(client, world, manager_feed, status,
                                                   progress):
     _feed, raw = manager_feed
-    assert f"action-{world.action.pk}@planportal" in events(fetch(client, raw))
+    assert event_uid(world.action.pk) in events(fetch(client, raw))
     world.action.refresh_from_db()
     services.post_status_update(actor=world.unit_manager, action=world.action,
                                 expected_version=world.action.version, status=status,
                                 progress=progress)
-    assert f"action-{world.action.pk}@planportal" not in events(fetch(client, raw))
+    assert event_uid(world.action.pk) not in events(fetch(client, raw))
 
 
 def test_a_revoked_feed_answers_404(client, world, manager_feed):
@@ -107,8 +124,28 @@ def test_a_unit_feed_shows_the_units_subtree_only(client, world):
     _feed, raw = create_calendar_feed(actor=world.sector_leader, user=world.sector_leader,
                                       unit=world.health)
     found = events(fetch(client, raw))
-    assert f"action-{world.action.pk}@planportal" in found
-    assert f"action-{school_action.pk}@planportal" not in found
+    assert event_uid(world.action.pk) in found
+    assert event_uid(school_action.pk) not in found
+
+
+@pytest.mark.parametrize("persona,unit", [
+    ("unit_manager", "home_care"), ("sector_leader", "health"), ("sector_leader", "home_care"),
+    ("admin", "school")])
+def test_a_unit_feed_is_for_the_units_managers_sector_leaders_and_admins(world, persona,
+                                                                        unit):
+    user = world.persona(persona)
+    feed, _raw = create_calendar_feed(actor=user, user=user, unit=world.persona(unit))
+    assert feed.unit == world.persona(unit)
+
+
+@pytest.mark.parametrize("persona,unit", [
+    ("reader", "home_care"), ("unit_manager", "nursing_home"), ("unit_manager", "health"),
+    ("sector_leader", "school"), ("other_admin", "home_care")])
+def test_anyone_else_is_refused_a_units_feed(world, persona, unit):
+    user = world.persona(persona)
+    with pytest.raises(PermissionDenied):
+        create_calendar_feed(actor=user, user=user, unit=world.persona(unit))
+    assert not CalendarFeed.objects.exists()
 
 
 def test_a_personal_feed_shows_the_actions_the_person_is_responsible_for(client, world):
@@ -116,13 +153,13 @@ def test_a_personal_feed_shows_the_actions_the_person_is_responsible_for(client,
                            DUE, person=world.reader)
     assign(world.action, world.home_care, DUE)
     _feed, raw = create_calendar_feed(actor=world.reader, user=world.reader)
-    assert set(events(fetch(client, raw))) == {f"action-{reader_action.pk}@planportal"}
+    assert set(events(fetch(client, raw))) == {event_uid(reader_action.pk)}
 
 
 def test_a_feed_never_shows_more_than_its_owner_may_read(client, world, other_plan):
     assign(other_plan, None, DUE)
     _feed, raw = create_calendar_feed(actor=world.admin, user=world.admin, unit=world.root)
-    assert f"action-{other_plan.pk}@planportal" not in events(fetch(client, raw))
+    assert event_uid(other_plan.pk) not in events(fetch(client, raw))
 
 
 def test_an_inactive_owners_feed_answers_404(client, world, manager_feed):
@@ -166,7 +203,7 @@ def test_a_user_creates_lists_and_revokes_a_feed_over_the_api(client, world):
     assert created.status_code == 201
     url = created.json()["url"]
     assert url.startswith("http://testserver/calendar/ppc_") and url.endswith(".ics")
-    assert f"action-{world.action.pk}@planportal" in events(client.get(url))
+    assert event_uid(world.action.pk) in events(client.get(url))
     listed = api.get("/api/v1/calendar-feeds/").json()["results"]
     assert [f["id"] for f in listed] == [created.json()["id"]]
     assert "url" not in listed[0]

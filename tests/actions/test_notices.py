@@ -15,7 +15,7 @@ from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.notices import record_notice
 from actions.reminders import windows
 from actions.reminders.sweep import sweep_notices
-from actions.services import assign_action
+from actions.services import assign_action, create_action
 from tests.actions.reminder_helpers import action_due
 from tests.factories import ReportingReturnFactory, ReportingRoundFactory
 from tests.queries import count_queries
@@ -80,6 +80,56 @@ def test_forty_actions_given_at_once_make_one_email_listing_them_all(world, swee
     assert (digest.kind, digest.date, digest.hour, digest.status) == (
         "notice", TEN.date(), 10, Status.SENT)
     assert not ReminderDelivery.objects.filter(sent_at__isnull=True).exists()
+
+
+def create(world, person, title, actor=None, **fields):
+    """A new tiltak created with a responsible person, through the service."""
+    return create_action(actor=actor or world.admin, goal=world.goal, title=title,
+                         responsible_unit=world.home_care, responsible_person=person,
+                         **fields)
+
+
+def test_a_tiltak_created_for_a_person_tells_them_once_in_the_same_email_as_the_others(
+    world, sweep_at
+):
+    created = create(world, world.reader, "Opprettet med ansvarlig")
+    # Given a deadline afterwards, to the same person: not told a second time.
+    give(world, created, world.reader, due=date(2027, 3, 1))
+    create(world, world.reader, "Opprettet løpende", period_text="løpende")
+    give(world, action_due(world, None, title="Fordelt etterpå"), world.reader)
+
+    sweep_at()
+    sweep_at(TEN + timedelta(hours=1))
+
+    assert [m.to for m in mail.outbox] == [[world.reader.email]]
+    message = mail.outbox[0]
+    assert message.subject == "Planportal: Du har fått ansvar for 3 nye tiltak – Testkommune"
+    assert all(title in message.body for title in (
+        "Opprettet med ansvarlig", "Opprettet løpende", "Fordelt etterpå"))
+    assert ReminderDelivery.objects.filter(kind=Kind.ASSIGNED).count() == 3
+
+
+def test_a_tiltak_created_for_someone_who_turned_reminders_off_tells_nobody(world, sweep_at):
+    world.reader.reminder_emails = False
+    world.reader.save(update_fields=["reminder_emails"])
+    create(world, world.reader, "Opprettet med ansvarlig")
+
+    sweep_at()
+
+    assert mail.outbox == []
+    assert ReminderDelivery.objects.get().kind == Kind.ASSIGNED  # in the log, not sent
+
+
+def test_creating_a_tiltak_for_oneself_or_copying_it_by_rullering_tells_nobody(world):
+    from actions.rollover import roll_over_plan
+
+    create(world, world.admin, "Mitt eget tiltak")
+    world.action.responsible_person = world.reader
+    world.action.save(update_fields=["responsible_person"])
+
+    roll_over_plan(actor=world.admin, plan=world.plan, period_start=2031, period_end=2035)
+
+    assert not ReminderDelivery.objects.exists()
 
 
 def test_an_action_given_later_in_the_same_hour_waits_for_the_next_hours_email(
@@ -281,3 +331,14 @@ def test_two_notice_sweeps_at_the_same_time_send_one_email(world, eager_celery):
     assert [m.to for m in mail.outbox] == [[world.reader.email]]
     assert all(f"Tiltak {i}" in mail.outbox[0].body for i in range(5))
     assert ReminderDigest.objects.get().status == Status.SENT
+
+
+@pytest.mark.parametrize("ext", ["html", "txt"])
+@pytest.mark.parametrize("name", ["notice", "reminder_digest"])
+def test_the_notice_and_the_reminder_email_share_one_layout(name, ext):
+    from django.template.loader import get_template
+    from django.template.loader_tags import ExtendsNode
+
+    first = get_template(f"actions/email/{name}.{ext}").template.nodelist[0]
+    assert isinstance(first, ExtendsNode)
+    assert first.parent_name.resolve({}) == f"actions/email/base.{ext}"

@@ -67,7 +67,9 @@ def test_a_stale_version_appends_nothing(world):
     ("values", "field"),
     [({"progress": 101}, "progress"), ({"progress": -1}, "progress"),
      ({"status": "ferdig"}, "status"), ({"risk": "kanskje"}, "risk"),
-     ({"status": "completed", "progress": 80}, "progress")],
+     ({"status": "completed", "progress": 80}, "progress"),
+     # Issue 17, item 9: "ikke startet" at 40 % would be counted as not started.
+     ({"status": "not_started", "progress": 40}, "progress")],
 )
 def test_bad_values_are_refused_with_the_field_named(world, values, field):
     with pytest.raises(ValidationError) as error:
@@ -112,3 +114,23 @@ def test_posting_an_update_takes_a_handful_of_queries(world, django_assert_max_n
     # release
     with django_assert_max_num_queries(7):
         _post(world, world.unit_manager)
+
+
+def test_not_started_at_zero_is_still_a_status_update(world):
+    _post(world, world.unit_manager, status="not_started", progress=0, comment="Venter")
+    assert Action.objects.get(pk=world.action.pk).version == 2
+
+
+def test_a_return_of_a_round_refuses_not_started_with_progress_as_well(world):
+    from datetime import date
+
+    from actions import rounds
+    from actions.models import ReportingReturn
+
+    round_ = rounds.open_round(actor=world.admin, organization=world.org, frequency="tertial",
+                               period_key="2026-T2", deadline=date(2026, 9, 15))
+    ret = ReportingReturn.objects.get(round=round_, action=world.action)
+    with pytest.raises(ValidationError) as error:
+        rounds.save_return(actor=world.unit_manager, ret=ret, expected_version=ret.version,
+                           status="not_started", progress=30)
+    assert "0 % fremdrift" in " ".join(error.value.message_dict["progress"])

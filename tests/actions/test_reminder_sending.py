@@ -247,6 +247,7 @@ def test_send_reminders_dry_run_prints_who_would_get_what_and_changes_nothing(wo
 
     text = out.getvalue()
     assert world.reader.email in text
+    assert f"({world.reader.username}, nb):" in text  # the language the e-mail would be in
     assert "deadline" in text and "Øke bemanningen på kveldstid" in text
     assert "Dry run: 2 reminders for 2 e-mails; nothing sent." in text
     assert not ReminderDelivery.objects.exists()

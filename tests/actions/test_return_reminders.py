@@ -232,7 +232,7 @@ def test_the_reporting_section_is_in_english_for_someone_who_prefers_english(wor
 
     body = mail.outbox[0].body
     assert "## Reporting" in body
-    assert "Reporting deadline: 16. June 2026 (You are asked to report)" in body
+    assert "Reporting deadline: 16 June 2026 (You are asked to report)" in body  # English date
     assert "You are asked to report on these actions." in body
 
 

@@ -12,7 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from actions import rounds
-from actions.models import Action, ReminderDelivery, ReportingReturn, ReportingRound
+from actions.models import (
+    Action,
+    ReminderDelivery,
+    ReportingReturn,
+    ReportingRound,
+    RoundAssessment,
+)
 from actions.services import assign_action, post_status_update
 from planportal.audit.models import AuditEvent
 from planportal.locking import VersionConflict
@@ -381,6 +387,25 @@ def test_readers_see_only_approved_returns_of_closed_rounds(world: Any, person: 
     assert not ReportingReturn.objects.visible_to(world.reader).exists()
     close(world, ret.round)
     assert list(ReportingReturn.objects.visible_to(world.reader)) == [ret]
+
+
+def test_readers_see_a_round_and_its_assessments_only_once_it_is_closed(world: Any,
+                                                                       person: Any) -> None:
+    round_ = open_t2(world)
+    rounds.write_assessment(actor=world.sector_leader, round=round_, unit=world.health,
+                            text="Utkast.")
+    for user in (world.admin, world.sector_leader, world.unit_manager):
+        assert list(ReportingRound.objects.visible_to(user)) == [round_]
+        assert RoundAssessment.objects.visible_to(user).count() == 1
+    assert not ReportingRound.objects.visible_to(world.reader).exists()
+    assert not RoundAssessment.objects.visible_to(world.reader).exists()
+    # The reader responsible for a tiltak in the round sees it to report, not its drafts.
+    assert list(ReportingRound.objects.visible_to(person)) == [round_]
+    assert not RoundAssessment.objects.visible_to(person).exists()
+    close(world, round_, today=date(2026, 9, 20))
+    for user in (world.reader, person):
+        assert list(ReportingRound.objects.visible_to(user)) == [round_]
+        assert RoundAssessment.objects.visible_to(user).count() == 1
 
 
 def test_another_kommune_sees_no_round_and_no_return(world: Any, person: Any) -> None:

@@ -247,3 +247,12 @@ def test_a_unit_manager_posts_a_status_update_on_an_action_with_multiline_text(w
     stored = Action.objects.get(pk=world.action.pk)
     assert (stored.progress, stored.version) == (20, 2)
     assert stored.description == "Første linje\nAndre linje"
+
+
+def test_not_started_with_progress_is_refused_on_the_admins_progress_field(world, plan_admin):
+    response = plan_admin.post(_change_url(world.action), _form_data(
+        world.action, new_status="not_started", new_progress=40))
+    assert response.status_code == 200
+    assert "har 0 % fremdrift" in response.content.decode()
+    assert response.context["adminform"].form.errors["new_progress"]
+    assert not StatusUpdate.objects.exists()

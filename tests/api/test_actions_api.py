@@ -61,6 +61,15 @@ def test_a_status_update_with_a_fresh_if_match_goes_through(world, api):
     assert StatusUpdate.objects.get().author == world.unit_manager
 
 
+def test_not_started_with_progress_is_a_400_on_progress(world, api):
+    response = api("unit_manager").post(detail(world.action, "status-updates/"),
+                                        {"status": "not_started", "progress": 40},
+                                        format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400
+    assert "progress" in response.json()
+    assert not StatusUpdate.objects.exists()
+
+
 def test_a_stale_if_match_is_412_and_changes_nothing(world, api):
     Action.objects.filter(pk=world.action.pk).update(version=3)
     response = api("unit_manager").post(detail(world.action, "status-updates/"),
@@ -317,3 +326,38 @@ def test_an_action_assigned_with_a_continuous_period_says_so(world, api):
     assert response.json()["continuous"] is True and response.json()["due_date"] is None
     listed = api("reader").get(URL).json()["results"]
     assert [row["continuous"] for row in listed] == [True]
+
+
+def test_assign_with_a_period_and_no_date_derives_the_dates_as_the_web_form(world, api):
+    response = api("admin").post(detail(world.action, "assign/"), {
+        "responsible_unit": world.home_care.pk, "period_text": "2025–2026",
+        "version": world.action.version}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["start_date"], body["due_date"], body["continuous"]) == (
+        "2025-01-01", "2026-12-31", False)
+
+    response = api("admin").post(detail(world.action, "assign/"), {
+        "responsible_unit": world.home_care.pk, "period_text": "2024-",
+        "due_date": "2026-12-31", "version": body["version"]}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    # The deadline sent was the one the old period gave: the new, open-ended one clears it.
+    assert (body["start_date"], body["due_date"], body["continuous"]) == (
+        "2024-01-01", None, True)
+
+
+def test_assign_refuses_a_period_that_cannot_be_read_as_the_web_form(world, api):
+    response = api("admin").post(detail(world.action, "assign/"), {
+        "responsible_unit": world.home_care.pk, "period_text": "når det passer",
+        "version": world.action.version}, format="json")
+    assert response.status_code == 400 and "period_text" in response.json()
+    assert Action.objects.get(pk=world.action.pk).period_text == ""
+
+
+def test_creating_with_a_period_and_no_dates_derives_them(world, api):
+    response = api("admin").post(URL, {"goal": world.goal.pk, "title": "Nytt tiltak",
+                                       "period_text": "2. tertial 2027"}, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["start_date"], response.json()["due_date"]) == (
+        "2027-05-01", "2027-08-31")

@@ -80,3 +80,16 @@ def test_a_bad_preference_is_400_naming_the_field(world) -> None:
 
     assert answer.status_code == 400
     assert set(answer.json()) == {"preferred_language"}
+
+
+def test_a_client_chooses_nynorsk_and_then_goes_back_to_following_the_kommune(world) -> None:
+    client = token_client(world.reader)
+
+    chosen = client.patch(ME, {"preferred_language": "nn"}, format="json")
+    following = client.patch(ME, {"preferred_language": ""}, format="json")
+
+    assert chosen.status_code == following.status_code == 200, following.content
+    assert (chosen.json()["preferred_language"], following.json()["preferred_language"]) == (
+        "nn", "")
+    world.reader.refresh_from_db()
+    assert world.reader.preferred_language == ""

@@ -95,7 +95,7 @@ def test_the_unit_manager_posts_an_update_with_the_keyboard_and_sees_it_at_once(
     assert page.evaluate("window.__sammeSide === true")  # htmx swapped, no page load
     state = page.locator(f"#tilstand-{world.action.pk}")
     assert state.locator("progress").get_attribute("value") == "35"  # the card follows
-    assert "pågår" in state.inner_text()
+    assert "Pågår" in state.inner_text()  # the tag, in sentence case
     assert page.evaluate("document.activeElement.getAttribute('role')") == "status"
     assert_focus_visible(page)
     update = StatusUpdate.objects.get(action=world.action)

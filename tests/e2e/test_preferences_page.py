@@ -45,4 +45,4 @@ def test_the_settings_error_state_is_announced_and_passes_axe(page, world):
     language = page.get_by_label("Språk")
     assert language.get_attribute("aria-invalid") == "true"
     assert_accessible(page, "innstillinger-feil")
-    assert User.objects.get(pk=world.unit_manager.pk).preferred_language == "nb"
+    assert User.objects.get(pk=world.unit_manager.pk).preferred_language == ""

@@ -1,5 +1,5 @@
-"""The message catalogue: every msgid the code uses has a Bokmål translation and an entry in
-the English catalogue.
+"""The message catalogue: every msgid the code uses has a Bokmål and a Nynorsk translation and
+an entry in the English catalogue.
 
 The code's msgids come from ``makemessages`` run on a temporary copy of the source tree
 (same ignores as the documented command), so the real catalogue is never rewritten; the
@@ -19,7 +19,7 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale"
 IGNORED = [".venv", "node_modules", "bench", "tests"]
 # ...and what is not copied either: not source, or the catalogue itself.
 NOT_SOURCE = {*IGNORED, "locale", "staticfiles", "media", "__pycache__"}
-MAKEMESSAGES = ("`DEBUG=true python manage.py makemessages -l nb -l en --no-obsolete "
+MAKEMESSAGES = ("`DEBUG=true python manage.py makemessages -l nb -l nn -l en --no-obsolete "
                 + " ".join(f"--ignore={name}" for name in IGNORED) + "`")
 
 
@@ -82,7 +82,7 @@ def test_the_code_uses_msgids_at_all(code_template):
     assert len(_msgids(code_template.read_text(encoding="utf-8"))) > 500
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_every_msgid_in_the_code_has_an_entry_in_the_catalogue(language, code_template):
     result = _gettext("msgcmp", "--no-fuzzy-matching", "--use-untranslated", "--use-fuzzy",
                       str(_catalogue(language)), str(code_template))
@@ -93,16 +93,17 @@ def test_every_msgid_in_the_code_has_an_entry_in_the_catalogue(language, code_te
     )
 
 
-def test_every_bokmal_entry_is_translated():
-    result = _gettext("msgattrib", "--untranslated", "--no-obsolete", str(_catalogue("nb")))
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_every_norwegian_entry_is_translated(language):
+    result = _gettext("msgattrib", "--untranslated", "--no-obsolete", str(_catalogue(language)))
     assert result.returncode == 0, result.stderr
     untranslated = _msgids(result.stdout)
     assert not untranslated, (
-        f"{len(untranslated)} Bokmål entries have no translation:\n" + "\n".join(untranslated)
+        f"{len(untranslated)} {language} entries have no translation:\n" + "\n".join(untranslated)
     )
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_no_entry_is_fuzzy(language):
     # A fuzzy entry is msgmerge's guess from a similar msgid: not compiled, often wrong.
     result = _gettext("msgattrib", "--only-fuzzy", "--no-obsolete", str(_catalogue(language)))
@@ -111,7 +112,7 @@ def test_no_entry_is_fuzzy(language):
     assert not fuzzy, f"{len(fuzzy)} {language} entries are fuzzy:\n" + "\n".join(fuzzy)
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_catalogue_compiles_without_a_duplicate_or_a_broken_placeholder(language):
     result = _gettext("msgfmt", "--check", "-o", "/dev/null", str(_catalogue(language)))
     assert result.returncode == 0, result.stderr

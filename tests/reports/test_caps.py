@@ -137,4 +137,4 @@ def test_the_full_pdf_listing_shortens_long_titles_and_escapes_them() -> None:
     html = _listing_html(row, status_labels(), risk_labels(), public=True)
     assert "&lt;b&gt;Langt tiltak" in html and "<b>" not in html
     assert "…</td>" in html
-    assert "<td>30.6.2026</td>" in html and '<td class="num">40\u00a0%</td>' in html
+    assert "<td>30.06.2026</td>" in html and '<td class="num">40\xa0%</td>' in html

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from actions import rounds
+from actions import services as action_services
 from actions.models import Action, ReportingReturn, ReportingRound, StatusUpdate
 from planportal.audit import services as audit
 from reports import services
@@ -98,7 +99,10 @@ def test_closing_freezes_one_report_per_plan_with_the_round_and_its_case_facts(
     assert data["round"] == {
         "id": reported.pk, "period_label": "2. tertial 2026", "deadline": "2026-09-15",
         "case_number": "2026/1234", "committee": "Helse- og omsorgsutvalget",
-        "meeting_date": "2026-10-15", "closed_at": data["round"]["closed_at"]}
+        "meeting_date": "2026-10-15", "closed_at": data["round"]["closed_at"],
+        # 1.1.2 is submitted but not approved; 1.1.3 to 2.1.2 never reported (1.2.2 was
+        # cancelled before the period and is not in the round).
+        "without_return": 6}
     assert data["round"]["closed_at"].startswith("2026-10-01")
     assert data["public"] is True and len(data["actions"]) == 8
     assert [(row["focus_area_id"], row["unit_id"], row["title"], row["text"])
@@ -239,6 +243,31 @@ def test_a_round_closed_after_the_next_period_ended_is_still_sent(
     assert sent.snapshot == snapshot and sent.status == ReportDelivery.Status.SENT
 
 
+def test_a_subscriber_sent_the_periods_plain_report_gets_the_rounds_report_once(
+    world: Any, report_plan: ReportPlan, smtp_sink: Any, today: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    services.create_subscription(actor=world.admin, plan=report_plan.plan,
+                                 email="leder@komite.no", starts_on=date(2026, 1, 1))
+    # 1 September: no round for the 2nd tertial yet, so the sweep sends its plain report.
+    sweep(django_capture_on_commit_callbacks, date(2026, 9, 1))
+    [plain] = ReportDelivery.objects.all()
+    assert plain.status == ReportDelivery.Status.SENT and plain.snapshot.round is None
+
+    # A round for the same period is opened afterwards, and closed.
+    with django_capture_on_commit_callbacks(execute=True):
+        [snapshot] = close(world, open_t2(world, report_plan.plan))
+    for day in (date(2026, 9, 21), date(2026, 9, 22)):  # two sweeps after the close
+        sweep(django_capture_on_commit_callbacks, day)
+
+    deliveries = list(ReportDelivery.objects.order_by("pk"))
+    assert [(d.snapshot_id, d.period_key, d.status) for d in deliveries] == [
+        (plain.snapshot_id, "2026-T2", ReportDelivery.Status.SENT),
+        (snapshot.pk, f"2026-T2/r{snapshot.round_id}", ReportDelivery.Status.SENT)]
+    assert [rcpt for env in smtp_sink.accepted for rcpt in env.rcpt_tos] == [
+        "leder@komite.no", "leder@komite.no"]
+
+
 # --- Cost -----------------------------------------------------------------------------
 
 
@@ -288,7 +317,80 @@ def test_the_round_report_counts_what_the_returns_reported_after_the_period_ende
     # The returns came in on 1 October, after the period ended on 31 August: the frozen
     # figures must say what they say, not what the history said on 31 August.
     [snapshot] = close(world, reported, today=date(2026, 10, 1))
-    row = next(r for r in snapshot.data["actions"] if r["code"] == "1.1.1")
-    assert (row["status"], row["progress"]) == ("in_progress", 70)
-    assert row["return"]["progress"] == 70
-    assert snapshot.data["as_of"] == "2026-10-01"
+    rows = {row["code"]: row for row in snapshot.data["actions"]}
+    assert (rows["1.1.1"]["status"], rows["1.1.1"]["progress"]) == ("in_progress", 70)
+    assert rows["1.1.1"]["risk"] == "at_risk" and rows["1.1.1"]["return"]["progress"] == 70
+    assert rows["1.1.2"]["status"] == "completed"  # submitted, not yet approved
+    # A tiltak without a return is as its history says on 31 August: 1.2.3 was completed
+    # on 10 September, in the next period.
+    assert (rows["1.2.3"]["status"], rows["1.2.3"]["progress"]) == ("in_progress", 50)
+    assert snapshot.data["as_of"] == "2026-08-31"
+
+
+def test_the_round_report_judges_overdue_at_the_periods_end_not_the_closing_day(
+    world: Any, report_plan: ReportPlan, reported: ReportingRound,
+) -> None:
+    # Closed on 1 October: 2.1.1 (due 30 September) was not overdue when the period ended.
+    [snapshot] = close(world, reported, today=date(2026, 10, 1))
+    overdue = [row["code"] for row in snapshot.data["overdue"]]
+    assert overdue == ["1.1.1", "1.2.1", "2.1.2"]
+    assert next(row for row in snapshot.data["actions"]
+                if row["code"] == "2.1.1")["overdue"] is False
+    assert snapshot.data["totals"]["overdue"] == 3
+
+
+def test_the_next_rounds_changes_begin_where_this_rounds_period_ended(
+    world: Any, report_plan: ReportPlan, reported: ReportingRound,
+) -> None:
+    [t2] = close(world, reported, today=date(2026, 10, 1))
+    with time_machine.travel(datetime(2027, 1, 10, 12, 0, tzinfo=OSLO), tick=False):
+        t3_round = rounds.open_round(actor=world.admin, organization=world.org,
+                                     frequency="tertial", period_key="2026-T3",
+                                     deadline=date(2027, 1, 20), plans=[report_plan.plan])
+        [t3] = close(world, t3_round, today=date(2027, 1, 10))
+    assert t3.data["since"] == "2026-08-31"
+    assert t3.data["changes"]["previous_round"]["id"] == reported.pk
+    # The returns of 1.1.1 and 1.1.2, posted on 1 October for the 2nd tertial, belong to
+    # the 2nd tertial's report: never again "since the last report" in the 3rd's.
+    t2_updates = {row["action_code"] for row in t2.data["since_previous"]["status_updates"]
+                  if row["created_at"].startswith("2026-10-01")}
+    assert t2_updates == {"1.1.1", "1.1.2"}
+    t3_updates = [(row["action_code"], row["created_at"][:10])
+                  for row in t3.data["since_previous"]["status_updates"]]
+    assert t3_updates == [("1.2.3", "2026-09-10"), ("2.1.2", "2026-09-15")]
+    assert [row["code"] for row in t3.data["since_previous"]["completed"]] == ["1.2.3"]
+
+
+def test_a_sector_assessment_reaches_only_the_plans_where_the_sector_has_tiltak(
+    world: Any, report_plan: ReportPlan, today: Any,
+) -> None:
+    public = PlanFactory(organization=world.org, title="Oppvekstplan", is_public=True)
+    ActionFactory(goal=GoalFactory(focus_area=FocusAreaFactory(plan=public)),
+                  responsible_unit=world.school, title="Leksehjelp")
+    round_ = rounds.open_round(actor=world.admin, organization=world.org, frequency="tertial",
+                               period_key="2026-T2", deadline=date(2026, 9, 15),
+                               plans=[report_plan.plan, public])
+    rounds.write_assessment(actor=world.sector_leader, round=round_, unit=world.health,
+                            text="Sektoren mangler vikarer.")
+    rounds.write_assessment(actor=world.sector_leader, round=round_,
+                            focus_area=report_plan.areas[0], text="Godt i rute i helse.")
+    by_plan = {snapshot.plan_id: snapshot.data for snapshot in close(world, round_)}
+    assert [row["text"] for row in by_plan[report_plan.plan.pk]["assessments"]] == [
+        "Godt i rute i helse.", "Sektoren mangler vikarer."]
+    # The health sector has no tiltak in the public plan: its assessment stays out.
+    assert by_plan[public.pk]["assessments"] == []
+
+
+def test_a_tiltak_cancelled_since_the_round_opened_is_no_missing_return_in_the_report(
+    world: Any, report_plan: ReportPlan, reported: ReportingRound,
+) -> None:
+    action = report_plan.actions["2.1.1"]
+    action.refresh_from_db()
+    action_services.post_status_update(actor=world.admin, action=action,
+                                       expected_version=action.version, status="cancelled",
+                                       progress=0)
+    [snapshot] = close(world, reported)
+    assert snapshot.data["round"]["without_return"] == 5
+    from reports.rendering import report_context
+
+    assert report_context(snapshot.data)["without_return"] == 5

@@ -74,7 +74,7 @@ def test_the_charts_are_pictures_whose_alt_text_states_the_values(closed: Any) -
     shapes = list(closed.inline_shapes)
     assert len(shapes) == 2
     descriptions = [shape._inline.docPr.get("descr") for shape in shapes]
-    assert "1 Helse og mestring: gjennomsnittlig fremdrift 44,0 %" in descriptions[0]
+    assert "1 Helse og mestring: gjennomsnittlig fremdrift 44,0\xa0%" in descriptions[0]
     assert descriptions[1].startswith("8 tiltak: ikke startet 3, pågår 2, fullført 1")
     assert [shape._inline.docPr.get("title") for shape in shapes] == [
         "Fremdrift per satsingsområde", "Tiltak etter status"]
@@ -90,7 +90,7 @@ def test_the_round_s_case_facts_returns_evaluations_and_changes_are_in_it(closed
     assert ("Heading 1", "Vurderinger") in headings(closed)
     assert ("Heading 2", "1 Helse og mestring") in headings(closed)
     assert "Rapport: 1.1.1 Tiltak 1.1.1 – øving" in text
-    assert "Status: Pågår · Fremdrift: 60 % · Risiko: Risiko" in text
+    assert "Status: Pågår · Fremdrift: 60\xa0% · Risiko: Risiko" in text
     assert RETURN_NEXT in text
     assert EVALUATION in text
     assert "Frist flyttet 3 ganger, +14 måneder" in text

@@ -47,7 +47,7 @@ def test_freezing_2026_t3_on_1_december_is_refused(
     with pytest.raises(ValidationError) as error:
         freeze_t3(world, report_plan.plan)
     assert "period_key" in error.value.message_dict
-    assert "31.12.2026" in error.value.message_dict["period_key"][0]
+    assert "31. desember 2026" in error.value.message_dict["period_key"][0]  # a sentence
     assert not ReportSnapshot.objects.exists()
 
 

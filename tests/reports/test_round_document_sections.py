@@ -77,7 +77,7 @@ def test_the_pdf_holds_the_assessments_returns_and_final_evaluations(closed_pdf:
             assert flat(paragraph) in closed_pdf
     assert "Rapporter fra tiltakene" in closed_pdf
     assert "2 godkjente rapporter fra runden" in closed_pdf
-    assert "Sluttevalueringer" in closed_pdf and "20.8.2026" in closed_pdf
+    assert "Sluttevalueringer" in closed_pdf and "20.08.2026" in closed_pdf
 
 
 def test_the_pdf_lists_what_changed_since_the_previous_round(closed_pdf: str) -> None:

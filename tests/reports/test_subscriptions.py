@@ -66,7 +66,7 @@ def test_the_mail_is_bokmal_with_the_pdf_attached(
     message = message_of(smtp_sink.accepted[0])
     assert message["Subject"] == "Fremdriftsrapport: Plan for rapport – Ærø – 2. tertial 2026"
     body = message.get_body(("plain",)).get_content()
-    assert "8 tiltak: 14,3 % fullført" in body
+    assert "8 tiltak: 14,3\xa0% fullført" in body
     assert "vedlagt som PDF" in body
     attachment = next(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"

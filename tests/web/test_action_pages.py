@@ -129,6 +129,15 @@ def test_the_services_rule_comes_back_on_the_field(browse, world):
     assert not StatusUpdate.objects.exists()
 
 
+def test_not_started_with_progress_is_refused_on_the_progress_field(browse, world):
+    url = reverse("actions:post-status", args=[world.action.pk])
+    response = htmx(browse("unit_manager"), url,
+                    _status_data(world.action, status="not_started", progress=40))
+    assert "Et tiltak som ikke er startet, har 0 % fremdrift." in response.text
+    assert f'id="id_tiltak-{world.action.pk}-progress_error"' in response.text
+    assert not StatusUpdate.objects.exists()
+
+
 def test_a_stale_version_keeps_what_the_user_typed_and_says_why(browse, world):
     stale = _status_data(world.action, comment="Min lange tekst som ikke må forsvinne")
     services.post_status_update(actor=world.admin, action=world.action,

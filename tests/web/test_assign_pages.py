@@ -48,6 +48,22 @@ def test_a_unit_manager_or_reader_has_nothing_to_assign(browse, open_actions):
         assert "Uten ansvar" not in text
 
 
+@pytest.mark.parametrize("persona", ["unit_manager", "reader"])
+def test_someone_who_may_not_assign_is_refused_not_told_all_is_assigned(browse, open_actions,
+                                                                       persona):
+    """Issue 17, item 9: a reader was told "Alle tiltak i ditt område har enhet, person og
+    frist" while the kommune had unassigned tiltak."""
+    client = browse(persona)
+    page = client.get(reverse("actions:assign"))
+    assert page.status_code == 403
+    assert "har enhet, person og frist" not in page.text
+    bulk = client.post(reverse("actions:assign-bulk"),
+                       {"actions": [open_actions["free"].pk], "due_date": "2030-01-01"})
+    assert bulk.status_code == 403
+    open_actions["free"].refresh_from_db()
+    assert open_actions["free"].due_date is None
+
+
 def test_assigning_one_action_sets_the_deadline_through_the_service(browse, world,
                                                                    open_actions):
     action = open_actions["no_deadline"]

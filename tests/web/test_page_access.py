@@ -13,7 +13,9 @@ PERSONAS = ["admin", "sector_leader", "unit_manager", "reader", "other_admin", N
 EXPECTED = {
     "home": [302, 302, 302, 302, 302, 200],
     "mine": [200, 200, 200, 200, 200, 302],
-    "assign": [200, 200, 200, 200, 200, 302],
+    # Only those who may assign have the page (issue 17, item 9): an empty list would say
+    # "everything in your area is assigned" to a reader of a kommune with 65 unassigned.
+    "assign": [200, 200, 403, 403, 200, 302],
     "plan-list": [200, 200, 200, 200, 200, 302],
     "plan-detail": [200, 200, 200, 200, 404, 302],
     "action-detail": [200, 200, 200, 200, 404, 302],
@@ -21,6 +23,7 @@ EXPECTED = {
     "public-plan": [404, 404, 404, 404, 404, 404],  # the plan is not public
     "login": [302, 302, 302, 302, 302, 200],
     "preferences": [200, 200, 200, 200, 200, 302],  # everyone's own settings
+    "calendar": [200, 200, 200, 200, 200, 302],  # everyone's own calendar addresses
 }
 
 
@@ -36,6 +39,7 @@ def _url(page, world):
         "public-plan": reverse("strategies:public-plan-detail", args=[world.plan.pk]),
         "login": reverse("login"),
         "preferences": reverse("preferences"),
+        "calendar": reverse("actions:calendar"),
     }[page]
 
 

@@ -16,6 +16,7 @@ from tests.factories import (
     GoalFactory,
     IndicatorFactory,
     MeasurementFactory,
+    OrganizationFactory,
     PlanFactory,
 )
 from tests.queries import assert_constant_queries
@@ -99,8 +100,34 @@ def test_a_public_plan_is_readable_without_login_and_shows_no_person(browse, wor
     assert world.action.title in response.text
     assert world.home_care.name in response.text
     assert "Løvås" not in response.text and world.unit_manager.username not in response.text
-    assert "/reports/" not in response.text and reverse("actions:detail", args=[
-        world.action.pk]) not in response.text
+    assert reverse("actions:detail", args=[world.action.pk]) not in response.text
+
+
+def test_the_public_plan_page_links_its_public_report(browse, world):
+    """Issue 17, item 9: the public page had no way to the plan's report, which the public
+    may read (without names) as the kommune's own people do."""
+    Plan.objects.filter(pk=world.plan.pk).update(is_public=True)
+    Action.objects.filter(pk=world.action.pk).update(responsible_person=world.unit_manager)
+    visitor = browse(None)
+    page = visitor.get(reverse("strategies:public-plan-detail", args=[world.plan.pk])).text
+    for suffix in ("", "report.pdf", "report.xlsx"):
+        assert f'href="/reports/plans/{world.plan.pk}/{suffix}"' in page
+    report = visitor.get(f"/reports/plans/{world.plan.pk}/")
+    assert report.status_code == 200 and world.plan.title in report.text
+    assert world.unit_manager.last_name not in report.text
+
+
+def test_the_plan_list_puts_the_users_own_kommunes_plans_first(browse, world):
+    """Issue 17, item 9: Testkommune's reader found Nabokommune's public plans (sorted by
+    kommune name) before his own."""
+    Plan.objects.filter(pk=world.plan.pk).update(title="Å-planen")  # last by title too
+    PlanFactory(organization=world.other_org, title="Aaa nabo", is_public=True)
+    PlanFactory(organization=OrganizationFactory(name="Aremark kommune"), title="Aremark",
+                is_public=True)
+    page = browse("reader").get(reverse("strategies:plan-list"))
+    titles = [plan.title for plan in page.context["plans"]]
+    assert titles[0] == "Å-planen"
+    assert titles[1:] == ["Aremark", "Aaa nabo"]  # the others as before: by kommune
 
 
 def test_a_plan_that_is_not_public_has_no_public_page(browse, world):

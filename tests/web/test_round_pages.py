@@ -175,6 +175,34 @@ def test_the_sector_leader_sees_counts_per_unit_of_the_sector_with_filter_links(
     assert "Skolens tiltak" not in text
 
 
+def test_a_tiltak_cancelled_or_carried_over_since_the_round_opened_is_not_missing(
+        world, round_):
+    from actions.rollover import roll_over_plan
+    from actions.services import post_status_update
+
+    cancelled = ActionFactory(goal=world.goal, responsible_unit=world.nursing_home,
+                              title="Avlyst tiltak")
+    ReportingReturnFactory(round=round_, action=cancelled)
+    post_status_update(actor=world.admin, action=cancelled, expected_version=cancelled.version,
+                       status="cancelled", progress=0)
+    # The world's own tiltak (Hjemmetjenesten) is carried over into the plan's next version.
+    roll_over_plan(actor=world.admin, plan=world.plan, period_start=2027, period_end=2031)
+    browser = Browser(world.sector_leader)
+
+    listed = browser.get(reverse("rounds:list")).text
+    row = listed[listed.index("2. tertial 2026"):].split("</tr>")[0]
+    # requested, submitted, approved, missing
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["2", "0", "0", "0"]
+    url = reverse("rounds:detail", args=[round_.pk])
+    text = browser.get(url).text
+    overview = text[text.index('id="oversikt"'):text.index('id="rapporter"')]
+    health = overview[overview.index("Helse og omsorg"):].split("</tr>")[0]
+    # requested, submitted, approved, sent back, missing
+    assert re.findall(r">(\d+)</a></td>", health) == ["2", "0", "0", "0", "0"]
+    missing = browser.get(url, query_params={"state": "missing"}).text
+    assert "Avlyst tiltak" not in missing and world.action.title not in missing
+
+
 def test_the_returns_list_filters_by_unit_subtree_and_state(world, round_):
     nursing = ActionFactory(goal=world.goal, responsible_unit=world.nursing_home,
                             title="Sykehjemmets tiltak")
@@ -324,6 +352,35 @@ def test_sending_back_needs_a_comment_and_the_person_then_sees_it(world, person,
     assert ret.state == State.SENT_BACK
     text = Browser(person).get(return_url(ret)).text
     assert "Skriv mer om hva som ble gjort i sone 2." in text and 'name="submit"' in text
+
+
+def _tag(text: str, element_id: str) -> str:
+    """The opening tag of the element with *element_id*."""
+    start = text.rindex("<", 0, text.index(f'id="{element_id}"'))
+    return text[start:text.index(">", start) + 1]
+
+
+def test_the_review_forms_errors_are_tied_to_their_fields(world, person, round_):
+    ret = submit_as(world, the_return(round_, world.action), person)
+    leader = Browser(world.sector_leader)
+    # No decision: the form's own check, on the radio group.
+    undecided = leader.submit(review_url(ret), {"vurder-version": ret.version},
+                              page_url=return_url(ret))
+    assert undecided.status_code == 400
+    assert 'id="id_vurder-decision_error"' in undecided.text
+    for radio in ("id_vurder-decision_0", "id_vurder-decision_1"):
+        tag = _tag(undecided.text, radio)
+        assert 'aria-describedby="id_vurder-decision_error"' in tag
+        assert 'aria-invalid="true"' in tag
+    assert 'href="#id_vurder-decision_0"' in undecided.text  # the summary's link
+    # A comment the service refuses (too long): its error is tied to the field too.
+    long = leader.submit(review_url(ret), {"vurder-version": ret.version,
+                                           "vurder-decision": "send_back",
+                                           "vurder-comment": "x" * 10_001},
+                         page_url=return_url(ret))
+    assert long.status_code == 400 and 'id="id_vurder-comment_error"' in long.text
+    tag = _tag(long.text, "id_vurder-comment")
+    assert "id_vurder-comment_error" in tag and 'aria-invalid="true"' in tag
 
 
 def test_the_sector_leader_approves_a_submitted_return(world, person, round_):
@@ -516,11 +573,52 @@ def test_a_return_under_another_rounds_address_redirects_to_its_own(world, perso
     assert response.status_code == 302 and response["Location"] == return_url(ret)
 
 
-def test_a_reader_of_the_kommune_is_refused_an_unapproved_return_and_outsiders_get_404(
+def test_a_unit_manager_of_another_unit_is_refused_a_return_and_outsiders_get_404(
         world, round_):
+    school_manager = UserFactory(username="enhetsleder-skole")
+    MembershipFactory(user=school_manager, unit=world.school,
+                      role=Membership.Role.UNIT_MANAGER)
     ret = the_return(round_, world.action)
-    assert Browser(world.reader).get(return_url(ret)).status_code == 403
+    # The round is the school manager's to follow (a role above reader), this return not.
+    assert Browser(school_manager).get(return_url(ret)).status_code == 403
     assert Browser(world.other_admin).get(return_url(ret)).status_code == 404
+
+
+def test_a_reader_sees_only_closed_rounds_and_no_open_rounds_work(world, person, round_):
+    ret = submit_as(world, the_return(round_, world.action), person)
+    rounds.approve_return(actor=world.sector_leader, ret=ret, expected_version=ret.version)
+    rounds.write_assessment(actor=world.sector_leader, round=round_, unit=world.health,
+                            text="Utkast til vurdering av sektoren.")
+    browser = Browser(world.reader)
+    detail = reverse("rounds:detail", args=[round_.pk])
+
+    listed = browser.get(reverse("rounds:list")).text
+    assert detail not in listed and "2. tertial 2026" not in listed
+    assert "Ingen rapporteringsrunde er avsluttet ennå." in listed  # not "none opened"
+    assert browser.get(detail).status_code == 404
+    assert browser.get(return_url(ret)).status_code == 404
+    mine = browser.get(reverse("actions:mine")).text
+    assert f"/rapportering/{round_.pk}/" not in mine
+
+    ReportingRound.objects.filter(pk=round_.pk).update(state="closed")
+
+    assert detail in browser.get(reverse("rounds:list")).text
+    page = browser.get(detail).text
+    assert "Utkast til vurdering av sektoren." in page and return_url(ret) in page
+
+
+def test_a_reader_responsible_for_a_tiltak_reports_in_the_open_round_but_reads_no_assessment(
+        world, person, round_):
+    rounds.write_assessment(actor=world.sector_leader, round=round_, unit=world.health,
+                            text="Utkast til vurdering av sektoren.")
+    browser = Browser(person)  # a reader of Hjemmetjenesten, responsible for the tiltak
+    detail = reverse("rounds:detail", args=[round_.pk])
+    assert detail in browser.get(reverse("rounds:list")).text
+    page = browser.get(detail)
+    assert page.status_code == 200
+    assert return_url(the_return(round_, world.action)) in page.text
+    assert "Utkast til vurdering av sektoren." not in page.text
+    assert 'name="submit"' in browser.get(return_url(the_return(round_, world.action))).text
 
 
 def test_readers_read_the_approved_returns_of_a_closed_round(world, person, closed):

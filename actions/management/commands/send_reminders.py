@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from actions.reminders import sweep
+from planportal.languages import language_for
 from planportal.models import User
 
 
@@ -61,7 +62,8 @@ class Command(BaseCommand):
             by_recipient.setdefault((item.recipient_id, item.organization_id), []).append(item)
         for (recipient_id, _org), lines in sorted(by_recipient.items()):
             user = users[recipient_id]
-            self.stdout.write(f"{user.email} ({user.username}, {user.preferred_language}):")
+            # The language the e-mail would be in: their choice, else their kommune's.
+            self.stdout.write(f"{user.email} ({user.username}, {language_for(user)}):")
             for item in lines:
                 title = " ".join(titles.get(item.action_id, "").split())
                 self.stdout.write(f"  {item.kind:<19} {item.key:<16} #{item.action_id} {title}")
