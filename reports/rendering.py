@@ -408,12 +408,15 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
     def update(row: dict[str, Any]) -> str:
         return _update_html(row, statuses, risks, public)
 
+    # A round's report lists every tiltak with its approved return instead; listing
+    # them all again would double a 5,000-tiltak PDF for nothing (so no rows are built).
+    full_listing = "actions" in data and not isinstance(data.get("round"), dict)
     actions_by_area: dict[int, list[dict[str, Any]]] = {}
-    for row in data.get("actions", []):
+    for row in data.get("actions", []) if full_listing else ():
         actions_by_area.setdefault(row["focus_area_id"], []).append(row)
     for area in report["focus_areas"]:
         area["indicators"] = by_area.get(area["id"], [])
-        if "actions" in data:
+        if full_listing:
             area["action_list"] = _shorten(actions_by_area.get(area["id"], []), None,
                                            listed if pdf else action)
     since = data["since_previous"]
@@ -449,9 +452,7 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
                                          alt_in_title=pdf),
         "status_chart": status_chart(report["totals"]["by_status"], statuses,
                                      f"{chart_prefix}-status", alt_in_title=pdf),
-        # A round's report lists every tiltak with its approved return instead; listing
-        # them all again would double a 5,000-tiltak PDF for nothing.
-        "full_listing": "actions" in data and not isinstance(data.get("round"), dict),
+        "full_listing": full_listing,
     }
 
 
