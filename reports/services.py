@@ -248,8 +248,9 @@ def period_label_in_language(frequency: str, period_key: str) -> str | None:
 def document_period_label(snapshot: ReportSnapshot) -> str:
     """The snapshot's period in the active language ("2. tertial 2026", "Per 30.06.2027").
 
-    The stored label is in the language of whoever froze the report (or opened its
-    round); a document must be in one language, so it is made again from the key."""
+    A report frozen before målform stored its label in its freezer's language ("As of
+    31.08.2026" in a Bokmål report); a document is in one language, so the label is made
+    again from the key, in the language the report was frozen in."""
     label = period_label_in_language(snapshot.frequency, snapshot.period_key)
     if label is None:
         return snapshot.period_label
@@ -259,8 +260,8 @@ def document_period_label(snapshot: ReportSnapshot) -> str:
 
 
 def document_data(snapshot: ReportSnapshot) -> dict[str, Any]:
-    """The snapshot's data with its round's period labels (stored in the language of
-    whoever opened the rounds) made again in the active language, for its PDF."""
+    """The snapshot's data with its round's period labels made again in the active
+    language, for its PDF (a round opened before målform stored them in its opener's)."""
     data = snapshot.data
     round_ = data.get("round")
     if snapshot.round_id is None or not isinstance(round_, dict):
