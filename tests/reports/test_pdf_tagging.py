@@ -98,7 +98,8 @@ def assert_tagged(content: bytes, language: str, title: str) -> PdfReader:
     assert len(figures) == 2  # the two charts
     # The alternative text gives the values, not just the chart's name.
     assert "1 Helse og mestring" in figures[0]["alt"] and "%" in figures[0]["alt"]
-    assert re.search(r"\d+ tiltak: ikk(e startet|je starta) \d+", figures[1]["alt"]), figures[1]["alt"]
+    status_alt = figures[1]["alt"]
+    assert re.search(r"\d+ tiltak: ikk(e startet|je starta) \d+", status_alt), status_alt
     return reader
 
 
