@@ -19,6 +19,17 @@ from planportal.dates import validate_sane_date
 PROGRESS_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
+def action_number(code: str, goal_code: str, place: int) -> str:
+    """The tiltak's number as documents show it ("Nr."): its own code, else its goal's
+    number and its place under the goal, counted from 1 in the plan's order ("1.2" →
+    "1.2.3"), as kommuner refer to tiltak; "" when neither has a number.
+
+    Most plans number only their goals; the reports' Nr. column was empty for them."""
+    if code:
+        return code
+    return f"{goal_code}.{place}" if goal_code else ""
+
+
 class Action(models.Model):
     """A tiltak under a goal: who is responsible, by when, and how far it has come.
 

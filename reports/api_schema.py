@@ -20,6 +20,13 @@ ASSESSMENTS = [
 ]
 
 
+def _number_field() -> serializers.CharField:
+    return serializers.CharField(
+        allow_blank=True, required=False,
+        help_text="The number documents show: the code, else the goal's code and the "
+                  "tiltak's place under it (\"1.2.3\"). Not in reports frozen before it.")
+
+
 class ProgressByStatusSerializer(serializers.Serializer):
     """Number of actions in each status (all six are always present)."""
 
@@ -103,6 +110,7 @@ class ProgressActionSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     code = serializers.CharField()
+    number = _number_field()
     title = serializers.CharField()
     focus_area_id = serializers.IntegerField()
     goal_id = serializers.IntegerField()
@@ -142,6 +150,7 @@ class ProgressStatusUpdateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action_id = serializers.IntegerField()
     action_code = serializers.CharField()
+    action_number = _number_field()
     action_title = serializers.CharField()
     focus_area_id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -172,6 +181,7 @@ class ProgressMovedDeadlineSerializer(serializers.Serializer):
 
     action_id = serializers.IntegerField()
     code = serializers.CharField(allow_blank=True)
+    number = _number_field()
     title = serializers.CharField()
     moves = serializers.IntegerField(
         min_value=1, help_text="How often the deadline moved in all its recorded history.")
@@ -197,6 +207,7 @@ class ProgressEvaluationSerializer(serializers.Serializer):
 
     action_id = serializers.IntegerField()
     code = serializers.CharField(allow_blank=True)
+    number = _number_field()
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=Action.Status.choices)
     evaluation = serializers.CharField()

@@ -151,20 +151,25 @@ def status_chart_data(by_status: dict[str, int], labels: dict[str, str]) -> Char
     return Chart(title, description, groups, max(counts.values() or [0]) or 1)
 
 
-def _chart_svg(chart: Chart, chart_id: str) -> SafeString:
-    return bar_chart(chart_id, chart.title, chart.description, chart.groups, chart.maximum,
+def _chart_svg(chart: Chart, chart_id: str, alt_in_title: bool = False) -> SafeString:
+    # A tagged PDF takes a figure's alternative text (/Alt) from the SVG's <title> alone
+    # (WeasyPrint reads no <desc>): there the title carries every value in words too.
+    title = f"{chart.title}. {chart.description}" if alt_in_title else chart.title
+    return bar_chart(chart_id, title, chart.description, chart.groups, chart.maximum,
                      legend=chart.legend)
 
 
-def progress_chart(focus_areas: list[dict], chart_id: str = "chart-progress") -> SafeString:
-    """Average progress and share completed, per focus area, as SVG."""
-    return _chart_svg(progress_chart_data(focus_areas), chart_id)
+def progress_chart(focus_areas: list[dict], chart_id: str = "chart-progress",
+                   alt_in_title: bool = False) -> SafeString:
+    """Average progress and share completed, per focus area, as SVG (*alt_in_title*: the
+    whole text alternative in its ``<title>``, for the PDF)."""
+    return _chart_svg(progress_chart_data(focus_areas), chart_id, alt_in_title)
 
 
 def status_chart(by_status: dict[str, int], labels: dict[str, str],
-                 chart_id: str = "chart-status") -> SafeString:
-    """Number of actions in each status, as SVG."""
-    return _chart_svg(status_chart_data(by_status, labels), chart_id)
+                 chart_id: str = "chart-status", alt_in_title: bool = False) -> SafeString:
+    """Number of actions in each status, as SVG (*alt_in_title* as for progress_chart)."""
+    return _chart_svg(status_chart_data(by_status, labels), chart_id, alt_in_title)
 
 
 def _font(size: int) -> Any:

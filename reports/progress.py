@@ -50,7 +50,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from actions.models import Action, ReportingReturn, StatusUpdate
+from actions.models import Action, ReportingReturn, StatusUpdate, action_number
 from actions.querysets import is_overdue, overdue_q, progress_counted_q, unassigned_q
 from planportal.models import Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
@@ -484,6 +484,31 @@ def since_changes(actions: QuerySet, since: date, as_of: date, public: bool,
     }
 
 
+def _numbered(data: dict[str, Any], actions: QuerySet) -> None:
+    """Give every tiltak row of *data* its ``number`` (a status update its
+    ``action_number``): its code, else its goal's number and its place under the goal.
+
+    The places are counted over all the goal's tiltak in *actions* (the plan, or the
+    focus area reported on), never over a list's rows; one query, and only when a row
+    lacks a code."""
+    since, changes = data["since_previous"], data.get("changes") or {}
+    rows = [*data["overdue"], *data["at_risk"], *since["completed"], *data.get("actions", ()),
+            *changes.get("new", ()), *changes.get("cancelled", ()),
+            *changes.get("moved_deadlines", ()), *data.get("evaluations", ())]
+    updates = since["status_updates"]
+    numbers: dict[int, str] = {}
+    if any(not row["code"] for row in rows) or any(not row["action_code"] for row in updates):
+        goal_id, place = None, 0
+        for pk, goal, goal_code in (actions.order_by("goal_id", "order", "pk")
+                                    .values_list("pk", "goal_id", "goal__code")):
+            goal_id, place = goal, (place + 1 if goal == goal_id else 1)
+            numbers[pk] = action_number("", goal_code, place)
+    for row in rows:
+        row["number"] = row["code"] or numbers.get(row.get("id", row.get("action_id")), "")
+    for row in updates:
+        row["action_number"] = row["action_code"] or numbers.get(row["action_id"], "")
+
+
 def default_since(plan: Plan, scope_key: str, as_of: date) -> date:
     """The end of the previous snapshot of this report, else the end of the last tertial."""
     from planportal.periods import TERTIAL, period_containing
@@ -632,4 +657,9 @@ def compute_progress(
         data["changes"] = since_changes(actions, since, as_of, public, reported_in)
         data["evaluations"] = _evaluations(
             actions, period_start or since + timedelta(days=1), as_of, reported_in)
+    # Numbered by place among all the goal's tiltak, whatever the unit reported on.
+    in_scope = Action.objects.filter(goal__focus_area__plan=plan)
+    if focus_area is not None:
+        in_scope = in_scope.filter(goal__focus_area=focus_area)
+    _numbered(data, in_scope)
     return data

@@ -107,7 +107,13 @@ def _compact_goal_html(goal: dict[str, Any]) -> str:
     cells = (goal["total"], percent(goal["completed_percent"]), goal["overdue"],
              goal["unassigned"], goal.get("continuous", "–"), percent(goal["average_progress"]))
     tds = "".join(f'<td class="num">{escape(cell)}</td>' for cell in cells)
-    return f"<tr><td>{escape(label)}</td>{tds}</tr>"
+    return f'<tr><th scope="row">{escape(label)}</th>{tds}</tr>'
+
+
+def number_of(row: dict[str, Any]) -> str:
+    """The tiltak's number as the Nr. column shows it (the data's ``number``; a report
+    frozen before numbers were derived has only the code)."""
+    return row.get("number") or row.get("code") or ""
 
 
 def _short_date(day: date | datetime) -> str:
@@ -136,7 +142,7 @@ def _action_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
     """An action as one table row of escaped markup (no per-cell template work)."""
     due_label_ = due_label(row)
     risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
-    cells = [row["code"], row["title"], row.get("responsible_unit") or "–"]
+    cells = [number_of(row), row["title"], row.get("responsible_unit") or "–"]
     if not public:
         cells.append(row.get("responsible_person") or "–")
     cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
@@ -151,8 +157,8 @@ def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str
     """An action of the full PDF listing: short texts and no comment, so that most rows
     take one line (5,000 rows are laid out by WeasyPrint; comments are in the XLSX)."""
     due_label_ = due_label(row)
-    title_length = 52 if public else 38  # what fits on one line beside the other columns
-    cells = [row["code"], _clip(row["title"], title_length),
+    title_length = 52 if public else 36  # what fits on one line beside the other columns
+    cells = [number_of(row), _clip(row["title"], title_length),
              _clip(row.get("responsible_unit") or "–", 21)]
     if not public:
         cells.append(_clip(row.get("responsible_person") or "–", 14))
@@ -167,7 +173,8 @@ def _update_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
     """A status update as one table row of escaped markup."""
     posted = datetime.fromisoformat(row["created_at"])
     risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
-    cells = [_short_date(posted), f"{row['action_code']} {row['action_title']}",
+    number = row.get("action_number") or row.get("action_code") or ""
+    cells = [_short_date(posted), f"{number} {row['action_title']}".strip(),
              capfirst(statuses.get(row["status"], row["status"]))]
     tail = [risk, row.get("comment") or "–"]
     if not public:
@@ -198,7 +205,7 @@ def _return_html(row: dict[str, Any], ret: dict[str, Any], statuses: dict[str, s
     progress = ret.get("progress")
     progress_label = percent(progress, 0)
     return (
-        f"<tr><td>{escape(row.get('code') or '')}</td><td>{escape(row.get('title') or '')}</td>"
+        f"<tr><td>{escape(number_of(row))}</td><td>{escape(row.get('title') or '')}</td>"
         f"<td>{escape(capfirst(statuses.get(status, status)) or '–')}</td>"
         f'<td class="num">{escape(progress_label)}</td><td>{escape(risk)}</td>'
         f"<td>{_paragraphs_html(ret.get('done') or '') or '–'}</td>"
@@ -215,7 +222,7 @@ def _evaluation_html(row: dict[str, Any], statuses: dict[str, str]) -> str:
         on_label = str(on)
     status = row.get("status") or ""
     return (
-        f"<tr><td>{escape(row.get('code') or '')}</td><td>{escape(row.get('title') or '')}</td>"
+        f"<tr><td>{escape(number_of(row))}</td><td>{escape(row.get('title') or '')}</td>"
         f"<td>{escape(capfirst(statuses.get(status, status)) or '–')}</td>"
         f"<td>{escape(on_label)}</td>"
         f"<td>{_paragraphs_html(row.get('evaluation') or '') or '–'}</td></tr>"
@@ -225,7 +232,7 @@ def _evaluation_html(row: dict[str, Any], statuses: dict[str, str]) -> str:
 def _change_html(row: dict[str, Any], statuses: dict[str, str]) -> str:
     """A new or cancelled action, as one short table row."""
     status = row.get("status") or ""
-    cells = [row.get("code") or "", row.get("title") or "", row.get("responsible_unit") or "–",
+    cells = [number_of(row), row.get("title") or "", row.get("responsible_unit") or "–",
              due_label(row), capfirst(statuses.get(status, status)) or "–"]
     return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
 
@@ -249,7 +256,7 @@ def _moved_html(row: dict[str, Any]) -> str:
         except ValueError:
             return str(value)
 
-    cells = [row.get("code") or "", row.get("title") or "",
+    cells = [number_of(row), row.get("title") or "",
              moved_label(int(row.get("moves") or 0), row.get("months")),
              day(row.get("first_due")), day(row.get("due"))]
     return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
@@ -401,12 +408,15 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
     def update(row: dict[str, Any]) -> str:
         return _update_html(row, statuses, risks, public)
 
+    # A round's report lists every tiltak with its approved return instead; listing
+    # them all again would double a 5,000-tiltak PDF for nothing (so no rows are built).
+    full_listing = "actions" in data and not isinstance(data.get("round"), dict)
     actions_by_area: dict[int, list[dict[str, Any]]] = {}
-    for row in data.get("actions", []):
+    for row in data.get("actions", []) if full_listing else ():
         actions_by_area.setdefault(row["focus_area_id"], []).append(row)
     for area in report["focus_areas"]:
         area["indicators"] = by_area.get(area["id"], [])
-        if "actions" in data:
+        if full_listing:
             area["action_list"] = _shorten(actions_by_area.get(area["id"], []), None,
                                            listed if pdf else action)
     since = data["since_previous"]
@@ -438,12 +448,11 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         "risks": risks,
         "assessments": assessment_labels(),
         "directions": direction_labels(),
-        "progress_chart": progress_chart(report["focus_areas"], f"{chart_prefix}-progress"),
+        "progress_chart": progress_chart(report["focus_areas"], f"{chart_prefix}-progress",
+                                         alt_in_title=pdf),
         "status_chart": status_chart(report["totals"]["by_status"], statuses,
-                                     f"{chart_prefix}-status"),
-        # A round's report lists every tiltak with its approved return instead; listing
-        # them all again would double a 5,000-tiltak PDF for nothing.
-        "full_listing": "actions" in data and not isinstance(data.get("round"), dict),
+                                     f"{chart_prefix}-status", alt_in_title=pdf),
+        "full_listing": full_listing,
     }
 
 

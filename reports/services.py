@@ -233,6 +233,52 @@ def freeze(
     return snapshot
 
 
+def period_label_in_language(frequency: str, period_key: str) -> str | None:
+    """A period's label in the active language, from its key ("2026-T2" → "2. tertial
+    2026", a custom period's date → "Per 30.06.2027"); None for a key it cannot read."""
+    try:
+        if frequency == Frequency.CUSTOM:
+            day = date.fromisoformat(period_key)
+            return _("As of %(date)s") % {"date": table_date(day)}
+        return parse_period_key(frequency, period_key).label
+    except ValueError:
+        return None
+
+
+def document_period_label(snapshot: ReportSnapshot) -> str:
+    """The snapshot's period in the active language ("2. tertial 2026", "Per 30.06.2027").
+
+    A report frozen before målform stored its label in its freezer's language ("As of
+    31.08.2026" in a Bokmål report); a document is in one language, so the label is made
+    again from the key, in the language the report was frozen in."""
+    label = period_label_in_language(snapshot.frequency, snapshot.period_key)
+    if label is None:
+        return snapshot.period_label
+    if snapshot.preliminary:
+        label = _("%(period)s (preliminary)") % {"period": label}
+    return label
+
+
+def document_data(snapshot: ReportSnapshot) -> dict[str, Any]:
+    """The snapshot's data with its round's period labels made again in the active
+    language, for its PDF (a round opened before målform stored them in its opener's)."""
+    data = snapshot.data
+    round_ = data.get("round")
+    if snapshot.round_id is None or not isinstance(round_, dict):
+        return data
+    data = {**data, "round": {**round_, "period_label": period_label_in_language(
+        snapshot.frequency, snapshot.period_key) or round_.get("period_label")}}
+    changes = data.get("changes")
+    previous = changes.get("previous_round") if isinstance(changes, dict) else None
+    if isinstance(previous, dict) and previous.get("id"):
+        row = (ReportingRound.objects.filter(pk=previous["id"])
+               .values_list("frequency", "period_key").first())
+        label = period_label_in_language(*row) if row else None
+        if label:
+            data["changes"] = {**changes, "previous_round": {**previous, "period_label": label}}
+    return data
+
+
 def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
     """Render a snapshot's PDF from its frozen data: PENDING/FAILED → READY or FAILED.
 
@@ -254,8 +300,11 @@ def render_snapshot_pdf(snapshot_id: int) -> ReportSnapshot | None:
         if snapshot.status == ReportSnapshot.Status.READY or not started:
             return snapshot
         try:
-            content, pages = html_to_pdf(render_report_html_for_pdf(
-                snapshot.data, snapshot.period_label, language=snapshot.language))
+            # In the language it was frozen in, whatever a worker has active.
+            with translation.override(snapshot.language):
+                html = render_report_html_for_pdf(document_data(snapshot),
+                                                  document_period_label(snapshot))
+            content, pages = html_to_pdf(html)
         except Exception as exc:
             logger.exception("Rendering snapshot %s failed.", snapshot_id)
             snapshot.status = ReportSnapshot.Status.FAILED

@@ -116,8 +116,8 @@ def test_the_third_tertial_compares_with_the_second_tertials_closed_round(
     assert codes(changes["cancelled"]) == ["D"]
     # frist flyttet 3 ganger, +14 måneder: B moved only before the window.
     assert changes["moved_deadlines"] == [{
-        "action_id": history["A"].pk, "code": "A", "title": "Tiltak A", "moves": 3,
-        "first_due": "2026-06-30", "due": "2027-08-31", "months": 14}]
+        "action_id": history["A"].pk, "code": "A", "number": "A", "title": "Tiltak A",
+        "moves": 3, "first_due": "2026-06-30", "due": "2027-08-31", "months": 14}]
     assert [(row["code"], row["evaluation"]) for row in t3.data["evaluations"]] == [
         ("E", "Målet nådd, ny rutine i drift.")]
 
