@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from planportal.forms import add_service_errors
 from planportal.permissions import sees_people
 from reports import services
 from reports.compare import compare_indicators, compare_reports
@@ -128,8 +129,7 @@ def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
                     preliminary=form.cleaned_data.get("preliminary", False),
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, services.freeze_message(snapshot))
                 return redirect("reports:snapshot-list", pk=plan.pk)

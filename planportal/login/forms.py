@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
+from planportal.forms import AccessibleFormMixin
 from planportal.login import lockout
 
 
@@ -25,8 +26,13 @@ def locked_message(minutes: int) -> str:
     ) % {"minutes": minutes}
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's login form; a wrong password that reaches the limit says "wait" instead."""
+class LockoutAuthenticationForm(AccessibleFormMixin, AuthenticationForm):
+    """Django's login form; a wrong password that reaches the limit says "wait" instead.
+
+    A refused login is one error about both fields together: neither is named as wrong.
+    """
+
+    errors_concern_every_field = True
 
     def clean(self) -> dict[str, Any]:
         """Authenticate; on failure, show the lockout message if a lock is now in force."""
