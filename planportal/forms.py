@@ -37,6 +37,12 @@ class AccessibleFormMixin:
         super().full_clean()  # type: ignore[misc]
         self._describe()
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # A service's refusal comes after validation (add_service_errors): its field must
+        # name its message too.
+        super().add_error(field, error)  # type: ignore[misc]
+        self._describe()
+
     def _describe(self) -> None:
         errors = getattr(self, "_errors", None) or {}
         together = self.errors_concern_every_field and NON_FIELD_ERRORS in errors
@@ -45,6 +51,11 @@ class AccessibleFormMixin:
             # Not self[name]: that caches a bound field with the help text of this moment,
             # and a form that sets help text later (BulkAssignForm) would describe its
             # widget by a help text element the template then never renders.
+            if field.widget.is_hidden:
+                # Nobody perceives a hidden input: its errors are in the summary alone.
+                for attr in ("aria-describedby", "aria-invalid"):
+                    field.widget.attrs.pop(attr, None)
+                continue
             auto_id = field.get_bound_field(self, name).auto_id  # type: ignore[arg-type]
             described = []
             if field.help_text:
