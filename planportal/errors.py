@@ -8,10 +8,8 @@ database, a menu rule) must not break the error page as well.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
-from django.core import signals
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import (
     Http404,
@@ -25,7 +23,6 @@ from django.http import (
 )
 from django.template import loader
 from django.urls import get_resolver, get_urlconf
-from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -76,13 +73,19 @@ def _site_pages_in_debug() -> bool:
     return settings.DEBUG and not settings.TECHNICAL_ERROR_PAGES
 
 
+#: What Django answers with a 400 (a request it cannot read, or one that looks forged).
+_BAD_REQUEST = (BadRequest, SuspiciousOperation)
+
+
 class ErrorPagesMiddleware:
     """With DEBUG on, the site's error pages instead of Django's technical ones, unless
-    ``TECHNICAL_ERROR_PAGES`` asks for those (the traceback goes to the log either way).
+    ``TECHNICAL_ERROR_PAGES`` asks for those. With DEBUG off Django uses the handlers
+    above already, and this does nothing.
 
-    Last in ``MIDDLEWARE``: it then wraps the view alone, so a 404 it sees on a request
-    that resolved to no view can only be the URL resolver's. With DEBUG off Django already
-    uses the handlers above, and this does nothing.
+    Last in ``MIDDLEWARE``, it wraps the view alone: a 404 on a request that resolved to
+    no view can only be the URL resolver's, and an exception from the view is only noted,
+    so that the other middleware may still answer it (allauth turns one into "confirm your
+    password"). What Django then made of it, logged with its traceback, is replaced.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -90,24 +93,21 @@ class ErrorPagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (response.status_code == 404 and request.resolver_match is None
-                and _site_pages_in_debug()):
-            return _handler(404)(request, exception=Http404())
+        if not _site_pages_in_debug():
+            return response
+        exception = getattr(request, "_view_exception", None)
+        if response.status_code == 404 and (
+                request.resolver_match is None or isinstance(exception, Http404)):
+            return _handler(404)(request, exception=exception or Http404())
+        if response.status_code == 400 and isinstance(exception, _BAD_REQUEST):
+            return _handler(400)(request, exception=exception)
+        if response.status_code == 500 and exception is not None and not isinstance(
+                exception, (Http404, PermissionDenied, *_BAD_REQUEST)):
+            return _handler(500)(request)
         return response
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
-        if not _site_pages_in_debug() or isinstance(exception, PermissionDenied):
-            return None  # Django answers a refusal with the 403 handler in DEBUG too
-        if isinstance(exception, Http404):
-            response = _handler(404)(request, exception=exception)
-        elif isinstance(exception, BadRequest | SuspiciousOperation):
-            response = _handler(400)(request, exception=exception)
-        else:
-            signals.got_request_exception.send(sender=None, request=request)
-            response = _handler(500)(request)
-        log_response("%s: %s", response.reason_phrase, request.path, response=response,
-                     request=request, exception=exception)
-        return response
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        request._view_exception = exception  # type: ignore[attr-defined]
 
 
 def _handler(status: int) -> Callable[..., HttpResponse]:

@@ -342,7 +342,9 @@ MFA_TOTP_ISSUER = "Planportal"
 MFA_FORMS = {
     "authenticate": "planportal.login.forms.LockoutMfaAuthenticateForm",
     "reauthenticate": "planportal.login.forms.LockoutMfaReauthenticateForm",
+    "activate_totp": "planportal.login.forms.AccessibleActivateTOTPForm",
 }
+ACCOUNT_FORMS = {"reauthenticate": "planportal.login.forms.AccessibleReauthenticateForm"}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -148,3 +148,13 @@ def test_every_page_links_the_favicon_and_favicon_ico_answers(client):
     assert response["Location"] == "/static/planportal/favicon.ico"
     assert "max-age=86400" in response["Cache-Control"]
     assert finders.find("planportal/favicon.svg") and finders.find("planportal/favicon.ico")
+
+
+@pytest.mark.django_db
+def test_with_debug_on_other_middleware_still_answers_a_views_exception(browse, settings):
+    # allauth's middleware turns "confirm your password first" into a redirect: the
+    # error pages must leave it that chance, not make it a 500.
+    settings.DEBUG = True
+    response = browse("admin").get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")

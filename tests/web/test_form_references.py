@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -176,3 +178,24 @@ def test_the_bulk_assign_hints_are_shown_where_their_fields_point(browse, world)
     for name in ("responsible_unit", "responsible_person", "due_date"):
         assert f'aria-describedby="id_{name}_helptext"' in text
         assert f'id="id_{name}_helptext"' in text
+
+
+def test_allauths_pages_reauthentication_totp_set_up_and_code_step_summarise_errors(world):
+    """allauth's pages (planportal/login/templates/allauth/elements) render as ours."""
+    cache.clear()  # allauth remembers used codes there
+    client = Client()
+    client.post(reverse("login"), {"username": "admin1", "password": "riktig-passord-123"})
+    reauthenticate = client.post("/accounts/reauthenticate/", {"password": "feil"})
+    client.post("/accounts/reauthenticate/", {"password": "riktig-passord-123"})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    refused = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    TOTP.activate(world.admin, generate_totp_secret())
+    client = Client()
+    client.post(reverse("login"), {"username": "admin1", "password": "riktig-passord-123"})
+    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    for page in (reauthenticate, refused, wrong):
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert 'class="ds-input"' in text and 'class="ds-button"' in text
+        assert dangling_references(text) == [] and duplicate_ids(text) == []
+        assert_errors_summarised(text)
