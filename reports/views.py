@@ -23,7 +23,7 @@ from planportal.permissions import sees_people
 from reports import services
 from reports.compare import compare_indicators, compare_reports
 from reports.downloads import attachment, snapshot_file
-from reports.forms import ReportParamsForm, SnapshotForm
+from reports.forms import ReportDatesForm, ReportParamsForm, SnapshotForm
 from reports.models import ReportSnapshot
 from reports.progress import compute_progress
 from reports.rendering import assessment_labels, report_context, web_base_template
@@ -61,11 +61,17 @@ def _filename(plan: Plan, data: dict[str, Any], extension: str) -> str:
 
 @require_GET
 def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress report as a web page (printable; charts are inline SVG)."""
+    """The progress report as a web page (printable; charts are inline SVG). Dates it
+    cannot use are shown in the error summary above today's report."""
     plan = visible_plan(request, pk)
-    data = _report_data(request, plan)
-    if isinstance(data, HttpResponse):
-        return data
+    form = ReportDatesForm(request.GET or None, plan=plan)
+    refused = form.is_bound and not form.is_valid()
+    kwargs = form.report_kwargs() if form.is_bound and not refused else {}
+    public = not sees_people(request.user, plan.organization_id)
+    data = compute_progress(plan, public=public, **kwargs)
+    if not form.is_bound:
+        form = ReportDatesForm(initial={"as_of": data["as_of"], "since": data["since"]},
+                               plan=plan)
     # Long lists show their first rows on the page; "Show all" and the files have them all.
     everything_shown = request.GET.get("rows") == "all"
     context = report_context(data, limit=None if everything_shown else WEB_ROWS,
@@ -73,9 +79,9 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
     everything = request.GET.copy()
     everything["rows"] = "all"
     context.update(base_template=web_base_template(), plan=plan, nav="plans",
-                   query=("?" + request.GET.urlencode()) if request.GET else "",
-                   all_rows_query=everything.urlencode())
-    return render(request, "reports/plan_report.html", context)
+                   query=("?" + request.GET.urlencode()) if request.GET and not refused else "",
+                   all_rows_query=everything.urlencode(), params_form=form)
+    return render(request, "reports/plan_report.html", context, status=400 if refused else 200)
 
 
 @require_GET

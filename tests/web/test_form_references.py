@@ -83,6 +83,10 @@ STATES: dict[str, tuple[str | None, str, Any, Any]] = {
     "login with a failed attempt": (None, "post", lambda w: reverse("login"),
                                     lambda w: {"username": "admin1", "password": "feil"}),
     "login with errors": (None, "post", lambda w: reverse("login"), lambda w: {}),
+    "report dates with errors": (
+        "reader", "get",
+        lambda w: reverse("reports:plan-report", args=[w.plan.pk]) + "?as_of=2026-13-45"
+        + "&since=2027-01-01", None),
     "return with errors": ("unit_manager", "post",
                            lambda w: reverse("rounds:return", args=[r.pk for r in _round(w)]),
                            lambda w: {"version": w.open_return.version, "submit": "1",
