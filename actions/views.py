@@ -180,7 +180,10 @@ def post_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The final evaluation is saved."))
+            # Shown, and focused, in the evaluation section the page opens at: that is
+            # where the person is, not the top of the page.
+            messages.success(request, _("The final evaluation is saved."),
+                             extra_tags="pp-inline sluttevaluering")
             return redirect(reverse("actions:detail", args=[action.pk]) + "#sluttevaluering")
     context = _detail_context(request, action, evaluation_form=form)
     return render(request, "actions/action_detail.html", context, status=400)

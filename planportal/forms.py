@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from planportal.models import User
@@ -16,10 +16,15 @@ class AccessibleFormMixin:
 
     Each widget's ``aria-describedby`` names its help text (``<id>_helptext``) and, once
     the form is validated, its error message (``<id>_error``); invalid widgets also get
-    ``aria-invalid``. ``planportal/_field.html`` renders elements with those ids.
+    ``aria-invalid``. ``planportal/_field.html`` renders elements with those ids, and
+    ``planportal/_error_summary.html`` the summary (``<prefix>-feil``) that takes the focus;
+    a form with errors autofocuses no field, so nothing takes the focus from the summary.
+    A form whose errors concern all its fields together (a login that failed) sets
+    ``errors_concern_every_field``: each field is then invalid and described by the summary.
     """
 
     fields: dict[str, forms.Field]
+    errors_concern_every_field = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -43,19 +48,31 @@ class AccessibleFormMixin:
 
     def _describe(self) -> None:
         errors = getattr(self, "_errors", None) or {}
+        together = self.errors_concern_every_field and NON_FIELD_ERRORS in errors
+        summary = f"{getattr(self, 'prefix', None) or 'skjema'}-feil"
         for name, field in self.fields.items():
             # Not self[name]: that caches a bound field with the help text of this moment,
             # and a form that sets help text later (BulkAssignForm) would describe its
             # widget by a help text element the template then never renders.
+            if field.widget.is_hidden:
+                # Nobody perceives a hidden input: its errors are in the summary alone.
+                for attr in ("aria-describedby", "aria-invalid"):
+                    field.widget.attrs.pop(attr, None)
+                continue
             auto_id = field.get_bound_field(self, name).auto_id  # type: ignore[arg-type]
             described = []
             if field.help_text:
                 described.append(f"{auto_id}_helptext")
             if name in errors:
                 described.append(f"{auto_id}_error")
+            if together:
+                described.append(summary)
+            if name in errors or together:
                 field.widget.attrs["aria-invalid"] = "true"
             else:
                 field.widget.attrs.pop("aria-invalid", None)
+            if errors:
+                field.widget.attrs.pop("autofocus", None)
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
             else:

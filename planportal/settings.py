@@ -35,6 +35,9 @@ EMAIL_URL = env_url("EMAIL_URL", ("smtp", "smtps"))
 
 # Embedded default = development; a real database means production unless told otherwise.
 DEBUG = env_bool("DEBUG", default=DATABASE_URL is None)
+# With DEBUG on, the site's own error pages are shown too (planportal.errors); this brings
+# back Django's technical pages (tracebacks, the URL patterns tried) for a developer.
+TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", default=False)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     "planportal.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, around the view alone: the site's error pages in DEBUG too (planportal.errors).
+    "planportal.errors.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "planportal.urls"
@@ -338,7 +343,9 @@ MFA_TOTP_ISSUER = "Planportal"
 MFA_FORMS = {
     "authenticate": "planportal.login.forms.LockoutMfaAuthenticateForm",
     "reauthenticate": "planportal.login.forms.LockoutMfaReauthenticateForm",
+    "activate_totp": "planportal.login.forms.AccessibleActivateTOTPForm",
 }
+ACCOUNT_FORMS = {"reauthenticate": "planportal.login.forms.AccessibleReauthenticateForm"}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -30,4 +30,8 @@ urlpatterns = [
     path("", include("reports.round_urls")),
 ]
 
-handler404 = "planportal.views.page_not_found"
+# The site's own error pages, in its layout and the user's language (JSON under /api/).
+handler400 = "planportal.errors.bad_request"
+handler403 = "planportal.errors.permission_denied"
+handler404 = "planportal.errors.page_not_found"
+handler500 = "planportal.errors.server_error"

@@ -1,5 +1,5 @@
-"""The landing page, the user's own settings page, the invitation page, and error pages:
-JSON under /api/, the usual HTML elsewhere."""
+"""The landing page, the user's own settings page, the invitation page and /favicon.ico
+(the error pages are in planportal.errors)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -27,11 +27,12 @@ from planportal.permissions import get_access
 from planportal.services import accept_invitation, update_preferences
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """An unknown URL under /api/ answers in the API's own error format."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and feed readers ask for whatever a page links: the
+    static icon, found again after a deploy renames it (so a day's cache, not forever)."""
+    response = redirect(static("planportal/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def home(request: HttpRequest,

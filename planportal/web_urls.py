@@ -21,4 +21,5 @@ urlpatterns = [
     path("innstillinger/", views.preferences, name="preferences"),
     # The link in an invitation e-mail: the invited person sets a first password.
     path("invitasjon/<int:user_id>/<str:token>/", views.invitation, name="invitation"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

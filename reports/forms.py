@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actions.forms import DateInput
 from planportal.dates import SaneDateFormField
 from planportal.forms import AccessibleFormMixin
 from planportal.models import Unit
@@ -54,6 +55,21 @@ class ReportParamsForm(forms.Form):
             else " ".join(messages)
             for name, messages in self.errors.items()
         )
+
+
+class ReportDatesForm(AccessibleFormMixin, ReportParamsForm):
+    """The report page's own form: its two dates as date pickers, with accessible errors;
+    the narrowing (focus area, unit, listing) it keeps as hidden fields."""
+
+    no_optional_marks = True  # both dates are optional; saying so on each is noise
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("as_of", "since"):
+            self.fields[name].widget = DateInput(attrs={"class": "ds-input"})
+        for name in ("focus_area", "unit", "actions"):
+            self.fields[name].widget = forms.HiddenInput()
+        self._describe()
 
 
 def _previous_tertial_key() -> str:

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from planportal.formatting import table_date
+from planportal.forms import add_service_errors
 from planportal.languages import content_language, lang_attribute, use_public_language
 from planportal.permissions import sees_people
 from reports import services
 from reports.compare import compare_indicators, compare_reports
 from reports.downloads import attachment, snapshot_file
-from reports.forms import ReportParamsForm, SnapshotForm
+from reports.forms import ReportDatesForm, ReportParamsForm, SnapshotForm
 from reports.models import ReportSnapshot
 from reports.progress import compute_progress
 from reports.rendering import assessment_labels, report_context, web_base_template
@@ -65,11 +66,17 @@ def _filename(plan: Plan, data: dict[str, Any], extension: str) -> str:
 
 @require_GET
 def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress report as a web page (printable; charts are inline SVG)."""
+    """The progress report as a web page (printable; charts are inline SVG). Dates it
+    cannot use are shown in the error summary above today's report."""
     plan = visible_plan(request, pk)
-    data = _report_data(request, plan)
-    if isinstance(data, HttpResponse):
-        return data
+    form = ReportDatesForm(request.GET or None, plan=plan)
+    refused = form.is_bound and not form.is_valid()
+    kwargs = form.report_kwargs() if form.is_bound and not refused else {}
+    public = not sees_people(request.user, plan.organization_id)
+    data = compute_progress(plan, public=public, **kwargs)
+    if not form.is_bound:
+        form = ReportDatesForm(initial={"as_of": data["as_of"], "since": data["since"]},
+                               plan=plan)
     # Long lists show their first rows on the page; "Show all" and the files have them all.
     everything_shown = request.GET.get("rows") == "all"
     # The report itself in its kommune's målform, as its PDF and workbook: one language
@@ -83,9 +90,9 @@ def plan_report(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(report_language=language, report_lang=lang_attribute(plan.organization))
     context.update(base_template=web_base_template(), plan=plan,
                    nav="plans" if request.user.is_authenticated else "public",
-                   query=("?" + request.GET.urlencode()) if request.GET else "",
-                   all_rows_query=everything.urlencode())
-    return render(request, "reports/plan_report.html", context)
+                   query=("?" + request.GET.urlencode()) if request.GET and not refused else "",
+                   all_rows_query=everything.urlencode(), params_form=form)
+    return render(request, "reports/plan_report.html", context, status=400 if refused else 200)
 
 
 @require_GET
@@ -146,8 +153,7 @@ def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
                     preliminary=form.cleaned_data.get("preliminary", False),
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, services.freeze_message(snapshot))
                 return redirect("reports:snapshot-list", pk=plan.pk)

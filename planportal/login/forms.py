@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ReauthenticateForm as PasswordReauthenticateForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
+from planportal.forms import AccessibleFormMixin
 from planportal.login import lockout
 
 
@@ -25,8 +28,18 @@ def locked_message(minutes: int) -> str:
     ) % {"minutes": minutes}
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's login form; a wrong password that reaches the limit says "wait" instead."""
+class LockoutAuthenticationForm(AccessibleFormMixin, AuthenticationForm):
+    """Django's login form; a wrong password that reaches the limit says "wait" instead.
+
+    A refused login is one error about both fields together: neither is named as wrong.
+    """
+
+    errors_concern_every_field = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django's autofocus would skip the skip link and the header on every visit.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
     def clean(self) -> dict[str, Any]:
         """Authenticate; on failure, show the lockout message if a lock is now in force."""
@@ -60,9 +73,20 @@ class LockoutCodeMixin:
         return super().clean_code()  # type: ignore[misc]
 
 
-class LockoutMfaAuthenticateForm(LockoutCodeMixin, AuthenticateForm):
+class LockoutMfaAuthenticateForm(AccessibleFormMixin, LockoutCodeMixin, AuthenticateForm):
     """The code after the password at login (``MFA_FORMS["authenticate"]``)."""
 
 
-class LockoutMfaReauthenticateForm(LockoutCodeMixin, ReauthenticateForm):
+class LockoutMfaReauthenticateForm(AccessibleFormMixin, LockoutCodeMixin,
+                                   ReauthenticateForm):
     """The code when allauth asks a signed-in user to confirm (``MFA_FORMS["reauthenticate"]``)."""
+
+
+class AccessibleActivateTOTPForm(AccessibleFormMixin, ActivateTOTPForm):
+    """allauth's form that sets up a TOTP app (``MFA_FORMS["activate_totp"]``), with the
+    accessible errors of every other form."""
+
+
+class AccessibleReauthenticateForm(AccessibleFormMixin, PasswordReauthenticateForm):
+    """allauth's "confirm with your password" (``ACCOUNT_FORMS["reauthenticate"]``), with
+    the accessible errors of every other form."""

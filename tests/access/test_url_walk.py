@@ -37,7 +37,12 @@ from strategies.models import Plan
 from tests.access.conftest import RENDALEN_PERSONAS, WalkData
 from tests.access.urlwalk import Route, model_named, path_to, routes
 from tests.api.clients import SessionClient
-from tests.html_references import dangling_references, is_html
+from tests.html_references import (
+    dangling_references,
+    duplicate_ids,
+    is_html,
+    tables_outside_scroll_containers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -452,13 +457,21 @@ class Walk:
                       f"not allowed for {kind} on a {target.scope} {area} URL"
                       + (f" (to {where})" if where else ""))
         if method == "GET" and is_html(response):
-            # Issue 17: every hint and label a field names is on the page.
-            dangling = [ref for ref in dangling_references(
-                response.content.decode("utf-8", "replace"))
-                if not (area == "admin" and ref.split('"')[1] in DJANGO_ADMIN_GAPS)]
+            # Issue 17: every hint and label a field names is on the page, once.
+            text = response.content.decode("utf-8", "replace")
+            dangling = [ref for ref in dangling_references(text)
+                        if not (area == "admin" and ref.split('"')[1] in DJANGO_ADMIN_GAPS)]
             if dangling:
                 self.fail(method, target.url, status,
                           f"refers to ids the page lacks: {', '.join(dangling[:5])}")
+            twice = duplicate_ids(text)
+            if twice:
+                self.fail(method, target.url, status,
+                          f"has ids more than once: {', '.join(sorted(set(twice))[:5])}")
+            wide = tables_outside_scroll_containers(text) if area == "web" else []
+            if wide:
+                self.fail(method, target.url, status,
+                          f"has tables outside a scroll container: {', '.join(wide[:3])}")
         if kind == "insider":
             self._insider_rules(target, method, response)
             if method == "GET" and not self.seen:

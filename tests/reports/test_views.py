@@ -91,7 +91,12 @@ def test_bad_report_date_is_a_400_naming_the_field(world: Any,
         reverse("reports:plan-report", args=[report_plan.plan.pk]) + "?as_of=2026-13-45"
     )
     assert response.status_code == 400
-    assert "Rapportdato (as_of)" in response.content.decode()
+    # The page again, today's report under the form, the error summarised and on its field.
+    text = response.content.decode()
+    assert 'class="ds-error-summary"' in text
+    assert '<a class="ds-link" href="#id_as_of">Rapportdato: ' in text
+    assert 'id="id_as_of_error"' in text and 'value="2026-13-45"' in text
+    assert 'id="sammendrag"' in text
 
 
 def test_focus_area_of_another_plan_is_refused(world: Any, report_plan: ReportPlan) -> None:
@@ -100,6 +105,7 @@ def test_focus_area_of_another_plan_is_refused(world: Any, report_plan: ReportPl
         + f"?focus_area={world.goal.focus_area_id}"
     )
     assert response.status_code == 400
+    assert "<li>Satsingsområde: " in response.content.decode()
 
 
 def test_long_lists_show_their_first_rows_and_a_link_to_all(

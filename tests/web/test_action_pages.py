@@ -181,6 +181,24 @@ def test_the_final_evaluation_form_appears_once_the_action_is_closed(browse, wor
     assert world.action.evaluated_by == world.unit_manager
 
 
+def test_the_evaluations_confirmation_is_shown_and_focused_in_its_own_section(browse, world):
+    # The redirect opens the page at #sluttevaluering: the confirmation must be there, not
+    # at the top of the page where nobody is (issue 17, item 4).
+    client = browse("unit_manager")
+    services.post_status_update(actor=world.unit_manager, action=world.action,
+                                expected_version=1, status="completed", progress=100)
+    response = client.post(
+        reverse("actions:post-evaluation", args=[world.action.pk]),
+        {f"evaluering-{world.action.pk}-version": 2,
+         f"evaluering-{world.action.pk}-evaluation": "Målet er nådd."}, follow=True)
+    text = response.text
+    assert response.redirect_chain[-1][0].endswith("#sluttevaluering")
+    section = text[text.index('<section id="sluttevaluering"'):]
+    section = section[:section.index("</section>")]
+    assert 'role="status" tabindex="-1" data-autofocus>Sluttevalueringen er lagret.' in section
+    assert text.count("Sluttevalueringen er lagret.") == 1  # not at the top as well
+
+
 def test_an_empty_evaluation_is_refused_on_its_field(browse, world):
     services.post_status_update(actor=world.unit_manager, action=world.action,
                                 expected_version=1, status="cancelled", progress=0)

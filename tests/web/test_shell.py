@@ -53,9 +53,12 @@ def test_login_page_is_in_bokmal_and_logs_the_user_in(client, world):
 def test_a_wrong_password_gives_an_announced_error_tied_to_the_fields(client, world):
     response = client.post(reverse("login"), {"username": "enhetsleder1", "password": "feil"})
     assert response.status_code == 200
+    assert 'class="ds-error-summary" id="skjema-feil"' in response.text
     assert 'role="alert"' in response.text
-    assert 'aria-describedby="innlogging-feil"' in response.text
-    assert 'id="innlogging-feil"' in response.text
+    # One error about both fields together: each is invalid and points at the summary.
+    assert response.text.count('aria-describedby="skjema-feil"') == 2
+    assert response.text.count('aria-invalid="true"') == 2
+    assert " autofocus" not in response.text  # nothing takes the focus from the summary
 
 
 def test_logout_is_a_post_that_ends_the_session(browse):
