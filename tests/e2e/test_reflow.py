@@ -98,6 +98,7 @@ PAGES: dict[str | None, list[tuple[str, Callable[[Demo], str], Any]]] = {
         ("rapport-skjema", lambda d: f"/rapportering/{d.open_round}/rapporter/"
                                      f"{d.requested_return}/", None),
         ("innstillinger", lambda d: "/innstillinger/", None),
+        ("kalender", lambda d: "/kalender/", None),
         ("404-innlogget", lambda d: "/finnes-ikke/", None),
     ],
     "sektorleder": [
