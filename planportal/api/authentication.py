@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
+
+from planportal.languages import language_for
 
 KEYWORDS = (b"token", b"bearer")
 #: The ``WWW-Authenticate`` challenge of a 401 (RFC 9110 §11.6.1): the scheme tokens use.
@@ -64,7 +67,14 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise TokenAuthenticationFailed(
                 _("Invalid token header: the token contains invalid characters.")
             ) from None
-        return self.authenticate_credentials(raw)
+        user, token = self.authenticate_credentials(raw)
+        # The language middleware ran before DRF knew who this is: answer a token client
+        # in its person's language (their choice, else their kommune's målform), as their
+        # pages are. The middleware deactivates it when the response is done.
+        language = language_for(user)
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
+        return user, token
 
     def authenticate_credentials(self, raw: str) -> tuple[Any, Any]:
         """Return ``(user, token)`` for the plain token *raw*, or raise a 401."""
