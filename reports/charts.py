@@ -134,8 +134,11 @@ def progress_chart_data(focus_areas: list[dict]) -> Chart:
 
 
 def status_chart_data(by_status: dict[str, int], labels: dict[str, str]) -> Chart:
-    """Number of actions in each status (a status the labels do not know is left out)."""
-    counts = {status: count for status, count in by_status.items() if status in labels}
+    """Number of actions in each status, in the labels' order (a status the labels do not
+    know is left out)."""
+    # The labels' order, not by_status's: a frozen report's data comes back from a
+    # PostgreSQL jsonb column with its keys sorted by length.
+    counts = {status: by_status[status] for status in labels if status in by_status}
     title = _("Actions by status")
     total = sum(counts.values())
     # The bars are labelled as the tags are ("Pågår"); the sentence keeps the lower case.
