@@ -344,19 +344,25 @@ def test_a_visitor_who_used_the_language_switch_keeps_their_language(
     assert "Filtrer tiltakene" in page.content.decode()
 
 
+def _notice_after_assigning_to(switched: dict[str, Any], person: str,
+                               capture_on_commit: Any) -> Any:
+    """The one notice e-mail *person* gets after being given the kommune's tiltak."""
+    action = switched["action"]
+    assign_action(actor=SYSTEM, action=action, expected_version=action.version,
+                  responsible_unit=action.responsible_unit,
+                  responsible_person=switched[person], due_date=date(2027, 3, 1))
+    with capture_on_commit(execute=True):
+        sweep_notices(now=datetime(2026, 12, 2, 10, 5, tzinfo=windows.OSLO))
+    [message] = mail.outbox
+    return message
+
+
 def test_then_the_notice_email_is_in_nynorsk(
     switched: dict[str, Any], django_capture_on_commit_callbacks: Any,
     eager_celery: Any,  # noqa: F811
 ) -> None:
-    action = switched["action"]
-    assign_action(actor=SYSTEM, action=action, expected_version=action.version,
-                  responsible_unit=action.responsible_unit,
-                  responsible_person=switched["colleague"], due_date=date(2027, 3, 1))
-
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep_notices(now=datetime(2026, 12, 2, 10, 5, tzinfo=windows.OSLO))
-
-    [message] = mail.outbox
+    message = _notice_after_assigning_to(switched, "colleague",
+                                         django_capture_on_commit_callbacks)
     assert "## Tiltak du no har ansvar for" in message.body
     html = message.alternatives[0].content
     assert '<html lang="nn">' in html
@@ -368,15 +374,8 @@ def test_a_notice_in_english_marks_the_plan_text_as_nynorsk(
     switched: dict[str, Any], django_capture_on_commit_callbacks: Any,
     eager_celery: Any,  # noqa: F811
 ) -> None:
-    action = switched["action"]
-    assign_action(actor=SYSTEM, action=action, expected_version=action.version,
-                  responsible_unit=action.responsible_unit,
-                  responsible_person=switched["english"], due_date=date(2027, 3, 1))
-
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep_notices(now=datetime(2026, 12, 2, 10, 5, tzinfo=windows.OSLO))
-
-    [message] = mail.outbox
+    message = _notice_after_assigning_to(switched, "english",
+                                         django_capture_on_commit_callbacks)
     assert "## Actions you are now responsible for" in message.body
     html = message.alternatives[0].content
     assert '<html lang="en">' in html
