@@ -112,11 +112,11 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     assert not errors, f"JavaScript errors or blocked content: {errors}"
 
 
-def log_in(page: Any, username: str) -> None:
+def log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     """Log in through the login form, as a person would."""
     page.goto("/logg-inn/")
     page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(lambda url: "/logg-inn/" not in url)
 

@@ -156,14 +156,6 @@ def narrow(browser: Any, live_server: Any) -> Iterator[Callable[[int], Any]]:
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def _log_in_demo(page: Any, username: str) -> None:
-    page.goto("/logg-inn/")
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(lambda url: "/logg-inn/" not in url)
-
-
 def _axe(page: Any) -> list[dict[str, Any]]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
@@ -192,7 +184,7 @@ def test_every_page_of_every_demo_role_reflows_at_320_and_640_px_and_passes_axe(
         for persona, pages in PAGES.items():
             page = narrow(width)
             if persona:
-                _log_in_demo(page, persona)
+                log_in(page, persona, DEMO_PASSWORD)
             for name, path, act in pages:
                 response = page.goto(path(demo))
                 assert response is not None
