@@ -220,7 +220,7 @@ class PlanFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() and self.value().isdigit():
-            return queryset.filter(goal__focus_area__plan_id=int(self.value()))
+            return queryset.filter(plan_id=int(self.value()))
         return queryset
 
 
@@ -264,7 +264,7 @@ class BulkAssignForm(forms.Form):
 @admin.register(Action)
 class ActionAdmin(ServiceAdmin):
     form = ActionForm
-    organization_lookup = "goal__focus_area__plan__organization_id"
+    organization_lookup = "plan__organization_id"
     list_display = ["title_short", "plan_title", "responsible_unit", "deadline", "status",
                     "progress", "overdue"]
     list_filter = [
@@ -276,7 +276,7 @@ class ActionAdmin(ServiceAdmin):
         PlanFilter,
     ]
     search_fields = ["title", "code", "description", "goal__title", "period_text"]
-    list_select_related = ["goal__focus_area__plan", "responsible_unit"]
+    list_select_related = ["goal", "focus_area", "plan", "responsible_unit"]
     inlines = [StatusUpdateInline]
     readonly_fields = ["goal_link", "current_status", "version"]
     filter_horizontal = ["contributing_units"]
@@ -305,9 +305,9 @@ class ActionAdmin(ServiceAdmin):
     def title_short(self, action: Action) -> str:
         return action.title if len(action.title) <= 90 else action.title[:88] + " …"
 
-    @admin.display(description=_("plan"), ordering="goal__focus_area__plan__title")
+    @admin.display(description=_("plan"), ordering="plan__title")
     def plan_title(self, action: Action) -> str:
-        return action.goal.focus_area.plan.title
+        return action.plan.title
 
     @admin.display(description=_("deadline"), ordering="due_date")
     def deadline(self, action: Action) -> str:
@@ -409,9 +409,9 @@ class ActionAdmin(ServiceAdmin):
 class StatusUpdateAdmin(ServiceAdmin):
     """The status history: read-only, append-only."""
 
-    organization_lookup = "action__goal__focus_area__plan__organization_id"
+    organization_lookup = "action__plan__organization_id"
     list_display = ["created_at", "action", "author", "status", "progress", "risk"]
-    list_filter = ["status", "risk", "action__goal__focus_area__plan__organization"]
+    list_filter = ["status", "risk", "action__plan__organization"]
     search_fields = ["comment", "action__title"]
     list_select_related = ["action", "author"]
     date_hierarchy = "created_at"

@@ -94,7 +94,8 @@ class ReminderDigest(models.Model):
 
 
 class ReminderDelivery(models.Model):
-    """One thing a person is told about one action, at most once (the unique key).
+    """One thing a person is told about one action or indicator, at most once (the
+    unique keys).
 
     ``key`` is, per kind: ``<due date>/w<window>`` for a reminder window,
     ``<due date>/o<weeks overdue>`` for the weekly repeat of an overdue action,
@@ -122,9 +123,14 @@ class ReminderDelivery(models.Model):
         # Notices: given a tiltak; a return sent back with a comment.
         ASSIGNED = "assigned", _("given an action")
         RETURN_SENT_BACK = "return_sent_back", _("report sent back")
+        # Indicators: a value is due, or overdue (weekly), from its responsible person.
+        INDICATOR_DUE = "indicator_due", _("indicator value due")
+        INDICATOR_OVERDUE = "indicator_overdue", _("indicator value overdue")
 
     DAILY_KINDS = (Kind.DEADLINE, Kind.OVERDUE, Kind.STALE, Kind.RETURN_REQUESTED,
-                   Kind.RETURN_DUE, Kind.RETURN_OVERDUE, Kind.RETURN_OVERDUE_MANAGER)
+                   Kind.RETURN_DUE, Kind.RETURN_OVERDUE, Kind.RETURN_OVERDUE_MANAGER,
+                   Kind.INDICATOR_DUE, Kind.INDICATOR_OVERDUE)
+    INDICATOR_KINDS = (Kind.INDICATOR_DUE, Kind.INDICATOR_OVERDUE)
     SECTOR_KINDS = (Kind.SECTOR_OVERDUE, Kind.SECTOR_UNASSIGNED, Kind.SECTOR_NO_DEADLINE)
     NOTICE_KINDS = (Kind.ASSIGNED, Kind.RETURN_SENT_BACK)
 
@@ -143,11 +149,22 @@ class ReminderDelivery(models.Model):
         related_name="reminder_deliveries",
         verbose_name=_("organisation"),
     )
+    # One of the two: a tiltak, or an indicator whose value is due.
     action = models.ForeignKey(
         "actions.Action",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="reminder_deliveries",
         verbose_name=_("action"),
+    )
+    indicator = models.ForeignKey(
+        "strategies.Indicator",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_deliveries",
+        verbose_name=_("indicator"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     key = models.CharField(_("key"), max_length=40)
@@ -172,6 +189,17 @@ class ReminderDelivery(models.Model):
                 fields=["recipient", "action", "kind", "key"],
                 name="reminder_delivery_once_per_recipient_action_kind_key",
                 violation_error_message=_("This reminder has already been recorded."),
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "indicator", "kind", "key"],
+                condition=Q(indicator__isnull=False),
+                name="reminder_delivery_once_per_recipient_indicator_kind_key",
+                violation_error_message=_("This reminder has already been recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(action__isnull=True) ^ Q(indicator__isnull=True),
+                name="reminder_delivery_action_or_indicator",
+                violation_error_message=_("A reminder is about an action or an indicator."),
             ),
         ]
         indexes = [

@@ -15,8 +15,8 @@ from planportal.permissions import sees_people_q
 class ActionFilterSet(FilterSet):
     """Every filter the action list offers; derived ones delegate to the queryset."""
 
-    plan = IdFilter(field_name="goal__focus_area__plan_id")
-    focus_area = IdFilter(field_name="goal__focus_area_id")
+    plan = IdFilter(field_name="plan_id")
+    focus_area = IdFilter(field_name="focus_area_id")
     goal = IdFilter(field_name="goal_id")
     # distinct=False: these columns are on the action row itself, so no join can repeat
     # a row, and DISTINCT would only make the page and count queries slower.
@@ -76,7 +76,7 @@ class ActionFilterSet(FilterSet):
         if not value.isdigit():
             return queryset.none()
         # Names are hidden outside one's own kommune, so filtering by them must be too.
-        return queryset.filter(sees_people_q(user, "goal__focus_area__plan__"),
+        return queryset.filter(sees_people_q(user, "plan__"),
                                responsible_person_id=int(value))
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -88,7 +88,7 @@ class ActionFilterSet(FilterSet):
 
 class StatusUpdateFilterSet(FilterSet):
     action = IdFilter(field_name="action_id")
-    plan = IdFilter(field_name="action__goal__focus_area__plan_id")
+    plan = IdFilter(field_name="action__plan_id")
     status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
     risk = filters.MultipleChoiceFilter(choices=StatusUpdate.Risk.choices, distinct=False)
     created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

@@ -57,7 +57,7 @@ def feed_actions(feed: CalendarFeed) -> QuerySet:
     return (
         actions.filter(due_date__isnull=False)
         .exclude(status__in=Action.CLOSED_STATUSES)
-        .select_related("goal__focus_area__plan", "responsible_unit")
+        .select_related("goal", "focus_area", "plan", "responsible_unit")
         .order_by("due_date", "pk")
     )
 
@@ -71,7 +71,6 @@ def feed_name(feed: CalendarFeed) -> str:
 def _event(action: Action) -> Any:
     from icalendar import Event
 
-    goal = action.goal
     event = Event()
     event.add("uid", event_uid(action.pk))
     event.add("dtstamp", action.updated_at)
@@ -85,10 +84,12 @@ def _event(action: Action) -> Any:
     else:
         event.add("dtend", day_after)
     event.add("summary", _("Deadline: %(title)s") % {"title": action.title})
-    lines = [
-        f"{_('Plan')}: {goal.focus_area.plan.title}",
-        f"{_('Focus area')}: {goal.focus_area.title}",
-        f"{_('Goal')}: {goal.title}",
+    lines = [f"{_('Plan')}: {action.plan.title}"]
+    if action.focus_area is not None:
+        lines.append(f"{_('Focus area')}: {action.focus_area.title}")
+    if action.goal is not None:
+        lines.append(f"{_('Goal')}: {action.goal.title}")
+    lines += [
         f"{_('Status')}: {tag_label(action.get_status_display())} "
         f"({percent(action.progress, 0)})",
     ]

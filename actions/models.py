@@ -31,7 +31,12 @@ def action_number(code: str, goal_code: str, place: int) -> str:
 
 
 class Action(models.Model):
-    """A tiltak under a goal: who is responsible, by when, and how far it has come.
+    """A tiltak: who is responsible, by when, and how far it has come.
+
+    A tiltak hangs on any level of its plan: under a delmål (``goal``), directly on a
+    satsingsområde (``focus_area``, no goal) or on the plan as a whole (neither). ``plan``
+    is always set and ``focus_area`` whenever ``goal`` is, so the plan and the area are
+    read without a join (see :mod:`actions.placement`, which keeps them consistent).
 
     ``version`` is bumped by every write (see :mod:`planportal.locking`); *overdue* is
     derived (due date passed and neither completed nor cancelled), never stored.
@@ -56,11 +61,29 @@ class Action(models.Model):
     REPORTABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETED,
                            Status.POSTPONED, Status.CANCELLED)
 
+    plan = models.ForeignKey(
+        "strategies.Plan",
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("plan"),
+    )
+    focus_area = models.ForeignKey(
+        "strategies.FocusArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("focus area"),
+        help_text=_("Empty when the action applies to the whole plan."),
+    )
     goal = models.ForeignKey(
         "strategies.Goal",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="actions",
         verbose_name=_("goal"),
+        help_text=_("Empty when the action belongs to the focus area or the whole plan."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     code = models.CharField(_("number"), max_length=20, blank=True)
@@ -140,6 +163,14 @@ class Action(models.Model):
         related_name="evaluated_actions",
         verbose_name=_("evaluated by"),
     )
+    contributes_to = models.ManyToManyField(
+        "strategies.Goal",
+        blank=True,
+        related_name="contributing_actions",
+        verbose_name=_("contributes to"),
+        help_text=_("Goals of a higher plan of the kommune this action contributes to "
+                    "(“bidrar til”)."),
+    )
     carried_over_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -157,7 +188,15 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["goal", "order", "pk"]
+        # The plan's reading order: plan-wide tiltak first, then each area's own before
+        # its goals' (the order a document lists them in).
+        ordering = [
+            "plan_id",
+            F("focus_area__order").asc(nulls_first=True),
+            F("goal__order").asc(nulls_first=True),
+            "order",
+            "pk",
+        ]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         constraints = [
@@ -180,6 +219,11 @@ class Action(models.Model):
                 violation_error_message=_("Unknown status."),
             ),
             models.CheckConstraint(
+                condition=Q(goal__isnull=True) | Q(focus_area__isnull=False),
+                name="action_goal_names_its_focus_area",
+                violation_error_message=_("An action under a goal belongs to its focus area."),
+            ),
+            models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
                 name="action_budget_not_negative",
                 violation_error_message=_("The budget cannot be negative."),
@@ -190,14 +234,32 @@ class Action(models.Model):
             models.Index(fields=["responsible_unit", "status"], name="action_unit_status_idx"),
             # Deadline sweeps and overdue lists: due date range, then status.
             models.Index(fields=["due_date", "status"], name="action_due_status_idx"),
-            # The plan tree: a goal's actions in order.
+            # The plan tree: a goal's actions in order; an area's and a plan's own.
             models.Index(fields=["goal", "order"], name="action_goal_order_idx"),
+            models.Index(fields=["focus_area", "order"], name="action_area_order_idx"),
+            models.Index(fields=["plan", "status"], name="action_plan_status_idx"),
             # "Mine tiltak" for a responsible person.
             models.Index(fields=["responsible_person", "status"], name="action_person_status_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The levels above the one given follow from it (a factory or a shell may give
+        # only the goal); the services set all three through actions.placement.
+        if self.goal_id is not None and self.focus_area_id is None:
+            self.focus_area_id = self.goal.focus_area_id
+        if self.focus_area_id is not None and self.plan_id is None:
+            self.plan_id = self.focus_area.plan_id
+        super().save(*args, **kwargs)
+
+    @property
+    def level(self) -> str:
+        """Where the tiltak hangs: ``"goal"``, ``"focus_area"`` or ``"plan"``."""
+        if self.goal_id is not None:
+            return "goal"
+        return "focus_area" if self.focus_area_id is not None else "plan"
 
     def clean(self) -> None:
         # Mirrors the date constraint in Python, so services can validate the fields they
@@ -283,6 +345,7 @@ class StatusUpdate(models.Model):
 
 from actions.calendar_models import CalendarFeed  # noqa: E402,F401
 from actions.deliveries import ReminderDelivery, ReminderDigest  # noqa: E402,F401
+from actions.interpretation_models import Interpretation  # noqa: E402,F401
 from actions.round_models import (  # noqa: E402,F401
     ReportingReturn,
     ReportingRound,

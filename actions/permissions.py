@@ -17,7 +17,7 @@ from django.db.models import Q
 from planportal.permissions import Access, Role, any_of, get_access
 from strategies.permissions import plan_view_q
 
-PLAN = "goal__focus_area__plan__"
+PLAN = "plan__"
 
 
 def action_view_q(access: Access, prefix: str = "") -> Q:

@@ -124,11 +124,11 @@ class ActionQuerySet(models.QuerySet):
         """
         people = ("first_name", "last_name", "username")
         return self.select_related(
-            "goal__focus_area__plan", "responsible_unit", "responsible_person", "evaluated_by"
+            "goal", "focus_area", "plan", "responsible_unit", "responsible_person", "evaluated_by"
         ).only(
             *[f.name for f in self.model._meta.concrete_fields],
-            "goal__focus_area_id", "goal__focus_area__plan_id",
-            "goal__focus_area__plan__organization_id",
+            "focus_area_id", "plan_id",
+            "plan__organization_id",
             "responsible_unit__name", "responsible_unit__kind",
             *[f"responsible_person__{name}" for name in people],
             *[f"evaluated_by__{name}" for name in people],
@@ -185,7 +185,7 @@ class ActionQuerySet(models.QuerySet):
         """The joins every action list needs, in a fixed number of queries. The plan's
         kommune too: its målform marks the plan text's language (``{% content_lang %}``)."""
         return self.select_related(
-            "goal__focus_area__plan__organization", "responsible_unit", "responsible_person"
+            "goal", "focus_area", "plan__organization", "responsible_unit", "responsible_person"
         )
 
 

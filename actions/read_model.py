@@ -17,8 +17,8 @@ _PEOPLE = ("first_name", "last_name", "username")
 
 #: The action's columns as ``values()`` names them; the rows add ``contributing_unit_ids``.
 ACTION_COLUMNS = (
-    "id", "goal_id", "goal__focus_area_id", "goal__focus_area__plan_id",
-    "goal__focus_area__plan__organization_id", "order", "code",
+    "id", "goal_id", "focus_area_id", "plan_id",
+    "plan__organization_id", "order", "code",
     "title", "description", "responsible_unit_id", "responsible_unit__name",
     "responsible_unit__kind", "responsible_person_id",
     *[f"responsible_person__{name}" for name in _PEOPLE],
@@ -56,8 +56,8 @@ def action_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     budget = row["budget"]
     return {
         "id": row["id"],
-        "plan": row["goal__focus_area__plan_id"],
-        "focus_area": row["goal__focus_area_id"],
+        "plan": row["plan_id"],
+        "focus_area": row["focus_area_id"],
         "goal": row["goal_id"],
         "order": row["order"],
         "code": row["code"],

@@ -137,9 +137,9 @@ def _carry_over_actions(actor: Any, plan: Plan, goals: dict[int, Goal]) -> int:
     is never copied again.
     """
     actions = list(
-        Action.objects.filter(goal__focus_area__plan=plan, carried_over_to__isnull=True)
+        Action.objects.filter(plan=plan, carried_over_to__isnull=True)
         .exclude(status__in=Action.CLOSED_STATUSES)
-        .select_related("goal__focus_area__plan", "responsible_unit", "responsible_person")
+        .select_related("goal", "focus_area", "plan", "responsible_unit", "responsible_person")
         .prefetch_related("contributing_units")
         .order_by("order", "pk")
     )

@@ -180,7 +180,7 @@ class ReportingReturn(models.Model):
     objects = ReportingReturnQuerySet.as_manager()
 
     class Meta:
-        ordering = ["round", "action__goal__focus_area__order", "action__goal__order",
+        ordering = ["round", "action__focus_area__order", "action__goal__order",
                     "action__order", "pk"]
         verbose_name = _("return")
         verbose_name_plural = _("returns")

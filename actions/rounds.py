@@ -66,7 +66,7 @@ def actions_in_scope(plans: Iterable[Plan], period: Period) -> Any:
     since_start = StatusUpdate.objects.filter(
         action=OuterRef("pk"), created_at__gte=_start_of(period.start))
     return (
-        Action.objects.filter(goal__focus_area__plan__in=list(plans))
+        Action.objects.filter(plan__in=list(plans))
         .exclude(status=Action.Status.CARRIED_OVER)
         .filter(~Q(status__in=Action.CLOSED_STATUSES) | Exists(since_start))
     )
@@ -158,7 +158,8 @@ def _load_for_write(ret: ReportingReturn) -> ReportingReturn:
     """The return as stored, with its round and action (one query), loaded into the
     caller's instance: the services work on the stored row, and the caller sees what
     was written."""
-    fresh = (ReportingReturn.objects.select_related("round", "action__goal__focus_area__plan")
+    fresh = (ReportingReturn.objects.select_related("round", "action__goal",
+                                                    "action__focus_area", "action__plan")
              .get(pk=ret.pk))
     ret.__dict__.update({name: value for name, value in fresh.__dict__.items()
                          if name != "_state"})
@@ -321,7 +322,7 @@ def submit_return(*, actor: Any, ret: ReportingReturn, expected_version: int,
             **values, "state": State.SUBMITTED, "submitted_by": _actor(actor),
             "submitted_at": timezone.now(),
         }, actor=actor, verb="submit_return")
-        action = Action.objects.select_related("goal__focus_area__plan").get(pk=ret.action_id)
+        action = Action.objects.select_related("goal", "focus_area", "plan").get(pk=ret.action_id)
         update = action_services.post_status_update(
             actor=actor, action=action, expected_version=action.version,
             status=values["status"], progress=values["progress"], risk=values["risk"],

@@ -25,13 +25,15 @@ from actions.models import Action, StatusUpdate
 from actions.notices import record_notice
 from actions.periods import Period, is_open_ended, parse_period, period_dates, tidy
 from actions.permissions import can_create_action_in
+from actions.placement import next_order, place
 from planportal.audit import services as audit
 from planportal.audit.models import AuditEvent
 from planportal.audit.services import changes_between, created_fields, snapshot
 from planportal.locking import VersionConflict, cas_update
 from planportal.models import Membership, Unit
 from planportal.permissions import deny, get_access
-from strategies.models import Goal
+from strategies.golden_thread import checked_targets, contribution_changes
+from strategies.models import FocusArea, Goal, Plan
 
 EDITABLE_FIELDS = {
     "order", "code", "title", "description", "start_date", "budget", "budget_reference",
@@ -131,7 +133,7 @@ def _write(
             action.updated_at = values["updated_at"]
             yield audited
             audit.record(actor=actor, verb=verb, obj=action, changes=audited,
-                         organization_id=action.goal.focus_area.plan.organization_id)
+                         organization_id=action.plan.organization_id)
     except BaseException:
         for name, value in before.items():
             setattr(action, name, value)
@@ -141,8 +143,10 @@ def _write(
 def create_action(
     *,
     actor: Any,
-    goal: Goal,
     title: str,
+    goal: Goal | None = None,
+    focus_area: FocusArea | None = None,
+    plan: Plan | None = None,
     responsible_unit: Unit | None = None,
     responsible_person: Any = None,
     contributing_units: Iterable[Unit] = (),
@@ -151,7 +155,9 @@ def create_action(
     notify: bool = True,
     **fields: Any,
 ) -> Action:
-    """Add a tiltak to a goal. Sector leaders may only create in their own subtree.
+    """Add a tiltak under a goal, directly on a focus area, or on the whole plan (the
+    lowest level given; :func:`actions.placement.place`). Sector leaders may only create
+    in their own subtree.
 
     A ``period_text`` gives the start date and deadline it says where none is given
     (:func:`actions.periods.period_dates`); *dates_from_period* ``False`` keeps the dates
@@ -159,7 +165,8 @@ def create_action(
     than the actor is told they were given it, as an assignment tells them, unless
     *notify* is ``False`` (a copy of a tiltak they already had).
     """
-    organization_id = goal.focus_area.plan.organization_id
+    where = place(goal=goal, focus_area=focus_area, plan=plan)
+    organization_id = where.organization_id
     if not can_create_action_in(actor, organization_id, responsible_unit):
         raise deny(_("You cannot create actions for this unit."))
     unknown = set(fields) - EDITABLE_FIELDS
@@ -176,10 +183,9 @@ def create_action(
     )
     with transaction.atomic():
         if "order" not in fields:
-            last = goal.actions.order_by("-order").values_list("order", flat=True).first()
-            fields["order"] = 0 if last is None else last + 1
+            fields["order"] = next_order(where)
         action = Action(
-            goal=goal,
+            **where.fields(),
             title=title,
             responsible_unit=responsible_unit,
             responsible_person=responsible_person,
@@ -223,7 +229,7 @@ def update_action(
         changes["period_text"] = tidy(changes["period_text"])
         changes.update(_period_changes(action, changes["period_text"],
                                        changes.get("start_date", _UNSET), action.due_date))
-    organization_id = action.goal.focus_area.plan.organization_id
+    organization_id = action.plan.organization_id
     if contributing_units is not None:
         contributing_units = list(contributing_units)
         _validate_people_and_units(organization_id, None, None, contributing_units)
@@ -255,7 +261,7 @@ def assign_action(
     the admin, the importer) gets the same dates from the same text.
     """
     require_permitted(actor, action, "manage", _("You cannot assign this action."))
-    organization_id = action.goal.focus_area.plan.organization_id
+    organization_id = action.plan.organization_id
     _validate_people_and_units(organization_id, responsible_unit, responsible_person)
     changes: dict[str, Any] = {
         "responsible_unit": responsible_unit,
@@ -309,7 +315,7 @@ def _notify_given(actor: Any, action: Action, previous_person_id: int | None) ->
     if (person_id is not None and person_id != previous_person_id
             and person_id != getattr(actor, "pk", None)):
         record_notice(recipient_id=person_id,
-                      organization_id=action.goal.focus_area.plan.organization_id,
+                      organization_id=action.plan.organization_id,
                       action_id=action.pk, kind="assigned", key=f"a{action.version}")
 
 
@@ -449,7 +455,7 @@ def bulk_assign_actions(
         return actions
     versions = versions or {}
     # No-ops for what the caller selected already (for_list() selects all three).
-    prefetch_related_objects(actions, "goal__focus_area__plan", "responsible_unit",
+    prefetch_related_objects(actions, "plan", "responsible_unit",
                              "responsible_person")
     manageable = set(
         Action.objects.permitted(actor, "manage")
@@ -461,7 +467,7 @@ def bulk_assign_actions(
             try:
                 if action.pk not in manageable:
                     raise deny(_("You cannot assign this action."))
-                organization_id = action.goal.focus_area.plan.organization_id
+                organization_id = action.plan.organization_id
                 if organization_id not in checked:
                     _validate_people_and_units(organization_id, responsible_unit,
                                                responsible_person)
@@ -586,7 +592,7 @@ def restore_action_history(
     then the action's current status, progress, evaluation and carried-over link are set
     as exported. Only organisation administrators restore history.
     """
-    organization_id = action.goal.focus_area.plan.organization_id
+    organization_id = action.plan.organization_id
     if not get_access(actor).is_admin_of(organization_id):
         raise deny(_("Only an administrator of the organisation can restore history."))
     changes: dict[str, Any] = {
@@ -630,9 +636,9 @@ def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
     is closed already (completed, cancelled or carried over before) is refused: a tiltak
     is carried over once.
     """
-    organization_id = action.goal.focus_area.plan.organization_id
+    organization_id = action.plan.organization_id
     _require_rollover_admin(actor, organization_id)
-    if source.goal.focus_area.plan.organization_id != organization_id:
+    if source.plan.organization_id != organization_id:
         raise ValidationError({"carried_over_from": _("This belongs to another organisation.")})
     changes = {"carried_over_from": source, "status": source.status, "progress": source.progress}
     with _write(action, action.version, changes, actor=actor, verb="roll_over"):
@@ -643,7 +649,7 @@ def carry_over_action(*, actor: Any, action: Action, source: Action) -> Action:
                 status=source.status,
                 progress=source.progress,
                 comment=_("Carried over from %(plan)s.")
-                % {"plan": source.goal.focus_area.plan.title},
+                % {"plan": source.plan.title},
             )
         mark_carried_over(actor=actor, action=source, successor=action)
     return action
@@ -659,7 +665,7 @@ def mark_carried_over(*, actor: Any, action: Action, successor: Action,
     calendar feed, round or open count. Only an open action whose successor links back
     to it (``successor.carried_over_from``) can be marked, and only once.
     """
-    organization_id = action.goal.focus_area.plan.organization_id
+    organization_id = action.plan.organization_id
     _require_rollover_admin(actor, organization_id)
     if successor.carried_over_from_id != action.pk:
         raise ValidationError({"carried_over_to": _(
@@ -669,7 +675,7 @@ def mark_carried_over(*, actor: Any, action: Action, successor: Action,
             "“%(action)s” is already closed (%(status)s) and cannot be carried over.")
             % {"action": action, "status": action.get_status_display()}})
     version = action.version if expected_version is None else expected_version
-    plan = successor.goal.focus_area.plan
+    plan = successor.plan
     with _write(action, version, {"status": Action.Status.CARRIED_OVER},
                 actor=actor, verb="roll_over") as audited:
         update = StatusUpdate(
@@ -683,6 +689,25 @@ def mark_carried_over(*, actor: Any, action: Action, successor: Action,
         update.save()
         audited["carried_over_to"] = [None, successor.pk]
         audited["status_update"] = [None, update.pk]
+    return action
+
+
+def set_action_contributions(*, actor: Any, action: Action,
+                             targets: Iterable[Goal]) -> Action:
+    """Set the goals of higher plans that *action* contributes to ("bidrar til").
+
+    Those who may manage the tiltak may link it, to goals of the same kommune's plans at
+    a higher level (:func:`strategies.golden_thread.contribution_refusal`).
+    """
+    require_permitted(actor, action, "manage", _("You cannot edit this action."))
+    goals = checked_targets(action.plan, targets)
+    with transaction.atomic():
+        changes = contribution_changes(action.contributes_to.values_list("pk", flat=True),
+                                       goals)
+        if changes:
+            action.contributes_to.set(goals)
+            audit.record(actor=actor, verb="update", obj=action, changes=changes,
+                         organization_id=action.plan.organization_id)
     return action
 
 

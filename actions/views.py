@@ -86,7 +86,7 @@ def _detail_context(
         status_form = StatusUpdateForm.for_action(action)
     if can_report and evaluation_form is None and action.status in Action.EVALUABLE_STATUSES:
         evaluation_form = EvaluationForm.for_action(action)
-    plan = action.goal.focus_area.plan
+    plan = action.plan
     return {
         "action": action,
         "plan": plan,
@@ -217,7 +217,7 @@ def my_actions(
         # Carried over: the work goes on as the copy in the plan's next version, which is
         # listed instead; it needs no final evaluation here.
         .exclude(status=Action.Status.CARRIED_OVER)
-        .order_by("due_date", "goal__focus_area__plan__title", "pk")
+        .order_by("due_date", "plan__title", "pk")
     )
     groups: dict[str, list[Action]] = {"overdue": [], "soon": [], "later": [], "evaluate": []}
     for action in actions:
@@ -289,11 +289,11 @@ def assign_list(
     _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     unassigned = list(
-        _to_assign(base).order_by("goal__focus_area__plan__title", "goal__focus_area__order",
+        _to_assign(base).order_by("plan__title", "focus_area__order",
                                   "goal__order", "order", "pk")
     )
     overdue = list(base.overdue().order_by("due_date", "pk"))
-    org_ids = {a.goal.focus_area.plan.organization_id for a in unassigned}
+    org_ids = {a.plan.organization_id for a in unassigned}
     if bulk_form is None:
         bulk_form = _bulk_form(request.user, None, unassigned, org_ids)
     return render(
@@ -345,7 +345,7 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
     _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     candidates = {a.pk: a for a in _to_assign(base)}
-    org_ids = {a.goal.focus_area.plan.organization_id for a in candidates.values()}
+    org_ids = {a.plan.organization_id for a in candidates.values()}
     form = _bulk_form(request.user, request.POST, list(candidates.values()), org_ids)
     if not form.is_valid():
         return assign_list(request, bulk_form=form, status=400)
@@ -401,7 +401,7 @@ def _person(pk: int | None) -> User | None:
 def assign_one(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign one action: unit, person and deadline or period, through ``assign_action``."""
     action = get_object_or_404(_assign_base(request.user), pk=pk)
-    org_id = action.goal.focus_area.plan.organization_id
+    org_id = action.plan.organization_id
     units = unit_choices(request.user, [org_id])[org_id]
     people = with_current_person(people_choices([org_id])[org_id], action.responsible_person)
     initial = {

@@ -66,7 +66,7 @@ def _copy_plan(source_plan: Any, size: int, sector_path: str) -> Any:
                                  title=f"Mål {g + 1}") for g in range(max(1, size // 100))]
     # Up to half from sector 0's subtree, the rest from elsewhere, so that a list filtered
     # by sector 0 finds rows in every round, as it does in the big one.
-    open_ = (Action.objects.filter(goal__focus_area__plan=source_plan)
+    open_ = (Action.objects.filter(plan=source_plan)
              .exclude(status__in=Action.CLOSED_STATUSES).order_by("pk"))
     inside = Q(responsible_unit__path__startswith=sector_path)
     chosen = list(open_.filter(inside)[:size // 2])

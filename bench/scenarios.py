@@ -47,7 +47,7 @@ def scoped_list(ids: dict[str, int]) -> Scenario:
             .order_by("due_date", "pk")[:100]
         )
         return [
-            (a.pk, a.title, a.goal.focus_area.plan.title, a.responsible_unit.name,
+            (a.pk, a.title, a.plan.title, a.responsible_unit.name,
              a.responsible_person.username if a.responsible_person else None, a.due_date,
              a.status, a.overdue, a.latest_comment)
             for a in rows
@@ -68,7 +68,7 @@ def scoped_list(ids: dict[str, int]) -> Scenario:
 
 def status_update(ids: dict[str, int]) -> Scenario:
     admin = User.objects.get(pk=ids["admin"])
-    mine, theirs = Action.objects.filter(goal__focus_area__plan__organization_id=ids["org"])[:2]
+    mine, theirs = Action.objects.filter(plan__organization_id=ids["org"])[:2]
     state = {"n": 0, "floor_version": theirs.version}
 
     def ours() -> None:

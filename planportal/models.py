@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
@@ -76,6 +77,12 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     org_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    # Statistics (SSB's region codes) name a kommune by it: "3421" is Trysil.
+    kommunenummer = models.CharField(
+        _("municipality number"), max_length=4, blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Four digits, e.g. 3421."))],
+        help_text=_("The kommune's four-digit number, as statistics name it."),
+    )
     language = models.CharField(
         _("written standard"),
         max_length=8,
@@ -92,6 +99,13 @@ class Organization(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommunenummer"], condition=~Q(kommunenummer=""),
+                name="organization_kommunenummer_unique",
+                violation_error_message=_("Another kommune has this municipality number."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -101,11 +101,11 @@ def load_follow_up(report: LoadReport) -> None:
     user_model = get_user_model()
     manager = user_model.objects.filter(username="enhetsleder").first()
     unit = Unit.objects.filter(code="rendalen-hjemmetjenesten").first()
-    rendalen = Action.objects.filter(goal__focus_area__plan__organization__slug="rendalen")
+    rendalen = Action.objects.filter(plan__organization__slug="rendalen")
     if manager is None or unit is None or rendalen.filter(responsible_unit__isnull=False).exists():
         return
     today = timezone.localdate()
-    actions = rendalen.order_by("goal__focus_area__order", "goal__order", "order", "pk")
+    actions = rendalen.order_by("focus_area__order", "goal__order", "order", "pk")
     for action, (days, update) in zip(actions[: len(FOLLOW_UP)], FOLLOW_UP, strict=False):
         action_services.assign_action(
             actor=LOADER, action=action, expected_version=action.version,
@@ -334,8 +334,8 @@ def load_rounds(report: LoadReport) -> None:
     today = timezone.localdate()
     current = period_containing("tertial", today)
     previous = current.previous()
-    mine = (Action.objects.filter(goal__focus_area__plan=plan, responsible_person=manager)
-            .order_by("goal__focus_area__order", "goal__order", "order", "pk"))
+    mine = (Action.objects.filter(plan=plan, responsible_person=manager)
+            .order_by("focus_area__order", "goal__order", "order", "pk"))
 
     closed = rounds.open_round(actor=admin, organization=organization, frequency="tertial",
                                period_key=previous.key, deadline=previous.end + _days(15),

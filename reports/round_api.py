@@ -202,7 +202,7 @@ class ReportingReturnViewSet(_Writes, mixins.ListModelMixin, mixins.RetrieveMode
     serializer_class = ReportingReturnSerializer
     filterset_class = ReturnFilterSet
     ordering_fields = ["state", "submitted_at", "reviewed_at", "id"]
-    ordering = ["action__goal__focus_area__order", "action__goal__order", "action__order",
+    ordering = ["action__focus_area__order", "action__goal__order", "action__order",
                 "id"]
     http_method_names = ["get", "post", "head", "options"]
 
@@ -217,7 +217,7 @@ class ReportingReturnViewSet(_Writes, mixins.ListModelMixin, mixins.RetrieveMode
             return ReportingReturn.objects.none()
         return (self.scoped(ReportingReturn.objects.all())
                 .filter(round_id=self._round_id())
-                .select_related("round", "action__goal__focus_area",
+                .select_related("round", "action__focus_area",
                                 "action__responsible_unit", "action__responsible_person"))
 
     def get_serializer_class(self) -> Any:

@@ -99,7 +99,7 @@ class ReportingReturnSerializer(serializers.ModelSerializer):
     kommune (:func:`planportal.permissions.sees_people`)."""
 
     action = ReturnActionSerializer(read_only=True)
-    plan = serializers.IntegerField(source="action.goal.focus_area.plan_id", read_only=True)
+    plan = serializers.IntegerField(source="action.plan_id", read_only=True)
     responsible_unit = UnitNameSerializer(source="action.responsible_unit", read_only=True,
                                           allow_null=True)
     responsible_person = PersonSerializer(source="action.responsible_person", read_only=True,

@@ -122,9 +122,9 @@ def _without_return(round_: ReportingRound) -> dict[int, int]:
     rows = (ReportingReturn.objects.filter(round=round_)
             .exclude(state=ReportingReturn.State.APPROVED)
             .exclude(action__status__in=OWES_NO_RETURN)
-            .order_by().values("action__goal__focus_area__plan_id")
+            .order_by().values("action__plan_id")
             .annotate(n=Count("pk")))
-    return {row["action__goal__focus_area__plan_id"]: row["n"] for row in rows}
+    return {row["action__plan_id"]: row["n"] for row in rows}
 
 
 def _assessments(round_: ReportingRound) -> list[tuple[frozenset[int], dict[str, Any]]]:
@@ -147,7 +147,7 @@ def _assessments(round_: ReportingRound) -> list[tuple[frozenset[int], dict[str,
                 units_in_plans = list(
                     ReportingReturn.objects.filter(round=round_,
                                                    action__responsible_unit__isnull=False)
-                    .order_by().values_list("action__goal__focus_area__plan_id",
+                    .order_by().values_list("action__plan_id",
                                             "action__responsible_unit__path").distinct())
             plan_ids = frozenset(plan_id for plan_id, path in units_in_plans
                                  if path.startswith(unit.path))

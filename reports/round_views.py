@@ -229,7 +229,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     overview = _unit_overview(round_, returns, units)
     filtered, filters = _filter_returns(request, returns, {u.pk: u for u in units})
     listed = filtered.select_related(
-        "action__goal__focus_area__plan", "action__responsible_unit",
+        "action__goal", "action__focus_area", "action__plan", "action__responsible_unit",
         "action__responsible_person")
     page = Paginator(listed, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
     assessments = list(RoundAssessment.objects.visible_to(user).filter(round=round_)
@@ -282,7 +282,8 @@ def _visible_return(request: HttpRequest, pk: int, return_pk: int) -> ReportingR
     role does not show (another unit's draft) is a 403: the round is theirs to see; any
     other is a 404. A return of another round is a 404 too (the page redirects)."""
     returns = (ReportingReturn.objects.visible_to(request.user)
-               .select_related("round__organization", "action__goal__focus_area__plan",
+               .select_related("round__organization", "action__goal", "action__focus_area",
+                               "action__plan",
                                "action__responsible_unit", "action__responsible_person",
                                "submitted_by", "reviewed_by"))
     ret = returns.filter(pk=return_pk).first()
@@ -315,7 +316,7 @@ def _return_page(request: HttpRequest, ret: ReportingReturn, *, form: ReturnForm
     reported = [(names.get(row["indicator"]), row["value"]) for row in ret.indicator_values or []]
     return render(request, "reports/rounds/return.html", {
         "ret": ret, "round": ret.round, "action": ret.action,
-        "plan": ret.action.goal.focus_area.plan, "form": form if editable else None,
+        "plan": ret.action.plan, "form": form if editable else None,
         "review_form": review_form if reviewable else None, "stored": stored,
         "reported_values": reported, "nav": "rounds", "statuses": status_labels(),
         "risks": risk_labels(),

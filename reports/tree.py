@@ -96,7 +96,7 @@ def plan_tree(
     if with_people:
         columns += [f"responsible_person__{name}" for name in people]
     rows = (
-        Action.objects.filter(goal__focus_area__plan=plan)
+        Action.objects.filter(plan=plan)
         .with_overdue()
         .values_list(*columns)
     )

@@ -55,12 +55,22 @@ class Plan(models.Model):
     """A municipal plan (strategi, temaplan, handlingsplan …) owned by one organisation."""
 
     class Kind(models.TextChoices):
+        COMMUNITY_PLAN = "community_plan", _("municipal master plan, social element")
         STRATEGIC_PLAN = "strategic_plan", _("strategic plan")
         MUNICIPAL_SUB_PLAN = "municipal_sub_plan", _("municipal sub-plan")
         THEMATIC_PLAN = "thematic_plan", _("thematic plan")
         PROFESSIONAL_PLAN = "professional_plan", _("professional plan")
         ACTION_PLAN = "action_plan", _("action plan")
         BUSINESS_PLAN = "business_plan", _("business plan")
+
+    class Level(models.IntegerChoices):
+        """The plan's place in the kommune's plan system, top first (the golden thread
+        runs down it: a lower plan's goals and tiltak contribute to a higher one's)."""
+
+        COMMUNITY = 1, _("municipal master plan (social element)")
+        SECTOR = 2, _("municipal sub-plan or thematic plan")
+        ACTION = 3, _("action plan")
+        BUSINESS = 4, _("business plan")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -77,6 +87,10 @@ class Plan(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind of plan"), max_length=30, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=Level.choices, default=Level.SECTOR,
+        help_text=_("Where the plan sits in the kommune's plan system."),
+    )
     period_start = models.PositiveSmallIntegerField(_("from year"), validators=YEAR_VALIDATORS)
     period_end = models.PositiveSmallIntegerField(_("to year"), validators=YEAR_VALIDATORS)
     status = models.CharField(
@@ -110,6 +124,13 @@ class Plan(models.Model):
         default=False,
         help_text=_("Public plans can be read by anyone, without personal data."),
     )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("UN sustainable development goals"),
+        help_text=_("The goals the plan as a whole names."),
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -117,6 +138,7 @@ class Plan(models.Model):
         blank=True,
         related_name="sub_plans",
         verbose_name=_("parent plan"),
+        help_text=_("The higher plan of the kommune this plan follows up."),
     )
     previous_version = models.ForeignKey(
         "self",
@@ -224,6 +246,15 @@ class Goal(models.Model):
     success_criteria = models.TextField(
         _("success criteria"), blank=True, help_text=_("“We have succeeded when …”")
     )
+    contributes_to = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="contributing_goals",
+        verbose_name=_("contributes to"),
+        help_text=_("Goals of a higher plan of the kommune this goal contributes to "
+                    "(“bidrar til”)."),
+    )
 
     objects = GoalQuerySet.as_manager()
 
@@ -249,6 +280,13 @@ class Indicator(models.Model):
     class Direction(models.TextChoices):
         HIGHER = "higher", _("higher is better")
         LOWER = "lower", _("lower is better")
+
+    class Frequency(models.TextChoices):
+        NONE = "", _("not followed up")
+        YEARLY = "yearly", _("every year")
+        TERTIAL = "tertial", _("every tertial")
+        QUARTERLY = "quarterly", _("every quarter")
+        MONTHLY = "monthly", _("every month")
 
     class Source(models.TextChoices):
         KOSTRA = "kostra", "KOSTRA"
@@ -280,6 +318,35 @@ class Indicator(models.Model):
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.INTERNAL
     )
+    responsible_unit = models.ForeignKey(
+        "planportal.Unit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="responsible_for_indicators", verbose_name=_("responsible unit"),
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="responsible_for_indicators", verbose_name=_("responsible person"),
+    )
+    frequency = models.CharField(
+        _("reporting frequency"), max_length=10, choices=Frequency.choices, blank=True,
+        default=Frequency.NONE,
+    )
+    next_due_on = models.DateField(
+        _("next value due"), null=True, blank=True, validators=[validate_sane_date],
+    )
+    # SSB's statistics bank (PxWebApi): the table and the ContentsCode whose values this
+    # indicator follows, and optionally the query a scheduled fetch posts.
+    statistics_table = models.CharField(
+        _("statistics table"), max_length=20, blank=True,
+        help_text=_("The table's number in SSB's statistics bank, e.g. 12345."),
+    )
+    statistics_content = models.CharField(
+        _("statistics content code"), max_length=60, blank=True,
+        help_text=_("The table's ContentsCode for this indicator."),
+    )
+    statistics_query = models.JSONField(
+        _("statistics query"), default=dict, blank=True,
+        help_text=_("The JSON query a scheduled fetch posts to the statistics bank."),
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -306,6 +373,82 @@ class Indicator(models.Model):
         return self.name
 
 
+class IndicatorBaseline(models.Model):
+    """The indicator's value in one year before the plan (a baseline may span years)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="baselines",
+        verbose_name=_("indicator"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="indicator_baseline_one_per_year",
+                violation_error_message=_("The indicator already has a baseline for this year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.year})"
+
+
+class IndicatorTarget(models.Model):
+    """What the indicator should reach: a comparison with a value, for a year or (no
+    year) for the plan period, optionally relative to the national average.
+
+    «mer enn 50 %» is ``>`` 50; «10 eller flere per år» is ``≥`` 10 in each year named;
+    «lavere enn landssnittet» is ``<`` 0 relative to the national average.
+    """
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "gte", "≥"
+        MORE_THAN = "gt", ">"
+        AT_MOST = "lte", "≤"
+        LESS_THAN = "lt", "<"
+        EQUAL = "eq", "="
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets",
+        verbose_name=_("indicator"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=YEAR_VALIDATORS,
+        help_text=_("Empty when the plan names no year: the target holds for its period."),
+    )
+    comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    relative_to_national = models.BooleanField(
+        _("relative to the national average"), default=False,
+        help_text=_("The value is a difference from the national average (0: the average "
+                    "itself)."),
+    )
+
+    class Meta:
+        ordering = ["indicator", F("year").asc(nulls_last=True), "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="indicator_target_one_per_year",
+                violation_error_message=_("The indicator already has a target for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(comparison__in=["gte", "gt", "lte", "lt", "eq"]),
+                name="indicator_target_comparison_valid",
+                violation_error_message=_("Unknown comparison."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.get_comparison_display()} {self.value}"
+
+
 class Measurement(models.Model):
     """A recorded value of an indicator for one period (e.g. the year 2024)."""
 
@@ -323,7 +466,15 @@ class Measurement(models.Model):
         _("period"), max_length=60, blank=True, help_text=_('E.g. "2024" or "2. tertial 2025".')
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    national_average = models.DecimalField(
+        _("national average"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("The national figure for the same period, when known."),
+    )
     note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=200, blank=True,
+        help_text=_('Where the value comes from, e.g. "SSB, tabell 12345".'),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

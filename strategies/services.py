@@ -19,6 +19,7 @@ from planportal.audit import services as audit
 from planportal.audit.services import changes_between, created_fields, snapshot
 from planportal.models import Organization, Unit
 from planportal.permissions import deny, get_access
+from strategies.golden_thread import checked_targets, contribution_changes
 from strategies.models import (
     FocusArea,
     Goal,
@@ -129,6 +130,23 @@ def update_plan(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
     with transaction.atomic():
         _save(plan, actor=actor, changes=audited)
     return plan
+
+
+def set_goal_contributions(*, actor: Any, goal: Goal, targets: Iterable[Goal]) -> Goal:
+    """Set the goals of higher plans that *goal* contributes to ("bidrar til").
+
+    Only goals of the same kommune's plans at a higher level are allowed
+    (:func:`strategies.golden_thread.contribution_refusal`); all or nothing.
+    """
+    plan = goal.focus_area.plan
+    require_plan_admin(actor, plan.organization_id)
+    goals = checked_targets(plan, targets)
+    with transaction.atomic():
+        changes = contribution_changes(goal.contributes_to.values_list("pk", flat=True), goals)
+        if changes:
+            goal.contributes_to.set(goals)
+            audit.record(actor=actor, verb="update", obj=goal, changes=changes)
+    return goal
 
 
 # --- Focus areas -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ class ActionSerializer(serializers.ModelSerializer):
     fields and its field-by-field rendering equal to that.
     """
 
-    plan = serializers.IntegerField(source="goal.focus_area.plan_id", read_only=True)
+    plan = serializers.IntegerField(source="plan_id", read_only=True)
     focus_area = serializers.IntegerField(source="goal.focus_area_id", read_only=True)
     responsible_unit = UnitBriefSerializer(read_only=True, allow_null=True)
     responsible_person = PersonSerializer(read_only=True, allow_null=True)
@@ -135,7 +135,7 @@ def _organization_of(update: StatusUpdate) -> int:
     # Annotated by the status-update list; otherwise read through the action.
     organization_id = getattr(update, "plan_organization_id", None)
     if organization_id is None:
-        organization_id = update.action.goal.focus_area.plan.organization_id
+        organization_id = update.action.plan.organization_id
     return organization_id
 
 

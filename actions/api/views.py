@@ -68,7 +68,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def _document(self, row: dict[str, Any], zone: Any) -> dict[str, Any]:
         """A read-model row as this reader may see it (people hidden outside the kommune)."""
         return hide_people_from(action_row(row, zone), self.request, *PEOPLE,
-                                organization_id=row["goal__focus_area__plan__organization_id"])
+                                organization_id=row["plan__organization_id"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Two queries: the page's keys with the total, then their rows (with the
@@ -185,7 +185,7 @@ class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     def get_queryset(self) -> QuerySet:
         return self.scoped(StatusUpdate.objects.select_related("author")).annotate(
-            plan_organization_id=F("action__goal__focus_area__plan__organization_id"))
+            plan_organization_id=F("action__plan__organization_id"))
 
     def get_serializer_class(self) -> Any:
         return StatusUpdateCreateSerializer if self.action == "create" else StatusUpdateSerializer

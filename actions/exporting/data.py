@@ -51,7 +51,7 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
     actions = (
         Action.objects.select_related(
             "responsible_unit", "responsible_person", "evaluated_by",
-            "carried_over_from__goal__focus_area__plan",
+            "carried_over_from__plan",
         )
         .prefetch_related(
             Prefetch("contributing_units", queryset=Unit.objects.only("pk", "code", "path")),
@@ -171,8 +171,8 @@ def _action(action: Action, person: Any) -> dict[str, Any]:
         "evaluated_on": _value(action.evaluated_on),
         "evaluated_by": person(action.evaluated_by),
         "carried_over_from": None if previous is None else {
-            "plan": _plan_ref(previous.goal.focus_area.plan),
-            "focus_area": previous.goal.focus_area.title,
+            "plan": _plan_ref(previous.plan),
+            "focus_area": previous.focus_area.title if previous.focus_area else "",
             "goal": previous.goal.title,
             "title": previous.title,
         },

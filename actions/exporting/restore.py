@@ -124,8 +124,8 @@ def _fill_tree(preview: ImportPreview, plan: dict[str, Any], existing: Plan | No
     titles: set[tuple[str, ...]] = set()
     if existing is not None:
         for area_title, goal_title, action_title in Action.objects.filter(
-            goal__focus_area__plan=existing
-        ).values_list("goal__focus_area__title", "goal__title", "title"):
+            plan=existing
+        ).values_list("focus_area__title", "goal__title", "title"):
             titles.add((match_key(area_title), match_key(goal_title), match_key(action_title)))
         for area_title, goal_title in existing.focus_areas.values_list("title", "goals__title"):
             titles.add((match_key(area_title),))
@@ -381,10 +381,10 @@ class _Restorer:
         if not ref:
             return None
         return Action.objects.filter(
-            goal__focus_area__plan__organization=self.organization,
-            goal__focus_area__plan__title=ref["plan"]["title"],
-            goal__focus_area__plan__period_start=ref["plan"]["period_start"],
-            goal__focus_area__title=ref["focus_area"], goal__title=ref["goal"],
+            plan__organization=self.organization,
+            plan__title=ref["plan"]["title"],
+            plan__period_start=ref["plan"]["period_start"],
+            focus_area__title=ref["focus_area"], goal__title=ref["goal"],
             title=ref["title"],
         ).first()
 

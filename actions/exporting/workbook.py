@@ -30,10 +30,10 @@ WIDTHS = [28, 45, 55, 40, 25, 25, 14, 12, 12, 14, 12, 10]
 def plan_rows(plan: Plan) -> list[list[Any]]:
     """The rows under the header, in plan order (two queries)."""
     actions = (
-        Action.objects.filter(goal__focus_area__plan=plan)
-        .select_related("goal__focus_area", "responsible_unit")
+        Action.objects.filter(plan=plan)
+        .select_related("goal", "focus_area", "responsible_unit")
         .prefetch_related(Prefetch("contributing_units", queryset=Unit.objects.only("name")))
-        .order_by("goal__focus_area__order", "goal__order", "order", "pk")
+        .order_by("focus_area__order", "goal__order", "order", "pk")
     )
     rows = []
     for action in actions:

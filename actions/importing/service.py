@@ -99,7 +99,7 @@ def _mark_existing(preview: ImportPreview) -> None:
     goals = {(fa, match_key(t)): pk for pk, fa, t in
              Goal.objects.filter(focus_area__plan=plan).values_list("pk", "focus_area", "title")}
     actions = {(g, match_key(t)): (unit, due, text) for g, t, unit, due, text in
-               Action.objects.filter(goal__focus_area__plan=plan).values_list(
+               Action.objects.filter(plan=plan).values_list(
                    "goal", "title", "responsible_unit", "due_date", "period_text")}
     for area in preview.focus_areas:
         area_pk = areas.get(match_key(area.title))
@@ -248,7 +248,7 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
     # the same maps, so a later row sees an earlier row's goal or action.
     known = plan.focus_areas.prefetch_related("goals", Prefetch(
         "goals__actions", queryset=Action.objects.select_related(
-            "goal__focus_area__plan", "responsible_unit", "responsible_person")))
+            "goal", "focus_area", "plan", "responsible_unit", "responsible_person")))
     areas = {match_key(a.title): a for a in known}
     goals_of = {area.pk: {match_key(g.title): g for g in area.goals.all()} for area in known}
     actions_of = {goal.pk: {match_key(a.title): a for a in goal.actions.all()}

@@ -137,7 +137,7 @@ def _load_items(digest: ReminderDigest) -> tuple[list[ReminderDelivery], list[in
     were recorded). Two queries."""
     items = list(
         digest.items.filter(sent_at__isnull=True).select_related(
-            "action__goal__focus_area__plan", "action__responsible_unit",
+            "action__goal", "action__focus_area", "action__plan", "action__responsible_unit",
             "action__responsible_person",
         ).order_by("pk")
     )

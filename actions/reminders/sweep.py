@@ -34,7 +34,7 @@ from planportal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-ORG = "goal__focus_area__plan__organization_id"
+ORG = "plan__organization_id"
 BATCH = 5000
 Kind = ReminderDelivery.Kind
 Status = ReminderDigest.Status
@@ -233,7 +233,7 @@ def due_sector_items(today: date) -> list[Item]:
         .filter(overdue_q(today) | Q(responsible_person__isnull=True) | unassigned_q())
         .order_by()
         .values_list("pk", ORG, "responsible_unit__path",
-                     "goal__focus_area__plan__owner_unit__path", "due_date",
+                     "plan__owner_unit__path", "due_date",
                      "responsible_person_id")
     )
     by_org: dict[int, list[tuple[int, str | None, date | None, int | None]]] = defaultdict(list)

@@ -76,7 +76,7 @@ def _organization_id(obj: models.Model) -> int | None:
     # Walk up the plan hierarchy; every object in Planportal belongs to one kommune.
     for path in ("organization_id", "plan.organization_id", "focus_area.plan.organization_id",
                  "goal.focus_area.plan.organization_id",
-                 "action.goal.focus_area.plan.organization_id",
+                 "action.plan.organization_id",
                  "indicator.goal.focus_area.plan.organization_id",
                  "unit.organization_id"):
         value: Any = obj
