@@ -74,6 +74,15 @@ install() {
       echo "Chromium is missing: the browser tests need it ('sudo apt-get install chromium')." >&2
     fi
   fi
+  # The PgBouncer test (tests/operations/test_pgbouncer.py) runs a real transaction pool.
+  if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "Installing PgBouncer for the connection-pool test"
+      apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null
+    else
+      echo "PgBouncer is missing: its test needs it ('sudo apt-get install pgbouncer')." >&2
+    fi
+  fi
   # WeasyPrint (report PDFs) loads Pango and HarfBuzz from the system.
   if ! .venv/bin/python -c 'import weasyprint' >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

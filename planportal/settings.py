@@ -137,21 +137,32 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 
-if DATABASE_URL:
-    _default_db = database_from_url("DATABASE_URL", DATABASE_URL)
-    _pool_size = env_int("DB_POOL_SIZE", 0, minimum=0)
-    if _pool_size:
-        _default_db["CONN_MAX_AGE"] = 0  # persistent connections and a pool exclude each other
-        _default_db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size}
+def _postgres(name: str, url: str) -> dict:
+    """A PostgreSQL alias from its URL, with the pool and statement settings."""
+    db = database_from_url(name, url)
+    pool_size = env_int("DB_POOL_SIZE", 0, minimum=0)
+    if pool_size:
+        db["CONN_MAX_AGE"] = 0  # persistent connections and a pool exclude each other
+        db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": pool_size}
     # Server-side binding lets PostgreSQL keep each statement's plan (a prepared statement
     # after DB_PREPARE_THRESHOLD runs on a connection): planning the action list's joins
     # costs four times more than running them. Turn it off behind a transaction-mode
     # PgBouncer without max_prepared_statements (DB_PREPARED_STATEMENTS=false).
     if env_bool("DB_PREPARED_STATEMENTS", True):
-        _default_db["OPTIONS"]["server_side_binding"] = True
-        _default_db["OPTIONS"]["prepare_threshold"] = env_int(
-            "DB_PREPARE_THRESHOLD", 5, minimum=0
-        )
+        db["OPTIONS"]["server_side_binding"] = True
+        db["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5, minimum=0)
+    return db
+
+
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", ("postgres", "postgresql"))
+if DATABASE_REPLICA_URL and not DATABASE_URL:
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary).")
+# After a write, the client's reads stay on the primary this long: longer than the
+# replica's usual lag, so a saved change is on the next page (planportal.replica).
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=0)
+
+if DATABASE_URL:
+    _default_db = _postgres("DATABASE_URL", DATABASE_URL)
 else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
@@ -165,6 +176,14 @@ else:
         },
     }
 DATABASES = {"default": _default_db}
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    # In tests the replica is the primary itself (no replication to wait for).
+    DATABASES["replica"] = {**_postgres("DATABASE_REPLICA_URL", DATABASE_REPLICA_URL),
+                            "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["planportal.db_routers.PrimaryReplicaRouter"]
+    # Early, so that everything after it, the view included, reads as it decides.
+    MIDDLEWARE.insert(1, "planportal.replica.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------

@@ -35,3 +35,9 @@ _index = worker_index()
 if _index is not None and os.environ.get("REDIS_URL"):
     os.environ["REDIS_URL"] = worker_redis_url(
         os.environ["REDIS_URL"], _index, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+
+# On PostgreSQL the suite runs with a read replica configured, as a test mirror of the
+# test database (planportal/settings.py): every committing test then reads reports and
+# lists through the router, and tests/planportal/test_replica.py checks where reads go.
+if os.environ.get("DATABASE_URL") and "DATABASE_REPLICA_URL" not in os.environ:
+    os.environ["DATABASE_REPLICA_URL"] = os.environ["DATABASE_URL"]
