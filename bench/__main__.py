@@ -10,6 +10,7 @@ USAGE = """usage: python -m bench {run,api,reminders} [options]
   api   the action list through gunicorn against a minimal WSGI floor (python -m bench api --help)
   reminders  the reminder sweep on dataset M in eager mode (python -m bench reminders --help)
   report  one plan's progress report (5,000 actions): HTML, JSON, PDF, XLSX (--help)
+  pages  the pages each role opens, through gunicorn, against the API list (--help)
   load  mixed load through gunicorn: 80 % lists, 15 % reports, 5 % updates (--help)
   imports  the adversarial import files at full size, one process each (--help)
   filters  the action list with and without the shared FilterSet form class (--help)
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import reminders
 
         reminders.main(args[1:])
+        return
+    if args and args[0] == "pages":
+        from bench import pages
+
+        pages.main(args[1:])
         return
     if args and args[0] == "load":
         from bench import load

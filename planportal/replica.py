@@ -18,6 +18,7 @@ the primary, as before.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,6 +31,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
+logger = logging.getLogger(__name__)
 
 #: The URL names (``namespace:name``, shell patterns) whose GET requests read from the
 #: replica: progress reports, exports and lists, not the pages people work in.
@@ -97,14 +99,24 @@ def client_key(request: HttpRequest) -> str | None:
 def pin_to_primary(request: HttpRequest) -> None:
     """Send this client's reads to the primary for ``REPLICA_PIN_SECONDS``."""
     key = client_key(request)
-    if key is not None:
+    if key is None:
+        return
+    try:
         cache.set(key, 1, timeout=settings.REPLICA_PIN_SECONDS)
+    except Exception:  # the cache (Redis) is down: the write stands, and so does this
+        logger.warning("Could not pin a client to the primary: the cache is unavailable.")
 
 
 def pinned_to_primary(request: HttpRequest) -> bool:
-    """Whether this client wrote within the last ``REPLICA_PIN_SECONDS``."""
+    """Whether this client wrote within the last ``REPLICA_PIN_SECONDS`` (or the cache
+    cannot say: then the primary, the side that cannot show stale data)."""
     key = client_key(request)
-    return key is not None and cache.get(key) is not None
+    if key is None:
+        return False
+    try:
+        return cache.get(key) is not None
+    except Exception:
+        return True
 
 
 class ReplicaMiddleware:

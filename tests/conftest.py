@@ -8,6 +8,7 @@ sector leader for Helse og omsorg, the unit manager of Hjemmetjenesten, a reader
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
@@ -38,6 +39,16 @@ from tests.shared_data import (
 
 #: The SDG rows the data migration made, as (id, number, name_nb, name_en).
 _sdg_rows: list[tuple[Any, ...]] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The settings have their replica alias now (tests/xdist_worker.py): subprocesses,
+    which the tests point at other databases, must not inherit its URL."""
+    from django.conf import settings
+
+    settings.DATABASES  # noqa: B018 - read the settings before the variable goes
+    if os.environ.pop("PLANPORTAL_TEST_REPLICA", None):
+        os.environ.pop("DATABASE_REPLICA_URL", None)
 
 
 def _db_unblocked(item: pytest.Item) -> Any:

@@ -39,5 +39,8 @@ if _index is not None and os.environ.get("REDIS_URL"):
 # On PostgreSQL the suite runs with a read replica configured, as a test mirror of the
 # test database (planportal/settings.py): every committing test then reads reports and
 # lists through the router, and tests/planportal/test_replica.py checks where reads go.
+# The variable is taken away again once the settings are read (tests/conftest.py), so
+# the servers and workers the slow tests start, on databases of their own, get none.
 if os.environ.get("DATABASE_URL") and "DATABASE_REPLICA_URL" not in os.environ:
     os.environ["DATABASE_REPLICA_URL"] = os.environ["DATABASE_URL"]
+    os.environ["PLANPORTAL_TEST_REPLICA"] = "1"
