@@ -85,7 +85,14 @@ class ImportAnswerSerializer(serializers.Serializer):
     created = serializers.DictField(child=serializers.IntegerField())
     filled = serializers.IntegerField(
         help_text="Existing actions whose blank Ansvar or Tid the file filled in.")
-    focus_areas = serializers.ListField(child=serializers.DictField())
+    actions = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The plan's own tiltak (rows with no satsingsområde and no delmål).")
+    focus_areas = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Each area with its own tiltak (rows with no delmål) and its goals with "
+                  "theirs; every tiltak says its level (plan, focus_area or goal), table "
+                  "and row.")
     problems = ProblemSerializer(many=True)
 
 
@@ -102,6 +109,8 @@ IMPORT_SCHEMA = extend_schema(
         "Reads a Word, Excel or CSV handlingsplan (or a Planportal JSON export). With "
         "dry_run it only answers what would be created and every problem by table, row and "
         "column. Otherwise it imports in one transaction; any error imports nothing (400). "
+        "A tiltak lands on the lowest level its row gives: the delmål above it, else its "
+        "satsingsområde, else the plan itself (a table with only Tiltak rows). "
         "Rows already in the plan (same focus area, goal and tiltak text) are not created "
         "again; where such an action has no Ansvar or no Tid and the file gives one, it is "
         "filled in (counts.actions.filled, and each action's fills), never overwritten. "
