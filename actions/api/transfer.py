@@ -128,21 +128,27 @@ IMPORT_SCHEMA = extend_schema(
 EXPORT_SCHEMA = extend_schema(
     summary="Export a plan as JSON",
     description="Every field, the unit tree, the people referred to, status history, "
-                "indicators and measurements; import it again with /plans/import/. Members "
-                "of the plan's organisation only.",
+                "indicators and measurements; each tiltak on its level (plan.actions, a focus "
+                "area's actions, a goal's actions), the goals of higher plans each goal or "
+                "tiltak contributes to (contributes_to) and the 'tolket' markers "
+                "(plan.interpretations). Import it again with /plans/import/. Members of the "
+                "plan's organisation only.",
     responses={200: OpenApiTypes.OBJECT},
 )
 EXPORT_XLSX_SCHEMA = extend_schema(
     summary="Export a plan as an Excel workbook",
-    description="One row per tiltak in the importer's columns. Members of the plan's "
-                "organisation only.",
+    description="One row per tiltak in the importer's columns (Satsingsområde and Delmål "
+                "blank where the tiltak hangs on its area or the plan itself). Members of the "
+                "plan's organisation only.",
     responses={(200, XLSX): OpenApiTypes.BINARY},
 )
 ROLL_OVER_SCHEMA = extend_schema(
     summary="Roll a plan into its next period (rullering)",
-    description="Creates the next version (a draft) with the structure and every unfinished "
-                "action, each linked to its earlier self. Completed and cancelled actions stay "
-                "in this version, which becomes 'expired' unless close_previous is false.",
+    description="Creates the next version (a draft, same level) with the structure and every "
+                "unfinished action on its level, each linked to its earlier self, with their "
+                "links to higher plans and their 'tolket' markers. Completed and cancelled "
+                "actions stay in this version, which becomes 'expired' unless close_previous "
+                "is false.",
     request=RollOverSerializer,
     responses={201: OpenApiTypes.OBJECT},
 )
