@@ -147,6 +147,27 @@ def _checked_level(row: dict[str, Any], level: str, path: str) -> None:
                          f"({level!r})")
 
 
+def _checked_links(refs: list[dict[str, Any]], path: str) -> None:
+    """Each ``contributes_to`` ref names a plan (title, start year), an area and a goal."""
+    for i, ref in enumerate(refs):
+        if not (isinstance(ref["plan"]["title"], str) and isinstance(ref["focus_area"], str)
+                and isinstance(ref["goal"], str)):
+            raise ValueError(f"{path}contributes_to[{i}]")
+        int(ref["plan"]["period_start"])
+
+
+def _checked_interpretations(rows: list[dict[str, Any]]) -> None:
+    """Each marker has its field, a reason and the four references (each may be null)."""
+    for n, row in enumerate(rows):
+        if not (isinstance(row["reason"], str) and row["reason"].strip()
+                and isinstance(row["field"], str)):
+            raise ValueError(f"interpretations[{n}]")
+        missing = [name for name in ("focus_area", "goal", "indicator", "action")
+                   if name not in row]
+        if missing:
+            raise KeyError(f"interpretations[{n}].{missing[0]}")
+
+
 def _fill_tree(preview: ImportPreview, plan: dict[str, Any], existing: Plan | None) -> None:
     # What the plan has already: areas (area,), goals (area, goal) and every tiltak as
     # (area or None, goal or None, title), so each is matched on its own level.
@@ -165,6 +186,7 @@ def _fill_tree(preview: ImportPreview, plan: dict[str, Any], existing: Plan | No
                area_key: str | None, goal_key: str | None) -> None:
         for n, action in enumerate(rows):
             _checked_level(action, holder.level, f"{path}actions[{n}]")
+            _checked_links(action.get("contributes_to", []), f"{path}actions[{n}].")
             holder.actions.append(ActionDraft(
                 title=action["title"],
                 location=_location(f"{path}actions[{n}]"),
@@ -189,8 +211,10 @@ def _fill_tree(preview: ImportPreview, plan: dict[str, Any], existing: Plan | No
                                    description=goal["description"],
                                    exists=(area_key, goal_key) in titles)
             area_draft.goals.append(goal_draft)
+            _checked_links(goal.get("contributes_to", []), f"focus_areas[{a}].goals[{g}].")
             drafts(goal_draft, goal["actions"], f"focus_areas[{a}].goals[{g}].", area_key,
                    goal_key)
+    _checked_interpretations(plan.get("interpretations", []))
 
 
 def _date(value: str | None) -> date | None:

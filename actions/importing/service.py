@@ -3,7 +3,8 @@
 Every object is written through the ordinary services (``strategies.services``,
 ``actions.services``), with the importing user as actor, so the permission and
 validation rules are the same as for a form. Rows are matched by plan, focus area,
-goal and tiltak text, so importing the same file twice creates nothing new.
+goal and tiltak text (a tiltak on its own level: under a goal, on an area, on the plan
+itself), so importing the same file twice creates nothing new.
 """
 
 from __future__ import annotations

@@ -315,3 +315,21 @@ def test_the_workbook_imports_back_onto_the_same_levels(leveled_plan, world):
     assert preview.counts()["actions"] == {"new": 0, "existing": 3, "filled": 0}
     assert [a.title for a in preview.actions] == ["Rullere planen"]
     assert result.created == {}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda plan: plan["interpretations"][0].pop("goal"),
+    lambda plan: plan["interpretations"][1].update(reason=""),
+    lambda plan: plan["focus_areas"][0]["goals"][0]["contributes_to"][0].pop("goal"),
+    lambda plan: plan["focus_areas"][0]["actions"][0]["contributes_to"][0]["plan"].update(
+        period_start="snart"),
+])
+def test_a_damaged_marker_or_link_is_refused_in_the_preview(leveled_plan, world, damage):
+    data = export_plan_data(leveled_plan)
+    data["plan"]["title"] = "Skadet eksport"
+    damage(data["plan"])
+    preview, _ = import_plan(actor=world.admin, organization=world.org,
+                             content=json.dumps(data).encode(), filename="plan.json",
+                             dry_run=True)
+    (error,) = preview.errors
+    assert "ufullstendig eller skadet" in error.message
