@@ -1,7 +1,10 @@
 """Deterministic benchmark datasets, loaded in seconds.
 
 - **S**: one kommune: 209 units, 502 users, 20 plans × 5 focus areas × 10 goals × 5 actions
-  = 5,000 actions with their status history (0–4 updates each).
+  = 5,000 actions with their status history (0–4 updates each). As kommuner write plans,
+  not every tiltak hangs under a goal: in each plan, the last slot of each area's last
+  goal holds a tiltak of the area itself, and one more slot a tiltak of the whole plan
+  (``LEVELS``), so 4,880 are under a goal, 100 on an area and 20 on their plan.
 - **M**: 20 kommuner of the same shape = 100,000 actions.
 
 Every kommune draws from its own ``random.Random(SEED ^ index)`` and ids are handed out
@@ -32,7 +35,8 @@ from planportal.models import Membership, Organization, Unit, User
 from strategies.models import FocusArea, Goal, Plan
 
 SEED = 42
-GENERATOR_VERSION = 2
+# 3: every action row has plan_id and focus_area_id; some hang on their area or plan.
+GENERATOR_VERSION = 3
 TODAY = date(2026, 6, 15)  # "today" for the dataset's shape: overdue and due-soon shares
 KOMMUNER = {"S": 1, "M": 20}
 PLANS, AREAS, GOALS, ACTIONS = 20, 5, 10, 5  # per kommune: 5,000 actions
@@ -220,15 +224,31 @@ def _kommune(index: int, ids: _Ids, rows: Rows) -> dict[str, int]:
                                    "code": f"{a + 1}.{g + 1}",
                                    "title": GOAL_TITLES[(a + g) % len(GOAL_TITLES)]})
                 for n in range(ACTIONS):
-                    _action(rng, ids, rows, goal=goal, code=f"{a + 1}.{g + 1}.{n + 1}", order=n,
+                    level = _level(a, g, n)
+                    _action(rng, ids, rows, plan=plan, area=None if level == "plan" else area,
+                            goal=goal if level == "goal" else None,
+                            code=f"{a + 1}.{g + 1}.{n + 1}" if level == "goal" else "",
+                            order=n if level == "goal" else 0,
                             status=rng.choice(statuses), plan_from=plan_from, plan_to=plan_to,
                             assignable=assignable, users=users, admin=admin)
     return {"org": org, "leader": leader, "sector": sectors[0]["id"], "admin": admin}
 
 
-def _action(rng: random.Random, ids: _Ids, rows: Rows, *, goal: int, code: str, order: int,
-            status: str, plan_from: date, plan_to: date, assignable: list[int],
-            users: list[int], admin: int) -> None:
+def _level(area: int, goal: int, slot: int) -> str:
+    """Where the action in this slot hangs (the shape in the module docstring): the last
+    goal's last slot is its area's own tiltak, the one before it in the last area the
+    plan's own; every other slot is under its goal. The slots, ids and draws stay those
+    of a goal-only dataset, so only the placements differ."""
+    if goal == GOALS - 1 and slot == ACTIONS - 1:
+        return "focus_area"
+    if goal == GOALS - 1 and slot == ACTIONS - 2 and area == AREAS - 1:
+        return "plan"
+    return "goal"
+
+
+def _action(rng: random.Random, ids: _Ids, rows: Rows, *, plan: int, area: int | None,
+            goal: int | None, code: str, order: int, status: str, plan_from: date,
+            plan_to: date, assignable: list[int], users: list[int], admin: int) -> None:
     """One action, its contributing units and its status history."""
     pk = ids.next(Action)
     due = _due_date(rng, status, plan_from, plan_to)
@@ -266,7 +286,8 @@ def _action(rng: random.Random, ids: _Ids, rows: Rows, *, goal: int, code: str, 
             "author_id": rng.choice(users) if rng.random() < 0.9 else None})
     evaluated = status in ("completed", "cancelled") and rng.random() < 0.4
     rows[Action].append({
-        "id": pk, "goal_id": goal, "order": order, "code": code,
+        "id": pk, "plan_id": plan, "focus_area_id": area, "goal_id": goal, "order": order,
+        "code": code,
         "title": f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}", "description": description,
         "responsible_unit_id": unit, "responsible_person_id": person,
         "start_date": start, "due_date": due,
@@ -364,8 +385,12 @@ def fingerprint() -> dict[str, Any]:
             " SUM(CASE WHEN due_date < %s AND status NOT IN ('completed', 'cancelled')"
             "     THEN 1 ELSE 0 END),"
             " SUM(CASE WHEN responsible_person_id IS NULL THEN 0 ELSE 1 END),"
-            f" SUM(progress), SUM(version), MAX(id) FROM {action}", [TODAY])
-        keys = ["no_due_date", "overdue", "with_person", "progress_sum", "version_sum", "max_id"]
+            f" SUM(progress), SUM(version), MAX(id),"
+            " SUM(CASE WHEN goal_id IS NULL AND focus_area_id IS NOT NULL THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN focus_area_id IS NULL THEN 1 ELSE 0 END),"
+            f" SUM(plan_id), SUM(COALESCE(focus_area_id, 0)) FROM {action}", [TODAY])
+        keys = ["no_due_date", "overdue", "with_person", "progress_sum", "version_sum", "max_id",
+                "on_focus_area", "on_plan", "plan_id_sum", "focus_area_id_sum"]
         result.update({k: int(v or 0) for k, v in zip(keys, cursor.fetchone(), strict=True)})
     return result
 
@@ -394,7 +419,8 @@ def describe(dataset: str) -> str:
             f"{total:,} actions, {fp[StatusUpdate._meta.db_table]:,} status updates; "
             f"{fp['overdue'] / total:.1%} overdue on {TODAY}, "
             f"{fp['no_due_date'] / total:.1%} without deadline, "
-            f"{fp['with_person'] / total:.1%} with a person; checksum {_checksum(fp)}")
+            f"{fp['with_person'] / total:.1%} with a person, {fp['on_focus_area']:,} on an "
+            f"area and {fp['on_plan']:,} on their plan; checksum {_checksum(fp)}")
 
 
 def seed(dataset: str = "S", *, verbose: bool = False) -> dict[str, int]:

@@ -32,9 +32,7 @@ SQL = """
 WITH page AS (
     SELECT a.id, COUNT(*) OVER () AS total
     FROM actions_action a
-    JOIN strategies_goal g ON g.id = a.goal_id
-    JOIN strategies_focusarea f ON f.id = g.focus_area_id
-    JOIN strategies_plan p ON p.id = f.plan_id
+    JOIN strategies_plan p ON p.id = a.plan_id
     JOIN planportal_unit ru ON ru.id = a.responsible_unit_id
     JOIN planportal_unit top ON top.id = %(unit)s
     WHERE (p.is_public OR p.organization_id = ANY(%(orgs)s))
@@ -44,7 +42,7 @@ WITH page AS (
     ORDER BY a.goal_id, a."order", a.id
     LIMIT %(limit)s OFFSET %(offset)s
 )
-SELECT page.total, a.id, f.plan_id, g.focus_area_id, a.goal_id, a."order", a.code, a.title,
+SELECT page.total, a.id, a.plan_id, a.focus_area_id, a.goal_id, a."order", a.code, a.title,
        a.description, ru.id, ru.name, ru.kind, rp.id, rp.first_name, rp.last_name, rp.username,
        ARRAY(SELECT c.unit_id FROM actions_action_contributing_units c
              JOIN planportal_unit cu ON cu.id = c.unit_id
@@ -57,8 +55,6 @@ SELECT page.total, a.id, f.plan_id, g.focus_area_id, a.goal_id, a."order", a.cod
        a.version, a.created_at, a.updated_at
 FROM page
 JOIN actions_action a ON a.id = page.id
-JOIN strategies_goal g ON g.id = a.goal_id
-JOIN strategies_focusarea f ON f.id = g.focus_area_id
 LEFT JOIN planportal_unit ru ON ru.id = a.responsible_unit_id
 LEFT JOIN planportal_user rp ON rp.id = a.responsible_person_id
 LEFT JOIN planportal_user ev ON ev.id = a.evaluated_by_id

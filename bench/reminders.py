@@ -51,13 +51,12 @@ def _configure() -> str:
 
 def _floor_sql() -> str:
     from actions.models import Action
-    from strategies.models import FocusArea, Goal, Plan
+    from strategies.models import Plan
 
-    a, g, f, p = (m._meta.db_table for m in (Action, Goal, FocusArea, Plan))
+    a, p = (m._meta.db_table for m in (Action, Plan))
     return (
         f"SELECT p.organization_id, a.responsible_person_id, count(*), min(a.due_date) "
-        f"FROM {a} a JOIN {g} g ON g.id = a.goal_id JOIN {f} f ON f.id = g.focus_area_id "
-        f"JOIN {p} p ON p.id = f.plan_id "
+        f"FROM {a} a JOIN {p} p ON p.id = a.plan_id "
         f"WHERE a.status NOT IN ('completed', 'cancelled') AND a.due_date IS NOT NULL "
         f"AND a.due_date <= %s GROUP BY 1, 2"
     )

@@ -51,7 +51,7 @@ def _configure() -> None:
 def one_big_plan() -> int:
     """Gather every action of kommune 0 under its first plan; return that plan's id."""
     from django.db import connection, transaction
-    from django.db.models import F
+    from django.db.models import F, OuterRef, Subquery
 
     from actions.models import Action
     from strategies.models import FocusArea, Goal, Plan
@@ -72,6 +72,18 @@ def one_big_plan() -> int:
         for index, goal_id in enumerate(goals):
             Goal.objects.filter(pk=goal_id).update(
                 focus_area_id=areas[index % len(areas)].pk, order=1000 + index)
+        # The tiltak follow: under a goal, its (new) area; an area's own, onto one of the
+        # big plan's areas; a plan's own stays the plan's own, of the big plan.
+        Action.objects.filter(goal__isnull=False).exclude(plan_id=target).update(
+            focus_area_id=Subquery(Goal.objects.filter(pk=OuterRef("goal_id"))
+                                   .values("focus_area_id")))
+        strays = list(Action.objects.filter(goal__isnull=True, focus_area__isnull=False)
+                      .exclude(focus_area__plan_id=target).order_by("pk")
+                      .values_list("pk", flat=True))
+        for index, action_id in enumerate(strays):
+            Action.objects.filter(pk=action_id).update(
+                focus_area_id=areas[index % len(areas)].pk, order=1000 + index)
+        Action.objects.exclude(plan_id=target).update(plan_id=target)
     with connection.cursor() as cursor:
         for table in ("strategies_focusarea", "strategies_goal", "actions_action"):
             cursor.execute(f"ANALYZE {table}")

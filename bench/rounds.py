@@ -75,6 +75,8 @@ def _copy_plan(source_plan: Any, size: int, sector_path: str) -> Any:
     copies = []
     for index, action in enumerate(chosen):
         copy = Action(**{f.attname: getattr(action, f.attname) for f in fields})
+        # Every copy under a goal of the one area, whatever level its source hangs on.
+        copy.plan_id, copy.focus_area_id = plan.pk, area.pk
         copy.goal_id = goals[index % len(goals)].pk
         copy.order = index
         copy.code = f"1.{index % len(goals) + 1}.{index // len(goals) + 1}"

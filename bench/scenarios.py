@@ -23,9 +23,7 @@ SELECT a.id, a.title, p.title, u.name, usr.username, a.due_date, a.status,
        (SELECT su.comment FROM actions_statusupdate su WHERE su.action_id = a.id
         ORDER BY su.created_at DESC, su.id DESC LIMIT 1)
 FROM actions_action a
-JOIN strategies_goal g ON g.id = a.goal_id
-JOIN strategies_focusarea f ON f.id = g.focus_area_id
-JOIN strategies_plan p ON p.id = f.plan_id
+JOIN strategies_plan p ON p.id = a.plan_id
 LEFT JOIN planportal_unit u ON u.id = a.responsible_unit_id
 LEFT JOIN planportal_user usr ON usr.id = a.responsible_person_id
 WHERE p.organization_id = %(org)s AND u.path LIKE %(path)s

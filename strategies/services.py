@@ -32,7 +32,7 @@ from strategies.models import (
 PLAN_FIELDS = {
     "title", "kind", "period_start", "period_end", "status", "adopted_on", "adopted_by",
     "vision", "description", "owner_unit", "revision_interval_years", "next_revision_on",
-    "is_public", "parent", "previous_version",
+    "is_public", "parent", "previous_version", "level",
 }
 FOCUS_AREA_FIELDS = {"order", "code", "title", "description", "current_state", "vision", "partners"}
 GOAL_FIELDS = {"order", "code", "title", "description", "success_criteria"}

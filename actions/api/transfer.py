@@ -85,7 +85,14 @@ class ImportAnswerSerializer(serializers.Serializer):
     created = serializers.DictField(child=serializers.IntegerField())
     filled = serializers.IntegerField(
         help_text="Existing actions whose blank Ansvar or Tid the file filled in.")
-    focus_areas = serializers.ListField(child=serializers.DictField())
+    actions = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The plan's own tiltak (rows with no satsingsområde and no delmål).")
+    focus_areas = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Each area with its own tiltak (rows with no delmål) and its goals with "
+                  "theirs; every tiltak says its level (plan, focus_area or goal), table "
+                  "and row.")
     problems = ProblemSerializer(many=True)
 
 
@@ -102,6 +109,8 @@ IMPORT_SCHEMA = extend_schema(
         "Reads a Word, Excel or CSV handlingsplan (or a Planportal JSON export). With "
         "dry_run it only answers what would be created and every problem by table, row and "
         "column. Otherwise it imports in one transaction; any error imports nothing (400). "
+        "A tiltak lands on the lowest level its row gives: the delmål above it, else its "
+        "satsingsområde, else the plan itself (a table with only Tiltak rows). "
         "Rows already in the plan (same focus area, goal and tiltak text) are not created "
         "again; where such an action has no Ansvar or no Tid and the file gives one, it is "
         "filled in (counts.actions.filled, and each action's fills), never overwritten. "
@@ -119,21 +128,27 @@ IMPORT_SCHEMA = extend_schema(
 EXPORT_SCHEMA = extend_schema(
     summary="Export a plan as JSON",
     description="Every field, the unit tree, the people referred to, status history, "
-                "indicators and measurements; import it again with /plans/import/. Members "
-                "of the plan's organisation only.",
+                "indicators and measurements; each tiltak on its level (plan.actions, a focus "
+                "area's actions, a goal's actions), the goals of higher plans each goal or "
+                "tiltak contributes to (contributes_to) and the 'tolket' markers "
+                "(plan.interpretations). Import it again with /plans/import/. Members of the "
+                "plan's organisation only.",
     responses={200: OpenApiTypes.OBJECT},
 )
 EXPORT_XLSX_SCHEMA = extend_schema(
     summary="Export a plan as an Excel workbook",
-    description="One row per tiltak in the importer's columns. Members of the plan's "
-                "organisation only.",
+    description="One row per tiltak in the importer's columns (Satsingsområde and Delmål "
+                "blank where the tiltak hangs on its area or the plan itself). Members of the "
+                "plan's organisation only.",
     responses={(200, XLSX): OpenApiTypes.BINARY},
 )
 ROLL_OVER_SCHEMA = extend_schema(
     summary="Roll a plan into its next period (rullering)",
-    description="Creates the next version (a draft) with the structure and every unfinished "
-                "action, each linked to its earlier self. Completed and cancelled actions stay "
-                "in this version, which becomes 'expired' unless close_previous is false.",
+    description="Creates the next version (a draft, same level) with the structure and every "
+                "unfinished action on its level, each linked to its earlier self, with their "
+                "links to higher plans and their 'tolket' markers. Completed and cancelled "
+                "actions stay in this version, which becomes 'expired' unless close_previous "
+                "is false.",
     request=RollOverSerializer,
     responses={201: OpenApiTypes.OBJECT},
 )

@@ -4,6 +4,19 @@ measurements. Importing it into an empty database gives the same plan back (``re
 People are written by username with their name, e-mail and roles in the organisation,
 because the actions, history and measurements refer to them. The export reads a fixed
 number of queries, whatever the size of the plan.
+
+Version 2 (version 1 files still restore: their tiltak all hang under a goal):
+
+- a tiltak sits where it hangs: in ``plan.actions`` (the whole plan), in a focus area's
+  ``actions`` (no goal) or in a goal's ``actions``, and says its ``level``;
+- other objects are referred to as everywhere in the export: a plan by title and start
+  year, an area by title, a goal by its area's title and its own, an indicator by its
+  goal and name, a tiltak by its area and goal titles (null where it has none) and its
+  own;
+- ``contributes_to`` of a goal or tiltak lists the goals of (higher) plans it contributes
+  to ("bidrar til"), each as ``{"plan", "focus_area", "goal"}``;
+- ``plan.interpretations`` are the plan's "tolket" markers, in order, each with what it
+  is attached to, the field and the reason.
 """
 
 from __future__ import annotations
@@ -15,12 +28,14 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from actions.models import Action, StatusUpdate
+from actions.models import Action, Interpretation, StatusUpdate
 from planportal.models import Membership, Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
 
 FORMAT = "planportal-plan"
-VERSION = 1
+VERSION = 2
+#: The versions ``restore`` reads: 1 had every tiltak under a goal, and no links or markers.
+SUPPORTED_VERSIONS = (1, 2)
 
 
 def _value(value: Any) -> Any:
@@ -41,6 +56,24 @@ def _username(user: Any) -> str | None:
     return user.username if user is not None else None
 
 
+def goal_ref(goal: Goal) -> dict[str, Any]:
+    """A goal of any plan of the kommune, as the export refers to it."""
+    return {"plan": _plan_ref(goal.focus_area.plan), "focus_area": goal.focus_area.title,
+            "goal": goal.title}
+
+
+def _goal_refs(goals: Any) -> list[dict[str, Any]]:
+    refs = [goal_ref(goal) for goal in goals]
+    return sorted(refs, key=lambda r: (r["plan"]["title"], r["plan"]["period_start"],
+                                       r["focus_area"], r["goal"]))
+
+
+def action_ref(action: Action) -> dict[str, Any]:
+    """A tiltak within its plan: its area's and goal's titles (null where it has none)."""
+    return {"focus_area": action.focus_area.title if action.focus_area else None,
+            "goal": action.goal.title if action.goal else None, "title": action.title}
+
+
 def export_plan_data(plan: Plan) -> dict[str, Any]:
     """The whole plan as a dict of JSON types (see module docstring)."""
     plan = (Plan.objects.select_related("organization", "owner_unit", "parent",
@@ -48,14 +81,17 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
     organization = plan.organization
     units = list(Unit.objects.filter(organization=organization).select_related("parent"))
     updates = StatusUpdate.objects.select_related("author").order_by("created_at", "pk")
+    targets = Goal.objects.select_related("focus_area__plan")
     actions = (
         Action.objects.select_related(
             "responsible_unit", "responsible_person", "evaluated_by",
-            "carried_over_from__plan",
+            "carried_over_from__plan", "carried_over_from__focus_area",
+            "carried_over_from__goal",
         )
         .prefetch_related(
-            Prefetch("contributing_units", queryset=Unit.objects.only("pk", "code", "path")),
+            Prefetch("contributing_units", queryset=Unit.objects.only("pk", "code")),
             Prefetch("status_updates", queryset=updates),
+            Prefetch("contributes_to", queryset=targets),
         )
         .order_by("order", "pk")
     )
@@ -68,14 +104,23 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
         FocusArea.objects.filter(plan=plan)
         .prefetch_related(
             "sdgs",
-            Prefetch("lead_units", queryset=Unit.objects.only("pk", "code", "path")),
+            Prefetch("lead_units", queryset=Unit.objects.only("pk", "code")),
+            # The area's own tiltak: those under none of its goals.
+            Prefetch("actions", queryset=actions.filter(goal__isnull=True),
+                     to_attr="own_actions"),
             Prefetch("goals", queryset=Goal.objects.order_by("order", "pk").prefetch_related(
                 Prefetch("indicators", queryset=indicators),
                 Prefetch("actions", queryset=actions),
+                Prefetch("contributes_to", queryset=targets),
             )),
         )
         .order_by("order", "pk")
     )
+    plan_actions = actions.filter(plan=plan, focus_area__isnull=True)
+    interpretations = Interpretation.objects.filter(plan=plan).select_related(
+        "focus_area", "goal__focus_area", "indicator__goal__focus_area",
+        "action__focus_area", "action__goal",
+    ).order_by("order", "pk")
     people: dict[int, Any] = {}
 
     def person(user: Any) -> str | None:
@@ -90,6 +135,7 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
             goals.append({
                 "order": goal.order, "code": goal.code, "title": goal.title,
                 "description": goal.description, "success_criteria": goal.success_criteria,
+                "contributes_to": _goal_refs(goal.contributes_to.all()),
                 "indicators": [_indicator(i, person) for i in goal.indicators.all()],
                 "actions": [_action(a, person) for a in goal.actions.all()],
             })
@@ -98,12 +144,13 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
             "description": area.description, "current_state": area.current_state,
             "vision": area.vision, "partners": area.partners,
             "sdgs": sorted(s.number for s in area.sdgs.all()),
-            "lead_units": [u.code for u in sorted(area.lead_units.all(), key=lambda u: u.path)],
+            "lead_units": sorted(u.code for u in area.lead_units.all()),
+            "actions": [_action(a, person) for a in area.own_actions],
             "goals": goals,
         })
     memberships = Membership.objects.filter(
         user_id__in=list(people), unit__organization=organization
-    ).select_related("unit").order_by("unit__path", "role")
+    ).select_related("unit").order_by("unit__code", "role")
     roles: dict[int, list[dict[str, str]]] = {}
     for membership in memberships:
         roles.setdefault(membership.user_id, []).append(
@@ -117,7 +164,9 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
         "units": [
             {"code": u.code, "name": u.name, "kind": u.kind, "email": u.email,
              "parent": u.parent.code if u.parent else None}
-            for u in sorted(units, key=lambda u: (u.depth, u.path))
+            # Parents before children; by code, not by the ids in the path, so a restored
+            # kommune (new ids) exports its units in the same order.
+            for u in sorted(units, key=lambda u: (u.depth, u.code))
         ],
         "people": [
             {"username": u.username, "first_name": u.first_name, "last_name": u.last_name,
@@ -134,8 +183,27 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
             "next_revision_on": _value(plan.next_revision_on), "is_public": plan.is_public,
             "parent": _plan_ref(plan.parent),
             "previous_version": _plan_ref(plan.previous_version),
+            "level": plan.level,
+            "actions": [_action(a, person) for a in plan_actions],
             "focus_areas": focus_areas,
+            "interpretations": [_interpretation(i) for i in interpretations],
         },
+    }
+
+
+def _interpretation(marker: Interpretation) -> dict[str, Any]:
+    """A "tolket" marker: what it is attached to (null for each it is not), field, reason."""
+    goal, indicator, action = marker.goal, marker.indicator, marker.action
+    return {
+        "focus_area": marker.focus_area.title if marker.focus_area else None,
+        "goal": None if goal is None else {"focus_area": goal.focus_area.title,
+                                           "title": goal.title},
+        "indicator": None if indicator is None else {
+            "focus_area": indicator.goal.focus_area.title, "goal": indicator.goal.title,
+            "name": indicator.name},
+        "action": None if action is None else action_ref(action),
+        "field": marker.field,
+        "reason": marker.reason,
     }
 
 
@@ -162,20 +230,17 @@ def _action(action: Action, person: Any) -> dict[str, Any]:
         "description": action.description,
         "responsible_unit": action.responsible_unit.code if action.responsible_unit else None,
         "responsible_person": person(action.responsible_person),
-        "contributing_units": [u.code for u in sorted(action.contributing_units.all(),
-                                                      key=lambda u: u.path)],
+        "contributing_units": sorted(u.code for u in action.contributing_units.all()),
         "start_date": _value(action.start_date), "due_date": _value(action.due_date),
         "period_text": action.period_text, "status": action.status,
         "progress": action.progress, "budget": _value(action.budget),
         "budget_reference": action.budget_reference, "evaluation": action.evaluation,
         "evaluated_on": _value(action.evaluated_on),
         "evaluated_by": person(action.evaluated_by),
+        "level": action.level,
+        "contributes_to": _goal_refs(action.contributes_to.all()),
         "carried_over_from": None if previous is None else {
-            "plan": _plan_ref(previous.plan),
-            "focus_area": previous.focus_area.title if previous.focus_area else "",
-            "goal": previous.goal.title,
-            "title": previous.title,
-        },
+            "plan": _plan_ref(previous.plan), **action_ref(previous)},
         "status_updates": [
             {"created_at": _value(u.created_at), "author": person(u.author),
              "status": u.status, "progress": u.progress, "risk": u.risk, "comment": u.comment}

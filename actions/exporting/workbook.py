@@ -1,9 +1,10 @@
 """A plan as an Excel workbook for people: one row per tiltak, in the import's own columns.
 
 The columns are the ones the importer reads (Satsingsområde, Delmål, Tiltak, Ansvar, Tid,
-Status …), so an edited export can be imported again. Every cell is written through
-:mod:`planportal.spreadsheets`: a tiltak that starts with "=" stays text and cannot run
-in Excel.
+Status …), so an edited export can be imported again; a tiltak on an area or on the plan
+itself has the columns above its level blank, and comes before the rows that fill them.
+Every cell is written through :mod:`planportal.spreadsheets`: a tiltak that starts with
+"=" stays text and cannot run in Excel.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from actions.models import Action
 from planportal.models import Unit
@@ -33,14 +34,21 @@ def plan_rows(plan: Plan) -> list[list[Any]]:
         Action.objects.filter(plan=plan)
         .select_related("goal", "focus_area", "responsible_unit")
         .prefetch_related(Prefetch("contributing_units", queryset=Unit.objects.only("name")))
-        .order_by("focus_area__order", "goal__order", "order", "pk")
+        # The plan's reading order: its own tiltak first, then each area's before its
+        # goals' (so a blank Satsingsområde or Delmål never continues the row above).
+        .order_by(F("focus_area__order").asc(nulls_first=True), "focus_area_id",
+                  F("goal__order").asc(nulls_first=True), "goal_id", "order", "pk")
     )
     rows = []
     for action in actions:
+        # An area's own tiltak has no Delmål, the plan's own neither Satsingsområde nor
+        # Delmål: blank, as the importer reads them back onto the same level.
         goal = action.goal
-        goal_text = goal.title + (f"\n{goal.description}" if goal.description else "")
+        goal_text = "" if goal is None else (
+            goal.title + (f"\n{goal.description}" if goal.description else ""))
         rows.append([
-            goal.focus_area.title, goal_text, action.title, action.description,
+            action.focus_area.title if action.focus_area else "", goal_text, action.title,
+            action.description,
             action.responsible_unit.name if action.responsible_unit else "",
             ", ".join(u.name for u in action.contributing_units.all()),
             action.period_text or (action.due_date.strftime("%d.%m.%Y")

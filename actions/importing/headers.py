@@ -53,7 +53,9 @@ SYNONYMS.update(dict.fromkeys(
     IGNORED,
 ))
 
-REQUIRED = (GOAL, ACTION)
+# Only Tiltak is required: a table without Delmål (or Satsingsområde) puts its tiltak on
+# the area (or the plan) itself (``parse``).
+REQUIRED = (ACTION,)
 
 
 def normalise_header(text: str) -> str:

@@ -7,8 +7,14 @@ Rules (the mess real plans have):
   merged delmål cell;
 - a Tiltak cell with several lines holds several tiltak, one per line;
 - a Delmål cell's first line is its title and the rest its description;
-- the focus area comes from its column, else from the heading above the Word table or
-  the sheet name, else from a full-width row inside the table.
+- the focus area comes from its column (a blank cell continues the one above), else,
+  in a table without that column, from the heading above the Word table or the sheet
+  name (not Excel's own "Ark1", "Sheet1" …); a full-width row inside the table starts
+  a new one;
+- a tiltak hangs where the table puts it: under the delmål above it; directly on the
+  focus area when the area has no delmål above it (or the table has no Delmål column),
+  as kommuner list tiltak per satsingsområde; on the plan itself when the table names
+  neither (only Tiltak rows, and no heading): nothing is invented in between.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from actions.importing.preview import (
     ActionDraft,
     FocusAreaDraft,
     GoalDraft,
+    HoldsActions,
     ImportPreview,
     Location,
 )
@@ -86,14 +93,16 @@ class TableParser:
                 self.preview.warn(note, Location(table.label, row_number))
             if self._parse_table(table):
                 recognised += 1
-        if recognised and not self.preview.focus_areas and not self.preview.errors:
+        if (recognised and not self.preview.focus_areas and not self.preview.actions
+                and not self.preview.errors):
             # Refused, not warned: importing it would create an empty plan.
             self.preview.error(_("The file has no rows below the header: there is nothing "
                                  "to import."))
         if recognised == 0:
             self.preview.error(
-                _("No table has the columns Delmål (or Mål) and Tiltak. Check the header "
-                  "row: the importer knows Delmål/Mål, Tiltak, Ansvar/Ansvarleg, "
+                _("No table has a header row with a Tiltak column and one more column the "
+                  "importer knows. Check the header row: the importer knows "
+                  "Satsingsområde, Delmål/Mål, Tiltak, Ansvar/Ansvarleg, "
                   "Tid/Tidsrom/Frist/Tidsperspektiv and Status.")
             )
 
@@ -114,13 +123,6 @@ class TableParser:
         header_index, columns = found
         header = table.rows[header_index]
         names = {index: " ".join(header.cells[index].split()) for index in columns}
-        if headers.GOAL not in columns.values():
-            self.preview.error(
-                _("There is no Delmål (or Mål) column. The header row has: %(cells)s.")
-                % {"cells": ", ".join(c for c in header.cells if c.strip())},
-                Location(table.label, header.number),
-            )
-            return True
         for index, cell in enumerate(header.cells):
             if cell.strip() and index not in columns:
                 self.preview.warn(
@@ -128,7 +130,10 @@ class TableParser:
                     Location(table.label, header.number, " ".join(cell.split())),
                 )
         by_key = {key: index for index, key in columns.items()}
-        focus_area_title = table.heading
+        # A Satsingsområde column, where there is one, alone names the area (a blank cell
+        # continues the one above; rows above the first have none): the heading or sheet
+        # name is for tables without one.
+        focus_area_title = "" if headers.FOCUS_AREA in by_key else table.heading
         goal: GoalDraft | None = None
         area: FocusAreaDraft | None = None
         for row in table.rows[header_index + 1:]:
@@ -153,13 +158,6 @@ class TableParser:
             area_text = " ".join(cell(headers.FOCUS_AREA).split())
             if area_text:
                 focus_area_title = area_text
-            if not focus_area_title:
-                self.preview.error(
-                    _("No satsingsområde for this row: add a Satsingsområde column, or a "
-                      "heading above the table."),
-                    Location(table.label, row.number),
-                )
-                continue
             if len(focus_area_title) > TITLE_MAX:
                 self.preview.error(
                     _("The focus area's title is longer than %(max)s characters.")
@@ -167,16 +165,23 @@ class TableParser:
                     where(headers.FOCUS_AREA),
                 )
                 continue
-            if area is None or area.title != focus_area_title:
+            if focus_area_title and (area is None or area.title != focus_area_title):
                 area = self.preview.find_focus_area(focus_area_title)
                 if area is None:
                     area = FocusAreaDraft(focus_area_title, where(headers.FOCUS_AREA))
                     self.preview.focus_areas.append(area)
                 goal = None
 
-            goal_index = by_key[headers.GOAL]
             goal_text = cell(headers.GOAL)
-            if goal_index not in row.merged and goal_text.strip():
+            if by_key.get(headers.GOAL) not in row.merged and goal_text.strip():
+                if area is None:
+                    # A delmål belongs to a satsingsområde; the plan has none to offer.
+                    self.preview.error(
+                        _("No satsingsområde for this row's delmål: add a Satsingsområde "
+                          "column, or a heading above the table."),
+                        where(headers.GOAL),
+                    )
+                    continue
                 title, description = split_goal_text(goal_text)
                 goal = area.find_goal(title)
                 if goal is None:
@@ -185,21 +190,15 @@ class TableParser:
             action_lines = []
             if by_key.get(headers.ACTION) not in row.merged:
                 action_lines = _lines(cell(headers.ACTION))
-            if goal is None:
-                if action_lines:
-                    self.preview.error(
-                        _("This row has a tiltak but no delmål, and there is no delmål "
-                          "above it."),
-                        where(headers.GOAL),
-                    )
-                continue
             if not action_lines:
                 if not goal_text.strip() and (cell(headers.RESPONSIBLE).strip()
                                               or cell(headers.PERIOD).strip()):
                     self.preview.warn(_("The row has no tiltak; its Ansvar and Tid are not "
                                         "imported."), where(headers.ACTION))
                 continue
-            self._add_actions(goal, action_lines, cell, where)
+            # The lowest level the table gives: the delmål above, else the area, else the
+            # plan itself.
+            self._add_actions(goal or area or self.preview, action_lines, cell, where)
         return True
 
     def _has_formula(self, table: RawTable, row: RawRow, header: list[str]) -> bool:
@@ -215,7 +214,7 @@ class TableParser:
                 found = True
         return found
 
-    def _add_actions(self, goal: GoalDraft, lines: list[str], cell, where) -> None:
+    def _add_actions(self, holder: HoldsActions, lines: list[str], cell, where) -> None:
         responsible_text = " ".join(cell(headers.RESPONSIBLE).split())
         match = self.matcher.match(responsible_text) if responsible_text else None
         if match and match.unmatched:
@@ -250,14 +249,11 @@ class TableParser:
             status = Action.Status.NOT_STARTED
         description = cell(headers.DESCRIPTION).strip()
         for line in lines:
-            if goal.find_action(line):
-                self.preview.warn(
-                    _("«%(title)s» appears twice under the same delmål; it is imported once.")
-                    % {"title": line[:80]},
-                    where(headers.ACTION),
-                )
+            if holder.find_action(line):
+                self.preview.warn(_twice(holder) % {"title": line[:80]},
+                                  where(headers.ACTION))
                 continue
-            goal.actions.append(
+            holder.actions.append(
                 ActionDraft(
                     title=line,
                     location=where(headers.ACTION),
@@ -269,3 +265,12 @@ class TableParser:
                     progress=100 if status == Action.Status.COMPLETED else 0,
                 )
             )
+
+
+def _twice(holder: HoldsActions) -> str:
+    """The warning for a tiltak listed twice in the same place."""
+    if holder.level == "goal":
+        return _("«%(title)s» appears twice under the same delmål; it is imported once.")
+    if holder.level == "focus_area":
+        return _("«%(title)s» appears twice on the same satsingsområde; it is imported once.")
+    return _("«%(title)s» appears twice among the plan's own tiltak; it is imported once.")

@@ -76,8 +76,18 @@ class ActionDraft:
     fills: list[str] = field(default_factory=list)
 
 
+class HoldsActions:
+    """A level tiltak can hang on: a delmål, a satsingsområde, or the plan itself."""
+
+    actions: list[ActionDraft]
+
+    def find_action(self, title: str) -> ActionDraft | None:
+        key = match_key(title)
+        return next((a for a in self.actions if match_key(a.title) == key), None)
+
+
 @dataclass
-class GoalDraft:
+class GoalDraft(HoldsActions):
     """A delmål and its tiltak."""
 
     title: str
@@ -86,19 +96,20 @@ class GoalDraft:
     actions: list[ActionDraft] = field(default_factory=list)
     exists: bool = False
 
-    def find_action(self, title: str) -> ActionDraft | None:
-        key = match_key(title)
-        return next((a for a in self.actions if match_key(a.title) == key), None)
+    level = "goal"
 
 
 @dataclass
-class FocusAreaDraft:
-    """A satsingsområde and its delmål."""
+class FocusAreaDraft(HoldsActions):
+    """A satsingsområde, its own tiltak (those under no delmål) and its delmål."""
 
     title: str
     location: Location
     goals: list[GoalDraft] = field(default_factory=list)
     exists: bool = False
+    actions: list[ActionDraft] = field(default_factory=list)
+
+    level = "focus_area"
 
     def find_goal(self, title: str) -> GoalDraft | None:
         key = match_key(title)
@@ -117,8 +128,12 @@ class PlanSpec:
 
 
 @dataclass
-class ImportPreview:
-    """Everything the import would do; built without writing anything."""
+class ImportPreview(HoldsActions):
+    """Everything the import would do; built without writing anything.
+
+    ``actions`` are the plan's own tiltak (in no satsingsområde); each area holds its own
+    tiltak and its delmål's.
+    """
 
     organization: Any
     spec: PlanSpec
@@ -129,6 +144,9 @@ class ImportPreview:
     #: set for a Planportal JSON export, which is restored rather than parsed
     export_data: dict[str, Any] | None = None
     plan_exists: bool = False
+    actions: list[ActionDraft] = field(default_factory=list)
+
+    level = "plan"
 
     def error(self, message: str, location: Location = Location()) -> None:
         self.problems.append(Problem(ERROR, message, location))
@@ -152,6 +170,15 @@ class ImportPreview:
         key = match_key(title)
         return next((f for f in self.focus_areas if match_key(f.title) == key), None)
 
+    def holders(self) -> list[HoldsActions]:
+        """Every level that holds tiltak, in the plan's reading order: the plan, then
+        each area followed by its delmål."""
+        found: list[HoldsActions] = [self]
+        for area in self.focus_areas:
+            found.append(area)
+            found.extend(area.goals)
+        return found
+
     def counts(self) -> dict[str, dict[str, int]]:
         """New and already-present objects per kind (after matching)."""
         result = {kind: {"new": 0, "existing": 0}
@@ -162,9 +189,10 @@ class ImportPreview:
             result["focus_areas"]["existing" if area.exists else "new"] += 1
             for goal in area.goals:
                 result["goals"]["existing" if goal.exists else "new"] += 1
-                for action in goal.actions:
-                    result["actions"]["existing" if action.exists else "new"] += 1
-                    result["actions"]["filled"] += bool(action.fills)
+        for holder in self.holders():
+            for action in holder.actions:
+                result["actions"]["existing" if action.exists else "new"] += 1
+                result["actions"]["filled"] += bool(action.fills)
         return result
 
     def as_dict(self) -> dict[str, Any]:
@@ -178,30 +206,18 @@ class ImportPreview:
                 "exists": self.plan_exists,
             },
             "counts": self.counts(),
+            # Where each row lands: on the plan itself, on an area, or under a goal.
+            "actions": _actions_dict(self),
             "focus_areas": [
                 {
                     "title": area.title,
                     "exists": area.exists,
+                    "actions": _actions_dict(area),
                     "goals": [
                         {
                             "title": goal.title,
                             "exists": goal.exists,
-                            "actions": [
-                                {
-                                    "title": action.title,
-                                    "exists": action.exists,
-                                    "fills": action.fills,
-                                    "row": action.location.row,
-                                    "responsible_unit": getattr(
-                                        action.responsible_unit, "name", None
-                                    ),
-                                    "period_text": action.period.text,
-                                    "start_date": action.period.start,
-                                    "due_date": action.period.due,
-                                    "status": action.status,
-                                }
-                                for action in goal.actions
-                            ],
+                            "actions": _actions_dict(goal),
                         }
                         for goal in area.goals
                     ],
@@ -210,3 +226,22 @@ class ImportPreview:
             ],
             "problems": [problem.as_dict() for problem in self.problems],
         }
+
+
+def _actions_dict(holder: HoldsActions) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": action.title,
+            "level": holder.level,
+            "exists": action.exists,
+            "fills": action.fills,
+            "table": action.location.table,
+            "row": action.location.row,
+            "responsible_unit": getattr(action.responsible_unit, "name", None),
+            "period_text": action.period.text,
+            "start_date": action.period.start,
+            "due_date": action.period.due,
+            "status": action.status,
+        }
+        for action in holder.actions
+    ]

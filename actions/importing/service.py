@@ -3,7 +3,8 @@
 Every object is written through the ordinary services (``strategies.services``,
 ``actions.services``), with the importing user as actor, so the permission and
 validation rules are the same as for a form. Rows are matched by plan, focus area,
-goal and tiltak text, so importing the same file twice creates nothing new.
+goal and tiltak text (a tiltak on its own level: under a goal, on an area, on the plan
+itself), so importing the same file twice creates nothing new.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,19 +98,29 @@ def _mark_existing(preview: ImportPreview) -> None:
     areas = {match_key(t): pk for pk, t in plan.focus_areas.values_list("pk", "title")}
     goals = {(fa, match_key(t)): pk for pk, fa, t in
              Goal.objects.filter(focus_area__plan=plan).values_list("pk", "focus_area", "title")}
-    actions = {(g, match_key(t)): (unit, due, text) for g, t, unit, due, text in
-               Action.objects.filter(plan=plan).values_list(
-                   "goal", "title", "responsible_unit", "due_date", "period_text")}
+    # Each action under its own level's key: (goal, None) under a goal, (None, area) on
+    # an area, (None, None) on the plan; a title is matched on its level only.
+    actions = {(g, None if g else fa, match_key(t)): (unit, due, text)
+               for g, fa, t, unit, due, text in Action.objects.filter(plan=plan).values_list(
+                   "goal", "focus_area", "title", "responsible_unit", "due_date",
+                   "period_text")}
+
+    def mark(drafts: list[ActionDraft], level: tuple[int | None, int | None] | None) -> None:
+        # *level* None: the goal or area is new, so none of its actions is there yet.
+        for action in drafts:
+            found = None if level is None else actions.get((*level, match_key(action.title)))
+            action.exists = found is not None
+            action.fills = [] if found is None else _fills(action, *found)
+
+    mark(preview.actions, (None, None))
     for area in preview.focus_areas:
         area_pk = areas.get(match_key(area.title))
         area.exists = area_pk is not None
+        mark(area.actions, None if area_pk is None else (None, area_pk))
         for goal in area.goals:
             goal_pk = goals.get((area_pk, match_key(goal.title)))
             goal.exists = goal_pk is not None
-            for action in goal.actions:
-                found = actions.get((goal_pk, match_key(action.title)))
-                action.exists = found is not None
-                action.fills = [] if found is None else _fills(action, *found)
+            mark(goal.actions, None if goal_pk is None else (goal_pk, None))
 
 
 def _fills(draft: ActionDraft, unit_id: int | None, due: Any, text: str) -> list[str]:
@@ -244,18 +254,23 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
     result = ImportResult(plan=plan)
     if not preview.plan_exists:
         result.add("plans")
-    # The plan's goals and actions in three queries; what this import creates is added to
-    # the same maps, so a later row sees an earlier row's goal or action.
-    known = plan.focus_areas.prefetch_related("goals", Prefetch(
-        "goals__actions", queryset=Action.objects.select_related(
-            "goal", "focus_area", "plan", "responsible_unit", "responsible_person")))
+    # The plan's areas, goals and actions in three queries; what this import creates is
+    # added to the same maps, so a later row sees an earlier row's goal or action.
+    known = list(plan.focus_areas.prefetch_related("goals"))
     areas = {match_key(a.title): a for a in known}
     goals_of = {area.pk: {match_key(g.title): g for g in area.goals.all()} for area in known}
-    actions_of = {goal.pk: {match_key(a.title): a for a in goal.actions.all()}
-                  for area in known for goal in area.goals.all()}
-    # Each goal's next action order, so create_action need not ask per action.
-    next_order = {goal.pk: 1 + max((a.order for a in goal.actions.all()), default=-1)
-                  for area in known for goal in area.goals.all()}
+    # Prefetched with what assign_action reads, so filling a blank costs no query. Keyed
+    # by the level an action hangs on: ("goal", id), ("focus_area", id) or ("plan",).
+    actions_of: dict[tuple[Any, ...], dict[str, Action | None]] = {}
+    next_order: dict[tuple[Any, ...], int] = {}
+    for action in Action.objects.filter(plan=plan).select_related(
+            "goal", "focus_area", "plan", "responsible_unit", "responsible_person"):
+        level = _level_key(action.goal_id, action.focus_area_id)
+        actions_of.setdefault(level, {})[match_key(action.title)] = action
+        # Each level's next action order, so create_action need not ask per action.
+        next_order[level] = max(next_order.get(level, 0), action.order + 1)
+    writer = _ActionWriter(actor, preview, cursor, result, actions_of, next_order)
+    writer.write(preview.actions, plan=plan)
     for area_draft in preview.focus_areas:
         cursor["where"] = area_draft.location
         area = areas.get(match_key(area_draft.title))
@@ -266,6 +281,7 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
             )
             areas[match_key(area.title)] = area
             result.add("focus_areas")
+        writer.write(area_draft.actions, focus_area=area)
         goals = goals_of.setdefault(area.pk, {})
         for goal_draft in area_draft.goals:
             cursor["where"] = goal_draft.location
@@ -278,40 +294,65 @@ def _write(actor: Any, preview: ImportPreview, cursor: dict[str, Location]) -> I
                 )
                 goals[match_key(goal.title)] = goal
                 result.add("goals")
-            # Prefetched with what assign_action reads, so filling a blank costs no query.
-            existing = actions_of.setdefault(goal.pk, {})
-            for draft in goal_draft.actions:
-                cursor["where"] = draft.location
-                if match_key(draft.title) in existing:
-                    found = existing[match_key(draft.title)]
-                    if found is not None and draft.fills:
-                        _fill_blanks(actor, found, draft)
-                        result.filled += 1
-                        existing[match_key(draft.title)] = None  # the first row decides
-                    continue
-                action = action_services.create_action(
-                    actor=actor,
-                    goal=goal,
-                    title=draft.title,
-                    description=draft.description,
-                    responsible_unit=draft.responsible_unit,
-                    contributing_units=draft.contributing_units,
-                    due_date=draft.period.due,
-                    start_date=draft.period.start,
-                    period_text=draft.period.text,
-                    order=next_order.get(goal.pk, 0),
-                )
-                next_order[goal.pk] = action.order + 1
-                existing[match_key(draft.title)] = None  # a repeat row in the file
-                result.add("actions")
-                if draft.status != Action.Status.NOT_STARTED:
-                    action_services.post_status_update(
-                        actor=actor, action=action, expected_version=action.version,
-                        status=draft.status, progress=draft.progress,
-                        comment=_("Status from the imported file %(name)s.")
-                        % {"name": preview.source_name},
-                    )
+            writer.write(goal_draft.actions, goal=goal)
     return result
+
+
+def _level_key(goal_id: int | None, focus_area_id: int | None) -> tuple[Any, ...]:
+    if goal_id is not None:
+        return ("goal", goal_id)
+    return ("focus_area", focus_area_id) if focus_area_id is not None else ("plan",)
+
+
+@dataclass
+class _ActionWriter:
+    """Writes the drafts of one level: new ones created, existing ones' blanks filled."""
+
+    actor: Any
+    preview: ImportPreview
+    cursor: dict[str, Location]
+    result: ImportResult
+    actions_of: dict[tuple[Any, ...], dict[str, Action | None]]
+    next_order: dict[tuple[Any, ...], int]
+
+    def write(self, drafts: list[ActionDraft], *, goal: Goal | None = None,
+              focus_area: Any = None, plan: Plan | None = None) -> None:
+        level = _level_key(getattr(goal, "pk", None), getattr(focus_area, "pk", None))
+        existing = self.actions_of.setdefault(level, {})
+        for draft in drafts:
+            self.cursor["where"] = draft.location
+            key = match_key(draft.title)
+            if key in existing:
+                found = existing[key]
+                if found is not None and draft.fills:
+                    _fill_blanks(self.actor, found, draft)
+                    self.result.filled += 1
+                    existing[key] = None  # the first row decides
+                continue
+            action = action_services.create_action(
+                actor=self.actor,
+                goal=goal,
+                focus_area=focus_area,
+                plan=plan,
+                title=draft.title,
+                description=draft.description,
+                responsible_unit=draft.responsible_unit,
+                contributing_units=draft.contributing_units,
+                due_date=draft.period.due,
+                start_date=draft.period.start,
+                period_text=draft.period.text,
+                order=self.next_order.get(level, 0),
+            )
+            self.next_order[level] = action.order + 1
+            existing[key] = None  # a repeat row in the file
+            self.result.add("actions")
+            if draft.status != Action.Status.NOT_STARTED:
+                action_services.post_status_update(
+                    actor=self.actor, action=action, expected_version=action.version,
+                    status=draft.status, progress=draft.progress,
+                    comment=_("Status from the imported file %(name)s.")
+                    % {"name": self.preview.source_name},
+                )
 
 
 def _fill_blanks(actor: Any, action: Action, draft: ActionDraft) -> None:

@@ -56,8 +56,7 @@ def test_importing_into_a_chosen_plan(world, tmp_path):
 
 def test_errors_are_printed_with_their_place_and_nothing_is_written(world, tmp_path):
     path = tmp_path / "feil.csv"
-    path.write_bytes(build_csv([["Satsingsområde", "Delmål", "Tiltak"],
-                                ["A", "", "Uten delmål"]]))
+    path.write_bytes(build_csv([["Delmål", "Tiltak"], ["Et delmål", "Uten område"]]))
     out = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_plan", str(path), "--organization", "testkommune", stdout=out)

@@ -60,7 +60,8 @@ def test_an_import_creates_the_plan_and_answers_201(api, world):
 
 
 def test_an_import_with_errors_answers_400_with_located_problems(api, world):
-    content = small_csv(["Demens", "", "Tiltak uten delmål", "", ""])
+    # A delmål needs a satsingsområde, and this row (the first) has none.
+    content = small_csv(["", "Et delmål", "Tiltak uten område", "", ""])
     response = upload(api("admin"), world.org, content, title="Feilplan")
     assert response.status_code == 400
     problem = next(p for p in response.json()["problems"] if p["level"] == "error")
@@ -140,3 +141,25 @@ def test_the_xlsx_download_answers_any_accept_header_and_errors_in_json(api, wor
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/json"
     assert "detail" in missing.json()
+
+
+def test_the_import_answer_says_on_which_level_each_row_lands(api, world):
+    content = small_csv(["", "", "Planens eget tiltak", "", ""],
+                        ["Demens", "", "Områdets eget tiltak", "", ""],
+                        ["Demens", "Demensvennlig samfunn", "Opplæring", "", ""])
+    response = upload(api("admin"), world.org, content, title="Nivåer 2026–2029")
+    assert response.status_code == 201, response.json()
+    answer = response.json()
+    assert [(a["title"], a["level"], a["row"]) for a in answer["actions"]] == [
+        ("Planens eget tiltak", "plan", 2)]
+    (area,) = answer["focus_areas"]
+    assert [(a["title"], a["level"]) for a in area["actions"]] == [
+        ("Områdets eget tiltak", "focus_area")]
+    assert [(a["title"], a["level"]) for a in area["goals"][0]["actions"]] == [
+        ("Opplæring", "goal")]
+    plan = Plan.objects.get(pk=answer["plan"]["id"])
+    assert sorted(Action.objects.filter(plan=plan).values_list("title", "focus_area__title",
+                                                               "goal__title")) == [
+        ("Områdets eget tiltak", "Demens", None), ("Opplæring", "Demens",
+                                                   "Demensvennlig samfunn"),
+        ("Planens eget tiltak", None, None)]

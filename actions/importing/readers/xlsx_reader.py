@@ -38,9 +38,20 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: The names Excel gives a new sheet (Norwegian and Danish, English, Swedish): they name
+#: no satsingsområde, so such a sheet's tiltak without one go on the plan itself.
+DEFAULT_SHEET_NAME = re.compile(r"(ark|sheet|blad)\s*\d*", re.IGNORECASE)
+
+
+def sheet_heading(title: str) -> str:
+    """The focus area a sheet's name gives: the name, unless it is Excel's own."""
+    return "" if DEFAULT_SHEET_NAME.fullmatch(title.strip()) else title
+
+
 def _read_sheet(sheet: Any, merges: list[tuple[int, int, int, int]], budget: int) -> RawTable:
     """The sheet's rows up to *budget* (more raises), with its merged ranges applied."""
-    raw = RawTable(label=_("sheet «%(name)s»") % {"name": sheet.title}, heading=sheet.title)
+    raw = RawTable(label=_("sheet «%(name)s»") % {"name": sheet.title},
+                   heading=sheet_heading(sheet.title))
     # The <dimension> element is the file's own claim; the rows themselves decide.
     sheet.reset_dimensions()
     rows: list[list[Any]] = []
