@@ -23,6 +23,7 @@ import http.client
 import os
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -228,6 +229,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="pages in this many blocks, alternating the order")
     args = parser.parse_args(argv)
     _configure()
+    # Production settings keep a manifest of the static files: pages need them collected.
+    os.environ.setdefault("STATIC_ROOT", os.path.join(tempfile.gettempdir(),
+                                                      "planportal-bench-static"))
 
     import django
 
@@ -237,6 +241,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from bench.datasets import describe, seed
 
+    call_command("collectstatic", interactive=False, verbosity=0)
     _use(args.dataset)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
