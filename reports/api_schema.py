@@ -121,7 +121,7 @@ class ProgressActionSerializer(serializers.Serializer):
     """An action as of the report date (status and progress rebuilt from its history)."""
 
     id = serializers.IntegerField()
-    code = serializers.CharField()
+    code = serializers.CharField(allow_blank=True, help_text="The plan's own number, if any.")
     number = _number_field()
     title = serializers.CharField()
     level = serializers.ChoiceField(
@@ -167,7 +167,7 @@ class ProgressStatusUpdateSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     action_id = serializers.IntegerField()
-    action_code = serializers.CharField()
+    action_code = serializers.CharField(allow_blank=True)
     action_number = _number_field()
     action_title = serializers.CharField()
     focus_area_id = serializers.IntegerField(allow_null=True,
