@@ -19,14 +19,26 @@ from planportal.dates import validate_sane_date
 PROGRESS_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-def action_number(code: str, goal_code: str, place: int) -> str:
-    """The tiltak's number as documents show it ("Nr."): its own code, else its goal's
-    number and its place under the goal, counted from 1 in the plan's order ("1.2" →
-    "1.2.3"), as kommuner refer to tiltak; "" when neither has a number.
+def action_number(code: str, goal_code: str, place: int, *, level: str = "goal",
+                  area_code: str = "") -> str:
+    """The tiltak's number as documents show it ("Nr."): its own code, else one made
+    from where it hangs (*level*, as ``Action.level``) and its *place* there, counted
+    from 1 in the plan's order; "" when the level it hangs on has no number.
 
-    Most plans number only their goals; the reports' Nr. column was empty for them."""
+    - Under a goal: the goal's number and the place ("1.2" → "1.2.3"), as kommuner
+      refer to tiltak. Most plans number only their goals; the Nr. column was empty.
+    - Directly on a focus area: the area's number, "T" and the place (area "2", third
+      tiltak → "2.T3"). Plans list such tiltak as "T1, T2 …" under the area; the "T"
+      keeps the number from ever reading as goal 2.3 or its tiltak ("2.3.1").
+    - On the whole plan: "T" and the place ("T1", "T2" …), as a handlingsplan numbers
+      its tiltak; no goal or area number starts with a letter, so none clashes.
+    """
     if code:
         return code
+    if level == "plan":
+        return f"T{place}"
+    if level == "focus_area":
+        return f"{area_code}.T{place}" if area_code else ""
     return f"{goal_code}.{place}" if goal_code else ""
 
 

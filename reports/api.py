@@ -22,7 +22,8 @@ from reports.progress import compute_progress
 PROGRESS_SCHEMA = extend_schema(
     summary="Progress report of a plan",
     description=(
-        "Per focus area and goal: actions by status, % completed (of actions not cancelled), "
+        "For the whole plan, its plan-wide actions, each focus area (its own actions and "
+        "its goals') and each goal: actions by status, % completed (of actions not cancelled), "
         "overdue and unassigned counts, average progress; indicators with baseline, target, "
         "latest measurement and assessment (reached, on_track, off_track, unknown); overdue "
         "and at-risk actions; and what changed since the previous report. Person names are "

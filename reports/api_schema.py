@@ -12,6 +12,11 @@ from rest_framework import serializers
 from actions.models import Action, StatusUpdate
 from strategies.models import Indicator, Plan
 
+LEVELS = [
+    ("goal", "under a goal"),
+    ("focus_area", "directly on a focus area"),
+    ("plan", "on the whole plan"),
+]
 ASSESSMENTS = [
     ("reached", "target reached"),
     ("on_track", "on track"),
@@ -24,7 +29,9 @@ def _number_field() -> serializers.CharField:
     return serializers.CharField(
         allow_blank=True, required=False,
         help_text="The number documents show: the code, else the goal's code and the "
-                  "tiltak's place under it (\"1.2.3\"). Not in reports frozen before it.")
+                  "tiltak's place under it (\"1.2.3\"), the focus area's code, T and the "
+                  "place on the area (\"2.T3\"), or T and the place on the whole plan "
+                  "(\"T1\"). Not in reports frozen before it.")
 
 
 class ProgressByStatusSerializer(serializers.Serializer):
@@ -65,9 +72,14 @@ class ProgressGoalSerializer(ProgressCountsSerializer):
 
 
 class ProgressFocusAreaSerializer(ProgressCountsSerializer):
+    """A focus area's figures: its own tiltak and its goals' together."""
+
     id = serializers.IntegerField()
     code = serializers.CharField()
     title = serializers.CharField()
+    own = ProgressCountsSerializer(
+        required=False, help_text="The tiltak on the focus area itself, under no goal. Not "
+                                  "in reports frozen before tiltak could hang there.")
     goals = ProgressGoalSerializer(many=True)
 
 
@@ -109,12 +121,18 @@ class ProgressActionSerializer(serializers.Serializer):
     """An action as of the report date (status and progress rebuilt from its history)."""
 
     id = serializers.IntegerField()
-    code = serializers.CharField()
+    code = serializers.CharField(allow_blank=True, help_text="The plan's own number, if any.")
     number = _number_field()
     title = serializers.CharField()
-    focus_area_id = serializers.IntegerField()
-    goal_id = serializers.IntegerField()
-    goal_code = serializers.CharField()
+    level = serializers.ChoiceField(
+        choices=LEVELS, required=False,
+        help_text="Where the tiltak hangs. Not in reports frozen before tiltak could hang "
+                  "on a focus area or the plan (each hung under a goal).")
+    focus_area_id = serializers.IntegerField(allow_null=True,
+                                             help_text="Null for a plan-wide tiltak.")
+    goal_id = serializers.IntegerField(allow_null=True,
+                                       help_text="Null on a focus area or the whole plan.")
+    goal_code = serializers.CharField(allow_null=True, allow_blank=True)
     status = serializers.ChoiceField(choices=Action.Status.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     due_date = serializers.DateField(allow_null=True)
@@ -149,10 +167,11 @@ class ProgressStatusUpdateSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     action_id = serializers.IntegerField()
-    action_code = serializers.CharField()
+    action_code = serializers.CharField(allow_blank=True)
     action_number = _number_field()
     action_title = serializers.CharField()
-    focus_area_id = serializers.IntegerField()
+    focus_area_id = serializers.IntegerField(allow_null=True,
+                                             help_text="Null for a plan-wide tiltak.")
     created_at = serializers.DateTimeField()
     status = serializers.ChoiceField(choices=Action.Status.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
@@ -279,7 +298,10 @@ class ProgressReportSerializer(serializers.Serializer):
     public = serializers.BooleanField(help_text="True when person names are left out.")
     plan = ProgressPlanSerializer()
     scope = ProgressScopeSerializer()
-    totals = ProgressCountsSerializer()
+    totals = ProgressCountsSerializer(help_text="Every tiltak in scope, on every level.")
+    plan_level = ProgressCountsSerializer(
+        required=False, help_text="The tiltak that apply to the whole plan (on no focus "
+                                  "area). Not in reports frozen before they could.")
     focus_areas = ProgressFocusAreaSerializer(many=True)
     indicators = ProgressIndicatorSerializer(many=True)
     overdue = ProgressActionSerializer(many=True)

@@ -109,13 +109,16 @@ class Chart:
     legend: list[tuple[str, str]] | None = None
 
 
-def progress_chart_data(focus_areas: list[dict]) -> Chart:
-    """Average progress and share completed, per focus area (0–100 %)."""
+def progress_chart_data(focus_areas: list[dict], plan_level: dict | None = None) -> Chart:
+    """Average progress and share completed, per focus area (0–100 %); the plan-wide
+    tiltak (*plan_level*, the report's figures of them) first, when there are any."""
     title = _("Progress per focus area")
     average, share = _("Average progress"), _("Completed")
     groups, sentences = [], []
-    for area in focus_areas:
-        label = f"{area['code']} {area['title']}".strip()
+    rows = [(f"{area['code']} {area['title']}".strip(), area) for area in focus_areas]
+    if isinstance(plan_level, dict) and plan_level.get("total"):
+        rows.insert(0, (_("Applies to the whole plan"), plan_level))
+    for label, area in rows:
         groups.append((label, [
             Bar(average, area["average_progress"] or 0, COLOURS["average"],
                 _percent(area["average_progress"])),
@@ -163,10 +166,10 @@ def _chart_svg(chart: Chart, chart_id: str, alt_in_title: bool = False) -> SafeS
 
 
 def progress_chart(focus_areas: list[dict], chart_id: str = "chart-progress",
-                   alt_in_title: bool = False) -> SafeString:
-    """Average progress and share completed, per focus area, as SVG (*alt_in_title*: the
-    whole text alternative in its ``<title>``, for the PDF)."""
-    return _chart_svg(progress_chart_data(focus_areas), chart_id, alt_in_title)
+                   alt_in_title: bool = False, plan_level: dict | None = None) -> SafeString:
+    """Average progress and share completed, per focus area (and the plan-wide tiltak),
+    as SVG (*alt_in_title*: the whole text alternative in its ``<title>``, for the PDF)."""
+    return _chart_svg(progress_chart_data(focus_areas, plan_level), chart_id, alt_in_title)
 
 
 def status_chart(by_status: dict[str, int], labels: dict[str, str],

@@ -1,9 +1,15 @@
-"""Two frozen reports side by side: the same focus areas, goals and indicators, A → B."""
+"""Two frozen reports side by side: the same focus areas, goals and indicators, A → B.
+
+The plan-wide tiltak and each area's own get a row of their own when either report has
+any; a report frozen before tiltak could hang there has none (its side shows "–").
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from reports.rendering import has_actions, whole_area_label, whole_plan_label
 
 
 @dataclass
@@ -22,9 +28,12 @@ class Change:
 
 @dataclass
 class CompareRow:
-    level: str  # "plan", "area", "goal" or "indicator"
+    # "plan", "plan_level" (the plan-wide tiltak), "area", "own" (an area's own
+    # tiltak), "goal" or "indicator"
+    level: str
     label: str
     figures: dict[str, Change]
+    plan_text: bool = True  # the label is the plan's own text (else the site's)
 
 
 FIGURES = ("total", "completed_percent", "average_progress", "overdue", "unassigned")
@@ -36,9 +45,13 @@ def _figures(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Ch
 
 
 def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> list[CompareRow]:
-    """Rows for the whole plan, each focus area and goal (matched by id), in B's order
-    followed by anything only A has."""
+    """Rows for the whole plan, its plan-wide tiltak, each focus area, its own tiltak and
+    its goals (matched by id), in B's order followed by anything only A has."""
     rows = [CompareRow("plan", "", _figures(a["totals"], b["totals"]))]
+    if has_actions(a.get("plan_level")) or has_actions(b.get("plan_level")):
+        rows.append(CompareRow("plan_level", whole_plan_label(),
+                               _figures(a.get("plan_level"), b.get("plan_level")),
+                               plan_text=False))
     areas_a = {area["id"]: area for area in a["focus_areas"]}
     seen: set[int] = set()
     for area in b["focus_areas"] + [x for x in a["focus_areas"]
@@ -50,6 +63,10 @@ def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> list[CompareRow]:
         after = area if area in b["focus_areas"] else None
         rows.append(CompareRow("area", f"{area['code']} {area['title']}".strip(),
                                _figures(before, after)))
+        own_a, own_b = (before or {}).get("own"), (after or {}).get("own")
+        if has_actions(own_a) or has_actions(own_b):
+            rows.append(CompareRow("own", whole_area_label(), _figures(own_a, own_b),
+                                   plan_text=False))
         goals_a = {goal["id"]: goal for goal in (before or {}).get("goals", [])}
         goals_b = {goal["id"]: goal for goal in (after or {}).get("goals", [])}
         for goal_id in list(goals_b) + [g for g in goals_a if g not in goals_b]:

@@ -1,6 +1,7 @@
 """Report data → Word document (python-docx) a saksbehandler pastes into the saksframlegg.
 
-Real heading styles (Heading 1 per part, 2 per focus area, 3 per goal), tables whose first
+Real heading styles (Heading 1 per part, 2 per focus area and for the plan-wide tiltak, 3
+per goal and for an area's own tiltak: each where the plan puts it), tables whose first
 row repeats on every page (``w:tblHeader``), the two charts as PNG pictures whose alt text
 (``wp:docPr/@descr``) states every value, and the document's title and language in its
 properties. Labels are in the active language (the caller overrides it). Every piece of
@@ -33,10 +34,15 @@ from reports.rendering import (
     clean_text,
     direction_labels,
     due_label,
+    has_actions,
+    level_of_row,
     moved_label,
+    number_of,
     risk_labels,
     round_return,
     status_labels,
+    whole_area_label,
+    whole_plan_label,
 )
 
 TABLE_TEXT_HALF_POINTS = 16  # 8 pt: a 13-column counts table fits a portrait A4 page
@@ -272,11 +278,14 @@ class _Writer:
                 "%(continuous)s actions are continuous (they run without a deadline).",
                 totals["continuous"]) % {"continuous": totals["continuous"]})
         )
-        for chart in (progress_chart_data(self.data["focus_areas"]),
+        plan_level = self.data.get("plan_level")
+        for chart in (progress_chart_data(self.data["focus_areas"], plan_level),
                       status_chart_data(totals.get("by_status", {}), self.statuses)):
             self.picture(chart_png(chart), chart.title, chart.description)
         count_columns = range(1, len(self.statuses) + 7)
         self.table(_("Progress per focus area"), self._count_header(_("Focus area")), [
+            *([self._count_row(whole_plan_label(), plan_level)]
+              if has_actions(plan_level) else []),
             *(self._count_row(f"{area['code']} {area['title']}".strip(), area)
               for area in self.data["focus_areas"]),
             self._count_row(_("Whole plan"), totals),
@@ -292,7 +301,7 @@ class _Writer:
             self.text_block(row.get("text") or "")
 
     def _action_cells(self, row: dict[str, Any]) -> list[Any]:
-        return [row.get("code"), row.get("title"), row.get("responsible_unit") or "–",
+        return [number_of(row), row.get("title"), row.get("responsible_unit") or "–",
                 due_label(row), _label(self.statuses, row.get("status")),
                 percent(row.get("progress", 0), 0), _label(self.risks, row.get("risk"))]
 
@@ -302,7 +311,7 @@ class _Writer:
 
     def _return(self, row: dict[str, Any], ret: dict[str, Any]) -> None:
         """An action's approved return: status, progress and risk, then the texts."""
-        self.paragraph(f"{row.get('code') or ''} {row.get('title') or ''}".strip(),
+        self.paragraph(f"{number_of(row)} {row.get('title') or ''}".strip(),
                        bold_lead=_("Report") + ": ")
         progress = ret.get("progress")
         self.paragraph(" · ".join([
@@ -316,35 +325,59 @@ class _Writer:
                 self.paragraph("", bold_lead=label)
                 self.text_block(text)
 
+    def _actions_with_returns(self, caption: str, rows: list[dict[str, Any]]) -> None:
+        """A table of tiltak, then each one's approved return in the round (if any)."""
+        self.table(caption, self._action_header(), (self._action_cells(row) for row in rows),
+                   numeric=(5,))
+        for row in rows:
+            ret = round_return(row)
+            if ret is not None:
+                self._return(row, ret)
+
     def focus_areas(self) -> None:
+        """Per focus area its figures and, with the actions in the data, its tiltak where
+        the plan puts them: the plan-wide ones first, an area's own before its goals'."""
         self.heading(_("Focus areas and goals"), 1)
-        actions_by_goal: dict[Any, list[dict[str, Any]]] = {}
+        # Keyed by (area, goal) the tiltak hang on: (area, None) an area's own, (None,
+        # None) the plan-wide ones; a row of older data hangs under its goal.
+        actions_by_place: dict[Any, list[dict[str, Any]]] = {}
         for row in self.data.get("actions") or []:
-            actions_by_goal.setdefault(row.get("goal_id"), []).append(row)
-        has_actions = "actions" in self.data
+            level = level_of_row(row)
+            area_id = None if level == "plan" else row.get("focus_area_id")
+            goal_id = row.get("goal_id") if level == "goal" else None
+            actions_by_place.setdefault((area_id, goal_id), []).append(row)
+        listed = "actions" in self.data
+        plan_rows = actions_by_place.get((None, None), [])
+        if listed and plan_rows:
+            self.heading(whole_plan_label(), 2)
+            self._actions_with_returns(_("Actions that apply to the whole plan"), plan_rows)
         for area in self.data["focus_areas"]:
             self.heading(f"{area['code']} {area['title']}".strip(), 2)
+            own = area.get("own")
             self.table(_("Goals of focus area %(area)s") % {"area": area["code"]},
                        self._count_header(_("Goal")), [
+                           *([self._count_row(whole_area_label(), own)]
+                             if has_actions(own) else []),
                            *(self._count_row(f"{goal['code']} {goal['title']}".strip(), goal)
                              for goal in area["goals"]),
                            self._count_row(_("Focus area in all"), area),
                        ], numeric=range(1, len(self.statuses) + 7))
-            if not has_actions:
+            if not listed:
                 continue
+            own_rows = actions_by_place.get((area["id"], None), [])
+            if own_rows:
+                self.heading(whole_area_label(), 3)
+                self._actions_with_returns(
+                    _("Actions that apply to the whole of focus area %(area)s")
+                    % {"area": area["code"]}, own_rows)
             for goal in area["goals"]:
-                rows = actions_by_goal.get(goal["id"], [])
+                rows = actions_by_place.get((area["id"], goal["id"]), [])
                 self.heading(f"{goal['code']} {goal['title']}".strip(), 3)
                 if not rows:
                     self.paragraph(_("No actions."))
                     continue
-                self.table(_("Actions of goal %(goal)s") % {"goal": goal["code"]},
-                           self._action_header(), (self._action_cells(row) for row in rows),
-                           numeric=(5,))
-                for row in rows:
-                    ret = round_return(row)
-                    if ret is not None:
-                        self._return(row, ret)
+                self._actions_with_returns(
+                    _("Actions of goal %(goal)s") % {"goal": goal["code"]}, rows)
 
     def action_list(self, title: str, rows: list[dict[str, Any]], empty: str,
                     level: int = 1) -> None:
@@ -363,7 +396,7 @@ class _Writer:
         if not rows:
             self.paragraph(_("No action closed in the period has a final evaluation."))
         for row in rows:
-            self.paragraph(f"{row.get('code') or ''} {row.get('title') or ''}".strip(),
+            self.paragraph(f"{number_of(row)} {row.get('title') or ''}".strip(),
                            bold_lead=_("Final evaluation") + ": ")
             self.paragraph(f"{_('Status')}: {_label(self.statuses, row.get('status'))} · "
                            f"{_('Evaluated')}: {_day(row.get('evaluated_on'))}")
@@ -396,7 +429,7 @@ class _Writer:
             return
         self.table(_("Moved deadlines"),
                    [_("No."), _("Action"), _("Moved"), _("First deadline"), _("Deadline now")],
-                   ([row.get("code"), row.get("title"),
+                   ([number_of(row), row.get("title"),
                      moved_label(int(row.get("moves") or 0), row.get("months")),
                      _day(row.get("first_due"), long=False), _day(row.get("due"), long=False)]
                     for row in moved))

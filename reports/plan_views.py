@@ -26,7 +26,9 @@ from reports.rows import ActionRowRenderer
 from reports.tree import plan_tree
 from strategies.models import Plan
 
-ACTIONS = "focus_areas__goals__actions__"
+# Every tiltak of the plan, on any level (through Action.plan, not the goals: a tiltak
+# on a focus area or on the whole plan counts too).
+ACTIONS = "actions__"
 
 
 def _with_progress(plans: Any) -> Any:
@@ -98,11 +100,13 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     tree = plan_tree(plan, with_people=people, **filters)
     render_rows = ActionRowRenderer(public=public, people=people,
                                     lang=lang_attribute(plan.organization))
+    tree.rows_html = render_rows(tree.shown)
     for area in tree:
+        area.own_rows_html = render_rows(area.own_shown)
         for node in area.goals:
             node.rows_html = render_rows(node.shown)
-    all_actions = [a for area in tree for a in area.actions]
-    shown = sum(area.shown_count for area in tree)
+    all_actions = tree.all_actions
+    shown = tree.shown_count
     context = {
         "plan": plan,
         "tree": tree,
@@ -124,7 +128,8 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan page: focus areas → goals → actions with filters, indicators, reports."""
+    """The plan page: the plan-wide actions, then focus areas (their own actions, then
+    goals → actions) with filters, indicators, reports."""
     plan = get_object_or_404(
         Plan.objects.visible_to(request.user).select_related("organization", "owner_unit"),
         pk=pk,

@@ -19,6 +19,10 @@ Definitions, as the report explains them:
 - *average progress*: mean progress of the actions neither cancelled nor carried over.
 - *at risk*: open (not completed or cancelled) with the latest update saying "at risk"
   or "off track".
+- *levels*: a tiltak hangs under a goal, directly on a focus area or on the whole plan
+  (``Action.level``). A goal's figures count its own tiltak; a focus area's its own
+  (``own``) and its goals'; the plan's all of them, the plan-wide ones (``plan_level``)
+  too. Each action row says its ``level``.
 - *a round's report* (``reported_in``): as of the period's end, like the plain report of
   the period, but a tiltak's status, progress and risk are those its return in the round
   reported (returns come in after the period), and each return's update counts in its
@@ -59,6 +63,20 @@ SCHEMA_VERSION = 1
 STATUSES = [choice.value for choice in Action.Status]
 CLOSED = [status.value for status in Action.CLOSED_STATUSES]
 RISKY = [StatusUpdate.Risk.AT_RISK.value, StatusUpdate.Risk.OFF_TRACK.value]
+
+
+def reading_order(prefix: str = "") -> tuple[Any, ...]:
+    """The plan's reading order of tiltak (*prefix*: the path to the action, e.g.
+    ``"action__"`` for returns): the plan-wide ones first, then per focus area its own
+    before its goals' (NULL sorts first on every database, not only on SQLite)."""
+    return (F(f"{prefix}focus_area__order").asc(nulls_first=True),
+            F(f"{prefix}focus_area_id").asc(nulls_first=True),
+            F(f"{prefix}goal__order").asc(nulls_first=True),
+            F(f"{prefix}goal_id").asc(nulls_first=True), f"{prefix}order", "pk")
+
+
+#: Every list of tiltak in the report is in the plan's reading order.
+READING_ORDER = reading_order()
 
 
 def start_of_day(day: date) -> datetime:
@@ -151,8 +169,13 @@ def _overdue_q(as_of: date) -> Q:
     return overdue_q(as_of, status="status_at")
 
 
-def _counts_by_goal(actions: QuerySet, as_of: date) -> dict[int, dict[str, int]]:
-    """One grouped query: per goal, the counts every table of the report needs."""
+Place = tuple[int | None, int | None]
+
+
+def _counts_by_place(actions: QuerySet, as_of: date) -> dict[Place, dict[str, int]]:
+    """One grouped query: per (focus area, goal) the tiltak hang on, the counts every
+    table of the report needs; ``(area, None)`` is an area's own, ``(None, None)`` the
+    plan-wide tiltak."""
     counted = progress_counted_q(status="status_at")
     aggregates: dict[str, Any] = {
         "total": Count("pk"),
@@ -164,8 +187,8 @@ def _counts_by_goal(actions: QuerySet, as_of: date) -> dict[int, dict[str, int]]
                                  output_field=IntegerField()),
         "progress_n": Count("pk", filter=counted),
     }
-    rows = actions.order_by().values("goal_id").annotate(**aggregates)
-    return {row.pop("goal_id"): row for row in rows}
+    rows = actions.order_by().values("focus_area_id", "goal_id").annotate(**aggregates)
+    return {(row.pop("focus_area_id"), row.pop("goal_id")): row for row in rows}
 
 
 def _empty_counts() -> dict[str, int]:
@@ -296,12 +319,20 @@ _PERSON_FIELDS = ("responsible_person__first_name", "responsible_person__last_na
                   "responsible_person__username")
 
 
+def level_of(focus_area_id: int | None, goal_id: int | None) -> str:
+    """``Action.level`` from the two ids: ``"goal"``, ``"focus_area"`` or ``"plan"``."""
+    if goal_id is not None:
+        return "goal"
+    return "focus_area" if focus_area_id is not None else "plan"
+
+
 def _action_row(values: dict[str, Any], as_of: date, public: bool) -> dict[str, Any]:
     due, status = values["due_date"], values["status_now"]
     row = {
         "id": values["pk"],
         "code": values["code"],
         "title": values["title"],
+        "level": level_of(values["focus_area_id"], values["goal_id"]),
         "focus_area_id": values["focus_area_id"],
         "goal_id": values["goal_id"],
         "goal_code": values["goal__code"],
@@ -331,7 +362,7 @@ def _action_rows(queryset: QuerySet, as_of: date, public: bool,
     queryset = (
         queryset
         .annotate(status_now=F("status_at"), progress_now=F("progress_at"))
-        .order_by("focus_area__order", "goal__order", "order", "pk")
+        .order_by(*READING_ORDER)
     )
     fields = _ACTION_FIELDS if public else _ACTION_FIELDS + _PERSON_FIELDS
     return [_action_row(values, as_of, public) for values in queryset.values(*fields)]
@@ -389,7 +420,7 @@ def _evaluations(actions: QuerySet, start: date, as_of: date,
     rows = (
         actions.filter(closed).exclude(evaluation="")
         .annotate(status_now=F("status_at"))
-        .order_by("focus_area__order", "goal__order", "order", "pk")
+        .order_by(*READING_ORDER)
         .values("pk", "code", "title", "status_now", "evaluation", "evaluated_on")
     )
     return [{
@@ -454,7 +485,7 @@ def moved_deadlines(actions: QuerySet, since: date, as_of: date) -> list[dict[st
     if not moved:
         return []
     rows = (Action.objects.filter(pk__in=list(moved))
-            .order_by("focus_area__order", "goal__order", "order", "pk")
+            .order_by(*READING_ORDER)
             .values_list("pk", "code", "title"))
     result = []
     for pk, code, title in rows:
@@ -486,11 +517,12 @@ def since_changes(actions: QuerySet, since: date, as_of: date, public: bool,
 
 def _numbered(data: dict[str, Any], actions: QuerySet) -> None:
     """Give every tiltak row of *data* its ``number`` (a status update its
-    ``action_number``): its code, else its goal's number and its place under the goal.
+    ``action_number``): its code, else :func:`actions.models.action_number` of where it
+    hangs and its place there ("1.2.3" under goal 1.2, "2.T3" on area 2, "T3" on the plan).
 
-    The places are counted over all the goal's tiltak in *actions* (the plan, or the
-    focus area reported on), never over a list's rows; one query, and only when a row
-    lacks a code."""
+    The places are counted over all the tiltak on the same level of the same goal, area
+    or plan in *actions* (the plan, or the focus area reported on), never over a list's
+    rows; one query, and only when a row lacks a code."""
     since, changes = data["since_previous"], data.get("changes") or {}
     rows = [*data["overdue"], *data["at_risk"], *since["completed"], *data.get("actions", ()),
             *changes.get("new", ()), *changes.get("cancelled", ()),
@@ -498,11 +530,18 @@ def _numbered(data: dict[str, Any], actions: QuerySet) -> None:
     updates = since["status_updates"]
     numbers: dict[int, str] = {}
     if any(not row["code"] for row in rows) or any(not row["action_code"] for row in updates):
-        goal_id, place = None, 0
-        for pk, goal, goal_code in (actions.order_by("goal_id", "order", "pk")
-                                    .values_list("pk", "goal_id", "goal__code")):
-            goal_id, place = goal, (place + 1 if goal == goal_id else 1)
-            numbers[pk] = action_number("", goal_code, place)
+        parent: Any = object()
+        place = 0
+        rows_in_order = (actions.order_by(F("focus_area_id").asc(nulls_first=True),
+                                          F("goal_id").asc(nulls_first=True), "order", "pk")
+                         .values_list("pk", "focus_area_id", "goal_id", "focus_area__code",
+                                      "goal__code"))
+        for pk, area_id, goal_id, area_code, goal_code in rows_in_order:
+            place = place + 1 if (area_id, goal_id) == parent else 1
+            parent = (area_id, goal_id)
+            numbers[pk] = action_number("", goal_code or "", place,
+                                        level=level_of(area_id, goal_id),
+                                        area_code=area_code or "")
     for row in rows:
         row["number"] = row["code"] or numbers.get(row.get("id", row.get("action_id")), "")
     for row in updates:
@@ -579,24 +618,30 @@ def compute_progress(
         focus_areas = focus_areas.filter(pk=focus_area.pk)
         goals = goals.filter(focus_area=focus_area)
 
-    by_goal = _counts_by_goal(actions, as_of)
+    by_place = _counts_by_place(actions, as_of)
     goals_by_area: dict[int, list[Goal]] = {}
     for goal in goals:
         goals_by_area.setdefault(goal.focus_area_id, []).append(goal)
 
+    # The plan-wide tiltak (none when a focus area is reported on: they are not its own).
+    plan_level_raw = by_place.get((None, None), _empty_counts())
     plan_raw = _empty_counts()
+    _add(plan_raw, plan_level_raw)
     area_rows = []
     for area in focus_areas:
+        own_raw = by_place.get((area.pk, None), _empty_counts())
         area_raw = _empty_counts()
+        _add(area_raw, own_raw)
         goal_rows = []
         for goal in goals_by_area.get(area.pk, []):
-            goal_raw = by_goal.get(goal.pk, _empty_counts())
+            goal_raw = by_place.get((area.pk, goal.pk), _empty_counts())
             _add(area_raw, goal_raw)
             goal_rows.append({"id": goal.pk, "code": goal.code, "title": goal.title,
                               **_summary(goal_raw)})
         _add(plan_raw, area_raw)
         area_rows.append({"id": area.pk, "code": area.code, "title": area.title,
-                          **_summary(area_raw), "goals": goal_rows})
+                          **_summary(area_raw), "own": _summary(own_raw),
+                          "goals": goal_rows})
 
     risky = Q(risk_at__in=RISKY) & ~Q(status_at__in=CLOSED)
     listed = _action_rows(
@@ -641,6 +686,7 @@ def compute_progress(
             "unit": {"id": unit.pk, "name": unit.name} if unit else None,
         },
         "totals": _summary(plan_raw),
+        "plan_level": _summary(plan_level_raw),
         "focus_areas": area_rows,
         "indicators": _indicators(plan, focus_area, as_of),
         "overdue": overdue,
@@ -657,7 +703,8 @@ def compute_progress(
         data["changes"] = since_changes(actions, since, as_of, public, reported_in)
         data["evaluations"] = _evaluations(
             actions, period_start or since + timedelta(days=1), as_of, reported_in)
-    # Numbered by place among all the goal's tiltak, whatever the unit reported on.
+    # Numbered by place among all the tiltak of the same goal, area or plan, whatever
+    # the unit reported on.
     in_scope = Action.objects.filter(plan=plan)
     if focus_area is not None:
         in_scope = in_scope.filter(focus_area=focus_area)

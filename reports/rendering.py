@@ -1,5 +1,10 @@
 """From report data (as :func:`reports.progress.compute_progress` returns it) to what the
-templates show: typed dates, labels, indicators grouped per focus area, and the charts."""
+templates show: typed dates, labels, indicators grouped per focus area, and the charts.
+
+Tiltak appear where the plan puts them: the plan-wide ones (``plan_level``) before the
+focus areas, an area's own (``own``) before its goals. A report frozen before tiltak
+could hang there has neither key, and renders as it did.
+"""
 
 from __future__ import annotations
 
@@ -101,13 +106,40 @@ def _count_row_html(label: str, cells: list[Any]) -> str:
     return f'<tr><th scope="row">{escape(label)}</th>{tds}</tr>'
 
 
-def _compact_goal_html(goal: dict[str, Any]) -> str:
-    """A goal as one short PDF row: per-status counts are in the focus area table and XLSX."""
-    label = _clip(f"{goal['code']} {goal['title']}".strip(), 90)
+def _compact_goal_html(goal: dict[str, Any], label: str | None = None) -> str:
+    """A goal (or *label*'s figures) as one short PDF row: per-status counts are in the
+    focus area table and XLSX."""
+    label = _clip(label or f"{goal['code']} {goal['title']}".strip(), 90)
     cells = (goal["total"], percent(goal["completed_percent"]), goal["overdue"],
              goal["unassigned"], goal.get("continuous", "–"), percent(goal["average_progress"]))
     tds = "".join(f'<td class="num">{escape(cell)}</td>' for cell in cells)
     return f'<tr><th scope="row">{escape(label)}</th>{tds}</tr>'
+
+
+def has_actions(figures: Any) -> bool:
+    """Whether *figures* (a plan's ``plan_level``, an area's ``own``) count any tiltak;
+    False when the data has none (a report frozen before tiltak could hang there)."""
+    return isinstance(figures, dict) and bool(figures.get("total"))
+
+
+def level_of_row(row: dict[str, Any]) -> str:
+    """Where an action row's tiltak hangs: its ``level``, else (older data) from its ids."""
+    level = row.get("level")
+    if level in ("goal", "focus_area", "plan"):
+        return level
+    if row.get("goal_id") is not None:
+        return "goal"
+    return "focus_area" if row.get("focus_area_id") is not None else "plan"
+
+
+def whole_plan_label() -> str:
+    """The heading of the plan-wide tiltak (on no focus area), wherever they are listed."""
+    return _("Applies to the whole plan")
+
+
+def whole_area_label() -> str:
+    """The heading of a focus area's own tiltak (under no goal)."""
+    return _("Applies to the whole focus area")
 
 
 def number_of(row: dict[str, Any]) -> str:
@@ -269,6 +301,7 @@ def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[
 
     Every key is optional (a report frozen before rounds existed has none of them)."""
     round_ = data.get("round") if isinstance(data.get("round"), dict) else None
+    # Keyed by focus area; None holds the plan-wide tiltak, listed before the areas.
     returns_by_area: dict[Any, list[str]] = {}
     without_return = 0
     for row in data.get("actions", []) if round_ is not None else []:
@@ -277,9 +310,14 @@ def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[
             if row.get("status") not in ("cancelled", "carried_over"):
                 without_return += 1
             continue
-        returns_by_area.setdefault(row.get("focus_area_id"), []).append(
-            _return_html(row, ret, statuses, risks))
+        area_id = None if level_of_row(row) == "plan" else row.get("focus_area_id")
+        returns_by_area.setdefault(area_id, []).append(_return_html(row, ret, statuses, risks))
     returns = []
+    if returns_by_area.get(None):
+        rows = returns_by_area[None]
+        returns.append({"area": {"id": None, "code": "", "title": whole_plan_label()},
+                        "whole_plan": True, "count": len(rows),
+                        "body": mark_safe("".join(rows))})  # noqa: S308 - escaped
     for area in focus_areas:
         rows = returns_by_area.get(area["id"], [])
         returns.append({"area": area, "count": len(rows),
@@ -374,6 +412,11 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
     report["totals"]["cells"] = _count_cells(report["totals"], statuses)
     report["totals"]["html"] = mark_safe(  # noqa: S308 - escaped
         _count_row_html(_("Whole plan"), report["totals"]["cells"]))
+    plan_level = report.get("plan_level")
+    # The plan-wide tiltak's own row, before the areas' (only when there are any).
+    report["plan_level_html"] = mark_safe(  # noqa: S308 - escaped
+        _count_row_html(whole_plan_label(), _count_cells(plan_level, statuses))
+        if has_actions(plan_level) else "")
     for area in report["focus_areas"]:
         area["cells"] = _count_cells(area, statuses)
         area["html"] = mark_safe(  # noqa: S308 - escaped
@@ -391,6 +434,13 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         else:
             body = "".join(_count_row_html(f"{goal['code']} {goal['title']}",
                                            _count_cells(goal, statuses)) for goal in shown)
+        # The area's own tiltak: one row before its goals' (never cut).
+        own = area.get("own")
+        own_html = ""
+        if has_actions(own):
+            own_html = (_compact_goal_html(own, whole_area_label()) if pdf else
+                        _count_row_html(whole_area_label(), _count_cells(own, statuses)))
+        area["own_html"] = mark_safe(own_html)  # noqa: S308 - escaped
         area["goal_rows"] = {"body": mark_safe(body), "total": len(goals),  # noqa: S308
                              "shown": len(shown), "more": len(goals) - len(shown),
                              "cut": len(shown) < len(goals), "in_xlsx": True,
@@ -411,9 +461,13 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
     # A round's report lists every tiltak with its approved return instead; listing
     # them all again would double a 5,000-tiltak PDF for nothing (so no rows are built).
     full_listing = "actions" in data and not isinstance(data.get("round"), dict)
-    actions_by_area: dict[int, list[dict[str, Any]]] = {}
+    # Keyed by focus area; None holds the plan-wide tiltak, listed before the areas.
+    actions_by_area: dict[int | None, list[dict[str, Any]]] = {}
     for row in data.get("actions", []) if full_listing else ():
-        actions_by_area.setdefault(row["focus_area_id"], []).append(row)
+        area_id = None if level_of_row(row) == "plan" else row["focus_area_id"]
+        actions_by_area.setdefault(area_id, []).append(row)
+    plan_action_list = (_shorten(actions_by_area[None], None, listed if pdf else action)
+                        if actions_by_area.get(None) else None)
     for area in report["focus_areas"]:
         area["indicators"] = by_area.get(area["id"], [])
         if full_listing:
@@ -449,10 +503,12 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         "assessments": assessment_labels(),
         "directions": direction_labels(),
         "progress_chart": progress_chart(report["focus_areas"], f"{chart_prefix}-progress",
-                                         alt_in_title=pdf),
+                                         alt_in_title=pdf, plan_level=plan_level),
         "status_chart": status_chart(report["totals"]["by_status"], statuses,
                                      f"{chart_prefix}-status", alt_in_title=pdf),
         "full_listing": full_listing,
+        "plan_action_list": plan_action_list,
+        "whole_plan_label": whole_plan_label(),
     }
 
 

@@ -38,6 +38,7 @@ from planportal.api.concurrency import run_versioned, with_etag
 from planportal.api.viewsets import ScopedViewSet
 from planportal.models import Organization
 from planportal.permissions import deny, get_access
+from reports.progress import reading_order
 from reports.round_filtersets import ReturnFilterSet, RoundFilterSet
 from reports.round_serializers import (
     ReportingReturnSerializer,
@@ -202,8 +203,8 @@ class ReportingReturnViewSet(_Writes, mixins.ListModelMixin, mixins.RetrieveMode
     serializer_class = ReportingReturnSerializer
     filterset_class = ReturnFilterSet
     ordering_fields = ["state", "submitted_at", "reviewed_at", "id"]
-    ordering = ["action__focus_area__order", "action__goal__order", "action__order",
-                "id"]
+    # The plan's reading order: plan-wide tiltak first, an area's own before its goals'.
+    ordering = list(reading_order("action__"))
     http_method_names = ["get", "post", "head", "options"]
 
     def _round_id(self) -> int:

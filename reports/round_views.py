@@ -37,6 +37,7 @@ from planportal.models import Organization, Unit
 from planportal.permissions import deny, get_access
 from reports.downloads import FORMATS, snapshot_file
 from reports.models import ReportSnapshot
+from reports.progress import reading_order
 from reports.rendering import report_context, risk_labels, status_labels, web_base_template
 from reports.round_forms import (
     AssessmentForm,
@@ -230,7 +231,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filtered, filters = _filter_returns(request, returns, {u.pk: u for u in units})
     listed = filtered.select_related(
         "action__goal", "action__focus_area", "action__plan", "action__responsible_unit",
-        "action__responsible_person")
+        "action__responsible_person").order_by(*reading_order("action__"))
     page = Paginator(listed, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
     assessments = list(RoundAssessment.objects.visible_to(user).filter(round=round_)
                        .select_related("focus_area", "unit", "author"))

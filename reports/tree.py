@@ -1,12 +1,15 @@
 """The plan page's tree (focus areas → goals → actions, with indicators) in fixed queries.
 
-Each level is read with one query and joined in Python, so a plan with 1,000 actions
-costs the same number of queries as a plan with one.
+A tiltak hangs where the plan puts it: under a goal, directly on a focus area (listed
+before the area's goals) or on the whole plan (before the areas). Each level is read
+with one query and joined in Python, so a plan with 1,000 actions costs the same number
+of queries as a plan with one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +25,8 @@ class ActionRow:
     """One action as the plan page shows it: plain values, no model instance."""
 
     pk: int
-    goal_id: int
+    focus_area_id: int | None
+    goal_id: int | None
     code: str
     title: str
     status: str
@@ -49,12 +53,17 @@ class GoalNode:
 
 @dataclass
 class FocusAreaNode:
+    """A focus area: its own tiltak (``own``, under no goal) and its goals."""
+
     focus_area: FocusArea
     goals: list[GoalNode] = field(default_factory=list)
+    own: list[ActionRow] = field(default_factory=list)
+    own_shown: list[ActionRow] = field(default_factory=list)
 
     @property
     def actions(self) -> list[ActionRow]:
-        return [a for g in self.goals for a in g.actions]
+        """Every tiltak of the area: its own and its goals'."""
+        return [*self.own, *(a for g in self.goals for a in g.actions)]
 
     @property
     def progress(self) -> int | None:
@@ -62,7 +71,29 @@ class FocusAreaNode:
 
     @property
     def shown_count(self) -> int:
-        return sum(len(g.shown) for g in self.goals)
+        return len(self.own_shown) + sum(len(g.shown) for g in self.goals)
+
+
+@dataclass
+class PlanTree:
+    """The whole tree: the plan-wide tiltak (``actions``, on no focus area) and the
+    areas. Iterating it gives the areas, as the page's loop reads them."""
+
+    areas: list[FocusAreaNode] = field(default_factory=list)
+    actions: list[ActionRow] = field(default_factory=list)
+    shown: list[ActionRow] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[FocusAreaNode]:
+        return iter(self.areas)
+
+    @property
+    def all_actions(self) -> list[ActionRow]:
+        """Every tiltak of the plan, on every level."""
+        return [*self.actions, *(a for area in self.areas for a in area.actions)]
+
+    @property
+    def shown_count(self) -> int:
+        return len(self.shown) + sum(area.shown_count for area in self.areas)
 
 
 def plan_tree(
@@ -72,15 +103,19 @@ def plan_tree(
     status: str | None = None,
     unit_path: str | None = None,
     overdue_only: bool = False,
-) -> list[FocusAreaNode]:
-    """Build the tree; ``shown`` holds the actions that pass the filters.
+) -> PlanTree:
+    """Build the tree; ``shown`` (an area's ``own_shown``) holds the actions that pass
+    the filters.
 
-    Progress is always over all the goal's actions, so filtering does not change it.
+    Progress is always over all the actions of the goal, area or plan, so filtering does
+    not change it.
     Without *with_people* no person is read at all (public pages, and readers outside
     the plan's kommune). Actions are read as plain rows: for a thousand of them, model
     instances cost more than the query.
     """
-    areas = [FocusAreaNode(fa) for fa in FocusArea.objects.filter(plan=plan)]
+    tree = PlanTree(areas=[FocusAreaNode(fa) for fa in FocusArea.objects.filter(plan=plan)])
+    areas = tree.areas
+    area_nodes = {area.focus_area.pk: area for area in areas}
     goal_nodes: dict[int, GoalNode] = {}
     by_area: dict[int, list[GoalNode]] = defaultdict(list)
     for goal in Goal.objects.filter(focus_area__plan=plan):
@@ -90,8 +125,9 @@ def plan_tree(
     for area in areas:
         area.goals = by_area[area.focus_area.pk]
 
-    columns = ["pk", "goal_id", "code", "title", "status", "progress", "due_date",
-               "period_text", "overdue", "responsible_unit__name", "responsible_unit__path"]
+    columns = ["pk", "focus_area_id", "goal_id", "code", "title", "status", "progress",
+               "due_date", "period_text", "overdue", "responsible_unit__name",
+               "responsible_unit__path"]
     people = ("first_name", "last_name", "username")
     if with_people:
         columns += [f"responsible_person__{name}" for name in people]
@@ -101,18 +137,26 @@ def plan_tree(
         .values_list(*columns)
     )
     for values in rows:
-        action = ActionRow(*values[:11])
-        if with_people and values[13]:
-            action.person_name = f"{values[11]} {values[12]}".strip() or values[13]
-        node = goal_nodes[action.goal_id]
-        node.actions.append(action)
+        action = ActionRow(*values[:12])
+        if with_people and values[14]:
+            action.person_name = f"{values[12]} {values[13]}".strip() or values[14]
+        # Where the tiltak hangs: its goal, else its area's own list, else the plan's.
+        if action.goal_id is not None:
+            node = goal_nodes[action.goal_id]
+            everything, shown = node.actions, node.shown
+        elif action.focus_area_id is not None:
+            area = area_nodes[action.focus_area_id]
+            everything, shown = area.own, area.own_shown
+        else:
+            everything, shown = tree.actions, tree.shown
+        everything.append(action)
         if status and action.status != status:
             continue
         if unit_path and not (action.unit_path and action.unit_path.startswith(unit_path)):
             continue
         if overdue_only and not action.overdue:
             continue
-        node.shown.append(action)
+        shown.append(action)
 
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end")
     indicators = Indicator.objects.filter(goal__focus_area__plan=plan).annotate(
@@ -122,4 +166,4 @@ def plan_tree(
     )
     for indicator in indicators:
         goal_nodes[indicator.goal_id].indicators.append(indicator)
-    return areas
+    return tree

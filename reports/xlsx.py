@@ -1,4 +1,6 @@
-"""Report data → Excel workbook (openpyxl): a summary sheet plus one sheet per focus area.
+"""Report data → Excel workbook (openpyxl): a summary sheet plus one sheet per focus area,
+and one for the plan-wide tiltak before them when the plan has any (each tiltak on the
+sheet of where the plan puts it; an area's own tiltak on its sheet, in a row of their own).
 
 Numbers are numbers and dates are dates (with number formats), so a committee secretary
 can sort, sum and chart them; percentages are stored as fractions with a % format.
@@ -26,10 +28,15 @@ from planportal.spreadsheets import write_cell
 from reports.rendering import (
     assessment_labels,
     direction_labels,
+    has_actions,
+    level_of_row,
     moved_label,
+    number_of,
     risk_labels,
     status_labels,
     typed,
+    whole_area_label,
+    whole_plan_label,
 )
 
 # Excel shows "0.0" with the reader's own decimal mark: "33,3 %" in a Norwegian Excel.
@@ -101,7 +108,7 @@ def _action_sheet_rows(sheet: Worksheet, row: int, title: str, actions: list[dic
                9 + person: excel_date_format(with_time=True)}
     for action in actions:
         row += 1
-        values = [action["code"], action["title"], action["responsible_unit"] or None]
+        values = [number_of(action), action["title"], action["responsible_unit"] or None]
         if not public:
             values.append(action.get("responsible_person") or None)
         update_at = action["latest_update_at"]
@@ -149,7 +156,7 @@ def _round_sheets(book: Workbook, report: dict[str, Any], taken: set[str],
             if ret is None:
                 continue
             progress = ret.get("progress")
-            rows.append([action["code"], action["title"], action["responsible_unit"] or None,
+            rows.append([number_of(action), action["title"], action["responsible_unit"] or None,
                          label(statuses, ret.get("status")),
                          None if progress is None else progress / 100,
                          label(risks, ret.get("risk")), ret.get("done") or None,
@@ -166,7 +173,7 @@ def _round_sheets(book: Workbook, report: dict[str, Any], taken: set[str],
     if "evaluations" in report:
         _table_sheet(book, _("Final evaluations"), taken,
                      [_("No."), _("Action"), _("Status"), _("Evaluated"), _("Final evaluation")],
-                     [[row.get("code"), row.get("title"), label(statuses, row.get("status")),
+                     [[number_of(row), row.get("title"), label(statuses, row.get("status")),
                        row.get("evaluated_on"), row.get("evaluation") or None]
                       for row in report.get("evaluations") or [] if isinstance(row, dict)],
                      [10, 40, 14, 12, 100], {4: excel_date_format()})
@@ -176,7 +183,7 @@ def _round_sheets(book: Workbook, report: dict[str, Any], taken: set[str],
         _table_sheet(book, _("Moved deadlines"), taken,
                      [_("No."), _("Action"), _("Moved"), _("Times moved"), _("Months"),
                       _("First deadline"), _("Deadline now")],
-                     [[row.get("code"), row.get("title"),
+                     [[number_of(row), row.get("title"),
                        moved_label(int(row.get("moves") or 0), row.get("months")),
                        row.get("moves"), row.get("months"), row.get("first_due"),
                        _day(row.get("due"))] for row in moved],
@@ -233,6 +240,10 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
     row += 1
     _header(summary, row, [_("Focus area"), *_count_columns(statuses)])
     formats = _count_formats(1, statuses)
+    plan_level = report.get("plan_level")
+    if has_actions(plan_level):
+        row += 1
+        _put(summary, row, [whole_plan_label(), *_count_values(plan_level, statuses)], formats)
     for area in report["focus_areas"]:
         row += 1
         _put(summary, row, [f"{area['code']} {area['title']}".strip(),
@@ -266,11 +277,25 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
     summary.freeze_panes = None
 
     all_actions = report.get("actions")
+    listed = all_actions if all_actions is not None else report["overdue"]
+    plan_rows = [a for a in listed if level_of_row(a) == "plan"]
+    if plan_rows:
+        # The plan-wide tiltak on a sheet of their own, before the areas' sheets (their
+        # figures are on the summary sheet).
+        sheet = book.create_sheet(_sheet_title(whole_plan_label(), taken))
+        write_cell(sheet, 1, 1, whole_plan_label()).font = BOLD
+        _action_sheet_rows(sheet, 3, _("Actions") if all_actions is not None
+                           else _("Overdue actions"), plan_rows, public, statuses, risks)
+        _widths(sheet, [34, 40, 20, 20, 12, 14, 10, 12, 40, 16, 14, 16])
     for area in report["focus_areas"]:
         sheet = book.create_sheet(_sheet_title(f"{area['code']} {area['title']}".strip(), taken))
         write_cell(sheet, 1, 1, f"{area['code']} {area['title']}".strip()).font = BOLD
         _header(sheet, 3, [_("Goal"), *_count_columns(statuses)])
         row = 3
+        own = area.get("own")
+        if has_actions(own):  # the area's own tiltak, before its goals'
+            row += 1
+            _put(sheet, row, [whole_area_label(), *_count_values(own, statuses)], formats)
         for goal in area["goals"]:
             row += 1
             _put(sheet, row, [f"{goal['code']} {goal['title']}".strip(),
@@ -278,12 +303,9 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
         row += 1
         _put(sheet, row, [_("Focus area in all"), *_count_values(area, statuses)], formats)
         row += 2
-        if all_actions is not None:
-            rows = [a for a in all_actions if a["focus_area_id"] == area["id"]]
-            title = _("Actions")
-        else:
-            rows = [a for a in report["overdue"] if a["focus_area_id"] == area["id"]]
-            title = _("Overdue actions")
+        rows = [a for a in listed
+                if a["focus_area_id"] == area["id"] and level_of_row(a) != "plan"]
+        title = _("Actions") if all_actions is not None else _("Overdue actions")
         _action_sheet_rows(sheet, row, title, rows, public, statuses, risks)
         _widths(sheet, [34, 40, 20, 20, 12, 14, 10, 12, 40, 16, 14, 16])
     _round_sheets(book, report, taken, statuses, risks)

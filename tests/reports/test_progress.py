@@ -23,7 +23,7 @@ def counts(total: int, statuses: dict[str, int], completed: float | None, overdu
 
 def strip(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items()
-            if key not in ("id", "code", "title", "goals")}
+            if key not in ("id", "code", "title", "goals", "own")}
 
 
 @pytest.fixture
