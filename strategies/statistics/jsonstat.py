@@ -211,7 +211,7 @@ def load(data: Any, limits: Limits = Limits()) -> Dataset:
                                   "for fewer at a time.") % {"limit": limits.max_cells})
     described = data.get("dimension")
     if not isinstance(described, dict):
-        raise JsonStatError(_("«dimension» must describe every dimension in «id»."))
+        described = {}  # the first dimension is then the one reported missing
     dimensions = tuple(_dimension(dimension_id, described.get(dimension_id), size)
                        for dimension_id, size in zip(ids, sizes, strict=True))
     return Dataset(
@@ -328,6 +328,7 @@ def _table_of(data: dict[str, Any]) -> str:
     label = data.get("label")
     if isinstance(label, str):
         number, colon, _rest = label.partition(":")
-        if colon and number.strip().isdigit() and len(number.strip()) <= 8:
+        if colon and number.strip().isascii() and number.strip().isdigit() \
+                and len(number.strip()) <= 8:
             return number.strip()
     return ""

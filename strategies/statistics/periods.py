@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from planportal.dates import MAX_YEAR, MIN_YEAR
 from planportal.periods import _month_name
 
-_CODE = re.compile(r"(?P<year>\d{4})(?:(?P<scale>[HTKM])(?P<number>\d{1,2}))?")
+_CODE = re.compile(r"(?P<year>[0-9]{4})(?:(?P<scale>[HTKM])(?P<number>[0-9]{1,2}))?")
 #: Time scale → (periods per year, months per period).
 _SCALES = {None: (1, 12), "H": (2, 6), "T": (3, 4), "K": (4, 3), "M": (12, 1)}
 
