@@ -226,8 +226,7 @@ def import_statistics(*, actor: Any, organization: Organization, dataset: Datase
                                 % {"kommune": organization.name})
     table = _table(dataset, table)
     layout = _layout(dataset)
-    with translation.override(organization.language):
-        report, values = _Matcher(organization, dataset, table, layout).run()
+    report, values = _Matcher(organization, dataset, table, layout).run()
     report.dry_run = dry_run
     if values and not dry_run:
         # A command has no origin of its own; a request or task keeps its id.
@@ -249,7 +248,9 @@ class _Matcher:
         self.values: list[services.StatisticsValue] = []
         number_ = organization.kommunenummer
         self.own_regions = {number_, f"K-{number_}"}
-        self.source = source_of(table)
+        # What is stored is in the kommune's language; the report in the reader's.
+        with translation.override(organization.language):
+            self.source = source_of(table)
         self.own_sources = _sources_of(table)
         indicators = (Indicator.objects
                       .filter(goal__focus_area__plan__organization=organization,
@@ -311,9 +312,13 @@ class _Matcher:
         """The period of a time code, or why it is not read (worked out once per code)."""
         if time not in self.periods:
             try:
-                self.periods[time] = statistics_period(time)
-            except ValueError as exc:
-                self.periods[time] = str(exc)
+                with translation.override(self.organization.language):
+                    self.periods[time] = statistics_period(time)
+            except ValueError:
+                try:
+                    statistics_period(time)
+                except ValueError as exc:  # the same refusal, in the reader's language
+                    self.periods[time] = str(exc)
         return self.periods[time]
 
     def _cell_problem(self, cell: Cell, region: str, content: str, time: str) -> str:
