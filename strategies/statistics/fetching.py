@@ -116,8 +116,11 @@ def post(table: str, body: str) -> bytes:
     return content
 
 
-def fetch_statistics(*, actor: Any, pause: Callable[[float], None] = time.sleep) -> FetchReport:
-    """Fetch and import every distinct query once; failures are logged and reported."""
+def fetch_statistics(*, actor: Any, pause: Callable[[float], None] | None = None) -> FetchReport:
+    """Fetch and import every distinct query once; failures are logged and reported.
+
+    *pause* waits between two queries (``time.sleep`` unless given)."""
+    pause = pause or time.sleep
     report = FetchReport()
     for number, query in enumerate(queries()):
         if number and settings.STATISTICS_FETCH_PAUSE:
@@ -138,6 +141,6 @@ def fetch_statistics(*, actor: Any, pause: Callable[[float], None] = time.sleep)
             report.reports.append(result)
             logger.info("Statistics fetch for %s: %s", where, result.summary())
             continue
-        logger.warning("Statistics fetch for %s failed: %s", where, failure)
+        logger.warning("Statistics fetch failed: %s", failure)
         report.failures.append(failure)
     return report

@@ -63,7 +63,7 @@ def test_a_dry_run_writes_nothing(share, ssb_file):
 def test_a_refused_file_is_a_non_zero_exit_naming_the_problem(share, tmp_path):
     path = tmp_path / "feil.json"
     path.write_bytes(b'{"class": "collection"}')
-    with pytest.raises(CommandError, match="feil.json was not imported: .*«class» must be"):
+    with pytest.raises(CommandError, match=r"feil\.json was not imported: .*«class» must be"):
         run(path, "--organization", "testkommune")
 
 
