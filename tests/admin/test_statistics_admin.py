@@ -12,6 +12,7 @@ from planportal.models import Organization
 from planportal.permissions import SYSTEM
 from strategies.models import Indicator, Measurement
 from tests.factories import IndicatorFactory, OrganizationFactory
+from tests.html_references import dangling_references, duplicate_ids
 from tests.strategies.statistics_files import STANDARD_VALUES, as_bytes, ssb_answer
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,7 @@ def test_the_kommunes_administrator_imports_and_sees_the_report(plan_admin, worl
     page = response.content.decode()
     assert 'id="statistics-recorded"' in page and 'id="statistics-skipped"' in page
     assert "Andel 80+ i institusjon" in page and "3425" in page
+    assert not dangling_references(page) and not duplicate_ids(page)
     assert share.measurements.count() == 2
     assert {m.recorded_by for m in share.measurements.all()} == {world.admin}
 

@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from planportal.audit.models import AuditEvent
 from planportal.models import Organization
 from planportal.permissions import SystemActor
+from strategies import services
 from strategies.models import Measurement
 from strategies.statistics.importing import (
     MAX_LISTED,
@@ -320,3 +321,31 @@ def test_only_the_kommunes_administrators_import(kommune, world, persona):
     with pytest.raises(PermissionDenied):
         run(organization, ssb_answer(STANDARD_VALUES), actor=world.persona(persona))
     assert not Measurement.objects.exists()
+
+
+# --- The service that writes them ------------------------------------------------------
+
+
+def statistics_value(indicator, year, value="1"):
+    return services.StatisticsValue(indicator=indicator, period_end=date(year, 12, 31),
+                                    period_label=str(year), value=Decimal(value),
+                                    national_average=None, source="SSB, tabell 12345")
+
+
+def test_record_statistics_writes_all_or_nothing(kommune):
+    organization, share, places = kommune
+    MeasurementFactory(indicator=places, period_end=date(2024, 12, 31))
+    # The second value's period was recorded meanwhile (another import, a person).
+    with translation.override("en"), pytest.raises(ValidationError, match="run the import again"):
+        services.record_statistics(actor=IMPORTER, organization=organization, values=[
+            statistics_value(share, 2023), statistics_value(places, 2024)])
+    assert not share.measurements.exists()
+
+
+def test_record_statistics_refuses_another_kommunes_indicator(kommune, other_plan):
+    organization, _share, _places = kommune
+    theirs = IndicatorFactory(goal=other_plan.goal)
+    with pytest.raises(ValidationError):
+        services.record_statistics(actor=IMPORTER, organization=organization,
+                                   values=[statistics_value(theirs, 2024)])
+    assert not theirs.measurements.exists()
