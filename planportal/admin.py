@@ -377,7 +377,7 @@ class UserAdmin(PeopleScopedAdmin, DjangoUserAdmin):
 class OrganizationForm(ServiceForm):
     class Meta:
         model = Organization
-        fields = ["name", "slug", "org_number", "language"]
+        fields = ["name", "slug", "org_number", "kommunenummer", "language"]
 
     def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Organization:
         if original is None:
@@ -396,7 +396,7 @@ class UnitInline(ReadOnlyInline):
 class OrganizationAdmin(ServiceAdmin):
     form = OrganizationForm
     organization_lookup = "pk"
-    list_display = ["name", "slug", "org_number", "language"]
+    list_display = ["name", "slug", "org_number", "kommunenummer", "language"]
     search_fields = ["name", "slug"]
     inlines = [UnitInline]
 
@@ -419,7 +419,7 @@ class OrganizationAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None or get_access(request.user).everything:
             return ()
-        return ("name", "slug", "org_number")
+        return ("name", "slug", "org_number", "kommunenummer")
 
 
 class UnitForm(ServiceForm):

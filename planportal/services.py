@@ -38,13 +38,14 @@ def _require_admin_of(actor: Any, organization_id: int, message: str) -> None:
 
 
 def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "",
-                        language: str = Organization.Language.BOKMAL) -> Organization:
+                        language: str = Organization.Language.BOKMAL,
+                        kommunenummer: str = "") -> Organization:
     """Create a kommune together with the root unit of its tree."""
     if not get_access(actor).everything:
         raise deny(_("Only a platform administrator can create organisations."))
     with transaction.atomic():
         organization = Organization(name=name, slug=slug, org_number=org_number,
-                                    language=language)
+                                    language=language, kommunenummer=kommunenummer)
         organization.full_clean()
         organization.save()
         audit.record(actor=actor, verb="create", obj=organization,
@@ -61,13 +62,15 @@ def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "
 
 
 #: What :func:`update_organization` changes; only the målform is the kommune's own.
-ORGANIZATION_FIELDS = ("name", "slug", "org_number", "language")
+ORGANIZATION_FIELDS = ("name", "slug", "org_number", "kommunenummer", "language")
 
 
 def update_organization(*, actor: Any, organization: Organization, **fields: Any) -> Organization:
     """Change a kommune: its målform (``language``), which its own administrators choose
-    (a kommune decides its målform itself), or its name, short name and organisation
-    number, which only the platform operator changes. Fields not given are kept.
+    (a kommune decides its målform itself), or its name, short name, organisation
+    number and municipality number, which only the platform operator changes: the
+    municipality number decides whose statistics the kommune imports. Fields not given
+    are kept.
 
     The målform is the language of the kommune's documents, e-mails and public pages, and
     of its users' pages unless they choose another (:mod:`planportal.languages`).

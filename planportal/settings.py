@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = beat_schedule([
     # again; a render in progress or already done is never doubled (reports.services).
     BeatEntry("report-renders", "reports.tasks.requeue_pending_renders",
               "REPORTS_RENDER_SWEEP_CRON", "*/5 * * * *", expires=4 * 60),
+    # Monthly: indicators with a stored query fetch their figures from SSB's statistics
+    # bank; importing the same answer again changes nothing (strategies.statistics).
+    BeatEntry("statistics-fetch", "strategies.tasks.fetch_statistics",
+              "STATISTICS_FETCH_CRON", "23 4 2 * *", expires=23 * 3600),
 ])
 # Report e-mails attach the PDF up to this size; larger reports are linked instead.
 REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
@@ -272,6 +276,19 @@ DELIVERY_LOG_RETENTION_DAYS = env_int("DELIVERY_LOG_RETENTION_DAYS", 400, minimu
 # Largest file accepted and most table rows read; a bigger upload is refused before parsing.
 PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 PLAN_IMPORT_MAX_ROWS = env_int("PLAN_IMPORT_MAX_ROWS", 5000, minimum=10)
+
+# --- Statistics from SSB's statistics bank (strategies.statistics) -------------------
+# The scheduled fetch POSTs an indicator's stored query to <STATISTICS_API_URL>/<table>
+# (PxWebApi v0) and imports the JSON-stat 2.0 answer.
+STATISTICS_API_URL = (env_url("STATISTICS_API_URL", ("https", "http"))
+                      or "https://data.ssb.no/api/v0/no/table").rstrip("/")
+# Seconds to wait for the statistics bank, and between two queries: SSB answers at most
+# 30 queries a minute per address.
+STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
+STATISTICS_FETCH_PAUSE = env_int("STATISTICS_FETCH_PAUSE", 3, minimum=0)
+# Largest JSON-stat file (an upload, or the API's answer) that is read.
+STATISTICS_IMPORT_MAX_BYTES = env_int("STATISTICS_IMPORT_MAX_BYTES", 5 * 1024 * 1024,
+                                      minimum=1024)
 
 # --- Reminders (actions.reminders) ----------------------------------------------------
 

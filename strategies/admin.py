@@ -25,6 +25,7 @@ from planportal.admin_forms import (
 from planportal.models import Organization, Unit
 from planportal.permissions import get_access
 from strategies import services
+from strategies.admin_statistics import StatisticsImportAdminMixin
 from strategies.models import (
     FocusArea,
     Goal,
@@ -247,7 +248,13 @@ class IndicatorForm(ServiceForm):
     class Meta:
         model = Indicator
         fields = ["goal", "order", "name", "unit", "direction", "baseline_value",
-                  "baseline_year", "target_value", "target_year", "source"]
+                  "baseline_year", "target_value", "target_year", "source",
+                  # SSB's statistics bank: what the import and the scheduled fetch follow.
+                  "statistics_table", "statistics_content", "statistics_query"]
+
+    def clean_statistics_query(self) -> Any:
+        # An emptied box means "no scheduled fetch", stored as {} like a new indicator's.
+        return self.cleaned_data.get("statistics_query") or {}
 
     def call_service(self, actor: Any, original: Indicator | None, data: dict[str, Any]) -> Any:
         if original is None:
@@ -264,7 +271,7 @@ class MeasurementInline(ReadOnlyInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ServiceAdmin):
+class IndicatorAdmin(StatisticsImportAdminMixin, ServiceAdmin):
     form = IndicatorForm
     organization_lookup = "goal__focus_area__plan__organization_id"
     list_display = ["name", "goal", "unit", "direction", "baseline_value", "target_value",
@@ -295,7 +302,7 @@ class MeasurementForm(ServiceForm):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(ServiceAdmin):
+class MeasurementAdmin(StatisticsImportAdminMixin, ServiceAdmin):
     form = MeasurementForm
     organization_lookup = "indicator__goal__focus_area__plan__organization_id"
     list_display = ["indicator", "period_label", "period_end", "value", "recorded_by"]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -371,6 +376,64 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The statistics fields name a table and content code the statistics bank knows
+        the form of (the table goes into the scheduled fetch's URL), and a query it takes."""
+        super().clean()
+        errors = statistics_field_errors(self.statistics_table, self.statistics_content,
+                                         self.statistics_query)
+        if errors:
+            raise ValidationError(errors)
+
+
+_TABLE_CODE = re.compile(r"[A-Za-z0-9_]{1,20}")
+_CONTENT_CODE = re.compile(r"[A-Za-z0-9_.-]{1,60}")
+#: The longest scheduled query kept, in characters of JSON.
+MAX_STATISTICS_QUERY = 20_000
+
+
+def statistics_field_errors(table: str, content: str, query: Any) -> dict[str, str]:
+    """What is wrong with an indicator's statistics table, content code and query."""
+    errors: dict[str, str] = {}
+    if table and not _TABLE_CODE.fullmatch(table):
+        errors["statistics_table"] = _("Write the table's number as the statistics bank "
+                                       "gives it, e.g. 12345.")
+    if content and not _CONTENT_CODE.fullmatch(content):
+        errors["statistics_content"] = _("Write the content code as the statistics bank "
+                                         "gives it, e.g. KOSAG110000.")
+    if content and not table:
+        errors["statistics_table"] = _("Name the table the content code belongs to.")
+    if query in (None, {}):
+        return errors
+    if not isinstance(query, dict) or not _is_pxweb_query(query.get("query")):
+        errors["statistics_query"] = _(
+            "The query must be a JSON object whose «query» lists the table's variables, "
+            "each with a «code» and a «selection» (a «filter» and its «values»), as the "
+            "statistics bank's «API query for this table» gives it.")
+    elif len(json.dumps(query)) > MAX_STATISTICS_QUERY:
+        errors["statistics_query"] = _("The query is longer than %(limit)s characters.") % {
+            "limit": MAX_STATISTICS_QUERY}
+    elif not (table and content):
+        errors.setdefault("statistics_query", _(
+            "A scheduled fetch needs the table and the content code as well."))
+    return errors
+
+
+def _is_pxweb_query(variables: Any) -> bool:
+    """True for PxWebApi v0's ``query`` list: ``[{"code": …, "selection": {"filter": …,
+    "values": […]}}, …]``."""
+    if not isinstance(variables, list):
+        return False
+    for variable in variables:
+        if not isinstance(variable, dict) or not isinstance(variable.get("code"), str):
+            return False
+        selection = variable.get("selection")
+        if not (isinstance(selection, dict) and isinstance(selection.get("filter"), str)
+                and isinstance(selection.get("values"), list)
+                and all(isinstance(v, str) for v in selection["values"])):
+            return False
+    return True
 
 
 class IndicatorBaseline(models.Model):

@@ -7,12 +7,13 @@ and writes inside one transaction, so a refused or invalid call changes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from planportal.audit import services as audit
@@ -328,4 +329,89 @@ def restore_measurement(
         measurement.recorded_at = recorded_at
     with transaction.atomic():
         _save(measurement, actor=actor, verb="restore")
+    return measurement
+
+
+# --- Statistics from the statistics bank (strategies.statistics) -------------------------
+
+# The SSB table, content code and scheduled query an indicator follows, edited with the
+# rest of the indicator (checked by Indicator.clean).
+INDICATOR_STATISTICS_FIELDS = {"statistics_table", "statistics_content", "statistics_query"}
+INDICATOR_FIELDS = INDICATOR_FIELDS | INDICATOR_STATISTICS_FIELDS
+
+
+@dataclass(frozen=True)
+class StatisticsValue:
+    """One value for :func:`record_statistics`: a new measurement of *indicator* for the
+    period, or (``measurement`` given) the revised fields of that measurement."""
+
+    indicator: Indicator
+    period_end: date
+    period_label: str
+    value: Decimal
+    national_average: Decimal | None
+    source: str
+    measurement: Measurement | None = None
+
+
+def record_statistics(*, actor: Any, organization: Organization,
+                      values: Iterable[StatisticsValue]) -> list[Measurement]:
+    """Record values from the statistics bank for the kommune's indicators, all or nothing.
+
+    A value without ``measurement`` becomes a new measurement (audited as an import); one
+    with it overwrites that measurement's value, national average and source, which the
+    statistics import does only where SSB revised a figure it recorded itself. Only the
+    kommune's administrators (or a system actor) import.
+    """
+    require_plan_admin(actor, organization.pk)
+    values = list(values)
+    if any(v.indicator.goal.focus_area.plan.organization_id != organization.pk for v in values):
+        raise ValidationError({"indicator": _("This belongs to another organisation.")})
+    recorded_by = actor if getattr(actor, "pk", None) else None
+    written = []
+    try:
+        with transaction.atomic():
+            for item in values:
+                if item.measurement is None:
+                    written.append(_create_statistic(actor, organization, item, recorded_by))
+                else:
+                    written.append(_revise_statistic(actor, organization, item))
+    except IntegrityError:
+        # Another import recorded the same period between our read and our write.
+        raise ValidationError(_("Another import recorded values for the same periods at the "
+                                "same time; run the import again.")) from None
+    return written
+
+
+def _create_statistic(actor: Any, organization: Organization, item: StatisticsValue,
+                      recorded_by: Any) -> Measurement:
+    measurement = Measurement(
+        indicator=item.indicator, period_end=item.period_end, period_label=item.period_label,
+        value=item.value, national_average=item.national_average, source=item.source,
+        recorded_by=recorded_by,
+    )
+    # The indicator was read with the kommune's; one value per period is the database's
+    # constraint (an IntegrityError above), not a query per row.
+    measurement.full_clean(exclude=["indicator", "recorded_by"], validate_unique=False,
+                           validate_constraints=False)
+    measurement.save()
+    audit.record(actor=actor, verb="import", obj=measurement,
+                 changes=created_fields(measurement), organization_id=organization.pk)
+    return measurement
+
+
+def _revise_statistic(actor: Any, organization: Organization,
+                      item: StatisticsValue) -> Measurement:
+    measurement = Measurement.objects.select_for_update().get(pk=item.measurement.pk)
+    fields = ["value", "national_average", "source"]
+    before = snapshot(measurement, fields)
+    measurement.value, measurement.national_average = item.value, item.national_average
+    measurement.source = item.source
+    changes = changes_between(before, snapshot(measurement, fields))
+    if changes:
+        measurement.full_clean(exclude=["indicator", "recorded_by"], validate_unique=False,
+                               validate_constraints=False)
+        measurement.save(update_fields=fields)
+        audit.record(actor=actor, verb="update", obj=measurement, changes=changes,
+                     organization_id=organization.pk)
     return measurement

@@ -108,7 +108,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = ["id", "goal", "order", "name", "unit", "direction", "baseline_value",
                   "baseline_year", "target_value", "target_year", "source", "latest_value",
-                  "latest_period_end"]
+                  "latest_period_end",
+                  # SSB's statistics bank (checked by the service: Indicator.clean).
+                  "statistics_table", "statistics_content", "statistics_query"]
         read_only_fields = ["id"]
         validators: list[Any] = []
 
