@@ -38,6 +38,8 @@ URLS = {
                         "postgres://postgres@127.0.0.1:5432/planportal_bench"),
     "M": os.environ.get("BENCH_M_DATABASE_URL",
                         "postgres://postgres@127.0.0.1:5432/planportal_bench_m"),
+    "L": os.environ.get("BENCH_L_DATABASE_URL",
+                        "postgres://postgres@127.0.0.1:5432/planportal_bench_l"),
 }
 PATH = ("/api/v1/actions/?status=in_progress&responsible_unit_subtree={sector}"
         "&due_after=2026-01-01&page_size=100")
@@ -295,8 +297,8 @@ def main(argv: list[str] | None = None) -> None:
     """Seed (if needed), measure, print a Markdown table."""
     parser = argparse.ArgumentParser(prog="python -m bench api", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", choices=["S", "M"], default="S",
-                        help="M also measures S, for the growth p50(M)/p50(S)")
+    parser.add_argument("--dataset", choices=["S", "M", "L"], default="S",
+                        help="M and L also measure S, for the growth p50(M or L)/p50(S)")
     parser.add_argument("--requests", type=int, default=300,
                         help="timed requests per server and dataset, over all blocks")
     parser.add_argument("--warmup", type=int, default=30,
@@ -319,7 +321,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from bench.datasets import describe, seed
 
-    datasets = ["S", "M"] if args.dataset == "M" else ["S"]
+    datasets = ["S", args.dataset] if args.dataset != "S" else ["S"]
     ids = {}
     for dataset in datasets:
         _use(dataset)
@@ -347,10 +349,11 @@ def main(argv: list[str] | None = None) -> None:
               f"| {len(r.queries)} | {len(r.ours.times)}/{len(r.floor.times)} | {r.identical} |")
     if len(results) == 2:
         s, m = results
-        print(f"\np50(M)/p50(S), kommune 0's request: ours {m.ours.p50 / s.ours.p50:.2f} "
-              f"(target ≤ {TARGET_GROWTH:g}), floor {m.floor.p50 / s.floor.p50:.2f}")
+        print(f"\np50({m.dataset})/p50(S), kommune 0's request: ours "
+              f"{m.ours.p50 / s.ours.p50:.2f} (target ≤ {TARGET_GROWTH:g}), "
+              f"floor {m.floor.p50 / s.floor.p50:.2f}")
         same = json.loads(s.ours.body)["results"] == json.loads(m.ours.body)["results"]
-        print(f"kommune 0's page is the same in S and M: {'yes' if same else 'NO'}")
+        print(f"kommune 0's page is the same in S and {m.dataset}: {'yes' if same else 'NO'}")
     if args.show_sql:
         for r in results:
             print(f"\n{r.dataset}: {len(r.queries)} queries")

@@ -6,6 +6,8 @@
   goal holds a tiltak of the area itself, and one more slot a tiltak of the whole plan
   (``LEVELS``), so 4,880 are under a goal, 100 on an area and 20 on their plan.
 - **M**: 20 kommuner of the same shape = 100,000 actions.
+- **L**: 357 kommuner (national scale: one installation for the whole country) =
+  1,785,000 actions, about 3.6 million status updates and 179,000 users.
 
 Every kommune draws from its own ``random.Random(SEED ^ index)`` and ids are handed out
 kommune by kommune, so S is a byte-for-byte prefix of M (kommune 0 has the same ids and
@@ -38,7 +40,7 @@ SEED = 42
 # 3: every action row has plan_id and focus_area_id; some hang on their area or plan.
 GENERATOR_VERSION = 3
 TODAY = date(2026, 6, 15)  # "today" for the dataset's shape: overdue and due-soon shares
-KOMMUNER = {"S": 1, "M": 20}
+KOMMUNER = {"S": 1, "M": 20, "L": 357}  # L: every kommune of Norway, S's shape each
 PLANS, AREAS, GOALS, ACTIONS = 20, 5, 10, 5  # per kommune: 5,000 actions
 SECTORS, UNITS, DEPARTMENTS, USERS = 8, 40, 160, 500
 STATUS_WEIGHTS = [("not_started", 25), ("in_progress", 42), ("completed", 17),

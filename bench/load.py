@@ -1,7 +1,8 @@
-"""``python -m bench load``: a mixed workload through gunicorn, 20 users for 60 s.
+"""``python -m bench load [--dataset S|L]``: a mixed workload through gunicorn, 20 users for 60 s.
 
 80 % action lists, 15 % progress reports, 5 % status updates, from concurrent keep-alive
-clients authenticated with an API token, against dataset S on PostgreSQL. Reports
+clients authenticated with an API token, against dataset S on PostgreSQL, or on dataset
+L (357 kommuner) with each client the admin of a kommune chosen at random. Reports
 throughput, p50/p95 per kind and errors, and then checks the database: every status
 update the server answered 201 for is there exactly once (none lost, none doubled), and
 each updated action's version rose by exactly its number of updates. Run by hand.
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     """Seed S if needed, run the mixed load, print the figures and the integrity check."""
     parser = argparse.ArgumentParser(prog="python -m bench load", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", choices=["S", "L"], default="S")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
@@ -105,20 +107,32 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
 
     from actions.models import Action, StatusUpdate
-    from bench.datasets import describe, seed
+    from bench.datasets import KOMMUNER, describe, seed
     from planportal.models import User
     from planportal.tokens import issue_token, revoke_token
     from strategies.models import Plan
 
-    _use("S")
+    _use(args.dataset)
     call_command("migrate", verbosity=0)
-    ids = seed("S")
-    print(describe("S"))
-    admin = User.objects.get(pk=ids["admin"])
-    token_row, token = issue_token(actor=admin, user=admin, name="bench load")
-    plans = list(Plan.objects.filter(organization_id=ids["org"]).values_list("pk", flat=True))
-    actions = list(Action.objects.filter(plan__organization_id=ids["org"])
-                   .order_by("pk").values_list("pk", flat=True)[: args.users * 20])
+    seed(args.dataset)
+    print(describe(args.dataset))
+    # One kommune per client: kommune 0 on S; on L a random one each (seeded, repeatable).
+    picks = (random.Random(7).sample(range(KOMMUNER[args.dataset]), args.users)  # noqa: S311
+             if KOMMUNER[args.dataset] >= args.users else [0] * args.users)
+    clients: list[tuple[object, str, list[int], list[int]]] = []
+    own: dict[int, list[int]] = {}
+    for n, index in enumerate(picks):
+        admin = User.objects.get(username=f"k{index:02d}-admin")
+        org_id = admin.memberships.values_list("unit__organization_id", flat=True).first()
+        token_row, token = issue_token(actor=admin, user=admin, name=f"bench load {n}")
+        plans = list(Plan.objects.filter(organization_id=org_id).values_list("pk", flat=True))
+        if org_id not in own:
+            own[org_id] = list(Action.objects.filter(plan__organization_id=org_id)
+                               .order_by("pk").values_list("pk", flat=True)[: args.users * 20])
+        # Clients of the same kommune update disjoint tiltak, as in the S run.
+        same = picks[:n].count(index)
+        clients.append((token_row, token, plans, own[org_id][same::args.users]))
+    actions = [pk for _row, _token, _plans, mine in clients for pk in mine]
     updates_before = StatusUpdate.objects.count()
     versions_before = dict(Action.objects.filter(pk__in=actions).values_list("pk", "version"))
     port = _free_port()
@@ -128,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         with _gunicorn("planportal.wsgi", port, env, args.workers, args.threads, pin=False):
             stop = time.monotonic() + args.seconds
             threads = [threading.Thread(target=_client, args=(
-                port, token, n, plans, actions[n::args.users], stop, tallies[n]))
+                port, clients[n][1], n, clients[n][2], clients[n][3], stop, tallies[n]))
                 for n in range(args.users)]
             started = time.perf_counter()
             for thread in threads:
@@ -137,7 +151,8 @@ def main(argv: list[str] | None = None) -> None:
                 thread.join()
             elapsed = time.perf_counter() - started
     finally:
-        revoke_token(actor=admin, token=token_row)
+        for token_row, _token, _plans, _mine in clients:
+            revoke_token(actor=token_row.user, token=token_row)
 
     times: dict[str, list[float]] = defaultdict(list)
     for tally in tallies:
@@ -146,7 +161,8 @@ def main(argv: list[str] | None = None) -> None:
     errors = [e for tally in tallies for e in tally.errors]
     created = [c for tally in tallies for c in tally.created]
     total = sum(len(v) for v in times.values())
-    print(f"\ngunicorn {args.workers} workers × {args.threads} threads; {args.users} users "
+    print(f"\ndataset {args.dataset}, {len(set(picks))} kommune(r); "
+          f"gunicorn {args.workers} workers × {args.threads} threads; {args.users} users "
           f"for {elapsed:.0f} s: {total} requests, {total / elapsed:.1f} req/s, "
           f"{len(errors)} errors\n")
     print("| kind | requests | share | p50 ms | p95 ms |")
