@@ -260,16 +260,21 @@ def move_action(
     field given, since a tiltak's history, rounds and rullering belong to its plan. At the
     new place it comes last (``order``). The same place again writes nothing. Those who
     may manage the tiltak may move it; audited as an edit of ``plan``, ``focus_area``,
-    ``goal`` and ``order``, a compare-and-set on ``version`` like every write.
+    ``goal`` and ``order``, a compare-and-set on ``version`` like every write (the same
+    place with a stale version is refused too, so a caller's next step stays checked).
     """
-    require_permitted(actor, action, "manage", _("You cannot move this action."))
     where = place(goal=goal, focus_area=focus_area, plan=plan)
     if where.plan.pk != action.plan_id:
         raise ValidationError({where.level: _(
             "An action can only be moved within its own plan (“%(plan)s”).")
             % {"plan": action.plan.title}})
     if (_pk(where.focus_area), _pk(where.goal)) == (action.focus_area_id, action.goal_id):
+        # Nothing to move (a whole-action edit sends the place it has): no permission
+        # needed, but a stale version is still stale, for the steps that follow.
+        if expected_version != action.version:
+            raise VersionConflict(action.version, expected_version)
         return action
+    require_permitted(actor, action, "manage", _("You cannot move this action."))
     changes = {**where.fields(), "order": next_order(where)}
     with _write(action, expected_version, changes, actor=actor, verb="update"):
         pass
