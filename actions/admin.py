@@ -23,6 +23,7 @@ from actions.choices import (
     with_current_person,
 )
 from actions.models import Action, ReminderDigest, StatusUpdate
+from actions.placement import LEVELS, place, placement_label
 from actions.reminders.sending import requeue_reminder_emails
 from planportal.admin_dates import SaneDateHierarchyMixin
 from planportal.admin_forms import (
@@ -36,9 +37,10 @@ from planportal.dates import SaneDateFormField
 from planportal.formatting import percent, table_date, tag_label
 from planportal.models import Organization, Unit, User
 from planportal.permissions import administered_q, get_access
-from strategies.models import Goal, Plan
+from strategies.models import FocusArea, Goal, Plan
 
 ASSIGNMENT_FIELDS = ["responsible_unit", "responsible_person", "due_date"]
+PLACEMENT_FIELDS = ["plan", "focus_area", "goal"]
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -100,7 +102,8 @@ class ActionForm(ServiceForm):
     class Meta:
         model = Action
         fields = [
-            "goal", "order", "code", "title", "description", "responsible_unit",
+            "plan", "focus_area", "goal", "order", "code", "title", "description",
+            "responsible_unit",
             "responsible_person", "contributing_units", "start_date", "due_date",
             "period_text", "budget", "budget_reference", "evaluation",
         ]
@@ -110,16 +113,37 @@ class ActionForm(ServiceForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
-        goal_id = self.instance.goal_id or self.initial.get("goal")
-        if goal_id:
-            self._limit_choices_to_organization(goal_id)
+        plan_id = self.instance.plan_id or self._initial_plan_id()
+        if plan_id:
+            self._limit_choices_to_organization(plan_id)
 
-    def _limit_choices_to_organization(self, goal_id: Any) -> None:
-        """Offer only the units and people of the action's own kommune."""
+    def _initial_plan_id(self) -> int | None:
+        """The plan of the add page's ``?plan=``, ``?focus_area=`` or ``?goal=`` (the
+        "add an action" links), filled in as the plan: the plan is what the form needs."""
+        for name, plan_of in (("goal", "focus_area__plan_id"), ("focus_area", "plan_id"),
+                              ("plan", "pk")):
+            value = self.initial.get(name)
+            field = self.fields.get(name)
+            if value and field is not None and str(value).isdigit():
+                plan_id = (field.queryset.filter(pk=value)
+                           .values_list(plan_of, flat=True).first())
+                if plan_id is not None:
+                    if "plan" in self.fields:
+                        self.initial["plan"] = plan_id
+                    return plan_id
+        return None
+
+    def _limit_choices_to_organization(self, plan_id: Any) -> None:
+        """Offer only the units and people of the action's own kommune, and on the change
+        page only its own plan's focus areas and goals (a tiltak moves within its plan)."""
         organization_id = (
-            Goal.objects.filter(pk=goal_id).values_list("focus_area__plan__organization_id",
-                                                         flat=True).first()
+            Plan.objects.filter(pk=plan_id).values_list("organization_id", flat=True).first()
         )
+        if self.instance.pk is not None:
+            for name, lookup in (("focus_area", "plan_id"), ("goal", "focus_area__plan_id")):
+                if name in self.fields:
+                    field = self.fields[name]
+                    field.queryset = field.queryset.filter(**{lookup: plan_id})
         for name in ("responsible_unit", "contributing_units"):
             if name in self.fields:
                 field = self.fields[name]
@@ -138,7 +162,25 @@ class ActionForm(ServiceForm):
         data = super().clean()
         if data.get("new_status") and data.get("new_progress") is None:
             self.add_error("new_progress", _("Give the progress with the new status."))
+        self._clean_placement(data)
         return data
+
+    def _clean_placement(self, data: dict[str, Any]) -> None:
+        """Check the plan, focus area and goal with :func:`actions.placement.place` and
+        fill in the levels above the lowest one chosen (a goal names its area), so the
+        model's own checks see the placement the service will make."""
+        if not {"focus_area", "goal"} <= set(self.fields) or any(
+                name in self.errors for name in PLACEMENT_FIELDS):
+            return
+        plan = data.get("plan") if "plan" in self.fields else self.instance.plan
+        try:
+            where = place(goal=data.get("goal"), focus_area=data.get("focus_area"), plan=plan)
+        except ValidationError as exc:
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+            return
+        data.update({name: value for name, value in where.fields().items()
+                     if name in self.fields})
 
     def call_service(self, actor: Any, original: Action | None, data: dict[str, Any]) -> Action:
         if original is None:
@@ -163,6 +205,8 @@ class ActionForm(ServiceForm):
             contributing_units=data["contributing_units"],
             status_update=status_update,
             evaluation=data["evaluation"],
+            placement={"plan": original.plan, "focus_area": data.get("focus_area"),
+                       "goal": data.get("goal")},
             **{name: data[name] for name in ASSIGNMENT_FIELDS},
             **{name: data[name] for name in services.EDITABLE_FIELDS if name in data},
         )
@@ -224,6 +268,21 @@ class PlanFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LevelFilter(admin.SimpleListFilter):
+    """Where the tiltak hangs: under a goal, on a focus area, or on the whole plan."""
+
+    title = _("placement")
+    parameter_name = "level"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [("goal", _("Under a goal")), ("focus_area", _("Directly on a focus area")),
+                ("plan", _("Applies to the whole plan"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.at_level(value) if value in LEVELS else queryset
+
+
 class BulkAssignForm(forms.Form):
     """Unit, person and deadline for the selected actions; a blank field keeps each
     action's own value (:func:`actions.services.bulk_assign_actions`)."""
@@ -265,8 +324,8 @@ class BulkAssignForm(forms.Form):
 class ActionAdmin(ServiceAdmin):
     form = ActionForm
     organization_lookup = "plan__organization_id"
-    list_display = ["title_short", "plan_title", "responsible_unit", "deadline", "status",
-                    "progress", "overdue"]
+    list_display = ["title_short", "plan_title", "placement", "responsible_unit", "deadline",
+                    "status", "progress", "overdue"]
     list_filter = [
         "status",
         OverdueFilter,
@@ -274,17 +333,20 @@ class ActionAdmin(ServiceAdmin):
         "continuous",
         ("responsible_unit", admin.RelatedOnlyFieldListFilter),
         PlanFilter,
+        LevelFilter,
     ]
-    search_fields = ["title", "code", "description", "goal__title", "period_text"]
+    search_fields = ["title", "code", "description", "goal__title", "focus_area__title",
+                     "period_text"]
     list_select_related = ["goal", "focus_area", "plan", "responsible_unit"]
     inlines = [StatusUpdateInline]
-    readonly_fields = ["goal_link", "current_status", "version"]
+    readonly_fields = ["plan_link", "current_status", "version"]
     filter_horizontal = ["contributing_units"]
     actions = ["bulk_assign"]
     date_hierarchy = "due_date"
 
     def get_fieldsets(self, request: HttpRequest, obj: Action | None = None) -> Any:
-        main = ["goal_link"] if obj else ["goal"]
+        # A tiltak moves within its plan (actions.services.move_action).
+        main = ["plan_link" if obj else "plan", "focus_area", "goal"]
         sets: list[Any] = [
             (None, {"fields": [*main, "order", "code", "title", "description"]}),
             (_("Responsibility and deadline"), {"fields": [
@@ -319,9 +381,13 @@ class ActionAdmin(ServiceAdmin):
     def overdue(self, action: Action) -> bool:
         return action.is_overdue(timezone.localdate())
 
-    @admin.display(description=_("goal"))
-    def goal_link(self, action: Action) -> str:
-        return admin_link(action.goal)
+    @admin.display(description=_("plan"))
+    def plan_link(self, action: Action) -> str:
+        return admin_link(action.plan)
+
+    @admin.display(description=_("goal or focus area"))
+    def placement(self, action: Action) -> str:
+        return placement_label(action)
 
     @admin.display(description=_("current status"))
     def current_status(self, action: Action) -> str:
@@ -346,7 +412,14 @@ class ActionAdmin(ServiceAdmin):
         return cache[obj.pk]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "goal":
+        if db_field.name == "plan":
+            kwargs["queryset"] = Plan.objects.visible_to(request.user).filter(
+                organization_id__in=self._org_ids(request))
+        elif db_field.name == "focus_area":
+            kwargs["queryset"] = FocusArea.objects.visible_to(request.user).filter(
+                plan__organization_id__in=self._org_ids(request)
+            ).select_related("plan")
+        elif db_field.name == "goal":
             kwargs["queryset"] = Goal.objects.visible_to(request.user).filter(
                 focus_area__plan__organization_id__in=self._org_ids(request)
             ).select_related("focus_area__plan")

@@ -1,5 +1,6 @@
-"""The plan and goal admins' parts that need actions: the goal's actions inline and its
-"add an action" link, the plan import upload and rullering.
+"""The plan, focus area and goal admins' parts that need actions: the goal's actions
+inline, the "add an action" links (to a goal, a focus area or the whole plan), the plan
+import upload and rullering.
 
 ``strategies.admin`` registers the plain admins (strategies never imports actions); this
 module replaces those registrations with subclasses, so the admin URLs stay the same.
@@ -12,13 +13,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from actions.admin_transfer import import_view, roll_over_action
 from actions.models import Action
 from planportal.admin_forms import ReadOnlyInline, add_link
 from strategies import admin as plan_admin
-from strategies.models import Goal, Indicator, Plan
+from strategies.models import FocusArea, Goal, Indicator, Plan
 
 
 class ActionInline(ReadOnlyInline):
@@ -44,6 +46,24 @@ class PlanAdmin(plan_admin.PlanAdmin):
         """Upload a handlingsplan, see the preview, then confirm (admin_transfer)."""
         return import_view(self, request)
 
+    @admin.display(description=_("add"))
+    def add_focus_area(self, plan: Plan) -> str:
+        if plan.pk is None:
+            return "–"
+        return format_html("{} {}", super().add_focus_area(plan), add_link(
+            Action, _("Add an action for the whole plan"), plan=plan.pk))
+
+
+class FocusAreaAdmin(plan_admin.FocusAreaAdmin):
+    """The focus area admin with an "add an action" link for the area's own tiltak."""
+
+    @admin.display(description=_("add"))
+    def add_goal(self, focus_area: FocusArea) -> str:
+        if focus_area.pk is None:
+            return "–"
+        return format_html("{} {}", super().add_goal(focus_area), add_link(
+            Action, _("Add an action to this focus area"), focus_area=focus_area.pk))
+
 
 class GoalAdmin(plan_admin.GoalAdmin):
     """The goal admin with the goal's actions listed and an "add an action" link."""
@@ -54,11 +74,10 @@ class GoalAdmin(plan_admin.GoalAdmin):
     def add_children(self, goal: Goal) -> str:
         if goal.pk is None:
             return "–"
-        return add_link(Action, _("Add an action"), goal=goal.pk) + " " + add_link(
-            Indicator, _("Add an indicator"), goal=goal.pk
-        )
+        return format_html("{} {}", add_link(Action, _("Add an action"), goal=goal.pk),
+                           add_link(Indicator, _("Add an indicator"), goal=goal.pk))
 
 
-for model, model_admin in ((Plan, PlanAdmin), (Goal, GoalAdmin)):
+for model, model_admin in ((Plan, PlanAdmin), (FocusArea, FocusAreaAdmin), (Goal, GoalAdmin)):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)

@@ -6,6 +6,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, StatusUpdate
+from actions.placement import LEVELS
 from planportal.api.filters import BooleanFilter, FilterSet, IdFilter, IsoDateTimeFilter
 from planportal.dates import SaneDateFilter
 from planportal.models import Unit
@@ -16,8 +17,15 @@ class ActionFilterSet(FilterSet):
     """Every filter the action list offers; derived ones delegate to the queryset."""
 
     plan = IdFilter(field_name="plan_id")
-    focus_area = IdFilter(field_name="focus_area_id")
+    # Every tiltak of the area: its own and its goals' (an action under a goal names the
+    # goal's area too, so one column answers, without a join).
+    focus_area = IdFilter(field_name="focus_area_id",
+                          label="focus area: its own tiltak and its goals'")
     goal = IdFilter(field_name="goal_id")
+    level = filters.ChoiceFilter(
+        choices=[(level, level) for level in LEVELS], method="filter_level",
+        label="where the tiltak hangs: goal, focus_area (directly on the area) or plan "
+              "(the whole plan)")
     # distinct=False: these columns are on the action row itself, so no join can repeat
     # a row, and DISTINCT would only make the page and count queries slower.
     status = filters.MultipleChoiceFilter(choices=Action.Status.choices, distinct=False)
@@ -41,6 +49,9 @@ class ActionFilterSet(FilterSet):
     class Meta:
         model = Action
         fields: list[str] = []
+
+    def filter_level(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.at_level(value) if value else queryset
 
     def filter_risk(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:

@@ -87,6 +87,8 @@ def _event(action: Action) -> Any:
     lines = [f"{_('Plan')}: {action.plan.title}"]
     if action.focus_area is not None:
         lines.append(f"{_('Focus area')}: {action.focus_area.title}")
+    else:
+        lines.append(f"{_('Focus area')}: {_('Applies to the whole plan')}")
     if action.goal is not None:
         lines.append(f"{_('Goal')}: {action.goal.title}")
     lines += [

@@ -259,11 +259,12 @@ class Action(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The levels above the one given follow from it (a factory or a shell may give
-        # only the goal); the services set all three through actions.placement.
+        # only the goal); the services set all three through actions.placement. As
+        # objects, not ids: the caller's instance then reads its plan without a query.
         if self.goal_id is not None and self.focus_area_id is None:
-            self.focus_area_id = self.goal.focus_area_id
+            self.focus_area = self.goal.focus_area
         if self.focus_area_id is not None and self.plan_id is None:
-            self.plan_id = self.focus_area.plan_id
+            self.plan = self.focus_area.plan
         super().save(*args, **kwargs)
 
     @property

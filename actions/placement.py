@@ -90,3 +90,14 @@ def next_order(placement: Placement) -> int:
     last = (Action.objects.filter(placement.siblings_q())
             .order_by("-order").values_list("order", flat=True).first())
     return 0 if last is None else last + 1
+
+
+def placement_label(action: Any) -> str:
+    """Where the tiltak hangs, as lists and e-mails name it in one phrase: its goal, else
+    its focus area, else "Applies to the whole plan" (no query when the action was read
+    with its goal and focus area)."""
+    if action.goal_id is not None:
+        return str(action.goal)
+    if action.focus_area_id is not None:
+        return str(action.focus_area)
+    return _("Applies to the whole plan")

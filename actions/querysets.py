@@ -57,6 +57,18 @@ def unassigned_q(*, prefix: str = "") -> Q:
         **{f"{prefix}due_date__isnull": True, f"{prefix}continuous": False})
 
 
+def level_q(level: str, *, prefix: str = "") -> Q:
+    """The tiltak that hang at *level*: ``"goal"`` (under a delmål), ``"focus_area"``
+    (directly on a satsingsområde) or ``"plan"`` (the whole plan), as ``Action.level``."""
+    if level == "goal":
+        return Q(**{f"{prefix}goal__isnull": False})
+    if level == "focus_area":
+        return Q(**{f"{prefix}focus_area__isnull": False, f"{prefix}goal__isnull": True})
+    if level == "plan":
+        return Q(**{f"{prefix}focus_area__isnull": True})
+    raise ValueError(f"Unknown level {level!r}")
+
+
 def average_progress_of(prefix: str = "") -> Avg:
     """Mean progress of the counted actions (:func:`progress_counted_q`), as an aggregate."""
     return Avg(f"{prefix}progress", filter=progress_counted_q(prefix=prefix))
@@ -84,6 +96,10 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> ActionQuerySet:
         """Deadline passed and neither completed nor cancelled."""
         return self.filter(overdue_q(today or timezone.localdate()))
+
+    def at_level(self, level: str) -> ActionQuerySet:
+        """The tiltak hanging at *level* (:func:`level_q`)."""
+        return self.filter(level_q(level))
 
     def unassigned(self) -> ActionQuerySet:
         """No responsible unit, or no deadline: the blank Ansvar/Tid columns.

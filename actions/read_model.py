@@ -46,6 +46,13 @@ def _named(pk: int | None, first: str, last: str, username: str) -> dict[str, An
     return None if pk is None else {"id": pk, "name": f"{first} {last}".strip() or username}
 
 
+def level_of(goal_id: int | None, focus_area_id: int | None) -> str:
+    """``Action.level`` from the row's columns: ``"goal"``, ``"focus_area"`` or ``"plan"``."""
+    if goal_id is not None:
+        return "goal"
+    return "focus_area" if focus_area_id is not None else "plan"
+
+
 def action_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     """One row of ``Action.objects.api_rows()`` as the API shows it (times in *zone*).
 
@@ -59,6 +66,7 @@ def action_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
         "plan": row["plan_id"],
         "focus_area": row["focus_area_id"],
         "goal": row["goal_id"],
+        "level": level_of(row["goal_id"], row["focus_area_id"]),
         "order": row["order"],
         "code": row["code"],
         "title": row["title"],

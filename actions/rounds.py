@@ -222,6 +222,11 @@ def _clean_indicator_values(ret: ReportingReturn, rows: Iterable[Any],
     rows = list(rows)
     if not rows:
         return []
+    if ret.action.goal_id is None:
+        # A tiltak on a focus area or the whole plan: indicators belong to goals.
+        errors["indicator_values"] = _("This action is not under a goal, so it has no "
+                                       "indicators to report on.")
+        return []
     allowed = set(Indicator.objects.filter(goal_id=ret.action.goal_id)
                   .values_list("pk", flat=True))
     cleaned: dict[int, str] = {}

@@ -243,6 +243,48 @@ def update_action(
     return action
 
 
+def move_action(
+    *,
+    actor: Any,
+    action: Action,
+    expected_version: int,
+    goal: Goal | None = None,
+    focus_area: FocusArea | None = None,
+    plan: Plan | None = None,
+) -> Action:
+    """Hang a tiltak elsewhere in its plan: under a goal, directly on a focus area, or on
+    the plan as a whole (the lowest level given, checked by
+    :func:`actions.placement.place`).
+
+    Only within the same plan: another plan (even the kommune's own) is refused on the
+    field given, since a tiltak's history, rounds and rullering belong to its plan. At the
+    new place it comes last (``order``). The same place again writes nothing. Those who
+    may manage the tiltak may move it; audited as an edit of ``plan``, ``focus_area``,
+    ``goal`` and ``order``, a compare-and-set on ``version`` like every write (the same
+    place with a stale version is refused too, so a caller's next step stays checked).
+    """
+    where = place(goal=goal, focus_area=focus_area, plan=plan)
+    if where.plan.pk != action.plan_id:
+        raise ValidationError({where.level: _(
+            "An action can only be moved within its own plan (“%(plan)s”).")
+            % {"plan": action.plan.title}})
+    if (_pk(where.focus_area), _pk(where.goal)) == (action.focus_area_id, action.goal_id):
+        # Nothing to move (a whole-action edit sends the place it has): no permission
+        # needed, but a stale version is still stale, for the steps that follow.
+        if expected_version != action.version:
+            raise VersionConflict(action.version, expected_version)
+        return action
+    require_permitted(actor, action, "manage", _("You cannot move this action."))
+    changes = {**where.fields(), "order": next_order(where)}
+    with _write(action, expected_version, changes, actor=actor, verb="update"):
+        pass
+    return action
+
+
+def _pk(obj: Any) -> int | None:
+    return None if obj is None else obj.pk
+
+
 def assign_action(
     *,
     actor: Any,
@@ -330,12 +372,14 @@ def edit_action(
     due_date: date | None = _UNSET,
     status_update: Mapping[str, Any] | None = None,
     evaluation: str = "",
+    placement: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> Action:
     """Save a whole-action edit (the admin's change form): only what differs is changed.
 
     In this order, each as its own service does it (its own permission check, version
-    bump and audit event): changed text, order, dates, budget or contributing units
+    bump and audit event): a changed *placement* (``goal``, ``focus_area``, ``plan`` as
+    :func:`move_action` takes them); changed text, order, dates, budget or contributing units
     (:func:`update_action`); a changed unit, person, deadline or period
     (:func:`assign_action`, with all three as given, so a blank person is no person, and
     a new period with the deadline given, as the assign page sends them); *status_update*, the
@@ -361,6 +405,9 @@ def edit_action(
               if "period_text" in edits else {})
     version = expected_version
     with _restored_on_error([action]), transaction.atomic():
+        if placement is not None:
+            move_action(actor=actor, action=action, expected_version=version, **placement)
+            version = action.version
         if contributing_units is not None:
             contributing_units = list(contributing_units)
         if edits or (contributing_units is not None

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -289,8 +289,9 @@ def assign_list(
     _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
     unassigned = list(
-        _to_assign(base).order_by("plan__title", "focus_area__order",
-                                  "goal__order", "order", "pk")
+        # The plan's reading order (Action.Meta): plan-wide tiltak, then per area its own.
+        _to_assign(base).order_by("plan__title", F("focus_area__order").asc(nulls_first=True),
+                                  F("goal__order").asc(nulls_first=True), "order", "pk")
     )
     overdue = list(base.overdue().order_by("due_date", "pk"))
     org_ids = {a.plan.organization_id for a in unassigned}

@@ -9,12 +9,41 @@ from rest_framework import serializers
 
 from actions.models import Action, StatusUpdate
 from actions.periods import parse_period
+from actions.placement import LEVELS
 from actions.services import PERIOD_UNREAD
 from planportal.api.fields import STRICT_FIELD_MAPPING, VisiblePrimaryKeyField
 from planportal.api.serializers import PersonSerializer, UnitBriefSerializer, hide_people_from
 from planportal.dates import SaneDateSerializerField
 from planportal.models import Unit, User
-from strategies.models import Goal
+from strategies.models import FocusArea, Goal, Plan
+
+#: Action.level's values, as the schema names them.
+LEVEL_CHOICES = [(level, level) for level in LEVELS]
+PLACEMENT_FIELDS = ("goal", "focus_area", "plan")
+_ABSENT: Any = object()
+
+
+def placement_change(data: dict[str, Any], action: Action) -> dict[str, Any] | None:
+    """The placement an edit's body asks for, as :func:`actions.services.move_action` takes
+    it (``None``: the body names none; the placement fields are popped from *data*).
+
+    A level the body does not name follows from those it does: a goal or focus area given
+    brings its own area and plan; naming a focus area or the plan (without a goal) puts
+    the tiltak directly on it; ``goal: null`` alone takes it off its goal onto the goal's
+    focus area, ``focus_area: null`` onto the whole plan.
+    """
+    given = {name: data.pop(name, _ABSENT) for name in PLACEMENT_FIELDS}
+    if all(value is _ABSENT for value in given.values()):
+        return None
+    goal, focus_area, plan = given["goal"], given["focus_area"], given["plan"]
+    if goal is _ABSENT:
+        goal = None
+    if focus_area is _ABSENT:
+        focus_area = (action.focus_area if goal is None and given["goal"] is not _ABSENT
+                      else None)
+    if plan is _ABSENT:
+        plan = action.plan if goal is None and focus_area is None else None
+    return {"goal": goal, "focus_area": focus_area, "plan": plan}
 
 
 class LatestUpdateSerializer(serializers.Serializer):
@@ -32,7 +61,18 @@ class ActionSerializer(serializers.ModelSerializer):
     """
 
     plan = serializers.IntegerField(source="plan_id", read_only=True)
-    focus_area = serializers.IntegerField(source="goal.focus_area_id", read_only=True)
+    focus_area = serializers.IntegerField(
+        source="focus_area_id", read_only=True, allow_null=True,
+        help_text="The focus area the tiltak hangs on or under; null when it applies to the "
+                  "whole plan.")
+    goal = serializers.IntegerField(
+        source="goal_id", read_only=True, allow_null=True,
+        help_text="The goal the tiltak hangs under; null when it hangs directly on a focus "
+                  "area or on the whole plan.")
+    level = serializers.ChoiceField(
+        choices=LEVEL_CHOICES, read_only=True,
+        help_text="Where the tiltak hangs: under a goal, directly on a focus area, or on the "
+                  "whole plan.")
     responsible_unit = UnitBriefSerializer(read_only=True, allow_null=True)
     responsible_person = PersonSerializer(read_only=True, allow_null=True)
     evaluated_by = PersonSerializer(read_only=True, allow_null=True)
@@ -43,7 +83,8 @@ class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Action
         fields = [
-            "id", "plan", "focus_area", "goal", "order", "code", "title", "description",
+            "id", "plan", "focus_area", "goal", "level", "order", "code", "title",
+            "description",
             "responsible_unit", "responsible_person", "contributing_units", "start_date",
             "due_date", "period_text", "continuous", "status", "progress", "overdue",
             "latest_update", "budget", "budget_reference", "evaluation", "evaluated_on",
@@ -59,11 +100,25 @@ class ActionSerializer(serializers.ModelSerializer):
 
 
 class ActionWriteSerializer(serializers.ModelSerializer):
-    """Create an action, or edit its own fields (assignment has its own transition)."""
+    """Create an action, or edit its own fields (assignment has its own transition).
+
+    On create, the placement is the lowest of ``goal``, ``focus_area`` and ``plan`` given
+    (:func:`actions.placement.place`): none, or two that do not fit, is a 400 naming the
+    field."""
 
     serializer_field_mapping = STRICT_FIELD_MAPPING  # budget "" is refused, as the schema says
 
-    goal = VisiblePrimaryKeyField(Goal)
+    goal = VisiblePrimaryKeyField(
+        Goal, required=False, allow_null=True,
+        help_text="The goal the tiltak hangs under. Give the lowest level only: a goal, a "
+                  "focus area or a plan (levels above it follow; a higher level given too "
+                  "must be the one above it).")
+    focus_area = VisiblePrimaryKeyField(
+        FocusArea, required=False, allow_null=True,
+        help_text="The focus area, for a tiltak directly on it (no goal).")
+    plan = VisiblePrimaryKeyField(
+        Plan, required=False, allow_null=True,
+        help_text="The plan, for a tiltak that applies to the whole plan.")
     responsible_unit = VisiblePrimaryKeyField(Unit, required=False, allow_null=True)
     responsible_person = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
@@ -73,14 +128,29 @@ class ActionWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = ["goal", "order", "code", "title", "description", "responsible_unit",
-                  "responsible_person", "contributing_units", "start_date", "due_date",
-                  "period_text", "budget", "budget_reference", "version"]
+        fields = ["plan", "focus_area", "goal", "order", "code", "title", "description",
+                  "responsible_unit", "responsible_person", "contributing_units",
+                  "start_date", "due_date", "period_text", "budget", "budget_reference",
+                  "version"]
         validators: list[Any] = []
 
 
 class ActionUpdateSerializer(ActionWriteSerializer):
-    goal = serializers.PrimaryKeyRelatedField(read_only=True)
+    """Edit a tiltak's own fields; ``goal``, ``focus_area`` or ``plan`` moves it within its
+    plan (:func:`placement_change`)."""
+
+    goal = VisiblePrimaryKeyField(
+        Goal, required=False, allow_null=True,
+        help_text="Move the tiltak under this goal (of the same plan). Null takes it off its "
+                  "goal, directly onto the goal's focus area.")
+    focus_area = VisiblePrimaryKeyField(
+        FocusArea, required=False, allow_null=True,
+        help_text="Move the tiltak directly onto this focus area (of the same plan). Null "
+                  "makes it apply to the whole plan.")
+    plan = VisiblePrimaryKeyField(
+        Plan, required=False,
+        help_text="The tiltak's own plan: it then applies to the whole plan. Another plan is "
+                  "refused.")
     responsible_unit = serializers.PrimaryKeyRelatedField(read_only=True)
     responsible_person = serializers.PrimaryKeyRelatedField(read_only=True)
     due_date = serializers.DateField(read_only=True)

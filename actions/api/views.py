@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -25,6 +26,7 @@ from actions.api.serializers import (
     StatusUpdateCreateSerializer,
     StatusUpdateInputSerializer,
     StatusUpdateSerializer,
+    placement_change,
 )
 from actions.filtersets import ActionFilterSet, StatusUpdateFilterSet
 from actions.models import Action, StatusUpdate
@@ -55,7 +57,10 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     filterset_class = ActionFilterSet
     pagination_class = KeyPagePagination
     ordering_fields = ["due_date", "status", "progress", "title", "order", "updated_at", "id"]
-    ordering = ["goal_id", "order", "id"]
+    # Grouped as the plan groups them, with no join: per plan its plan-wide tiltak first,
+    # then per focus area the area's own before its goals' (ids, not the areas' order).
+    ordering = ["plan_id", F("focus_area_id").asc(nulls_first=True),
+                F("goal_id").asc(nulls_first=True), "order", "id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
@@ -123,8 +128,21 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         services.require_permitted(request.user, action, "manage",
                                    _("You cannot edit this action."))
         data = self._input(request, partial=partial)
-        run_versioned(request, action.version, lambda version: services.update_action(
-            actor=request.user, action=action, expected_version=version, **data))
+        placement = placement_change(data, action)
+
+        def write(version: int) -> None:
+            # A move and an edit in one request: one transaction, each its own version.
+            with transaction.atomic():
+                if placement is not None:
+                    services.move_action(actor=request.user, action=action,
+                                         expected_version=version, **placement)
+                    if not data:
+                        return
+                    version = action.version
+                services.update_action(actor=request.user, action=action,
+                                       expected_version=version, **data)
+
+        run_versioned(request, action.version, write)
         return self._answer(action)
 
     @extend_schema(request=ActionUpdateSerializer, parameters=[IF_MATCH],

@@ -64,13 +64,17 @@ def test_the_list_queryset_runs_one_query_whatever_the_number_of_rows(
     world, n, django_assert_num_queries
 ):
     ActionFactory.create_batch(n, goal=world.goal, responsible_unit=world.home_care)
+    # Tiltak on the area and on the whole plan read their place from the same row.
+    ActionFactory.create_batch(n, goal=None, focus_area=world.goal.focus_area)
+    ActionFactory.create_batch(n, goal=None, plan=world.plan)
     with django_assert_num_queries(2):  # memberships of the user, then the list
         rows = list(
             Action.objects.visible_to(world.reader).for_list().with_overdue().with_latest_update()
         )
         for row in rows:
-            _ = (row.goal.focus_area.plan.title, row.responsible_unit, row.responsible_person)
-    assert len(rows) == n + 1
+            _ = (row.plan.title, row.plan.organization, row.focus_area, row.goal,
+                 row.responsible_unit, row.responsible_person)
+    assert len(rows) == 3 * n + 1
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def _form_data(action, **changes):
     data = {
+        # The change form offers the area and goal (a tiltak moves within its plan).
+        "focus_area": action.focus_area_id or "", "goal": action.goal_id or "",
         "order": action.order, "code": action.code, "title": action.title,
         "description": action.description,
         "responsible_unit": action.responsible_unit_id or "",
