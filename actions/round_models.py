@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -180,8 +180,10 @@ class ReportingReturn(models.Model):
     objects = ReportingReturnQuerySet.as_manager()
 
     class Meta:
-        ordering = ["round", "action__focus_area__order", "action__goal__order",
-                    "action__order", "pk"]
+        # The plan's reading order: plan-wide tiltak first, then each area's own before
+        # its goals' (NULL first on PostgreSQL too, as on SQLite).
+        ordering = ["round", F("action__focus_area__order").asc(nulls_first=True),
+                    F("action__goal__order").asc(nulls_first=True), "action__order", "pk"]
         verbose_name = _("return")
         verbose_name_plural = _("returns")
         constraints = [
