@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from actions.choices import merge_people, people_choices, unit_choices, with_cur
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
 from actions.models import Action, ReportingReturn, StatusUpdate
 from actions.querysets import unassigned_q
+from actions.queues import QueueFilterForm, page_of
 from planportal.forms import add_service_errors
 from planportal.locking import VersionConflict
 from planportal.models import User
@@ -280,48 +281,63 @@ def _to_assign(base: Any) -> Any:
     return base.filter(Q(responsible_person__isnull=True) | unassigned_q())
 
 
+def _queue_orgs(base: Any) -> set[int]:
+    """The kommuner of the tiltak a queue may list (one query)."""
+    return set(base.order_by().values_list("plan__organization_id", flat=True).distinct())
+
+
 @login_required
 def assign_list(
     request: HttpRequest, bulk_form: BulkAssignForm | None = None, status: int = 200
 ) -> HttpResponse:
     """*Fordel ansvar*: the open actions a sector leader may assign that lack a unit, a
-    person or a deadline, with a form to assign several at once; then the overdue ones."""
+    person or a deadline (or, ``?show=all``, every open one), filtered and 50 to a page,
+    with a form to give the selected ones a unit, person or deadline at once."""
     _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
-    unassigned = list(
-        # The plan's reading order (Action.Meta): plan-wide tiltak, then per area its own.
-        _to_assign(base).order_by("plan__title", F("focus_area__order").asc(nulls_first=True),
-                                  F("goal__order").asc(nulls_first=True), "order", "pk")
-    )
-    overdue = list(base.overdue().order_by("due_date", "pk"))
-    org_ids = {a.plan.organization_id for a in unassigned}
+    org_ids = _queue_orgs(base)
+    names = _organization_names(org_ids) if len(org_ids) > 1 else None
+    units = _merge(unit_choices(request.user, org_ids), names)
+    filters = QueueFilterForm(request.GET or None, base=base, units=units, show=True)
+    listed = base if filters.is_bound and filters.data.get("show") == "all" else _to_assign(base)
+    page = page_of(request, filters.apply(listed).order_by(
+        "plan__title", "plan_id", F("focus_area__order").asc(nulls_first=True),
+        F("goal__order").asc(nulls_first=True), "order", "pk"))
+    rows = list(page.object_list)
     if bulk_form is None:
-        bulk_form = _bulk_form(request.user, None, unassigned, org_ids)
+        bulk_form = _bulk_form(request.user, None, rows, org_ids, units=units)
+    selected = (set(bulk_form.data.getlist("actions")) if bulk_form.is_bound
+                else {str(a.pk) for a in rows} if request.GET.get("select") == "page"
+                else set())
     return render(
         request,
         "actions/assign_list.html",
         {
-            "unassigned": unassigned,
-            "overdue": overdue,
+            "unassigned": rows,
+            "page": page,
+            "filters": filters,
+            "overdue_count": base.overdue().count(),
             "bulk_form": bulk_form,
             "nav": "assign",
-            "selected": set(bulk_form.data.getlist("actions")) if bulk_form.is_bound else set(),
+            "selected": selected,
+            "queue_query": request.GET.urlencode(),
         },
         status=status,
     )
 
 
 def _bulk_form(
-    user: Any, data: Any, actions: list[Action], org_ids: set[int]
+    user: Any, data: Any, actions: list[Action], org_ids: set[int],
+    units: list[Any] | None = None,
 ) -> BulkAssignForm:
-    units = unit_choices(user, org_ids)
-    people = people_choices(org_ids)
     names = _organization_names(org_ids) if len(org_ids) > 1 else None
+    if units is None:
+        units = _merge(unit_choices(user, org_ids), names)
     return BulkAssignForm(
         data,
         action_ids=[a.pk for a in actions],
-        units=_merge(units, names),
-        people=merge_people(people, names),
+        units=units,
+        people=merge_people(people_choices(org_ids), names),
     )
 
 
@@ -345,9 +361,14 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
     """Give the selected actions a unit, person and/or deadline; all or nothing."""
     _require_assigner(request.user)
     base = _assign_base(request.user).exclude(status__in=Action.CLOSED_STATUSES)
-    candidates = {a.pk: a for a in _to_assign(base)}
-    org_ids = {a.plan.organization_id for a in candidates.values()}
+    # Only the posted tiltak are read: any open one the user manages may be given a unit,
+    # person or deadline (the list may show all of them, ?show=all).
+    posted = [int(pk) for pk in request.POST.getlist("actions") if pk.isdigit()]
+    candidates = {a.pk: a for a in base.filter(pk__in=posted)}
+    org_ids = {a.plan.organization_id for a in candidates.values()} or _queue_orgs(base)
     form = _bulk_form(request.user, request.POST, list(candidates.values()), org_ids)
+    # A refused form shows the page and filters it was sent from.
+    request.GET = QueryDict(request.POST.get("queue", ""))
     if not form.is_valid():
         return assign_list(request, bulk_form=form, status=400)
     data = form.cleaned_data
@@ -378,7 +399,10 @@ def assign_bulk(request: HttpRequest) -> HttpResponse:
         _("%(count)s actions were assigned.") % {"count": len(chosen)}
         if len(chosen) != 1 else _("1 action was assigned."),
     )
-    return redirect("actions:assign")
+    queue = QueryDict(request.POST.get("queue", "")).copy()
+    queue.pop("select", None)
+    return redirect(f"{reverse('actions:assign')}?{queue.urlencode()}" if queue
+                    else reverse("actions:assign"))
 
 
 def _posted_version(request: HttpRequest, action: Action) -> int:

@@ -39,7 +39,10 @@ def test_the_leader_sees_the_unassigned_actions_of_the_sector_only(browse, open_
     assert "Uten ansvar" in text and "Uten frist" in text
     assert "Skolens tiltak" not in text
     overdue_section = text[text.index('id="forsinkede"'):]
-    assert "Forsinket i sektoren" in overdue_section
+    assert "Vis det 1 forsinkede tiltaket" in overdue_section
+    # The link lists them: every open tiltak of the sector, overdue only.
+    listed = browse("sector_leader").get(reverse("actions:assign") + "?show=all&overdue=on").text
+    assert "Forsinket i sektoren" in listed and "Uten ansvar" not in listed
 
 
 def test_a_unit_manager_or_reader_has_nothing_to_assign(browse, open_actions):
