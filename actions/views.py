@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from actions import services
 from actions.choices import merge_people, people_choices, unit_choices, with_current_person
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
 from actions.models import Action, ReportingReturn, StatusUpdate
-from actions.querysets import unassigned_q
+from actions.querysets import overdue_q, unassigned_q
 from actions.queues import QueueFilterForm, page_of
 from planportal.forms import add_service_errors
 from planportal.locking import VersionConflict
@@ -204,43 +204,61 @@ def _mine_q(user: Any, prefix: str = "") -> Q:
     return any_of(conditions)
 
 
+#: *Mine tiltak*'s groups, in the order the page lists them.
+MINE_GROUPS = ("overdue", "soon", "later", "evaluate")
+
+
 @login_required
 def my_actions(
     request: HttpRequest, failed: tuple[int, StatusUpdateForm] | None = None
 ) -> HttpResponse:
     """*Mine tiltak*: open actions grouped as overdue, due within 30 days and later, each
-    with an inline status form; closed actions still lacking a final evaluation last."""
+    with an inline status form; closed actions still lacking a final evaluation last.
+
+    50 to a page, in the groups' order, with each group's total over all pages (one
+    query); filters by plan, unit, status, risk and overdue, kept in the URL.
+    """
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
-    actions = list(
-        _action_queryset(request.user)
-        .filter(_mine_q(request.user))
-        # Carried over: the work goes on as the copy in the plan's next version, which is
-        # listed instead; it needs no final evaluation here.
-        .exclude(status=Action.Status.CARRIED_OVER)
-        .order_by("due_date", "plan__title", "pk")
-    )
-    groups: dict[str, list[Action]] = {"overdue": [], "soon": [], "later": [], "evaluate": []}
-    for action in actions:
-        if action.status in Action.CLOSED_STATUSES:
-            if not action.evaluation:
-                groups["evaluate"].append(action)
+    mine = (_action_queryset(request.user).filter(_mine_q(request.user))
+            # Carried over: the work goes on as the copy in the plan's next version, which
+            # is listed instead; it needs no final evaluation here.
+            .exclude(status=Action.Status.CARRIED_OVER)
+            # Closed and evaluated: nothing left to do here.
+            .exclude(Q(status__in=Action.CLOSED_STATUSES) & ~Q(evaluation="")))
+    access = get_access(request.user)
+    org_ids = {org for org, _path in access.unit_manager_units}
+    units = _merge(unit_choices(request.user, org_ids), None) if org_ids else []
+    filters = QueueFilterForm(request.GET or None, base=mine, units=units,
+                              statuses=list(Action.Status.choices))
+    if not units:
+        del filters.fields["unit"]
+    closed = Q(status__in=Action.CLOSED_STATUSES)
+    group = Case(
+        When(closed, then=Value(3)),
+        When(overdue_q(today), then=Value(0)),
+        When(due_date__lte=soon, then=Value(1)),
+        default=Value(2), output_field=IntegerField())
+    listed = filters.apply(mine).annotate(group=group)
+    totals = dict(listed.order_by().values_list("group").annotate(n=Count("pk")))
+    page = page_of(request, listed.order_by(
+        "group", F("due_date").asc(nulls_last=True), "plan__title", "pk"))
+    groups: dict[str, list[Action]] = {name: [] for name in MINE_GROUPS}
+    for action in page.object_list:
+        groups[MINE_GROUPS[action.group]].append(action)
+        if action.group == 3:
             continue
-        if action.overdue:
-            groups["overdue"].append(action)
-        elif action.due_date is not None and action.due_date <= soon:
-            groups["soon"].append(action)
-        else:
-            groups["later"].append(action)
         action.status_form = StatusUpdateForm.for_action(action)
         if failed and failed[0] == action.pk:
             action.status_form = failed[1]
     sections = [
         ("forsinket", pgettext("actions", "Overdue"), groups["overdue"],
-         _("The deadline has passed. Post a status update, or ask for a new deadline.")),
-        ("snart", _("Due within 30 days"), groups["soon"], ""),
-        ("senere", _("Later or without a deadline"), groups["later"], ""),
-        ("evaluering", _("Closed, waiting for a final evaluation"), groups["evaluate"], ""),
+         _("The deadline has passed. Post a status update, or ask for a new deadline."),
+         totals.get(0, 0)),
+        ("snart", _("Due within 30 days"), groups["soon"], "", totals.get(1, 0)),
+        ("senere", _("Later or without a deadline"), groups["later"], "", totals.get(2, 0)),
+        ("evaluering", _("Closed, waiting for a final evaluation"), groups["evaluate"], "",
+         totals.get(3, 0)),
     ]
     # Returns the user still has to submit in open reporting rounds (one query).
     returns = list(
@@ -252,8 +270,8 @@ def my_actions(
     return render(
         request,
         "actions/my_actions.html",
-        {"sections": sections, "count": len(actions), "nav": "mine", "today": today,
-         "returns": returns},
+        {"sections": sections, "count": sum(totals.values()), "nav": "mine", "today": today,
+         "returns": returns, "page": page, "filters": filters},
         status=400 if failed else 200,
     )
 
