@@ -61,13 +61,14 @@ def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "
 
 
 #: What :func:`update_organization` changes; only the målform is the kommune's own.
-ORGANIZATION_FIELDS = ("name", "slug", "org_number", "language")
+ORGANIZATION_FIELDS = ("name", "slug", "org_number", "kommunenummer", "language")
 
 
 def update_organization(*, actor: Any, organization: Organization, **fields: Any) -> Organization:
     """Change a kommune: its målform (``language``), which its own administrators choose
-    (a kommune decides its målform itself), or its name, short name and organisation
-    number, which only the platform operator changes. Fields not given are kept.
+    (a kommune decides its målform itself), or its name, short name, organisation
+    number and kommunenummer, which only the platform operator changes. Fields not given
+    are kept.
 
     The målform is the language of the kommune's documents, e-mails and public pages, and
     of its users' pages unless they choose another (:mod:`planportal.languages`).

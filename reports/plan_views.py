@@ -23,7 +23,7 @@ from planportal.permissions import get_access, sees_people
 from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
 from reports.rows import ActionRowRenderer
-from reports.tree import plan_tree
+from reports.tree import plan_interpretations, plan_tree
 from strategies.models import Plan
 
 ACTIONS = "focus_areas__goals__actions__"
@@ -96,8 +96,12 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     # plan see it as the public does (the rule of the API and the reports).
     people = not public and sees_people(request.user, plan.organization_id)
     tree = plan_tree(plan, with_people=people, **filters)
+    # "Tolket" markers: for the administrators of the plan's kommune, never in public.
+    markers = (plan_interpretations(plan) if not public
+               and get_access(request.user).is_admin_of(plan.organization_id) else None)
     render_rows = ActionRowRenderer(public=public, people=people,
-                                    lang=lang_attribute(plan.organization))
+                                    lang=lang_attribute(plan.organization),
+                                    interpretations=markers)
     for area in tree:
         for node in area.goals:
             node.rows_html = render_rows(node.shown)
@@ -112,6 +116,7 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "action_count": len(all_actions),
         "progress": average_progress(all_actions),
         "public": public,
+        "interpretations": markers,
         # The progress report is public with its plan (no names): the public page links it.
         "report_links": report_links(plan),
         # A public plan lists the reports of its closed reporting rounds.
