@@ -38,13 +38,14 @@ def _require_admin_of(actor: Any, organization_id: int, message: str) -> None:
 
 
 def create_organization(*, actor: Any, name: str, slug: str, org_number: str = "",
-                        language: str = Organization.Language.BOKMAL) -> Organization:
+                        language: str = Organization.Language.BOKMAL,
+                        kommunenummer: str = "") -> Organization:
     """Create a kommune together with the root unit of its tree."""
     if not get_access(actor).everything:
         raise deny(_("Only a platform administrator can create organisations."))
     with transaction.atomic():
         organization = Organization(name=name, slug=slug, org_number=org_number,
-                                    language=language)
+                                    language=language, kommunenummer=kommunenummer)
         organization.full_clean()
         organization.save()
         audit.record(actor=actor, verb="create", obj=organization,

@@ -148,13 +148,13 @@ def load_plan_file(data: dict[str, Any], report: LoadReport) -> Plan:
     higher plan of the same document, ``parent_plan``, when the file has one)."""
     org_data = data["organization"]
     organization = Organization.objects.filter(slug=org_data["slug"]).first()
+    number = org_data.get("kommunenummer", "")
     if organization is None:
         organization = core_services.create_organization(
-            actor=LOADER, name=org_data["name"], slug=org_data["slug"]
+            actor=LOADER, name=org_data["name"], slug=org_data["slug"], kommunenummer=number
         )
         report.add("organizations")
-    number = org_data.get("kommunenummer", "")
-    if number and organization.kommunenummer != number:
+    elif number and organization.kommunenummer != number:  # loaded before it had one
         core_services.update_organization(actor=LOADER, organization=organization,
                                           kommunenummer=number)
         report.add("kommunenummer")
