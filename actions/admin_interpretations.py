@@ -29,8 +29,9 @@ class InterpretationInline(ReadOnlyInline):
     show_change_link = False  # a marker has no page of its own
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        # Like the plan page: the kommune's administrators, not its other staff.
-        return obj is not None and get_access(request.user).is_admin_of(obj.organization_id)
+        # Like the plan page: the kommune's administrators, not its other staff. Without a
+        # plan (the admin's queryset check) the rows are the plan's anyway.
+        return obj is None or get_access(request.user).is_admin_of(obj.organization_id)
 
 
 _base: Any = type(admin.site.get_model_admin(Plan))

@@ -410,10 +410,14 @@ def _load_contributions(refs: PlanRefs, data: dict[str, Any], parent: PlanRefs |
         targets = [parent.goal(code) for code in codes]
         if set(obj.contributes_to.values_list("pk", flat=True)) == {t.pk for t in targets}:
             continue
-        if isinstance(obj, Goal):
-            plan_services.set_goal_contributions(actor=LOADER, goal=obj, targets=targets)
-        else:
-            action_services.set_action_contributions(actor=LOADER, action=obj, targets=targets)
+        try:
+            if isinstance(obj, Goal):
+                plan_services.set_goal_contributions(actor=LOADER, goal=obj, targets=targets)
+            else:
+                action_services.set_action_contributions(actor=LOADER, action=obj,
+                                                         targets=targets)
+        except ValidationError as exc:
+            raise refs.fail(f"«{obj}» contributes_to {codes}: {' '.join(exc.messages)}") from exc
         report.add("contributions")
 
 

@@ -14,7 +14,6 @@ from tests.strategies.conftest import rendalen_data
 from tests.strategies.import_files import build_csv, build_docx, build_xlsx, flat_rows
 from tests.strategies.seed_tables import read_seed_tables
 
-
 #: The Tiltak cells the fixture splits in two, as the chapter's «Slik kommer vi dit» lists
 #: them (a tolket marker on each part says so); an import keeps a cell's paragraph whole.
 SPLIT_CELLS = {"2.7", "6.5"}
