@@ -1,9 +1,8 @@
-"""The services for "tolket" markers: record where a plan in Planportal says more than
-its document (a value or placement the document left open), and take a marker away.
+"""The services that record and take away "tolket" markers (:class:`Interpretation`).
 
-A marker belongs to a plan and concerns the plan itself or one of its focus areas,
-goals, indicators or tiltak (:class:`actions.interpretation_models.Interpretation`).
-Only the kommune's plan administrators write them; every change is in the audit trail.
+A marker belongs to its plan and, where it concerns one, to a focus area, goal, indicator
+or tiltak of that plan. The plan's administrators record them (a restored export, a
+rullering's copy and the seed loader all come through here), audited like every change.
 """
 
 from __future__ import annotations
@@ -11,24 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from actions.interpretation_models import Interpretation
-from actions.models import Action
+from actions.models import Action, Interpretation
 from planportal.audit import services as audit
 from planportal.audit.services import created_fields
 from strategies.models import FocusArea, Goal, Indicator, Plan
 from strategies.services import require_plan_admin
 
 
-def _plan_id_of(obj: models.Model) -> int:
-    """The plan a focus area, goal, indicator or tiltak belongs to."""
-    if isinstance(obj, Action | FocusArea):
+def _plan_of(obj: Any) -> int:
+    """The id of the plan a focus area, goal, indicator or tiltak belongs to."""
+    if isinstance(obj, FocusArea):
         return obj.plan_id
     if isinstance(obj, Goal):
         return obj.focus_area.plan_id
-    return obj.goal.focus_area.plan_id  # an indicator
+    if isinstance(obj, Indicator):
+        return obj.goal.focus_area.plan_id
+    return obj.plan_id
 
 
 def record_interpretation(
@@ -43,35 +44,28 @@ def record_interpretation(
     action: Action | None = None,
     order: int | None = None,
 ) -> Interpretation:
-    """Record a "tolket" marker on *plan*, or on one focus area, goal, indicator or
-    tiltak of it; *field* names the interpreted value ("" for the object or placement).
+    """Record that *field* (or, empty, the object or its placement) was interpreted, and
+    why, on *plan* or on the one of its objects given. It comes after the plan's others,
+    unless *order* places it (the seed loader keeps each at its place in the file).
 
-    At most one object, and it must be the plan's own; the reason is required. The
-    marker goes last among the plan's unless *order* is given.
+    Refused unless the actor administers the plan's kommune; every object given must be
+    the plan's own (the error names the one that is not), and the reason is required.
     """
     require_plan_admin(actor, plan.organization_id)
-    targets = {name: obj for name, obj in (("focus_area", focus_area), ("goal", goal),
-                                           ("indicator", indicator), ("action", action))
-               if obj is not None}
-    errors: dict[str, str] = {}
-    if not reason.strip():
+    attached = {"focus_area": focus_area, "goal": goal, "indicator": indicator,
+                "action": action}
+    errors = {name: _("This is not part of the plan.") for name, obj in attached.items()
+              if obj is not None and _plan_of(obj) != plan.pk}
+    if not (reason or "").strip():
         errors["reason"] = _("Say why the value was interpreted.")
-    if len(targets) > 1:
-        message = _("A marker concerns one thing: the plan, or one focus area, goal, "
-                    "indicator or action.")
-        errors.update(dict.fromkeys(targets, message))
-    else:
-        for name, obj in targets.items():
-            if _plan_id_of(obj) != plan.pk:
-                errors[name] = _("This is not part of the plan.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         if order is None:
-            last = plan.interpretations.aggregate(m=models.Max("order"))["m"]
+            last = plan.interpretations.aggregate(last=Max("order"))["last"]
             order = 0 if last is None else last + 1
-        marker = Interpretation(plan=plan, field=field.strip(), reason=reason.strip(),
-                                order=order, **targets)
+        marker = Interpretation(plan=plan, field=field, reason=reason.strip(), order=order,
+                                **attached)
         marker.full_clean()
         marker.save()
         audit.record(actor=actor, verb="create", obj=marker, changes=created_fields(marker),
@@ -82,7 +76,8 @@ def record_interpretation(
 def delete_interpretation(*, actor: Any, interpretation: Interpretation) -> None:
     """Take a marker away (the value turned out to be the document's own, or was changed).
 
-    The trail keeps what it said, on the plan: ``{"interpretation": [marker, None]}``.
+    The plan's administrators only; the trail keeps what the marker said, on the plan:
+    ``{"interpretation": [marker, None]}``.
     """
     plan = interpretation.plan
     require_plan_admin(actor, plan.organization_id)

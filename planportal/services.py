@@ -68,7 +68,8 @@ ORGANIZATION_FIELDS = ("name", "slug", "org_number", "kommunenummer", "language"
 def update_organization(*, actor: Any, organization: Organization, **fields: Any) -> Organization:
     """Change a kommune: its målform (``language``), which its own administrators choose
     (a kommune decides its målform itself), or its name, short name, organisation
-    number and kommunenummer, which only the platform operator changes. Fields not given
+    number and municipality number, which only the platform operator changes: the
+    municipality number decides whose statistics the kommune imports. Fields not given
     are kept.
 
     The målform is the language of the kommune's documents, e-mails and public pages, and

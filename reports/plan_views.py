@@ -20,10 +20,11 @@ from actions.querysets import average_progress, average_progress_of, overdue_q
 from planportal.languages import lang_attribute, use_public_language
 from planportal.models import Unit
 from planportal.permissions import get_access, sees_people
+from reports.interpretations import plan_interpretations
 from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
 from reports.rows import ActionRowRenderer
-from reports.tree import plan_interpretations, plan_tree
+from reports.tree import plan_tree
 from strategies.models import Plan
 
 ACTIONS = "focus_areas__goals__actions__"
@@ -95,13 +96,12 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     # Names only for the plan's own kommune: other kommuner's staff reading a public
     # plan see it as the public does (the rule of the API and the reports).
     people = not public and sees_people(request.user, plan.organization_id)
-    tree = plan_tree(plan, with_people=people, **filters)
     # "Tolket" markers: for the administrators of the plan's kommune, never in public.
     markers = (plan_interpretations(plan) if not public
                and get_access(request.user).is_admin_of(plan.organization_id) else None)
-    render_rows = ActionRowRenderer(public=public, people=people,
-                                    lang=lang_attribute(plan.organization),
-                                    interpretations=markers)
+    tree = plan_tree(plan, with_people=people, **filters)
+    render_rows = ActionRowRenderer(public=public, people=people, interpretations=markers,
+                                    lang=lang_attribute(plan.organization))
     for area in tree:
         for node in area.goals:
             node.rows_html = render_rows(node.shown)

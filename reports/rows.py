@@ -20,7 +20,8 @@ from django.utils.translation import pgettext
 
 from actions.models import Action
 from planportal.formatting import percent, table_date, tag_label
-from reports.tree import ActionRow, PlanInterpretations
+from reports.interpretations import PlanInterpretations
+from reports.tree import ActionRow
 
 STATUS_COLORS = {
     Action.Status.COMPLETED: "success",

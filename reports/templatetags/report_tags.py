@@ -24,7 +24,7 @@ def get(mapping: dict[str, Any], key: Any) -> Any:
 @register.filter
 def markers_of(interpretations: Any, obj: Any) -> list[Any]:
     """``{{ interpretations|markers_of:node.goal }}``: the "tolket" markers on the plan, a
-    focus area, goal, indicator or action row (``reports.tree.PlanInterpretations``);
+    focus area, goal, indicator or action row (``reports.interpretations``);
     none where the page shows no markers."""
     return interpretations.of(obj) if interpretations else []
 
