@@ -502,7 +502,12 @@ class StatusUpdateAdmin(ServiceAdmin):
 
 
 # Register the calendar feed admin and the plan and goal admins' action parts.
-from actions import admin_calendar, admin_plans, admin_rounds  # noqa: E402,F401
+from actions import (  # noqa: E402,F401
+    admin_calendar,
+    admin_interpretations,
+    admin_plans,
+    admin_rounds,
+)
 
 
 @admin.register(ReminderDigest)

@@ -1,4 +1,4 @@
-"""The service that records "tolket" markers (:class:`Interpretation`).
+"""The services that record and take away "tolket" markers (:class:`Interpretation`).
 
 A marker belongs to its plan and, where it concerns one, to a focus area, goal, indicator
 or tiltak of that plan. The plan's administrators record them (a restored export, a
@@ -42,9 +42,11 @@ def record_interpretation(
     goal: Goal | None = None,
     indicator: Indicator | None = None,
     action: Action | None = None,
+    order: int | None = None,
 ) -> Interpretation:
     """Record that *field* (or, empty, the object or its placement) was interpreted, and
-    why, on *plan* or on the one of its objects given. It comes after the plan's others.
+    why, on *plan* or on the one of its objects given. It comes after the plan's others,
+    unless *order* places it (the seed loader keeps each at its place in the file).
 
     Refused unless the actor administers the plan's kommune; every object given must be
     the plan's own (the error names the one that is not), and the reason is required.
@@ -52,19 +54,37 @@ def record_interpretation(
     require_plan_admin(actor, plan.organization_id)
     attached = {"focus_area": focus_area, "goal": goal, "indicator": indicator,
                 "action": action}
-    errors = {name: _("This belongs to another plan.") for name, obj in attached.items()
+    errors = {name: _("This is not part of the plan.") for name, obj in attached.items()
               if obj is not None and _plan_of(obj) != plan.pk}
     if not (reason or "").strip():
         errors["reason"] = _("Say why the value was interpreted.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        last = plan.interpretations.aggregate(last=Max("order"))["last"]
-        marker = Interpretation(plan=plan, field=field, reason=reason.strip(),
-                                order=0 if last is None else last + 1, **attached)
+        if order is None:
+            last = plan.interpretations.aggregate(last=Max("order"))["last"]
+            order = 0 if last is None else last + 1
+        marker = Interpretation(plan=plan, field=field, reason=reason.strip(), order=order,
+                                **attached)
         marker.full_clean()
         marker.save()
         audit.record(actor=actor, verb="create", obj=marker, changes=created_fields(marker),
                      organization_id=plan.organization_id)
     return marker
 
+
+def delete_interpretation(*, actor: Any, interpretation: Interpretation) -> None:
+    """Take a marker away (the value turned out to be the document's own, or was changed).
+
+    The plan's administrators only; the trail keeps what the marker said, on the plan:
+    ``{"interpretation": [marker, None]}``.
+    """
+    plan = interpretation.plan
+    require_plan_admin(actor, plan.organization_id)
+    with transaction.atomic():
+        gone = {name: value for name, (_none, value) in created_fields(interpretation).items()}
+        gone["id"] = interpretation.pk
+        audit.record(actor=actor, verb="update", obj=plan,
+                     changes={"interpretation": [gone, None]},
+                     organization_id=plan.organization_id)
+        interpretation.delete()

@@ -2,7 +2,9 @@
 
 Every object is looked up by a natural key first (organisation slug, unit code, plan
 title and start year, position within the parent, indicator name, username), so loading
-twice creates nothing new.
+twice creates nothing new. The file format is described in ``fixtures/README.md``; a
+file that does not fit it is refused with the file, the place and the reason, and the
+whole load is rolled back.
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actions import services as action_services
+from actions.interpretations import record_interpretation
 from actions.models import Action
+from actions.placement import Placement, place
 from planportal import services as core_services
 from planportal.models import Membership, Organization, Unit
 from planportal.permissions import SystemActor
 from strategies import services as plan_services
-from strategies.models import FocusArea, Goal, Plan
+from strategies.models import FocusArea, Goal, Indicator, Plan
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 LOADER = SystemActor("demo loader")
@@ -42,6 +47,10 @@ class LoadReport:
     @property
     def total(self) -> int:
         return sum(self.created.values())
+
+
+class FixtureError(ValueError):
+    """A plan file the loader cannot follow: the message says where and why."""
 
 
 def _date(value: str | None) -> date | None:
@@ -66,7 +75,11 @@ def load_demo(directory: Path | None = None) -> LoadReport:
     report = LoadReport()
     base = directory or FIXTURES_DIR
     for path in plan_files(base / "plans"):
-        load_plan_file(read_json(path), report)
+        try:
+            load_plan_file(read_json(path), report)
+        except (FixtureError, ValidationError, KeyError, ValueError) as exc:
+            reason = f"the key {exc} is missing" if isinstance(exc, KeyError) else exc
+            raise FixtureError(f"{path.name}: {reason}") from exc
     users_file = base / "users.json"
     if users_file.exists():
         load_users(read_json(users_file), report)
@@ -88,11 +101,19 @@ FOLLOW_UP = [
 ]
 
 
-def load_follow_up(report: LoadReport) -> None:
-    """Give the first Demens actions in Rendalen to Hjemmetjenesten and the demo unit
-    manager, with deadlines around today and a few status updates, through the services.
+def follow_up_plan() -> Plan | None:
+    """The plan the demo's follow-up runs in: Rendalen's handlingsplan, whose tiltak the
+    demo users are given, report on and see in the reporting rounds."""
+    return (Plan.objects.filter(organization__slug="rendalen", kind=Plan.Kind.ACTION_PLAN)
+            .order_by("pk").first())
 
-    Only once: if any Rendalen action already has a responsible unit, nothing happens.
+
+def load_follow_up(report: LoadReport) -> None:
+    """Give the first Demens actions of Rendalen's handlingsplan to Hjemmetjenesten and
+    the demo unit manager, with deadlines around today and a few status updates, through
+    the services.
+
+    Only once: if any of its actions already has a responsible unit, nothing happens.
     """
     from datetime import timedelta
 
@@ -101,7 +122,7 @@ def load_follow_up(report: LoadReport) -> None:
     user_model = get_user_model()
     manager = user_model.objects.filter(username="enhetsleder").first()
     unit = Unit.objects.filter(code="rendalen-hjemmetjenesten").first()
-    rendalen = Action.objects.filter(plan__organization__slug="rendalen")
+    rendalen = Action.objects.filter(plan=follow_up_plan())
     if manager is None or unit is None or rendalen.filter(responsible_unit__isnull=False).exists():
         return
     today = timezone.localdate()
@@ -123,16 +144,25 @@ def load_follow_up(report: LoadReport) -> None:
 
 
 def load_plan_file(data: dict[str, Any], report: LoadReport) -> Plan:
-    """Load one ``plans/<kommune>.json``: organisation, unit tree and plan."""
+    """Load one ``plans/<kommune>.json``: organisation, unit tree and plan (after the
+    higher plan of the same document, ``parent_plan``, when the file has one)."""
     org_data = data["organization"]
     organization = Organization.objects.filter(slug=org_data["slug"]).first()
+    number = org_data.get("kommunenummer", "")
     if organization is None:
         organization = core_services.create_organization(
-            actor=LOADER, name=org_data["name"], slug=org_data["slug"]
+            actor=LOADER, name=org_data["name"], slug=org_data["slug"], kommunenummer=number
         )
         report.add("organizations")
+    elif number and organization.kommunenummer != number:  # loaded before it had one
+        core_services.update_organization(actor=LOADER, organization=organization,
+                                          kommunenummer=number)
+        report.add("kommunenummer")
     units = _load_units(organization, data["units"], report)
-    return _load_plan(organization, units, data["plan"], report)
+    parent = None
+    if data.get("parent_plan"):
+        parent = _load_plan(organization, units, data["parent_plan"], report, parent=None)
+    return _load_plan(organization, units, data["plan"], report, parent=parent)
 
 
 def _load_units(
@@ -157,8 +187,10 @@ def _load_units(
 
 
 def _load_plan(
-    organization: Organization, units: dict[str, Unit], data: dict[str, Any], report: LoadReport
+    organization: Organization, units: dict[str, Unit], data: dict[str, Any],
+    report: LoadReport, *, parent: Plan | None,
 ) -> Plan:
+    where = f"plan «{data['title']}»"
     plan = Plan.objects.filter(
         organization=organization, title=data["title"], period_start=data["period_start"]
     ).first()
@@ -168,6 +200,7 @@ def _load_plan(
             organization=organization,
             title=data["title"],
             kind=data["kind"],
+            level=data["level"],
             period_start=data["period_start"],
             period_end=data["period_end"],
             status=data["status"],
@@ -179,8 +212,13 @@ def _load_plan(
             revision_interval_years=data["revision_interval_years"],
             next_revision_on=_date(data["next_revision_on"]),
             is_public=data["is_public"],
+            parent=parent,
         )
         report.add("plans")
+    if sorted(plan.sdgs.values_list("number", flat=True)) != sorted(set(data["sdgs"])):
+        plan_services.set_plan_sdgs(actor=LOADER, plan=plan, numbers=data["sdgs"])
+        report.add("plan SDGs")
+    _load_actions(place(plan=plan), units, data.get("actions", []), report)
     existing_areas = {fa.order: fa for fa in plan.focus_areas.all()}
     for order, area in enumerate(data["focus_areas"]):
         focus_area = existing_areas.get(order)
@@ -199,7 +237,12 @@ def _load_plan(
                 lead_units=[units[code] for code in area["lead_units"]],
             )
             report.add("focus_areas")
+        _load_actions(place(focus_area=focus_area), units, area.get("actions", []), report)
         _load_goals(focus_area, units, area["goals"], report)
+    refs = PlanRefs(plan, where)
+    _load_contributions(refs, data, PlanRefs(parent, "parent_plan") if parent else None,
+                        report)
+    _load_interpretations(refs, data["interpretations"], report)
     return plan
 
 
@@ -221,7 +264,7 @@ def _load_goals(
             )
             report.add("goals")
         _load_indicators(goal, row["indicators"], report)
-        _load_actions(goal, units, row["actions"], report)
+        _load_actions(place(goal=goal), units, row["actions"], report)
 
 
 def _load_indicators(goal: Goal, rows: list[dict[str, Any]], report: LoadReport) -> None:
@@ -246,15 +289,21 @@ def _load_indicators(goal: Goal, rows: list[dict[str, Any]], report: LoadReport)
 
 
 def _load_actions(
-    goal: Goal, units: dict[str, Unit], rows: list[dict[str, Any]], report: LoadReport
+    placement: Placement, units: dict[str, Unit], rows: list[dict[str, Any]],
+    report: LoadReport,
 ) -> None:
-    existing = set(Action.objects.filter(goal=goal).values_list("order", flat=True))
+    """The tiltak of one goal, one focus area's own or the plan's own, by position.
+
+    A status other than *not started* (the plan's own status column, e.g. Øvre Eiker's
+    «Utarbeides») is posted as the tiltak's first status update.
+    """
+    existing = set(Action.objects.filter(placement.siblings_q()).values_list("order", flat=True))
     for order, row in enumerate(rows):
         if order in existing:
             continue
-        action_services.create_action(
+        action = action_services.create_action(
             actor=LOADER,
-            goal=goal,
+            **placement.fields(),
             order=order,
             code=row["code"],
             title=row["title"],
@@ -266,6 +315,133 @@ def _load_actions(
             contributing_units=[units[code] for code in row["contributing_units"]],
         )
         report.add("actions")
+        status = row.get("status", Action.Status.NOT_STARTED)
+        if status != Action.Status.NOT_STARTED:
+            action_services.post_status_update(
+                actor=LOADER, action=action, expected_version=action.version,
+                status=status, progress=100 if status == Action.Status.COMPLETED else 0,
+            )
+            report.add("status updates")
+
+
+class PlanRefs:
+    """A loaded plan's objects by the references a plan file uses: focus areas and goals
+    by code, indicators by name, tiltak by ``[area code, goal code, position]`` (``null``
+    for the levels they do not hang on). Read with one query per kind."""
+
+    def __init__(self, plan: Plan, where: str) -> None:
+        self.plan, self.where = plan, where
+        self.areas = self._unique(FocusArea.objects.filter(plan=plan), "code")
+        self.goals = self._unique(Goal.objects.filter(focus_area__plan=plan), "code")
+        self.indicators = self._unique(Indicator.objects.filter(goal__focus_area__plan=plan),
+                                       "name")
+        self.actions = {(a.focus_area_id, a.goal_id, a.order): a
+                        for a in Action.objects.filter(plan=plan)}
+
+    @staticmethod
+    def _unique(queryset: Any, key: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for obj in queryset:
+            name = getattr(obj, key)
+            found[name] = None if name in found else obj  # None: named twice
+        return found
+
+    def fail(self, message: str) -> FixtureError:
+        return FixtureError(f"{self.where}: {message}")
+
+    def _get(self, table: dict[str, Any], name: Any, kind: str) -> Any:
+        if name not in table:
+            raise self.fail(f"no {kind} «{name}»")
+        if table[name] is None:
+            raise self.fail(f"more than one {kind} «{name}»: the reference is ambiguous")
+        return table[name]
+
+    def area(self, code: str) -> FocusArea:
+        return self._get(self.areas, code, "focus area")
+
+    def goal(self, code: str) -> Goal:
+        return self._get(self.goals, code, "goal")
+
+    def indicator(self, name: str) -> Indicator:
+        return self._get(self.indicators, name, "indicator")
+
+    def action(self, ref: Any) -> Action:
+        if not (isinstance(ref, list) and len(ref) == 3 and isinstance(ref[2], int)):
+            raise self.fail(f"an action is named as [area code, goal code, position], "
+                            f"not {ref!r}")
+        area_code, goal_code, position = ref
+        goal = self.goal(goal_code) if goal_code is not None else None
+        area = self.area(area_code) if area_code is not None else None
+        if goal is not None and (area is None or goal.focus_area_id != area.pk):
+            raise self.fail(f"goal «{goal_code}» is not in focus area «{area_code}»")
+        key = (area.pk if area else None, goal.pk if goal else None, position)
+        if key not in self.actions:
+            raise self.fail(f"no action at position {position} of {ref!r}")
+        return self.actions[key]
+
+    def target(self, on: Any) -> dict[str, Any]:
+        """The object an interpretation's ``"on"`` names, as record_interpretation takes it."""
+        if on == "plan":
+            return {}
+        resolvers = {"focus_area": self.area, "goal": self.goal,
+                     "indicator": self.indicator, "action": self.action}
+        if not (isinstance(on, dict) and len(on) == 1 and next(iter(on)) in resolvers):
+            raise self.fail(f"«on» is \"plan\" or one of {sorted(resolvers)}, not {on!r}")
+        kind, ref = next(iter(on.items()))
+        return {kind: resolvers[kind](ref)}
+
+
+def _load_contributions(refs: PlanRefs, data: dict[str, Any], parent: PlanRefs | None,
+                        report: LoadReport) -> None:
+    """The golden thread the document draws: goals and tiltak with ``contributes_to``
+    (codes of goals in the file's ``parent_plan``), set through the services."""
+    links: list[tuple[Any, list[str]]] = []
+    for area in data["focus_areas"]:
+        for goal in area["goals"]:
+            if goal.get("contributes_to"):
+                links.append((refs.goal(goal["code"]), goal["contributes_to"]))
+    for place_ref, rows in _action_rows(data):
+        for position, row in enumerate(rows):
+            if row.get("contributes_to"):
+                links.append((refs.action([*place_ref, position]), row["contributes_to"]))
+    for obj, codes in links:
+        if parent is None:
+            raise refs.fail(f"«{obj}» contributes to goals, but the file has no parent_plan")
+        targets = [parent.goal(code) for code in codes]
+        if set(obj.contributes_to.values_list("pk", flat=True)) == {t.pk for t in targets}:
+            continue
+        try:
+            if isinstance(obj, Goal):
+                plan_services.set_goal_contributions(actor=LOADER, goal=obj, targets=targets)
+            else:
+                action_services.set_action_contributions(actor=LOADER, action=obj,
+                                                         targets=targets)
+        except ValidationError as exc:
+            raise refs.fail(f"«{obj}» contributes_to {codes}: {' '.join(exc.messages)}") from exc
+        report.add("contributions")
+
+
+def _action_rows(data: dict[str, Any]) -> list[tuple[list[Any], list[dict[str, Any]]]]:
+    """Every list of tiltak in a plan object, with its [area code, goal code] reference."""
+    rows: list[tuple[list[Any], list[dict[str, Any]]]] = [([None, None],
+                                                             data.get("actions", []))]
+    for area in data["focus_areas"]:
+        rows.append(([area["code"], None], area.get("actions", [])))
+        rows += [([area["code"], goal["code"]], goal["actions"]) for goal in area["goals"]]
+    return rows
+
+
+def _load_interpretations(refs: PlanRefs, rows: list[dict[str, Any]],
+                          report: LoadReport) -> None:
+    """The plan's "tolket" markers, by position in the list (loaded once)."""
+    existing = set(refs.plan.interpretations.values_list("order", flat=True))
+    for order, row in enumerate(rows):
+        if order in existing:
+            continue
+        record_interpretation(actor=LOADER, plan=refs.plan, reason=row["reason"],
+                              field=row.get("field", ""), order=order,
+                              **refs.target(row["on"]))
+        report.add("interpretations")
 
 
 def load_users(data: dict[str, Any], report: LoadReport) -> None:
@@ -327,7 +503,7 @@ def load_rounds(report: LoadReport) -> None:
     if organization is None or len(people) < 3 or organization.reporting_rounds.exists():
         return
     admin, leader, manager = people["admin"], people["sektorleder"], people["enhetsleder"]
-    plan = organization.plans.order_by("pk").first()
+    plan = follow_up_plan()
     sector = Unit.objects.filter(code="rendalen-helse-omsorg").first()
     if plan is None or sector is None:
         return

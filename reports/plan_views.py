@@ -20,6 +20,7 @@ from actions.querysets import average_progress, average_progress_of, overdue_q
 from planportal.languages import lang_attribute, use_public_language
 from planportal.models import Unit
 from planportal.permissions import get_access, sees_people
+from reports.interpretations import plan_interpretations
 from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
 from reports.rows import ActionRowRenderer
@@ -97,8 +98,11 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     # Names only for the plan's own kommune: other kommuner's staff reading a public
     # plan see it as the public does (the rule of the API and the reports).
     people = not public and sees_people(request.user, plan.organization_id)
+    # "Tolket" markers: for the administrators of the plan's kommune, never in public.
+    markers = (plan_interpretations(plan) if not public
+               and get_access(request.user).is_admin_of(plan.organization_id) else None)
     tree = plan_tree(plan, with_people=people, **filters)
-    render_rows = ActionRowRenderer(public=public, people=people,
+    render_rows = ActionRowRenderer(public=public, people=people, interpretations=markers,
                                     lang=lang_attribute(plan.organization))
     tree.rows_html = render_rows(tree.shown)
     for area in tree:
@@ -116,6 +120,7 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "action_count": len(all_actions),
         "progress": average_progress(all_actions),
         "public": public,
+        "interpretations": markers,
         # The progress report is public with its plan (no names): the public page links it.
         "report_links": report_links(plan),
         # A public plan lists the reports of its closed reporting rounds.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import pgettext
 
 from actions.models import Action
 from planportal.formatting import percent, table_date, tag_label
+from reports.interpretations import PlanInterpretations
 from reports.tree import ActionRow
 
 STATUS_COLORS = {
@@ -49,8 +51,11 @@ class ActionRowRenderer:
     constructor, in the active language.
     """
 
-    def __init__(self, *, public: bool, people: bool, lang: str = "") -> None:
+    def __init__(self, *, public: bool, people: bool, lang: str = "",
+                 interpretations: PlanInterpretations | None = None) -> None:
         self.public = public
+        # The "tolket" markers, for the kommune's administrators only (the view decides).
+        self.interpretations = None if public else interpretations
         self.people = people and not public
         self.lang = lang
         self.labels = {value: escape(tag_label(label)) for value, label in Action.Status.choices}
@@ -68,6 +73,9 @@ class ActionRowRenderer:
         label = escape(f"{row.code} {row.title}".strip())
         if not self.public:
             label = f'<a class="ds-link" href="{self.url.format(row.pk)}">{label}</a>'
+        if self.interpretations is not None and self.interpretations.of(row):
+            label += render_to_string("strategies/_interpretations.html", {
+                "interpretations": self.interpretations, "obj": row, "lang": self.lang})
         if row.due_date:
             shown = table_date(row.due_date)
             deadline = f'<time datetime="{row.due_date.isoformat()}">{shown}</time>'

@@ -31,9 +31,9 @@ from strategies.models import (
 )
 
 PLAN_FIELDS = {
-    "title", "kind", "period_start", "period_end", "status", "adopted_on", "adopted_by",
+    "title", "kind", "level", "period_start", "period_end", "status", "adopted_on", "adopted_by",
     "vision", "description", "owner_unit", "revision_interval_years", "next_revision_on",
-    "is_public", "parent", "previous_version", "level",
+    "is_public", "parent", "previous_version",
 }
 FOCUS_AREA_FIELDS = {"order", "code", "title", "description", "current_state", "vision", "partners"}
 GOAL_FIELDS = {"order", "code", "title", "description", "success_criteria"}
@@ -148,6 +148,39 @@ def set_goal_contributions(*, actor: Any, goal: Goal, targets: Iterable[Goal]) -
             goal.contributes_to.set(goals)
             audit.record(actor=actor, verb="update", obj=goal, changes=changes)
     return goal
+
+
+# --- Plan SDGs (the goals the plan as a whole names) ----------------------------------
+
+
+def _sdgs_by_number(numbers: Iterable[int]) -> list[SustainableDevelopmentGoal]:
+    """The UN goals with these numbers; refused (naming ``sdgs``) if any is unknown."""
+    wanted = sorted(set(numbers))
+    sdgs = list(SustainableDevelopmentGoal.objects.filter(number__in=wanted))
+    missing = set(wanted) - {s.number for s in sdgs}
+    if missing:
+        raise ValidationError(
+            {"sdgs": _("Unknown UN goal number(s): %(numbers)s.")
+             % {"numbers": ", ".join(map(str, sorted(missing)))}}
+        )
+    return sdgs
+
+
+def set_plan_sdgs(*, actor: Any, plan: Plan, numbers: Iterable[int]) -> Plan:
+    """Replace the UN goals the plan as a whole names (``Plan.sdgs``); all or nothing.
+
+    Audited like a focus area's goals: ``{"sdgs": [old numbers, new numbers]}``, and only
+    when they change.
+    """
+    require_plan_admin(actor, plan.organization_id)
+    sdgs = _sdgs_by_number(numbers)
+    with transaction.atomic():
+        before = sorted(plan.sdgs.values_list("number", flat=True))
+        after = sorted(s.number for s in sdgs)
+        if before != after:
+            plan.sdgs.set(sdgs)
+            audit.record(actor=actor, verb="update", obj=plan, changes={"sdgs": [before, after]})
+    return plan
 
 
 # --- Focus areas -----------------------------------------------------------------------

@@ -21,6 +21,14 @@ def get(mapping: dict[str, Any], key: Any) -> Any:
         return key
 
 
+@register.filter
+def markers_of(interpretations: Any, obj: Any) -> list[Any]:
+    """``{{ interpretations|markers_of:node.goal }}``: the "tolket" markers on the plan, a
+    focus area, goal, indicator or action row (``reports.interpretations``);
+    none where the page shows no markers."""
+    return interpretations.of(obj) if interpretations else []
+
+
 # The report templates' names for the shared number formats; Python callers import
 # planportal.formatting (these two names stay for code that imported them from here).
 number, percent = formatting.number, formatting.percent

@@ -89,7 +89,10 @@ def _build() -> WalkData:
     core_services.add_membership(actor=LOADER, user=internal, unit=home_care,
                                  role=Membership.Role.UNIT_MANAGER)
 
-    public_plan = Plan.objects.get(organization=rendalen, is_public=True)
+    # Rendalen's handlingsplan: the public plan with the demo's follow-up (its parent, the
+    # helse- og omsorgsplan, is public too).
+    public_plan = Plan.objects.get(organization=rendalen, is_public=True,
+                                   kind=Plan.Kind.ACTION_PLAN)
     private_plan = plan_services.create_plan(
         actor=LOADER, organization=rendalen, title="Intern handlingsplan for vikarbruk",
         kind="action_plan", period_start=2026, period_end=2027, status="draft",

@@ -48,7 +48,7 @@ class Demo:
 @pytest.fixture
 def demo(db: Any) -> Demo:
     call_command("load_demo", force=True, verbosity=0)
-    plan = Plan.objects.get(organization__name="Rendalen kommune")
+    plan = Plan.objects.get(organization__name="Rendalen kommune", kind=Plan.Kind.ACTION_PLAN)
     open_round = ReportingRound.objects.get(organization=plan.organization, state="open")
     returns = ReportingReturn.objects.filter(round=open_round).order_by("pk")
     mine = returns.filter(action__responsible_unit__name="Hjemmetjenesten")

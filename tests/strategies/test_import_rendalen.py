@@ -14,12 +14,22 @@ from tests.strategies.conftest import rendalen_data
 from tests.strategies.import_files import build_csv, build_docx, build_xlsx, flat_rows
 from tests.strategies.seed_tables import read_seed_tables
 
+#: The Tiltak cells the fixture splits in two, as the chapter's «Slik kommer vi dit» lists
+#: them (a tolket marker on each part says so); an import keeps a cell's paragraph whole.
+SPLIT_CELLS = {"2.7", "6.5"}
+
 
 def expected_tree() -> list[tuple[str, list[tuple[str, list[str]]]]]:
-    """(focus area, [(goal, [tiltak …])]) as the fixture has them."""
+    """(focus area, [(goal, [tiltak …])]) as the fixture's handlingsplan has them, with the
+    split cells whole again."""
     plan = rendalen_data()["plan"]
+
+    def tiltak(goal: dict[str, Any]) -> list[str]:
+        titles = [a["title"] for a in goal["actions"]]
+        return [" ".join(titles)] if goal["code"] in SPLIT_CELLS else titles
+
     return [
-        (area["title"], [(g["title"], [a["title"] for a in g["actions"]]) for g in area["goals"]])
+        (area["title"], [(g["title"], tiltak(g)) for g in area["goals"]])
         for area in plan["focus_areas"]
     ]
 

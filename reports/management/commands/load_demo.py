@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from reports.demo import load_demo
+from reports.demo import FixtureError, load_demo
 
 
 class Command(BaseCommand):
@@ -23,7 +23,10 @@ class Command(BaseCommand):
             raise CommandError(_(
                 "DEBUG is off, so this looks like production. The demo users have a known "
                 "password; add --force only on a test or training system."))
-        report = load_demo()
+        try:
+            report = load_demo()
+        except FixtureError as exc:  # which file, where and why; nothing was loaded
+            raise CommandError(str(exc)) from exc
         if report.total == 0:
             self.stdout.write("Demo data already loaded; nothing new created.")
             return
