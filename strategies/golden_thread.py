@@ -30,9 +30,17 @@ def contribution_refusal(source_plan: Plan, target: Goal) -> str:
 
 
 def checked_targets(source_plan: Plan, targets: Iterable[Goal]) -> list[Goal]:
-    """The *targets* as a list, refused (``ValidationError`` on ``contributes_to``) if
-    any may not be contributed to from *source_plan*."""
-    goals = list(targets)
+    """The *targets* (goals or their ids) as a list, each once, refused
+    (``ValidationError`` on ``contributes_to``) if any may not be contributed to from
+    *source_plan*."""
+    wanted = [getattr(goal, "pk", goal) for goal in targets]
+    # One query for the plans the rule reads, however the targets were loaded.
+    found = Goal.objects.select_related("focus_area__plan").in_bulk(wanted)
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({"contributes_to": _("No goal with the id %(ids)s.")
+                               % {"ids": ", ".join(missing)}})
+    goals = [found[pk] for pk in dict.fromkeys(wanted)]
     refusals = [r for r in (contribution_refusal(source_plan, goal) for goal in goals) if r]
     if refusals:
         raise ValidationError({"contributes_to": refusals})
