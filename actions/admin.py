@@ -36,6 +36,7 @@ from planportal.dates import SaneDateFormField
 from planportal.formatting import percent, table_date, tag_label
 from planportal.models import Organization, Unit, User
 from planportal.permissions import administered_q, get_access
+from strategies.admin import ContributionTargetsField
 from strategies.models import Goal, Plan
 
 ASSIGNMENT_FIELDS = ["responsible_unit", "responsible_person", "due_date"]
@@ -96,6 +97,8 @@ class ActionForm(ServiceForm):
         required=False,
         help_text=_("Do not write personal data about patients or users."),
     )
+    # Saved by set_action_contributions after the edit, in the same transaction.
+    contributes_to = ContributionTargetsField()
 
     class Meta:
         model = Action
@@ -113,6 +116,18 @@ class ActionForm(ServiceForm):
         goal_id = self.instance.goal_id or self.initial.get("goal")
         if goal_id:
             self._limit_choices_to_organization(goal_id)
+        self._offer_contributions()
+
+    def _offer_contributions(self) -> None:
+        """The goals the action's plan may contribute to, and those it does."""
+        plan = self.instance.plan if self.instance.pk else None
+        goal_id = str(self.initial.get("goal") or "")
+        if plan is None and goal_id.isdigit():  # "Add an action" from its goal
+            plan = Plan.objects.manageable_by(self.request.user).filter(
+                focus_areas__goals=goal_id).first()
+        self.fields["contributes_to"].offer(plan, self.request.user)
+        if self.instance.pk:
+            self.initial["contributes_to"] = list(self.instance.contributes_to.all())
 
     def _limit_choices_to_organization(self, goal_id: Any) -> None:
         """Offer only the units and people of the action's own kommune."""
@@ -141,6 +156,13 @@ class ActionForm(ServiceForm):
         return data
 
     def call_service(self, actor: Any, original: Action | None, data: dict[str, Any]) -> Action:
+        action = self._save_action(actor, original, data)
+        targets = list(data["contributes_to"])
+        if set(targets) != (set(original.contributes_to.all()) if original else set()):
+            services.set_action_contributions(actor=actor, action=action, targets=targets)
+        return action
+
+    def _save_action(self, actor: Any, original: Action | None, data: dict[str, Any]) -> Action:
         if original is None:
             return services.create_action(
                 actor=actor,
@@ -291,6 +313,7 @@ class ActionAdmin(ServiceAdmin):
                 "responsible_unit", "responsible_person", "contributing_units",
                 ("start_date", "due_date"), "period_text"]}),
             (_("Budget"), {"fields": [("budget", "budget_reference")]}),
+            (_("Golden thread"), {"fields": ["contributes_to"]}),
         ]
         if obj:
             sets += [

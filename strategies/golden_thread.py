@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from strategies.models import Goal, Plan
@@ -27,6 +28,13 @@ def contribution_refusal(source_plan: Plan, target: Goal) -> str:
                  "above «%(source)s».") % {"target": target_plan.title,
                                            "source": source_plan.title}
     return ""
+
+
+def allowed_targets_q(source_plan: Plan, prefix: str = "") -> Q:
+    """The goals (at *prefix*) a goal or tiltak of *source_plan* may contribute to, as a
+    filter: :func:`contribution_refusal`'s rule, for offering the choices."""
+    return Q(**{f"{prefix}focus_area__plan__organization_id": source_plan.organization_id,
+                f"{prefix}focus_area__plan__level__lt": source_plan.level})
 
 
 def checked_targets(source_plan: Plan, targets: Iterable[Goal]) -> list[Goal]:
