@@ -167,9 +167,9 @@ def create_plan(
     with transaction.atomic():
         plan.full_clean()
         plan.save()
-        plan.sdgs.set(sdgs)
         audited = created_fields(plan)
-        if sdgs:
+        if sdgs:  # a new plan has none
+            plan.sdgs.set(sdgs)
             audited["sdgs"] = [None, sorted(s.number for s in sdgs)]
         audit.record(actor=actor, verb="create", obj=plan, changes=audited)
     return plan
@@ -340,7 +340,9 @@ def create_goal(
         goal.full_clean()
         goal.save()
         audited = created_fields(goal)
-        audited.update(_set_goal_contributions(goal, contributes_to))
+        targets = list(contributes_to)
+        if targets:  # a new goal has none: no query for the common case (imports)
+            audited.update(_set_goal_contributions(goal, targets))
         audit.record(actor=actor, verb="create", obj=goal, changes=audited)
     return goal
 
