@@ -37,6 +37,7 @@ from planportal.dates import SaneDateFormField
 from planportal.formatting import percent, table_date, tag_label
 from planportal.models import Organization, Unit, User
 from planportal.permissions import administered_q, get_access
+from strategies.admin import ContributionTargetsField
 from strategies.models import FocusArea, Goal, Plan
 
 ASSIGNMENT_FIELDS = ["responsible_unit", "responsible_person", "due_date"]
@@ -98,6 +99,8 @@ class ActionForm(ServiceForm):
         required=False,
         help_text=_("Do not write personal data about patients or users."),
     )
+    # Saved by set_action_contributions after the edit, in the same transaction.
+    contributes_to = ContributionTargetsField()
 
     class Meta:
         model = Action
@@ -116,6 +119,15 @@ class ActionForm(ServiceForm):
         plan_id = self.instance.plan_id or self._initial_plan_id()
         if plan_id:
             self._limit_choices_to_organization(plan_id)
+        self._offer_contributions(plan_id)
+
+    def _offer_contributions(self, plan_id: Any) -> None:
+        """The goals the action's plan may contribute to, and those it does."""
+        plan = self.instance.plan if self.instance.pk else (
+            Plan.objects.filter(pk=plan_id).first() if plan_id else None)
+        self.fields["contributes_to"].offer(plan, self.request.user)
+        if self.instance.pk:
+            self.initial["contributes_to"] = list(self.instance.contributes_to.all())
 
     def _initial_plan_id(self) -> int | None:
         """The plan of the add page's ``?plan=``, ``?focus_area=`` or ``?goal=`` (the
@@ -183,6 +195,13 @@ class ActionForm(ServiceForm):
                      if name in self.fields})
 
     def call_service(self, actor: Any, original: Action | None, data: dict[str, Any]) -> Action:
+        action = self._save_action(actor, original, data)
+        targets = list(data["contributes_to"])
+        if set(targets) != (set(original.contributes_to.all()) if original else set()):
+            services.set_action_contributions(actor=actor, action=action, targets=targets)
+        return action
+
+    def _save_action(self, actor: Any, original: Action | None, data: dict[str, Any]) -> Action:
         if original is None:
             return services.create_action(
                 actor=actor,
@@ -353,6 +372,7 @@ class ActionAdmin(ServiceAdmin):
                 "responsible_unit", "responsible_person", "contributing_units",
                 ("start_date", "due_date"), "period_text"]}),
             (_("Budget"), {"fields": [("budget", "budget_reference")]}),
+            (_("Golden thread"), {"fields": ["contributes_to"]}),
         ]
         if obj:
             sets += [

@@ -154,7 +154,8 @@ class ActionQuerySet(models.QuerySet):
         """The action list's rows for these actions, in the order of *pks*, as plain dicts.
 
         Each row holds :data:`~actions.read_model.ACTION_COLUMNS` and
-        ``contributing_unit_ids`` (in tree order); :func:`actions.read_model.action_row`
+        ``contributing_unit_ids`` (in tree order) and ``contributes_to_ids`` (the goals it
+        contributes to); :func:`actions.read_model.action_row`
         shapes it as the API shows it. No model objects: building 500 actions with their
         goal, unit and people costs more than the query. On PostgreSQL it is one query,
         compiled once per day (see :data:`_PG_API_ROWS`); elsewhere a second query reads
@@ -187,10 +188,12 @@ class ActionQuerySet(models.QuerySet):
     def generic_api_rows(self, pks: list[int]) -> list[dict[str, Any]]:
         """:meth:`api_rows` in two ORM queries that any database runs (in no set order)."""
         links = contributing_unit_ids(pks)
+        goals = contributed_goal_ids(pks)
         fetched = list(_api_rows_query(self.filter(pk__in=pks), timezone.localdate(),
                                        in_sql=False))
         for row in fetched:
             row["contributing_unit_ids"] = links[row["id"]]
+            row["contributes_to_ids"] = goals[row["id"]]
         return fetched
 
     def _by_id_alone(self) -> None:
@@ -221,8 +224,11 @@ def _api_rows_query(actions: QuerySet, today: date, *, in_sql: bool) -> QuerySet
 
     links = (Action.contributing_units.through.objects.filter(action_id=OuterRef("pk"))
              .order_by("unit__path").values("unit_id"))
-    return (rows.annotate(contributing_unit_ids=ArraySubquery(links))
-            .values(*ACTION_COLUMNS, "contributing_unit_ids"))
+    goals = (Action.contributes_to.through.objects.filter(action_id=OuterRef("pk"))
+             .order_by("goal_id").values("goal_id"))
+    return (rows.annotate(contributing_unit_ids=ArraySubquery(links),
+                          contributes_to_ids=ArraySubquery(goals))
+            .values(*ACTION_COLUMNS, "contributing_unit_ids", "contributes_to_ids"))
 
 
 def _pg_api_rows(today: date) -> QuerySet:
@@ -253,6 +259,18 @@ def contributing_unit_ids(action_ids: list[int]) -> dict[int, list[int]]:
     for action_id, unit_id in through.order_by("unit__path").values_list("action_id", "unit_id"):
         links[action_id].append(unit_id)
     return links
+
+
+def contributed_goal_ids(action_ids: list[int]) -> dict[int, list[int]]:
+    """The goals each action contributes to ("bidrar til"), by id, in one query on the
+    link table (as :func:`contributing_unit_ids`)."""
+    Action = _model("Action")
+
+    goals: dict[int, list[int]] = {pk: [] for pk in action_ids}
+    through = Action.contributes_to.through.objects.filter(action_id__in=action_ids)
+    for action_id, goal_id in through.order_by("goal_id").values_list("action_id", "goal_id"):
+        goals[action_id].append(goal_id)
+    return goals
 
 
 class StatusUpdateQuerySet(models.QuerySet):

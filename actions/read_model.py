@@ -15,7 +15,8 @@ from typing import Any
 
 _PEOPLE = ("first_name", "last_name", "username")
 
-#: The action's columns as ``values()`` names them; the rows add ``contributing_unit_ids``.
+#: The action's columns as ``values()`` names them; the rows add ``contributing_unit_ids``
+#: and ``contributes_to_ids``.
 ACTION_COLUMNS = (
     "id", "goal_id", "focus_area_id", "plan_id",
     "plan__organization_id", "order", "code",
@@ -78,6 +79,7 @@ def action_row(row: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
             row["responsible_person_id"], row["responsible_person__first_name"],
             row["responsible_person__last_name"], row["responsible_person__username"]),
         "contributing_units": row["contributing_unit_ids"],
+        "contributes_to": row["contributes_to_ids"],
         "start_date": row["start_date"].isoformat() if row["start_date"] else None,
         "due_date": row["due_date"].isoformat() if row["due_date"] else None,
         "period_text": row["period_text"],

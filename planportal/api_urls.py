@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from actions.api.calendar import CalendarFeedListView, RevokeCalendarFeedView
+from actions.api.goals import GoalViewSet
 from actions.api.views import ActionViewSet, StatusUpdateViewSet
 from planportal.api.token_views import ApiTokenListView, ObtainTokenView, RevokeApiTokenView
 from planportal.api.views import (
@@ -16,7 +17,6 @@ from reports.api import PlanViewSet
 from reports.round_api import ReportingReturnViewSet, ReportingRoundViewSet
 from strategies.api.views import (
     FocusAreaViewSet,
-    GoalViewSet,
     IndicatorViewSet,
     MeasurementViewSet,
     SustainableDevelopmentGoalViewSet,

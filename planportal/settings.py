@@ -477,6 +477,7 @@ SPECTACULAR_SETTINGS = {
         "ReportableStatusEnum": "actions.api.serializers.REPORTABLE_STATUS_CHOICES",
         "PlanStatusEnum": "strategies.models.Plan.Status",
         "PlanKindEnum": "strategies.models.Plan.Kind",
+        "PlanLevelEnum": "strategies.models.Plan.Level",
         "UnitKindEnum": "planportal.models.Unit.Kind",
     },
 }

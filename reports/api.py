@@ -44,6 +44,10 @@ PROGRESS_SCHEMA = extend_schema(
                                      "unit's subtree."),
         OpenApiParameter("actions", OpenApiTypes.STR, enum=["all"], extensions=ALLOW_EMPTY,
                          description="'all' adds every action of the report's scope."),
+        OpenApiParameter("contributions", OpenApiTypes.STR, enum=["include"],
+                         extensions=ALLOW_EMPTY,
+                         description="'include' adds, per goal, the progress of the goals "
+                                     "and actions of lower plans that contribute to it."),
     ],
     responses={200: ProgressReportSerializer},
 )

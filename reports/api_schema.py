@@ -288,6 +288,44 @@ class ProgressScopeSerializer(serializers.Serializer):
     unit = ProgressScopeUnitSerializer(allow_null=True)
 
 
+class ProgressContributingGoalSerializer(serializers.Serializer):
+    """A goal of a lower plan that contributes to the report's goal, with its own
+    actions' figures as of the report date."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField(allow_blank=True)
+    title = serializers.CharField()
+    plan_id = serializers.IntegerField()
+    plan_title = serializers.CharField()
+    plan_level = serializers.ChoiceField(choices=Plan.Level.choices)
+    total = serializers.IntegerField(help_text="The goal's own actions.")
+    completed_percent = serializers.FloatField(allow_null=True)
+    average_progress = serializers.FloatField(allow_null=True)
+
+
+class ProgressContributingActionSerializer(serializers.Serializer):
+    """A tiltak of a lower plan that contributes to the report's goal, as of the date."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField(allow_blank=True)
+    title = serializers.CharField()
+    plan_id = serializers.IntegerField()
+    plan_title = serializers.CharField()
+    plan_level = serializers.ChoiceField(choices=Plan.Level.choices)
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class ProgressContributionsSerializer(serializers.Serializer):
+    """What lower plans contribute to one of the report's goals ("bidrar til")."""
+
+    goal_id = serializers.IntegerField()
+    goal_code = serializers.CharField(allow_blank=True)
+    goal_title = serializers.CharField()
+    goals = ProgressContributingGoalSerializer(many=True)
+    actions = ProgressContributingActionSerializer(many=True)
+
+
 class ProgressReportSerializer(serializers.Serializer):
     """The whole progress report; HTML, PDF, XLSX and snapshots render this same data."""
 
@@ -310,6 +348,11 @@ class ProgressReportSerializer(serializers.Serializer):
     since_previous = ProgressSinceSerializer()
     actions = ProgressActionSerializer(many=True, required=False,
                                        help_text="Only with actions=all.")
+    contributions = ProgressContributionsSerializer(
+        many=True, required=False,
+        help_text="Only with contributions=include: per goal something contributes to, "
+                  "the goals and actions of lower plans (public plans only for readers "
+                  "outside the kommune).")
     changes = ProgressChangesSerializer(
         required=False, help_text="New and cancelled tiltak and moved deadlines; in frozen "
                                   "reports.")

@@ -28,6 +28,11 @@ class ReportParamsForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     actions = forms.ChoiceField(label=_("Actions listed"), required=False,
                                 choices=[("", _("overdue and at risk")), ("all", _("all"))])
+    contributions = forms.ChoiceField(
+        label=_("Include what contributes to the goals"), required=False,
+        choices=[("", _("not included")), ("include", _("included"))],
+        help_text=_("Per goal, the progress of the goals and actions of lower plans that "
+                    "contribute to it."))
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,6 +52,7 @@ class ReportParamsForm(forms.Form):
             "as_of": data.get("as_of"), "since": data.get("since"),
             "focus_area": data.get("focus_area"), "unit": data.get("unit"),
             "include_actions": data.get("actions") == "all",
+            "include_contributions": data.get("contributions") == "include",
         }
 
     def errors_text(self) -> str:
@@ -55,6 +61,20 @@ class ReportParamsForm(forms.Form):
             else " ".join(messages)
             for name, messages in self.errors.items()
         )
+
+
+class IncludeCheckbox(forms.CheckboxInput):
+    """A checkbox that sends "include" when ticked (the value the API takes), and
+    nothing when not."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"value": "include"}, check_test=lambda value: value == "include")
+
+    def format_value(self, value: Any) -> None:
+        return None  # the value attribute is always "include" (attrs)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
+        return data.get(name, "")
 
 
 class ReportDatesForm(AccessibleFormMixin, ReportParamsForm):
@@ -69,6 +89,7 @@ class ReportDatesForm(AccessibleFormMixin, ReportParamsForm):
             self.fields[name].widget = DateInput(attrs={"class": "ds-input"})
         for name in ("focus_area", "unit", "actions"):
             self.fields[name].widget = forms.HiddenInput()
+        self.fields["contributions"].widget = IncludeCheckbox()
         self._describe()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from reports.interpretations import plan_interpretations
 from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
 from reports.rows import ActionRowRenderer
+from reports.thread import goal_threads, plan_place
 from reports.tree import plan_tree
 from strategies.models import Plan
 
@@ -51,10 +52,18 @@ def own_kommune_first(user: Any) -> list[Any]:
     return [Case(When(organization_id__in=own, then=Value(0)), default=Value(1))]
 
 
+def _with_parent(plans: Any, readable: Any) -> Any:
+    """Plans with their parent plan, and whether the reader may read it (in the same
+    query): a plan's page never names a parent plan its reader may not open."""
+    return plans.select_related("parent").annotate(
+        parent_readable=Exists(readable.filter(pk=OuterRef("parent_id"))))
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Every plan the user may read, with a progress bar: his own kommune's first."""
-    plans = _with_progress(Plan.objects.visible_to(request.user)).order_by(
+    readable = Plan.objects.visible_to(request.user)
+    plans = _with_parent(_with_progress(readable), readable).order_by(
         *own_kommune_first(request.user), *Plan._meta.ordering)
     return render(request, "strategies/plan_list.html", {"plans": plans, "nav": "plans",
                                                            "public": False})
@@ -62,7 +71,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def public_plan_list(request: HttpRequest) -> HttpResponse:
     """The plans marked public, for everyone (the landing page when not logged in)."""
-    plans = _with_progress(Plan.objects.public())
+    plans = _with_parent(_with_progress(Plan.objects.public()), Plan.objects.public())
     return render(request, "strategies/plan_list.html", {"plans": plans, "nav": "public",
                                                            "public": True})
 
@@ -105,14 +114,19 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     render_rows = ActionRowRenderer(public=public, people=people, interpretations=markers,
                                     lang=lang_attribute(plan.organization))
     tree.rows_html = render_rows(tree.shown)
+    # The golden thread: only links into plans this reader may read (public: public ones).
+    readable = Plan.objects.public() if public else Plan.objects.visible_to(request.user)
+    threads = goal_threads(plan, readable, public=public)
     for area in tree:
         area.own_rows_html = render_rows(area.own_shown)
         for node in area.goals:
             node.rows_html = render_rows(node.shown)
+            node.thread = threads.get(node.goal.pk)
     all_actions = tree.all_actions
     shown = tree.shown_count
     context = {
         "plan": plan,
+        "place": plan_place(plan, readable),
         "tree": tree,
         "form": form,
         "filtered": bool(filters),

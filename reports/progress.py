@@ -548,6 +548,64 @@ def _numbered(data: dict[str, Any], actions: QuerySet) -> None:
         row["action_number"] = row["action_code"] or numbers.get(row["action_id"], "")
 
 
+def goal_contributions(goals: list[dict[str, Any]], as_of: date, today: date,
+                       public: bool) -> list[dict[str, Any]]:
+    """Per goal of the report (*goals*: its goal rows, in order) that anything contributes
+    to: the goals of lower plans that contribute to it, with their own tiltak's figures as
+    of *as_of*, and the contributing tiltak with their status and progress as of then.
+
+    A public report (a reader outside the kommune) takes them from public plans only, as
+    the plan pages do; a member of the kommune reads every plan of it. Goals nothing
+    contributes to are left out. Four queries, whatever the number of goals and links.
+    """
+    ids = [goal["id"] for goal in goals]
+    goal_links = Goal.contributes_to.through.objects.filter(to_goal_id__in=ids)
+    action_links = Action.contributes_to.through.objects.filter(goal_id__in=ids)
+    if public:
+        goal_links = goal_links.filter(from_goal__focus_area__plan__is_public=True)
+        action_links = action_links.filter(action__plan__is_public=True)
+    plan_of = ("__focus_area__plan_id", "__focus_area__plan__title", "__focus_area__plan__level")
+    from_goals = list(goal_links.order_by(
+        "-from_goal__focus_area__plan__level", "from_goal__focus_area__plan__title",
+        "from_goal__focus_area__order", "from_goal__order", "from_goal_id",
+    ).values_list("to_goal_id", "from_goal_id", "from_goal__code", "from_goal__title",
+                  *(f"from_goal{name}" for name in plan_of)))
+    pairs = list(action_links.values_list("goal_id", "action_id"))
+    by_place = _counts_by_place(actions_as_of(
+        Action.objects.filter(goal_id__in={row[1] for row in from_goals}), as_of, today),
+        as_of) if from_goals else {}
+    counts = {goal: row for (_area, goal), row in by_place.items() if goal is not None}
+    actions = {row["pk"]: row for row in actions_as_of(
+        Action.objects.filter(pk__in={pk for _goal, pk in pairs}), as_of, today)
+        .annotate(status_now=F("status_at"), progress_now=F("progress_at"))
+        .order_by("-plan__level", "plan__title", "order", "pk")
+        .values("pk", "code", "title", "plan_id", "plan__title", "plan__level",
+                "status_now", "progress_now")} if pairs else {}
+
+    below: dict[int, dict[str, list[dict[str, Any]]]] = {
+        pk: {"goals": [], "actions": []} for pk in ids}
+    for target, pk, code, title, plan_id, plan_title, level in from_goals:
+        summary = _summary(counts.get(pk, _empty_counts()))
+        below[target]["goals"].append({
+            "id": pk, "code": code, "title": title, "plan_id": plan_id,
+            "plan_title": plan_title, "plan_level": level, "total": summary["total"],
+            "completed_percent": summary["completed_percent"],
+            "average_progress": summary["average_progress"]})
+    linked: dict[int, list[int]] = {}
+    for goal_id, action_id in pairs:
+        linked.setdefault(action_id, []).append(goal_id)
+    for pk, row in actions.items():  # in the plans' order, as the query sorted them
+        for target in linked[pk]:
+            below[target]["actions"].append({
+                "id": pk, "code": row["code"], "title": row["title"],
+                "plan_id": row["plan_id"], "plan_title": row["plan__title"],
+                "plan_level": row["plan__level"], "status": row["status_now"],
+                "progress": row["progress_now"]})
+    return [{"goal_id": goal["id"], "goal_code": goal["code"], "goal_title": goal["title"],
+             **below[goal["id"]]}
+            for goal in goals if below[goal["id"]]["goals"] or below[goal["id"]]["actions"]]
+
+
 def default_since(plan: Plan, scope_key: str, as_of: date) -> date:
     """The end of the previous snapshot of this report, else the end of the last tertial."""
     from planportal.periods import TERTIAL, period_containing
@@ -586,6 +644,7 @@ def compute_progress(
     include_changes: bool = False,
     period_start: date | None = None,
     reported_in: int | None = None,
+    include_contributions: bool = False,
 ) -> dict[str, Any]:
     """The whole report for *plan* as of *as_of* (default today), as JSON-ready data.
 
@@ -597,6 +656,8 @@ def compute_progress(
     *reported_in* (a reporting round's id) makes it that round's report: each tiltak's
     status, progress and risk as its return in the round gave them, and a return's update
     counted in its own round's window, never in the next (:func:`in_window_q`).
+    *include_contributions* adds ``contributions``: per goal, the progress of what lower
+    plans contribute to it (:func:`goal_contributions`).
     """
     today = timezone.localdate()
     as_of = as_of or today
@@ -709,4 +770,8 @@ def compute_progress(
     if focus_area is not None:
         in_scope = in_scope.filter(focus_area=focus_area)
     _numbered(data, in_scope)
+    if include_contributions:
+        data["contributions"] = goal_contributions(
+            [goal for area in data["focus_areas"] for goal in area["goals"]], as_of, today,
+            public)
     return data

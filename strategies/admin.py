@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from planportal.models import Organization, Unit
 from planportal.permissions import get_access
 from strategies import services
 from strategies.admin_statistics import StatisticsImportAdminMixin
+from strategies.golden_thread import allowed_targets_q
 from strategies.models import (
     FocusArea,
     Goal,
@@ -36,12 +38,46 @@ from strategies.models import (
 )
 
 
+class ContributionTargetsField(forms.ModelMultipleChoiceField):
+    """The goals of higher plans a goal or tiltak contributes to, named with their plan
+    (two plans may both have a goal "1.1")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("contributes to"))
+        kwargs.setdefault("help_text", _("Goals of a higher plan of the kommune this "
+                                         "contributes to (“bidrar til”)."))
+        super().__init__(queryset=Goal.objects.none(), required=False,
+                         widget=FilteredSelectMultiple(_("goals"), is_stacked=False), **kwargs)
+
+    def label_from_instance(self, goal: Goal) -> str:
+        return f"{goal.focus_area.plan.title}: {goal}"
+
+    def offer(self, source_plan: Plan | None, user: Any) -> None:
+        """Offer the goals *source_plan* may contribute to; without a plan yet (an add
+        page), every goal above the lowest level in the kommuner *user* administers
+        (the service checks the choice against the plan)."""
+        goals = Goal.objects.select_related("focus_area__plan").order_by(
+            "focus_area__plan__level", "focus_area__plan__title", "focus_area__order", "order")
+        if source_plan is not None:
+            goals = goals.filter(allowed_targets_q(source_plan))
+        else:
+            goals = goals.filter(focus_area__plan__in=Plan.objects.manageable_by(user),
+                                 focus_area__plan__level__lt=max(Plan.Level.values))
+        self.queryset = goals
+
+
 class PlanForm(ServiceForm):
+    level = forms.TypedChoiceField(
+        label=_("level"), coerce=int, empty_value=None, required=False,
+        choices=[("", _("From the kind of plan")), *Plan.Level.choices],
+        help_text=_("Where the plan sits in the kommune's plan system. Left empty, the kind "
+                    "of plan decides."))
+
     class Meta:
         model = Plan
         fields = [
-            "organization", "title", "kind", "status", "period_start", "period_end",
-            "adopted_on", "adopted_by", "vision", "description", "owner_unit",
+            "organization", "title", "kind", "level", "status", "period_start", "period_end",
+            "adopted_on", "adopted_by", "vision", "description", "sdgs", "owner_unit",
             "revision_interval_years", "next_revision_on", "is_public", "parent",
             "previous_version",
         ]
@@ -58,6 +94,9 @@ class PlanForm(ServiceForm):
                     ).exclude(**({"pk": self.instance.pk} if name != "owner_unit" else {}))
 
     def call_service(self, actor: Any, original: Plan | None, data: dict[str, Any]) -> Plan:
+        data["sdg_numbers"] = [sdg.number for sdg in data.pop("sdgs")]
+        if data.get("level") is None:
+            data.pop("level", None)  # the kind of plan decides (services.default_level)
         if original is None:
             return services.create_plan(actor=actor, **data)
         # Read-only on the change page, so absent from the form's data: a plan stays put.
@@ -81,19 +120,20 @@ class FocusAreaInline(ReadOnlyInline):
 @admin.register(Plan)
 class PlanAdmin(ServiceAdmin):
     form = PlanForm
-    list_display = ["title", "organization", "kind", "period", "status", "is_public"]
-    list_filter = ["organization", "kind", "status", "is_public"]
+    list_display = ["title", "organization", "kind", "level", "period", "status", "is_public"]
+    list_filter = ["organization", "kind", "level", "status", "is_public"]
     search_fields = ["title", "description", "adopted_by"]
     list_select_related = ["organization"]
     inlines = [FocusAreaInline]
     readonly_fields = ["add_focus_area"]
+    filter_horizontal = ["sdgs"]
     fieldsets = [
-        (None, {"fields": ["organization", "title", "kind", "status", "owner_unit",
+        (None, {"fields": ["organization", "title", "kind", "level", "status", "owner_unit",
                            "is_public"]}),
         (_("Period and adoption"), {"fields": [("period_start", "period_end"),
                                               ("adopted_on", "adopted_by"),
                                               ("revision_interval_years", "next_revision_on")]}),
-        (_("Content"), {"fields": ["vision", "description"]}),
+        (_("Content"), {"fields": ["vision", "description", "sdgs"]}),
         (_("Related plans"), {"fields": ["parent", "previous_version"]}),
         (_("Focus areas"), {"fields": ["add_focus_area"]}),
     ]
@@ -189,12 +229,25 @@ class FocusAreaAdmin(ServiceAdmin):
 
 
 class GoalForm(ServiceForm):
+    contributes_to = ContributionTargetsField()
+
     class Meta:
         model = Goal
-        fields = ["focus_area", "order", "code", "title", "description", "success_criteria"]
+        fields = ["focus_area", "order", "code", "title", "description", "success_criteria",
+                  "contributes_to"]
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.instance.focus_area.plan if self.instance.pk else None
+        area_id = str(self.initial.get("focus_area") or "")
+        if plan is None and area_id.isdigit():  # "Add a goal" from its focus area
+            plan = Plan.objects.manageable_by(self.request.user).filter(
+                pk__in=FocusArea.objects.filter(pk=area_id).values("plan_id")).first()
+        self.fields["contributes_to"].offer(plan, self.request.user)
+
     def call_service(self, actor: Any, original: Goal | None, data: dict[str, Any]) -> Goal:
+        data["contributes_to"] = list(data["contributes_to"])
         if original is None:
             return services.create_goal(actor=actor, **data)
         data.pop("focus_area", None)  # not on the change page: a goal stays put

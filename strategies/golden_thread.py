@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from strategies.models import Goal, Plan
@@ -29,10 +30,25 @@ def contribution_refusal(source_plan: Plan, target: Goal) -> str:
     return ""
 
 
+def allowed_targets_q(source_plan: Plan, prefix: str = "") -> Q:
+    """The goals (at *prefix*) a goal or tiltak of *source_plan* may contribute to, as a
+    filter: :func:`contribution_refusal`'s rule, for offering the choices."""
+    return Q(**{f"{prefix}focus_area__plan__organization_id": source_plan.organization_id,
+                f"{prefix}focus_area__plan__level__lt": source_plan.level})
+
+
 def checked_targets(source_plan: Plan, targets: Iterable[Goal]) -> list[Goal]:
-    """The *targets* as a list, refused (``ValidationError`` on ``contributes_to``) if
-    any may not be contributed to from *source_plan*."""
-    goals = list(targets)
+    """The *targets* (goals or their ids) as a list, each once, refused
+    (``ValidationError`` on ``contributes_to``) if any may not be contributed to from
+    *source_plan*."""
+    wanted = [getattr(goal, "pk", goal) for goal in targets]
+    # One query for the plans the rule reads, however the targets were loaded.
+    found = Goal.objects.select_related("focus_area__plan").in_bulk(wanted)
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({"contributes_to": _("No goal with the id %(ids)s.")
+                               % {"ids": ", ".join(missing)}})
+    goals = [found[pk] for pk in dict.fromkeys(wanted)]
     refusals = [r for r in (contribution_refusal(source_plan, goal) for goal in goals) if r]
     if refusals:
         raise ValidationError({"contributes_to": refusals})

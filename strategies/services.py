@@ -102,25 +102,90 @@ def _next_order(queryset: models.QuerySet) -> int:
 # --- Plans -----------------------------------------------------------------------------
 
 
-def create_plan(*, actor: Any, organization: Organization, **fields: Any) -> Plan:
-    """Create a plan in the organisation."""
+def default_level(kind: str) -> int:
+    """The plan level a kind of plan has unless the kommune says otherwise: the
+    samfunnsdel at the top, handlingsplaner and virksomhetsplaner below, every other
+    kind (kommunedelplan, temaplan, fagplan, strategi) in between."""
+    return {
+        Plan.Kind.COMMUNITY_PLAN: Plan.Level.COMMUNITY,
+        Plan.Kind.ACTION_PLAN: Plan.Level.ACTION,
+        Plan.Kind.BUSINESS_PLAN: Plan.Level.BUSINESS,
+    }.get(kind, Plan.Level.SECTOR)
+
+
+def _check_plan_levels(plan: Plan, level_changed: bool) -> None:
+    """Refuse a parent that is not above the plan, and (when the level moves) a level that
+    would leave a sub-plan or a contribution ("bidrar til") pointing sideways or up."""
+    if plan.parent is not None and plan.parent.level >= plan.level:
+        raise ValidationError({"parent": _(
+            "The parent plan must be higher in the plan system than this plan: "
+            "«%(parent)s» is not above level %(level)s.")
+            % {"parent": plan.parent.title, "level": plan.level}})
+    if plan.pk is None or not level_changed:
+        return
+    # Three small queries, only when the level changes.
+    below = plan.sub_plans.filter(level__lte=plan.level).first()
+    if below is not None:
+        raise ValidationError({"level": _(
+            "At this level the plan would not be above its sub-plan «%(plan)s».")
+            % {"plan": below.title}})
+    upward = (Plan.objects.filter(level__gte=plan.level)
+              .filter(models.Q(focus_areas__goals__contributing_goals__focus_area__plan=plan)
+                      | models.Q(focus_areas__goals__contributing_actions__plan=plan))
+              .first())
+    if upward is not None:
+        raise ValidationError({"level": _(
+            "At this level the plan would no longer be below «%(plan)s», whose goals it "
+            "contributes to.") % {"plan": upward.title}})
+    downward = (Plan.objects.filter(level__lte=plan.level)
+                .filter(models.Q(focus_areas__goals__contributes_to__focus_area__plan=plan)
+                        | models.Q(actions__contributes_to__focus_area__plan=plan))
+                .first())
+    if downward is not None:
+        raise ValidationError({"level": _(
+            "At this level the plan would no longer be above «%(plan)s», which contributes "
+            "to its goals.") % {"plan": downward.title}})
+
+
+def create_plan(
+    *, actor: Any, organization: Organization, sdg_numbers: Iterable[int] = (), **fields: Any
+) -> Plan:
+    """Create a plan in the organisation; its level follows its kind unless given
+    (:func:`default_level`)."""
     require_plan_admin(actor, organization.pk)
     plan = Plan(organization=organization)
     _assign(plan, fields, PLAN_FIELDS)
+    if "level" not in fields:
+        plan.level = default_level(plan.kind)
     _check_same_org(
         organization.pk,
         owner_unit=plan.owner_unit,
         parent=plan.parent,
         previous_version=plan.previous_version,
     )
+    _check_plan_levels(plan, level_changed=False)
+    sdgs = _sdgs_numbered(sdg_numbers)
     with transaction.atomic():
-        _save(plan, actor=actor)
+        plan.full_clean()
+        plan.save()
+        audited = created_fields(plan)
+        if sdgs:  # a new plan has none
+            plan.sdgs.set(sdgs)
+            audited["sdgs"] = [None, sorted(s.number for s in sdgs)]
+        audit.record(actor=actor, verb="create", obj=plan, changes=audited)
     return plan
 
 
-def update_plan(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
-    """Change a plan's own fields (title, status, adoption, period …)."""
+def update_plan(
+    *, actor: Any, plan: Plan, sdg_numbers: Iterable[int] | None = None, **changes: Any
+) -> Plan:
+    """Change a plan's own fields (title, status, adoption, period, level, parent …);
+    ``sdg_numbers`` replaces its UN goals when given. A new kind without a level moves
+    the plan to the kind's level (:func:`default_level`)."""
     require_plan_admin(actor, plan.organization_id)
+    if "kind" in changes and "level" not in changes and changes["kind"] != plan.kind:
+        changes["level"] = default_level(changes["kind"])
+    old_level = plan.level
     audited = _assign(plan, changes, PLAN_FIELDS)
     _check_same_org(
         plan.organization_id,
@@ -128,33 +193,16 @@ def update_plan(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
         parent=plan.parent,
         previous_version=plan.previous_version,
     )
+    _check_plan_levels(plan, level_changed=plan.level != old_level)
     with transaction.atomic():
+        if sdg_numbers is not None:
+            audited.update(_set_plan_sdgs(plan, sdg_numbers))
         _save(plan, actor=actor, changes=audited)
     return plan
 
 
-def set_goal_contributions(*, actor: Any, goal: Goal, targets: Iterable[Goal]) -> Goal:
-    """Set the goals of higher plans that *goal* contributes to ("bidrar til").
-
-    Only goals of the same kommune's plans at a higher level are allowed
-    (:func:`strategies.golden_thread.contribution_refusal`); all or nothing.
-    """
-    plan = goal.focus_area.plan
-    require_plan_admin(actor, plan.organization_id)
-    goals = checked_targets(plan, targets)
-    with transaction.atomic():
-        changes = contribution_changes(goal.contributes_to.values_list("pk", flat=True), goals)
-        if changes:
-            goal.contributes_to.set(goals)
-            audit.record(actor=actor, verb="update", obj=goal, changes=changes)
-    return goal
-
-
-# --- Plan SDGs (the goals the plan as a whole names) ----------------------------------
-
-
-def _sdgs_by_number(numbers: Iterable[int]) -> list[SustainableDevelopmentGoal]:
-    """The UN goals with these numbers; refused (naming ``sdgs``) if any is unknown."""
+def _sdgs_numbered(numbers: Iterable[int]) -> list[SustainableDevelopmentGoal]:
+    """The UN goals with these numbers, refused (on ``sdgs``) if any number is unknown."""
     wanted = sorted(set(numbers))
     sdgs = list(SustainableDevelopmentGoal.objects.filter(number__in=wanted))
     missing = set(wanted) - {s.number for s in sdgs}
@@ -166,21 +214,47 @@ def _sdgs_by_number(numbers: Iterable[int]) -> list[SustainableDevelopmentGoal]:
     return sdgs
 
 
-def set_plan_sdgs(*, actor: Any, plan: Plan, numbers: Iterable[int]) -> Plan:
-    """Replace the UN goals the plan as a whole names (``Plan.sdgs``); all or nothing.
+def _set_plan_sdgs(plan: Plan, numbers: Iterable[int]) -> dict[str, list[Any]]:
+    """Replace the plan's UN goals; returns the change as ``{"sdgs": [old, new]}``."""
+    sdgs = _sdgs_numbered(numbers)
+    before = sorted(plan.sdgs.values_list("number", flat=True))
+    plan.sdgs.set(sdgs)
+    return changes_between({"sdgs": before}, {"sdgs": sorted(s.number for s in sdgs)})
 
-    Audited like a focus area's goals: ``{"sdgs": [old numbers, new numbers]}``, and only
-    when they change.
-    """
+
+def set_plan_sdgs(actor: Any, plan: Plan, numbers: Iterable[int]) -> Plan:
+    """Set the UN sustainable development goals the plan as a whole names, by number."""
     require_plan_admin(actor, plan.organization_id)
-    sdgs = _sdgs_by_number(numbers)
     with transaction.atomic():
-        before = sorted(plan.sdgs.values_list("number", flat=True))
-        after = sorted(s.number for s in sdgs)
-        if before != after:
-            plan.sdgs.set(sdgs)
-            audit.record(actor=actor, verb="update", obj=plan, changes={"sdgs": [before, after]})
+        changes = _set_plan_sdgs(plan, numbers)
+        if changes:
+            audit.record(actor=actor, verb="update", obj=plan, changes=changes)
     return plan
+
+
+def _set_goal_contributions(goal: Goal, targets: Iterable[Goal]) -> dict[str, list[Any]]:
+    """Replace the goals *goal* contributes to, refused (on ``contributes_to``) unless each
+    is allowed (:func:`strategies.golden_thread.contribution_refusal`); returns the
+    change for the audit trail."""
+    goals = checked_targets(goal.focus_area.plan, targets)
+    changes = contribution_changes(goal.contributes_to.values_list("pk", flat=True), goals)
+    if changes:
+        goal.contributes_to.set(goals)
+    return changes
+
+
+def set_goal_contributions(*, actor: Any, goal: Goal, targets: Iterable[Goal]) -> Goal:
+    """Set the goals of higher plans that *goal* contributes to ("bidrar til").
+
+    Only goals of the same kommune's plans at a higher level are allowed
+    (:func:`strategies.golden_thread.contribution_refusal`); all or nothing.
+    """
+    require_plan_admin(actor, goal.focus_area.plan.organization_id)
+    with transaction.atomic():
+        changes = _set_goal_contributions(goal, targets)
+        if changes:
+            audit.record(actor=actor, verb="update", obj=goal, changes=changes)
+    return goal
 
 
 # --- Focus areas -----------------------------------------------------------------------
@@ -195,14 +269,7 @@ def _set_focus_area_links(
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     if sdg_numbers is not None:
-        numbers = sorted(set(sdg_numbers))
-        sdgs = list(SustainableDevelopmentGoal.objects.filter(number__in=numbers))
-        missing = set(numbers) - {s.number for s in sdgs}
-        if missing:
-            raise ValidationError(
-                {"sdgs": _("Unknown UN goal number(s): %(numbers)s.")
-                 % {"numbers": ", ".join(map(str, sorted(missing)))}}
-            )
+        sdgs = _sdgs_numbered(sdg_numbers)
         before["sdgs"] = sorted(focus_area.sdgs.values_list("number", flat=True))
         focus_area.sdgs.set(sdgs)
         after["sdgs"] = sorted(s.number for s in sdgs)
@@ -261,22 +328,37 @@ def update_focus_area(
 # --- Goals -----------------------------------------------------------------------------
 
 
-def create_goal(*, actor: Any, focus_area: FocusArea, **fields: Any) -> Goal:
-    """Add a delmål to a focus area (at the end unless ``order`` is given)."""
+def create_goal(
+    *, actor: Any, focus_area: FocusArea, contributes_to: Iterable[Goal] = (), **fields: Any
+) -> Goal:
+    """Add a delmål to a focus area (at the end unless ``order`` is given), with the goals
+    of higher plans it contributes to."""
     require_plan_admin(actor, focus_area.plan.organization_id)
-    with transaction.atomic():
+    with transaction.atomic():  # a refused contribution leaves no goal behind
         goal = Goal(focus_area=focus_area)
         fields.setdefault("order", _next_order(focus_area.goals.all()))
         _assign(goal, fields, GOAL_FIELDS)
-        _save(goal, actor=actor)
+        goal.full_clean()
+        goal.save()
+        audited = created_fields(goal)
+        targets = list(contributes_to)
+        if targets:  # a new goal has none: no query for the common case (imports)
+            audited.update(_set_goal_contributions(goal, targets))
+        audit.record(actor=actor, verb="create", obj=goal, changes=audited)
     return goal
 
 
-def update_goal(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
-    """Change a goal's text, position or success criteria."""
+def update_goal(
+    *, actor: Any, goal: Goal, contributes_to: Iterable[Goal] | None = None, **changes: Any
+) -> Goal:
+    """Change a goal's text, position or success criteria; ``contributes_to`` replaces the
+    goals of higher plans it contributes to when given."""
     require_plan_admin(actor, goal.focus_area.plan.organization_id)
     with transaction.atomic():
-        _save(goal, actor=actor, changes=_assign(goal, changes, GOAL_FIELDS))
+        audited = _assign(goal, changes, GOAL_FIELDS)
+        if contributes_to is not None:
+            audited.update(_set_goal_contributions(goal, contributes_to))
+        _save(goal, actor=actor, changes=audited)
     return goal
 
 

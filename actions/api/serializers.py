@@ -77,6 +77,9 @@ class ActionSerializer(serializers.ModelSerializer):
     responsible_person = PersonSerializer(read_only=True, allow_null=True)
     evaluated_by = PersonSerializer(read_only=True, allow_null=True)
     contributing_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    contributes_to = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Goals of higher plans the action contributes "
+                                             "to (“bidrar til”), those you may read.")
     overdue = serializers.BooleanField(read_only=True)
     latest_update = serializers.SerializerMethodField()
 
@@ -85,8 +88,9 @@ class ActionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "plan", "focus_area", "goal", "level", "order", "code", "title",
             "description",
-            "responsible_unit", "responsible_person", "contributing_units", "start_date",
-            "due_date", "period_text", "continuous", "status", "progress", "overdue",
+            "responsible_unit", "responsible_person", "contributing_units", "contributes_to",
+            "start_date", "due_date", "period_text", "continuous", "status", "progress",
+            "overdue",
             "latest_update", "budget", "budget_reference", "evaluation", "evaluated_on",
             "evaluated_by", "version", "created_at", "updated_at",
         ]
@@ -123,6 +127,10 @@ class ActionWriteSerializer(serializers.ModelSerializer):
     responsible_person = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
     contributing_units = VisiblePrimaryKeyField(Unit, many=True, required=False)
+    # Set by actions.services.set_action_contributions, in the same transaction.
+    contributes_to = VisiblePrimaryKeyField(
+        Goal, many=True, required=False,
+        help_text="Goals of higher plans of the kommune the action contributes to.")
     version = serializers.IntegerField(required=False, write_only=True,
                                        help_text="The version you last read (or send If-Match).")
 
@@ -130,8 +138,8 @@ class ActionWriteSerializer(serializers.ModelSerializer):
         model = Action
         fields = ["plan", "focus_area", "goal", "order", "code", "title", "description",
                   "responsible_unit", "responsible_person", "contributing_units",
-                  "start_date", "due_date", "period_text", "budget", "budget_reference",
-                  "version"]
+                  "contributes_to", "start_date", "due_date", "period_text", "budget",
+                  "budget_reference", "version"]
         validators: list[Any] = []
 
 

@@ -36,6 +36,7 @@ from planportal.api.pagination import KeyPagePagination
 from planportal.api.serializers import hide_people_from
 from planportal.api.viewsets import ScopedViewSet
 from planportal.permissions import deny, get_access
+from strategies.models import Goal
 
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
@@ -75,13 +76,25 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return hide_people_from(action_row(row, zone), self.request, *PEOPLE,
                                 organization_id=row["plan__organization_id"])
 
+    def _readable(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows with only the contributed-to goals this reader may read (a public
+        tiltak may contribute to a goal of a plan that is not public): one query."""
+        linked = {pk for row in rows for pk in row["contributes_to_ids"]}
+        if linked:
+            seen = set(Goal.objects.visible_to(self.request.user).filter(pk__in=linked)
+                       .values_list("pk", flat=True))
+            for row in rows:
+                row["contributes_to_ids"] = [pk for pk in row["contributes_to_ids"]
+                                             if pk in seen]
+        return rows
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Two queries: the page's keys with the total, then their rows (with the
         # contributing units) as plain values. Filters and ordering apply to the first.
         pks = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         zone = timezone.get_current_timezone()
         return self.get_paginated_response([
-            self._document(row, zone) for row in Action.objects.api_rows(pks)])
+            self._document(row, zone) for row in self._readable(Action.objects.api_rows(pks))])
 
     def get_serializer_class(self) -> Any:
         return {
@@ -98,6 +111,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         row = Action.objects.api_row(action.pk)
         if row is None:
             raise Http404
+        self._readable([row])
         document = self._document(row, timezone.get_current_timezone())
         return with_etag(Response(document, status=code), row["version"])
 
@@ -117,8 +131,13 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         if not access.writes_actions_anywhere:
             raise deny(_("You cannot create actions for this unit."))
         data = self._input(request)
-        return self._answer(services.create_action(actor=request.user, **data),
-                            status.HTTP_201_CREATED)
+        targets = data.pop("contributes_to", None)
+        with transaction.atomic():  # a refused contribution creates no action
+            action = services.create_action(actor=request.user, **data)
+            if targets:
+                services.set_action_contributions(actor=request.user, action=action,
+                                                  targets=targets)
+        return self._answer(action, status.HTTP_201_CREATED)
 
     @extend_schema(request=ActionUpdateSerializer, parameters=[IF_MATCH],
                    responses={200: ActionSerializer, **VERSIONED_ERRORS})
@@ -129,18 +148,21 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                                    _("You cannot edit this action."))
         data = self._input(request, partial=partial)
         placement = placement_change(data, action)
+        targets = data.pop("contributes_to", None)
 
         def write(version: int) -> None:
-            # A move and an edit in one request: one transaction, each its own version.
+            # A move, an edit and the contributions in one request: one transaction.
             with transaction.atomic():
                 if placement is not None:
                     services.move_action(actor=request.user, action=action,
                                          expected_version=version, **placement)
-                    if not data:
-                        return
                     version = action.version
-                services.update_action(actor=request.user, action=action,
-                                       expected_version=version, **data)
+                if data or placement is None:
+                    services.update_action(actor=request.user, action=action,
+                                           expected_version=version, **data)
+                if targets is not None:
+                    services.set_action_contributions(actor=request.user, action=action,
+                                                      targets=targets)
 
         run_versioned(request, action.version, write)
         return self._answer(action)

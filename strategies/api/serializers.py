@@ -26,21 +26,56 @@ class SustainableDevelopmentGoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReadableIdsField(serializers.ListField):
+    """Read-only: the ids of the related objects the viewset prefetched as readable."""
+
+    child = serializers.IntegerField()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> list[int]:
+        return [obj.pk for obj in value]
+
+
+class SdgNumbersField(serializers.ListField):
+    """The linked UN goals as their numbers, e.g. ``[3, 17]``."""
+
+    child = serializers.IntegerField(min_value=1, max_value=17)
+
+    def to_representation(self, value: Any) -> list[int]:
+        return [sdg.number for sdg in value.all()]
+
+
 class PlanSerializer(serializers.ModelSerializer):
     # is_public is a JSON boolean, as the schema says: not 0, "yes" or "on".
     serializer_field_mapping = STRICT_FIELD_MAPPING
     organization = VisiblePrimaryKeyField(Organization)
     owner_unit = VisiblePrimaryKeyField(Unit, required=False, allow_null=True)
-    parent = VisiblePrimaryKeyField(Plan, required=False, allow_null=True)
+    parent = VisiblePrimaryKeyField(
+        Plan, required=False, allow_null=True,
+        help_text="The higher plan of the kommune this plan follows up (a lower level "
+                  "number).")
     previous_version = VisiblePrimaryKeyField(Plan, required=False, allow_null=True)
+    level = serializers.ChoiceField(
+        choices=Plan.Level.choices, required=False,
+        help_text="1 samfunnsdel, 2 kommunedelplan or temaplan, 3 handlingsplan, "
+                  "4 virksomhetsplan. Left out on create: from the kind of plan.")
+    sdgs = SdgNumbersField(
+        required=False, help_text="The UN Sustainable Development Goals (1–17) the plan as "
+                                  "a whole names.")
+    # Prefetched by the viewset: only the sub-plans the reader may read.
+    sub_plans = ReadableIdsField(
+        source="readable_sub_plans",
+        help_text="The plans that name this one as their parent (those you may read).")
 
     class Meta:
         model = Plan
         fields = [
-            "id", "organization", "title", "kind", "period_start", "period_end", "status",
-            "adopted_on", "adopted_by", "vision", "description", "owner_unit",
+            "id", "organization", "title", "kind", "level", "period_start", "period_end",
+            "status", "adopted_on", "adopted_by", "vision", "description", "owner_unit",
             "revision_interval_years", "next_revision_on", "is_public", "parent",
-            "previous_version", "created_at", "updated_at",
+            "sub_plans", "sdgs", "previous_version", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         # Uniqueness is checked by the service (full_clean), with the same message.
@@ -51,15 +86,6 @@ class PlanUpdateSerializer(PlanSerializer):
     """The organisation of an existing plan never changes."""
 
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
-
-
-class SdgNumbersField(serializers.ListField):
-    """The linked UN goals as their numbers, e.g. ``[3, 17]``."""
-
-    child = serializers.IntegerField(min_value=1, max_value=17)
-
-    def to_representation(self, value: Any) -> list[int]:
-        return [sdg.number for sdg in value.all()]
 
 
 class FocusAreaSerializer(serializers.ModelSerializer):
@@ -84,11 +110,19 @@ class FocusAreaUpdateSerializer(FocusAreaSerializer):
 class GoalSerializer(serializers.ModelSerializer):
     focus_area = VisiblePrimaryKeyField(FocusArea)
     plan = serializers.IntegerField(source="focus_area.plan_id", read_only=True)
+    # The golden thread both ways; the viewset prefetches only goals the reader may read.
+    contributes_to = VisiblePrimaryKeyField(
+        Goal, many=True, required=False,
+        help_text="Goals of higher plans of the kommune this goal contributes to "
+                  "(“bidrar til”).")
+    contributing_goals = ReadableIdsField(
+        source="readable_contributing_goals",
+        help_text="Goals of lower plans that contribute to this goal (those you may read).")
 
     class Meta:
         model = Goal
         fields = ["id", "focus_area", "plan", "order", "code", "title", "description",
-                  "success_criteria"]
+                  "success_criteria", "contributes_to", "contributing_goals"]
         read_only_fields = ["id"]
         validators: list[Any] = []
 

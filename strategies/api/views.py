@@ -48,6 +48,13 @@ from strategies.models import (
 from strategies.permissions import can_manage_plans_of
 
 
+def _sdg_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    """The body's ``sdgs`` as the services take them (``sdg_numbers``)."""
+    if "sdgs" in data:
+        data["sdg_numbers"] = data.pop("sdgs")
+    return data
+
+
 class SustainableDevelopmentGoalViewSet(viewsets.ReadOnlyModelViewSet):
     """The 17 UN Sustainable Development Goals (reference data, open to all)."""
 
@@ -83,16 +90,21 @@ class PlanViewSet(PlanContentViewSet):
     ordering = ["-period_start", "title", "id"]
 
     def get_queryset(self) -> QuerySet:
-        return self.scoped(Plan.objects.all())
+        return self.scoped(Plan.objects.all()).prefetch_related(
+            Prefetch("sdgs", queryset=SustainableDevelopmentGoal.objects.only("pk", "number")),
+            Prefetch("sub_plans", to_attr="readable_sub_plans",
+                     queryset=Plan.objects.visible_to(self.request.user).only("pk", "parent_id")
+                     .order_by("level", "title", "pk")),
+        )
 
     def organization_id_of(self, instance: Plan) -> int:
         return instance.organization_id
 
     def create_service(self, actor: Any, **data: Any) -> Plan:
-        return services.create_plan(actor=actor, **data)
+        return services.create_plan(actor=actor, **_sdg_numbers(data))
 
     def update_service(self, actor: Any, instance: Plan, **data: Any) -> Plan:
-        return services.update_plan(actor=actor, plan=instance, **data)
+        return services.update_plan(actor=actor, plan=instance, **_sdg_numbers(data))
 
 
 class FocusAreaViewSet(PlanContentViewSet):
@@ -111,17 +123,11 @@ class FocusAreaViewSet(PlanContentViewSet):
     def organization_id_of(self, instance: FocusArea) -> int:
         return instance.plan.organization_id
 
-    @staticmethod
-    def _links(data: dict[str, Any]) -> dict[str, Any]:
-        if "sdgs" in data:
-            data["sdg_numbers"] = data.pop("sdgs")
-        return data
-
     def create_service(self, actor: Any, **data: Any) -> FocusArea:
-        return services.create_focus_area(actor=actor, **self._links(data))
+        return services.create_focus_area(actor=actor, **_sdg_numbers(data))
 
     def update_service(self, actor: Any, instance: FocusArea, **data: Any) -> FocusArea:
-        return services.update_focus_area(actor=actor, focus_area=instance, **self._links(data))
+        return services.update_focus_area(actor=actor, focus_area=instance, **_sdg_numbers(data))
 
 
 class GoalViewSet(PlanContentViewSet):
@@ -132,7 +138,12 @@ class GoalViewSet(PlanContentViewSet):
     ordering = ["focus_area_id", "order", "id"]
 
     def get_queryset(self) -> QuerySet:
-        return self.scoped(Goal.objects.select_related("focus_area"))
+        readable = Goal.objects.visible_to(self.request.user).only("pk").order_by("pk")
+        return self.scoped(Goal.objects.select_related("focus_area")).prefetch_related(
+            Prefetch("contributes_to", queryset=readable),
+            Prefetch("contributing_goals", queryset=readable,
+                     to_attr="readable_contributing_goals"),
+        )
 
     def organization_id_of(self, instance: Goal) -> int:
         return instance.focus_area.plan.organization_id
