@@ -205,7 +205,9 @@ class ActionForm(ServiceForm):
         if original is None:
             return services.create_action(
                 actor=actor,
-                **{k: v for k, v in data.items() if k in self.Meta.fields and k != "evaluation"},
+                # The links are set after, by their own service (call_service).
+                **{k: v for k, v in data.items() if k in self.Meta.fields
+                   and k not in ("evaluation", "contributes_to")},
             )
         if data["expected_version"] is None:
             raise ValidationError(_("The form is missing the version; reload the page."))

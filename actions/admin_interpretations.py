@@ -42,6 +42,13 @@ class PlanAdmin(_base):
 
     inlines = [*_base.inlines, InterpretationInline]
 
+    def get_inline_instances(self, request: HttpRequest, obj: Model | None = None) -> list:
+        # A plan being added has no markers yet: no empty inline (and no management form
+        # that a form posted by a script would have to carry).
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [
+            i for i in inlines if not isinstance(i, InterpretationInline)]
+
 
 admin.site.unregister(Plan)
 admin.site.register(Plan, PlanAdmin)

@@ -69,6 +69,26 @@ def plan_files(directory: Path | None = None) -> list[Path]:
     return sorted((directory or FIXTURES_DIR / "plans").glob("*.json"))
 
 
+def _reason(exc: Exception) -> str:
+    """A refusal as a line: the missing key, or each field's messages."""
+    if isinstance(exc, KeyError):
+        return f"the key {exc} is missing"
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(messages)}"
+                         for field, messages in exc.message_dict.items())
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _refusals_in(where: str, service: Any, **arguments: Any) -> Any:
+    """Call *service*; a refusal names where in the file it came from."""
+    try:
+        return service(**arguments)
+    except ValidationError as exc:
+        raise FixtureError(f"{where}: {_reason(exc)}") from exc
+
+
 @transaction.atomic
 def load_demo(directory: Path | None = None) -> LoadReport:
     """Load every plan file and then the demo users; returns what was created."""
@@ -78,8 +98,7 @@ def load_demo(directory: Path | None = None) -> LoadReport:
         try:
             load_plan_file(read_json(path), report)
         except (FixtureError, ValidationError, KeyError, ValueError) as exc:
-            reason = f"the key {exc} is missing" if isinstance(exc, KeyError) else exc
-            raise FixtureError(f"{path.name}: {reason}") from exc
+            raise FixtureError(f"{path.name}: {_reason(exc)}") from exc
     users_file = base / "users.json"
     if users_file.exists():
         load_users(read_json(users_file), report)
@@ -195,7 +214,7 @@ def _load_plan(
         organization=organization, title=data["title"], period_start=data["period_start"]
     ).first()
     if plan is None:
-        plan = plan_services.create_plan(
+        plan = _refusals_in(where, plan_services.create_plan,
             actor=LOADER,
             organization=organization,
             title=data["title"],
