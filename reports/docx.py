@@ -33,6 +33,8 @@ from reports.rendering import (
     clean_text,
     direction_labels,
     due_label,
+    indicator_baseline_label,
+    indicator_target_label,
     moved_label,
     risk_labels,
     round_return,
@@ -418,8 +420,8 @@ class _Writer:
                    ([row.get("goal_code"),
                      f"{row['name']} ({row['unit']})" if row.get("unit") else row.get("name"),
                      _label(directions, row.get("direction")),
-                     with_year(row.get("baseline_value"), row.get("baseline_year")),
-                     with_year(row.get("target_value"), row.get("target_year")),
+                     indicator_baseline_label(row) or number(None),
+                     indicator_target_label(row) or number(None),
                      with_year(row.get("latest_value"), row.get("latest_period_label")
                                or (_day(row["latest_period_end"], long=False)
                                    if row.get("latest_period_end") else "")),

@@ -28,8 +28,7 @@ PLAN_FIELDS = ["title", "kind", "period_start", "period_end", "status", "adopted
                "next_revision_on", "is_public"]
 AREA_FIELDS = ["order", "code", "title", "description", "current_state", "vision", "partners"]
 GOAL_FIELDS = ["order", "code", "title", "description", "success_criteria"]
-INDICATOR_FIELDS = ["order", "name", "unit", "direction", "baseline_value", "baseline_year",
-                    "target_value", "target_year", "source"]
+INDICATOR_FIELDS = ["order", "name", "unit", "direction", "source"]
 ACTION_FIELDS = ["order", "code", "title", "description", "start_date", "due_date",
                  "period_text", "status", "progress", "budget", "budget_reference",
                  "evaluation", "evaluated_on"]
@@ -50,6 +49,9 @@ def snapshot(plan: Plan) -> dict[str, Any]:
         for goal in area.goals.order_by("order"):
             indicators = [
                 {**{f: getattr(i, f) for f in INDICATOR_FIELDS},
+                 "targets": list(i.targets.values_list("year", "comparison", "value",
+                                                       "relative_to_national")),
+                 "baselines": list(i.baselines.values_list("year", "value")),
                  "measurements": [
                      (m.period_end, m.period_label, m.value, m.note, person(m.recorded_by),
                       m.recorded_at)
@@ -97,9 +99,12 @@ def full_plan(world) -> Plan:
                                     lead_units=[world.health], current_state="Her er vi",
                                     partners="Frivilligsentralen")
     plan_services.update_goal(actor=SYSTEM, goal=world.goal, success_criteria="Vi har lyktes når …")
-    indicator = IndicatorFactory(goal=world.goal, name="Sykefravær", unit="%",
-                                 direction="lower", baseline_value=Decimal("9.5"),
-                                 baseline_year=2024, target_value=8, target_year=2030)
+    indicator = IndicatorFactory(
+        goal=world.goal, name="Sykefravær", unit="%", direction="lower",
+        baselines=[{"year": 2023, "value": Decimal("10.25")}, {"year": 2024, "value": 9.5}],
+        targets=[{"year": 2027, "comparison": "lt", "value": 9},
+                 {"year": None, "comparison": "lte", "value": 8},
+                 {"year": 2026, "comparison": "lte", "value": 2, "relative_to_national": True}])
     for year, value in [(2024, "9.50"), (2025, "8.75")]:
         plan_services.record_measurement(actor=world.sector_leader, indicator=indicator,
                                          value=value, period_end=date(year, 12, 31),
