@@ -274,7 +274,7 @@ class IndicatorRowsFormSet(BaseInlineFormSet):
 
     def rows(self) -> list[dict[str, Any]]:
         """The rows as the service takes them: every form kept, blank extra forms left out."""
-        names = [name for name in self.form._meta.fields if name != "id"]
+        names = [name for name in self.form._meta.fields if name not in ("id", self.fk.name)]
         return [{name: form.cleaned_data.get(name) for name in names}
                 for form in self.forms
                 if form.cleaned_data and not form.cleaned_data.get("DELETE")]

@@ -291,15 +291,16 @@ def targets_and_baselines(indicators: QuerySet | Iterable[int]
                           ) -> dict[int, tuple[list[Target], list[Baseline]]]:
     """Every target and baseline of *indicators* (a queryset of them, or their ids),
     per indicator id, in one query whatever their number."""
-    targets = IndicatorTarget.objects.filter(indicator__in=indicators).values_list(
+    targets = IndicatorTarget.objects.filter(indicator__in=indicators).order_by().values_list(
         "indicator_id", "year", "value", "comparison", "relative_to_national")
     # A baseline row has no comparison: "" tells it from a target in the union.
-    baselines = IndicatorBaseline.objects.filter(indicator__in=indicators).annotate(
+    baselines = IndicatorBaseline.objects.filter(indicator__in=indicators).order_by().annotate(
         comparison=Value("", output_field=CharField()),
         relative_to_national=Value(False, output_field=BooleanField()),
     ).values_list("indicator_id", "year", "value", "comparison", "relative_to_national")
     result: dict[int, tuple[list[Target], list[Baseline]]] = {}
-    for indicator_id, year, value, comparison, relative in targets.union(baselines, all=True):
+    for indicator_id, year, value, comparison, relative in targets.union(
+            baselines, all=True).order_by():
         found = result.setdefault(indicator_id, ([], []))
         if comparison:
             found[0].append(Target(year, comparison, _decimal(value), bool(relative)))
