@@ -311,8 +311,10 @@ class BaselineRowsFormSet(IndicatorRowsFormSet):
     rows_name = "baselines"
 
 
-class IndicatorRowsInline(admin.TabularInline):
-    """Editable rows of an indicator, for whoever may change the indicator."""
+class IndicatorRowsInline(admin.StackedInline):
+    """Editable rows of an indicator, for whoever may change the indicator. Stacked, not
+    tabular: the tabular layout hides each field's help text in its column header, where
+    the input's ``aria-describedby`` cannot find it."""
 
     extra = 1
 
