@@ -19,7 +19,7 @@ from actions.models import Action, StatusUpdate
 from planportal.models import Organization, Unit, User
 from planportal.permissions import SYSTEM
 from strategies import services as plan_services
-from strategies.models import Measurement, Plan
+from strategies.models import Indicator, Measurement, Plan
 from tests.factories import IndicatorFactory, StatusUpdateFactory
 from tests.queries import assert_constant_queries
 
@@ -245,3 +245,37 @@ def test_export_times_are_iso_and_timezone_aware(full_plan):
         "measurements"][0]["recorded_at"]
     assert datetime.fromisoformat(recorded_at).tzinfo is not None
     assert datetime.fromisoformat(recorded_at) <= datetime.now(UTC)
+
+
+def test_an_export_keeps_every_target_and_baseline(full_plan):
+    indicator = export_plan_data(full_plan)["plan"]["focus_areas"][0]["goals"][0][
+        "indicators"][0]
+    assert indicator["targets"] == [
+        {"year": 2026, "comparison": "lte", "value": "2.00", "relative_to_national": True},
+        {"year": 2027, "comparison": "lt", "value": "9.00", "relative_to_national": False},
+        {"year": None, "comparison": "lte", "value": "8.00", "relative_to_national": False},
+    ]
+    assert indicator["baselines"] == [{"year": 2023, "value": "10.25"},
+                                      {"year": 2024, "value": "9.50"}]
+    assert "target_value" not in indicator
+
+
+def test_an_export_from_before_target_lists_restores_its_one_target_and_baseline(
+        full_plan, world):
+    data = export_plan_data(full_plan)
+    data["plan"]["title"] = "Eksportert før målene ble lister"
+    indicator = data["plan"]["focus_areas"][0]["goals"][0]["indicators"][0]
+    del indicator["targets"], indicator["baselines"]
+    # A lower-is-better target, and a baseline whose year the old file did not give.
+    indicator.update(baseline_value="9.50", baseline_year=None, target_value="8.00",
+                     target_year=2030)
+    preview, _ = import_plan(actor=world.admin, organization=world.org,
+                             content=json.dumps(data).encode(), filename="plan.json")
+    assert not preview.errors
+    restored = Indicator.objects.get(
+        goal__focus_area__plan__title="Eksportert før målene ble lister")
+    assert list(restored.targets.values_list("year", "comparison", "value")) == [
+        (2030, "lte", Decimal(8))]
+    # The year before the plan period, as the migration reads the database.
+    assert list(restored.baselines.values_list("year", "value")) == [
+        (full_plan.period_start - 1, Decimal("9.5"))]
