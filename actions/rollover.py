@@ -88,7 +88,7 @@ def _copy(actor: Any, plan: Plan, period_start: int, period_end: int,
     )
     goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("order", "pk"))
     indicators = list(Indicator.objects.filter(goal__focus_area__plan=plan)
-                      .order_by("order", "pk"))
+                      .prefetch_related("targets", "baselines").order_by("order", "pk"))
     new_plan = plan_services.create_plan(
         actor=actor,
         organization=plan.organization,
@@ -125,6 +125,11 @@ def _copy(actor: Any, plan: Plan, period_start: int, period_end: int,
         plan_services.create_indicator(
             actor=actor, goal=new_goals[indicator.goal_id],
             **{name: getattr(indicator, name) for name in plan_services.INDICATOR_FIELDS},
+            # The draft starts from the old targets and baselines, to be revised with it.
+            targets=[{"year": t.year, "comparison": t.comparison, "value": t.value,
+                      "relative_to_national": t.relative_to_national}
+                     for t in indicator.targets.all()],
+            baselines=[{"year": b.year, "value": b.value} for b in indicator.baselines.all()],
         )
     return new_plan, new_goals
 
