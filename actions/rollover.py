@@ -117,7 +117,7 @@ def _copy(actor: Any, plan: Plan, period_start: int, period_end: int,
                  .prefetch_related(Prefetch("contributes_to", queryset=Goal.objects
                                             .select_related("focus_area__plan"))))
     indicators = list(Indicator.objects.filter(goal__focus_area__plan=plan)
-                      .order_by("order", "pk"))
+                      .prefetch_related("targets", "baselines").order_by("order", "pk"))
     new_plan = plan_services.create_plan(
         actor=actor,
         organization=plan.organization,
@@ -160,6 +160,11 @@ def _copy(actor: Any, plan: Plan, period_start: int, period_end: int,
         copies.indicators[indicator.pk] = plan_services.create_indicator(
             actor=actor, goal=new_goals[indicator.goal_id],
             **{name: getattr(indicator, name) for name in plan_services.INDICATOR_FIELDS},
+            # The draft starts from the old targets and baselines, to be revised with it.
+            targets=[{"year": t.year, "comparison": t.comparison, "value": t.value,
+                      "relative_to_national": t.relative_to_national}
+                     for t in indicator.targets.all()],
+            baselines=[{"year": b.year, "value": b.value} for b in indicator.baselines.all()],
         )
     return copies
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from actions.models import Action, StatusUpdate
-from strategies.models import Indicator, Plan
+from strategies.models import Indicator, IndicatorTarget, Plan
 
 LEVELS = [
     ("goal", "under a goal"),
@@ -83,8 +83,25 @@ class ProgressFocusAreaSerializer(ProgressCountsSerializer):
     goals = ProgressGoalSerializer(many=True)
 
 
+class ProgressTargetSerializer(serializers.Serializer):
+    """A target: the comparison and value, for a year or (year null) the plan period."""
+
+    year = serializers.IntegerField(allow_null=True,
+                                    help_text="Null: the target holds for the plan period.")
+    comparison = serializers.ChoiceField(choices=IndicatorTarget.Comparison.choices)
+    value = serializers.FloatField()
+    relative_to_national = serializers.BooleanField(
+        help_text="The value is a difference from the national average (0: the average).")
+
+
+class ProgressBaselineSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    value = serializers.FloatField()
+
+
 class ProgressIndicatorSerializer(serializers.Serializer):
-    """An indicator with its latest measurement on or before as_of, judged by direction."""
+    """An indicator with its targets, baselines and latest measurement on or before as_of,
+    judged by the target for the measurement's year."""
 
     id = serializers.IntegerField()
     focus_area_id = serializers.IntegerField()
@@ -94,16 +111,23 @@ class ProgressIndicatorSerializer(serializers.Serializer):
     unit = serializers.CharField(allow_blank=True, help_text="Unit of measure.")
     direction = serializers.ChoiceField(choices=Indicator.Direction.choices)
     source = serializers.CharField(allow_blank=True)
-    baseline_value = serializers.FloatField(allow_null=True)
+    targets = ProgressTargetSerializer(many=True)
+    baselines = ProgressBaselineSerializer(many=True)
+    baseline_value = serializers.FloatField(allow_null=True,
+                                            help_text="The latest baseline year's value.")
     baseline_year = serializers.IntegerField(allow_null=True)
-    target_value = serializers.FloatField(allow_null=True)
-    target_year = serializers.IntegerField(allow_null=True)
     latest_value = serializers.FloatField(allow_null=True)
     latest_period_end = serializers.DateField(allow_null=True)
     latest_period_label = serializers.CharField(allow_blank=True)
+    latest_national_average = serializers.FloatField(
+        allow_null=True, help_text="The national average of the latest measurement's period.")
     assessment = serializers.ChoiceField(
-        choices=ASSESSMENTS, help_text="reached: at least the target; on_track: at least as "
-                                       "good as the straight line from baseline to target.")
+        choices=ASSESSMENTS,
+        help_text="Judged by the target of the measurement's year, else the next later one, "
+                  "else the plan period's. reached: the target is met; on_track: at least as "
+                  "good as the straight line from the latest baseline to a later year's "
+                  "target (the period's target: better than the baseline); unknown: no "
+                  "value, no target, or no national average for a relative target.")
 
 
 class ProgressReturnSerializer(serializers.Serializer):

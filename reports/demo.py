@@ -30,6 +30,7 @@ from planportal.models import Membership, Organization, Unit
 from planportal.permissions import SystemActor
 from strategies import services as plan_services
 from strategies.models import FocusArea, Goal, Indicator, Plan
+from strategies.targets import comparison_code
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 LOADER = SystemActor("demo loader")
@@ -59,6 +60,15 @@ def _date(value: str | None) -> date | None:
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+def _target(row: dict[str, Any]) -> dict[str, Any]:
+    """A fixture's target (``{"comparison": ">", "value": 50, "year": null}``, and
+    ``"relative_to_national": true`` for one against the national average) as the
+    service takes it."""
+    return {"year": row["year"], "comparison": comparison_code(row["comparison"]),
+            "value": _decimal(row["value"]),
+            "relative_to_national": row.get("relative_to_national", False)}
 
 
 def read_json(path: Path) -> Any:
@@ -298,11 +308,10 @@ def _load_indicators(goal: Goal, rows: list[dict[str, Any]], report: LoadReport)
             name=row["name"],
             unit=row["unit"],
             direction=row["direction"],
-            baseline_value=_decimal(row["baseline_value"]),
-            baseline_year=row["baseline_year"],
-            target_value=_decimal(row["target_value"]),
-            target_year=row["target_year"],
             source=row["source"],
+            targets=[_target(target) for target in row["targets"]],
+            baselines=[{"year": b["year"], "value": _decimal(b["value"])}
+                       for b in row["baselines"]],
         )
         report.add("indicators")
 

@@ -35,6 +35,8 @@ from reports.rendering import (
     direction_labels,
     due_label,
     has_actions,
+    indicator_baseline_label,
+    indicator_target_label,
     level_of_row,
     moved_label,
     number_of,
@@ -451,8 +453,8 @@ class _Writer:
                    ([row.get("goal_code"),
                      f"{row['name']} ({row['unit']})" if row.get("unit") else row.get("name"),
                      _label(directions, row.get("direction")),
-                     with_year(row.get("baseline_value"), row.get("baseline_year")),
-                     with_year(row.get("target_value"), row.get("target_year")),
+                     indicator_baseline_label(row) or number(None),
+                     indicator_target_label(row) or number(None),
                      with_year(row.get("latest_value"), row.get("latest_period_label")
                                or (_day(row["latest_period_end"], long=False)
                                    if row.get("latest_period_end") else "")),

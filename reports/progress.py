@@ -58,6 +58,7 @@ from actions.models import Action, ReportingReturn, StatusUpdate, action_number
 from actions.querysets import is_overdue, overdue_q, progress_counted_q, unassigned_q
 from planportal.models import Unit
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+from strategies.targets import assess, latest_baseline, targets_and_baselines
 
 SCHEMA_VERSION = 1
 STATUSES = [choice.value for choice in Action.Status]
@@ -227,59 +228,32 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def assess_indicator(
-    direction: str,
-    baseline: Decimal | None,
-    baseline_year: int | None,
-    target: Decimal | None,
-    target_year: int | None,
-    latest: Decimal | None,
-    latest_year: int | None,
-) -> str:
-    """Judge an indicator by its direction: reached, on_track, off_track or unknown.
-
-    On track means at least as good as the straight line from baseline to target
-    would be by the latest measurement's year; without a usable line, better than
-    the baseline.
-    """
-    if latest is None or target is None:
-        return "unknown"
-    higher = direction == Indicator.Direction.HIGHER
-
-    def at_least(value: Decimal, bar: Decimal) -> bool:
-        return value >= bar if higher else value <= bar
-
-    if at_least(latest, target):
-        return "reached"
-    if baseline is None:
-        return "off_track"
-    if baseline_year and target_year and latest_year and target_year > baseline_year:
-        share = Decimal(min(max(latest_year - baseline_year, 0), target_year - baseline_year))
-        expected = baseline + (target - baseline) * share / (target_year - baseline_year)
-        return "on_track" if at_least(latest, expected) else "off_track"
-    better = latest > baseline if higher else latest < baseline
-    return "on_track" if better else "off_track"
-
-
 def _indicators(plan: Plan, focus_area: FocusArea | None, as_of: date) -> list[dict[str, Any]]:
+    """The indicators with their targets, baselines and latest value as of *as_of*, each
+    judged by :func:`strategies.targets.assess` (two queries whatever their number)."""
     latest = Measurement.objects.filter(
         indicator=OuterRef("pk"), period_end__lte=as_of
     ).order_by("-period_end")
+    scope = Indicator.objects.filter(goal__focus_area__plan=plan)
+    if focus_area is not None:
+        scope = scope.filter(goal__focus_area=focus_area)
     queryset = (
-        Indicator.objects.filter(goal__focus_area__plan=plan)
-        .select_related("goal__focus_area")
+        scope.select_related("goal__focus_area")
         .annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period_end=Subquery(latest.values("period_end")[:1]),
             latest_period_label=Subquery(latest.values("period_label")[:1]),
+            latest_national_average=Subquery(latest.values("national_average")[:1]),
         )
         .order_by("goal__focus_area__order", "goal__order", "order", "name", "pk")
     )
-    if focus_area is not None:
-        queryset = queryset.filter(goal__focus_area=focus_area)
+    indicators = list(queryset)
+    rows_of = targets_and_baselines(scope.values("pk")) if indicators else {}
     rows = []
-    for indicator in queryset:
+    for indicator in indicators:
         period_end = indicator.latest_period_end
+        targets, baselines = rows_of.get(indicator.pk, ([], []))
+        baseline = latest_baseline(baselines)
         rows.append({
             "id": indicator.pk,
             "focus_area_id": indicator.goal.focus_area_id,
@@ -289,17 +263,18 @@ def _indicators(plan: Plan, focus_area: FocusArea | None, as_of: date) -> list[d
             "unit": indicator.unit,
             "direction": indicator.direction,
             "source": indicator.source,
-            "baseline_value": _number(indicator.baseline_value),
-            "baseline_year": indicator.baseline_year,
-            "target_value": _number(indicator.target_value),
-            "target_year": indicator.target_year,
+            "targets": [target.data() for target in targets],
+            "baselines": [row.data() for row in baselines],
+            # The latest baseline, the one the assessment starts from.
+            "baseline_value": _number(baseline.value) if baseline else None,
+            "baseline_year": baseline.year if baseline else None,
             "latest_value": _number(indicator.latest_value),
             "latest_period_end": period_end.isoformat() if period_end else None,
             "latest_period_label": indicator.latest_period_label or "",
-            "assessment": assess_indicator(
-                indicator.direction, indicator.baseline_value, indicator.baseline_year,
-                indicator.target_value, indicator.target_year, indicator.latest_value,
-                period_end.year if period_end else None,
+            "latest_national_average": _number(indicator.latest_national_average),
+            "assessment": assess(
+                targets, baselines, indicator.latest_value,
+                period_end.year if period_end else None, indicator.latest_national_average,
             ),
         })
     return rows

@@ -25,6 +25,7 @@ from actions.models import Action, StatusUpdate
 from planportal.formatting import percent, table_date
 from reports.charts import progress_chart, status_chart
 from strategies.models import Indicator
+from strategies.targets import Baseline, Target, baseline_label, from_old_fields, target_label
 
 DATE_KEYS = {"as_of", "since", "due_date", "latest_period_end", "adopted_on", "deadline",
              "meeting_date", "evaluated_on", "first_due"}
@@ -85,6 +86,26 @@ def assessment_labels() -> dict[str, str]:
 
 def direction_labels() -> dict[str, str]:
     return {direction.value: str(direction.label) for direction in Indicator.Direction}
+
+
+def _old_rows(row: dict[str, Any]) -> tuple[list[Target], list[Baseline]]:
+    """A frozen report's indicator row from before targets and baselines were lists: its
+    one target and baseline, read as :func:`strategies.targets.from_old_fields` does."""
+    return from_old_fields(row.get("direction") or "", row.get("baseline_value"),
+                           row.get("baseline_year"), row.get("target_value"),
+                           row.get("target_year"))
+
+
+def indicator_target_label(row: dict[str, Any]) -> str:
+    """The targets of a report's indicator row as the tables show them («> 50 %»)."""
+    targets = row["targets"] if "targets" in row else _old_rows(row)[0]
+    return target_label(targets, row.get("unit") or "")
+
+
+def indicator_baseline_label(row: dict[str, Any]) -> str:
+    """The baselines of a report's indicator row as the tables show them («12 (2023)»)."""
+    baselines = row["baselines"] if "baselines" in row else _old_rows(row)[1]
+    return baseline_label(baselines)
 
 
 def _count_cells(row: dict[str, Any], statuses: dict[str, str]) -> list[Any]:
@@ -447,6 +468,8 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
                              "goals": True}
     by_area: dict[int, list[dict[str, Any]]] = {}
     for indicator in report["indicators"]:
+        indicator["target_label"] = indicator_target_label(indicator)
+        indicator["baseline_label"] = indicator_baseline_label(indicator)
         by_area.setdefault(indicator["focus_area_id"], []).append(indicator)
 
     def action(row: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from actions.models import Action
 from actions.querysets import average_progress
 from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+from strategies.targets import baseline_label, target_label, targets_and_baselines
 
 
 @dataclass(slots=True)
@@ -164,6 +165,12 @@ def plan_tree(
         latest_period=Subquery(latest.values("period_label")[:1]),
         latest_period_end=Subquery(latest.values("period_end")[:1]),
     )
+    indicators = list(indicators)
+    rows_of = targets_and_baselines(
+        Indicator.objects.filter(goal__focus_area__plan=plan).values("pk")) if indicators else {}
     for indicator in indicators:
+        targets, baselines = rows_of.get(indicator.pk, ([], []))
+        indicator.target_label = target_label(targets, indicator.unit)
+        indicator.baseline_label = baseline_label(baselines)
         goal_nodes[indicator.goal_id].indicators.append(indicator)
     return tree

@@ -29,6 +29,7 @@ from reports.rendering import (
     assessment_labels,
     direction_labels,
     has_actions,
+    indicator_target_label,
     level_of_row,
     moved_label,
     number_of,
@@ -256,18 +257,19 @@ def build_workbook(data: dict[str, Any], period_label: str) -> Workbook:
     row += 2
     write_cell(summary, row, 1, _("Indicators")).font = BOLD
     row += 1
+    # The latest baseline as numbers to compute with; the targets as the tables write them.
     _header(summary, row, [_("Goal"), _("Indicator"), _("Unit of measure"), _("Direction"),
-                           _("Baseline"), _("Baseline year"), _("Target"), _("Target year"),
+                           _("Baseline"), _("Baseline year"), _("Target"),
                            _("Latest"), _("Measured to"), _("Assessment")])
     for indicator in report["indicators"]:
         row += 1
         _put(summary, row, [
             indicator["goal_code"], indicator["name"], indicator["unit"] or None,
             capfirst(directions.get(indicator["direction"])), indicator["baseline_value"],
-            indicator["baseline_year"], indicator["target_value"], indicator["target_year"],
+            indicator["baseline_year"], indicator_target_label(indicator) or None,
             indicator["latest_value"], indicator["latest_period_end"],
             capfirst(assessments[indicator["assessment"]]),
-        ], {10: excel_date_format()})
+        ], {9: excel_date_format()})
     row += 2
     row = _action_sheet_rows(summary, row, _("Overdue actions"), report["overdue"], public,
                              statuses, risks)

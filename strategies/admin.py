@@ -11,7 +11,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -32,10 +34,13 @@ from strategies.models import (
     FocusArea,
     Goal,
     Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
     Measurement,
     Plan,
     SustainableDevelopmentGoal,
 )
+from strategies.targets import target_label
 
 
 class ContributionTargetsField(forms.ModelMultipleChoiceField):
@@ -256,8 +261,15 @@ class GoalForm(ServiceForm):
 
 class IndicatorInline(ReadOnlyInline):
     model = Indicator
-    fields = ["name", "unit", "direction", "baseline_value", "target_value", "target_year"]
+    fields = ["name", "unit", "direction", "target"]
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description=_("target"))
+    def target(self, indicator: Indicator) -> str:
+        return target_label(indicator.targets.all(), indicator.unit) or "–"
 
 
 @admin.register(Goal)
@@ -297,11 +309,107 @@ class GoalAdmin(ServiceAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+# --- Indicator targets and baselines: inlines saved with the indicator by its service ---
+
+
+class IndicatorRowsFormSet(BaseInlineFormSet):
+    """The rows of an indicator's targets or baselines. Never saved by itself: the
+    indicator's form hands its rows to the service (:meth:`IndicatorForm.call_service`),
+    so the indicator, its targets and its baselines change together or not at all."""
+
+    #: the service's keyword for these rows ("targets" or "baselines")
+    rows_name = ""
+
+    def __init__(self, *args: Any, registry: dict[str, Any] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if registry is not None:
+            registry[self.rows_name] = self
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows as the service takes them: every form kept, blank extra forms left out."""
+        names = [name for name in self.form._meta.fields if name not in ("id", self.fk.name)]
+        return [{name: form.cleaned_data.get(name) for name in names}
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+    def validate_unique(self) -> None:
+        """A year given twice is the service's refusal, which names the row."""
+
+    def add_service_errors(self, messages: list[str]) -> None:
+        self._non_form_errors = self.error_class(
+            [*self.non_form_errors(), *messages], error_class="nonform",
+            renderer=self.renderer)
+
+    def save(self, commit: bool = True) -> list[Any]:
+        """Written by the indicator's service."""
+        return []
+
+
+class IndicatorRowForm(forms.ModelForm):
+    """One target or baseline row: its fields checked here, the rules between rows (a year
+    once, baselines before targets) by the service, which names the row."""
+
+    def validate_unique(self) -> None:
+        """Checked by the service, over the rows as they will be (a swap of years is fine)."""
+
+    def validate_constraints(self) -> None:
+        """Checked by the service, as :meth:`validate_unique`."""
+
+
+class TargetRowsFormSet(IndicatorRowsFormSet):
+    rows_name = "targets"
+
+
+class BaselineRowsFormSet(IndicatorRowsFormSet):
+    rows_name = "baselines"
+
+
+class IndicatorRowsInline(admin.StackedInline):
+    """Editable rows of an indicator, for whoever may change the indicator. Stacked, not
+    tabular: the tabular layout hides each field's help text in its column header, where
+    the input's ``aria-describedby`` cannot find it."""
+
+    extra = 1
+
+    def _may_change(self, request: HttpRequest, obj: Indicator | None) -> bool:
+        access = get_access(request.user)
+        if obj is None or obj.pk is None:
+            return request.user.is_staff and access.administers_any
+        return request.user.is_staff and access.is_admin_of(
+            obj.goal.focus_area.plan.organization_id)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+
+class IndicatorTargetInline(IndicatorRowsInline):
+    model = IndicatorTarget
+    form = IndicatorRowForm
+    formset = TargetRowsFormSet
+    fields = ["year", "comparison", "value", "relative_to_national"]
+
+
+class IndicatorBaselineInline(IndicatorRowsInline):
+    model = IndicatorBaseline
+    form = IndicatorRowForm
+    formset = BaselineRowsFormSet
+    fields = ["year", "value"]
+
+
 class IndicatorForm(ServiceForm):
     class Meta:
         model = Indicator
-        fields = ["goal", "order", "name", "unit", "direction", "baseline_value",
-                  "baseline_year", "target_value", "target_year", "source",
+        fields = ["goal", "order", "name", "unit", "direction", "source",
                   # SSB's statistics bank: what the import and the scheduled fetch follow.
                   "statistics_table", "statistics_content", "statistics_query"]
 
@@ -309,11 +417,38 @@ class IndicatorForm(ServiceForm):
         # An emptied box means "no scheduled fetch", stored as {} like a new indicator's.
         return self.cleaned_data.get("statistics_query") or {}
 
+    def _row_formsets(self) -> dict[str, IndicatorRowsFormSet]:
+        return getattr(self.request, "_indicator_row_formsets", {})
+
     def call_service(self, actor: Any, original: Indicator | None, data: dict[str, Any]) -> Any:
-        if original is None:
-            return services.create_indicator(actor=actor, **data)
-        data.pop("goal", None)  # read-only on the change page: update_indicator moves nothing
-        return services.update_indicator(actor=actor, indicator=original, **data)
+        formsets = self._row_formsets()
+        if not all(formset.is_valid() for formset in formsets.values()):
+            # The rows' own errors show at the inlines; nothing is saved.
+            raise ValidationError(_("Correct the targets and baselines below."))
+        data.update({name: formset.rows() for name, formset in formsets.items()})
+        try:
+            if original is None:
+                return services.create_indicator(actor=actor, **data)
+            data.pop("goal", None)  # read-only on the change page: update_indicator moves nothing
+            return services.update_indicator(actor=actor, indicator=original, **data)
+        except ValidationError as exc:
+            self._to_inlines(exc, formsets)
+            raise
+
+    @staticmethod
+    def _to_inlines(exc: ValidationError, formsets: dict[str, IndicatorRowsFormSet]) -> None:
+        """Show a refused row at its inline, and at the top only that it is below."""
+        if not hasattr(exc, "error_dict"):
+            return
+        moved = False
+        for name, formset in formsets.items():
+            errors = exc.error_dict.pop(name, None)
+            if errors:
+                formset.add_service_errors(ValidationError(errors).messages)
+                moved = True
+        if moved:
+            exc.error_dict.setdefault(NON_FIELD_ERRORS, []).append(
+                ValidationError(_("Correct the targets and baselines below.")))
 
 
 class MeasurementInline(ReadOnlyInline):
@@ -327,13 +462,27 @@ class MeasurementInline(ReadOnlyInline):
 class IndicatorAdmin(StatisticsImportAdminMixin, ServiceAdmin):
     form = IndicatorForm
     organization_lookup = "goal__focus_area__plan__organization_id"
-    list_display = ["name", "goal", "unit", "direction", "baseline_value", "target_value",
-                    "target_year"]
+    list_display = ["name", "goal", "unit", "direction", "target"]
     list_filter = ["goal__focus_area__plan__organization", "goal__focus_area__plan", "source"]
     search_fields = ["name", "goal__title"]
     list_select_related = ["goal"]
-    inlines = [MeasurementInline]
+    inlines = [IndicatorTargetInline, IndicatorBaselineInline, MeasurementInline]
     raw_id_fields = ["goal"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description=_("target"))
+    def target(self, indicator: Indicator) -> str:
+        return target_label(indicator.targets.all(), indicator.unit) or "–"
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any,
+                           prefix: str) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, IndicatorRowsInline):
+            # The indicator's form finds its target and baseline rows here.
+            kwargs["registry"] = request.__dict__.setdefault("_indicator_row_formsets", {})
+        return kwargs
 
     def get_readonly_fields(self, request: HttpRequest, obj: Indicator | None = None) -> Any:
         # update_indicator keeps an indicator under its goal: offering the field said

@@ -280,7 +280,9 @@ class Goal(models.Model):
 
 
 class Indicator(models.Model):
-    """A measurable criterion for a goal, with baseline, target and direction."""
+    """A measurable criterion for a goal, with its direction; its targets and baselines
+    are rows of their own (:class:`IndicatorTarget`, :class:`IndicatorBaseline`), read
+    through :mod:`strategies.targets`."""
 
     class Direction(models.TextChoices):
         HIGHER = "higher", _("higher is better")
@@ -308,18 +310,6 @@ class Indicator(models.Model):
     name = models.CharField(_("name"), max_length=300)
     unit = models.CharField(_("unit of measure"), max_length=30, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    baseline_value = models.DecimalField(
-        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    baseline_year = models.PositiveSmallIntegerField(
-        _("baseline year"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
-    target_value = models.DecimalField(
-        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    target_year = models.PositiveSmallIntegerField(
-        _("target year"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.INTERNAL
     )
@@ -364,13 +354,6 @@ class Indicator(models.Model):
                 fields=["goal", "name"],
                 name="indicator_name_unique_per_goal",
                 violation_error_message=_("The goal already has an indicator with this name."),
-            ),
-            models.CheckConstraint(
-                condition=Q(target_year__isnull=True)
-                | Q(baseline_year__isnull=True)
-                | Q(target_year__gte=F("baseline_year")),
-                name="indicator_target_year_not_before_baseline",
-                violation_error_message=_("The target year cannot be before the baseline year."),
             ),
         ]
 

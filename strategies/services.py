@@ -6,7 +6,7 @@ and writes inside one transaction, so a refused or invalid call changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +25,8 @@ from strategies.models import (
     FocusArea,
     Goal,
     Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
     Measurement,
     Plan,
     SustainableDevelopmentGoal,
@@ -38,9 +40,13 @@ PLAN_FIELDS = {
 FOCUS_AREA_FIELDS = {"order", "code", "title", "description", "current_state", "vision", "partners"}
 GOAL_FIELDS = {"order", "code", "title", "description", "success_criteria"}
 INDICATOR_FIELDS = {
-    "order", "name", "unit", "direction", "baseline_value", "baseline_year",
-    "target_value", "target_year", "source",
+    "order", "name", "unit", "direction", "source",
 }
+
+#: Rows of targets or baselines as the services take them: mappings with the model's
+#: field names (``year``, ``value``; for targets ``comparison`` and optionally
+#: ``relative_to_national``). None: leave them as they are.
+RowsIn = Iterable[Mapping[str, Any]] | None
 
 
 def require_plan_admin(actor: Any, organization_id: int) -> None:
@@ -365,22 +371,153 @@ def update_goal(
 # --- Indicators and measurements -------------------------------------------------------
 
 
-def create_indicator(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
-    """Add a measurable criterion to a goal."""
+def create_indicator(*, actor: Any, goal: Goal, targets: RowsIn = None,
+                     baselines: RowsIn = None, **fields: Any) -> Indicator:
+    """Add a measurable criterion to a goal, with its *targets* and *baselines* (rows as
+    :func:`set_indicator_targets` and :func:`set_indicator_baselines` take them)."""
     require_plan_admin(actor, goal.focus_area.plan.organization_id)
     with transaction.atomic():
         indicator = Indicator(goal=goal)
         fields.setdefault("order", _next_order(goal.indicators.all()))
         _assign(indicator, fields, INDICATOR_FIELDS)
         _save(indicator, actor=actor)
+        if targets is not None or baselines is not None:
+            _replace_targets_and_baselines(actor, indicator, targets, baselines)
     return indicator
 
 
-def update_indicator(*, actor: Any, indicator: Indicator, **changes: Any) -> Indicator:
-    """Change an indicator's definition, baseline or target."""
+def update_indicator(*, actor: Any, indicator: Indicator, targets: RowsIn = None,
+                     baselines: RowsIn = None, **changes: Any) -> Indicator:
+    """Change an indicator's definition; *targets* and *baselines*, when given, replace
+    its targets and baselines (all or nothing with the rest)."""
     require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
     with transaction.atomic():
         _save(indicator, actor=actor, changes=_assign(indicator, changes, INDICATOR_FIELDS))
+        if targets is not None or baselines is not None:
+            _replace_targets_and_baselines(actor, indicator, targets, baselines)
+    return indicator
+
+
+# --- Targets and baselines -------------------------------------------------------------
+
+_TARGET_KEYS = ("year", "comparison", "value", "relative_to_national")
+_BASELINE_KEYS = ("year", "value")
+
+
+def _row_error(name: str, number: int, field: str, message: Any) -> ValidationError:
+    """An error on row *number* (from 1) of *name*, saying the row and the field."""
+    return ValidationError(
+        {name: _("Row %(row)s, %(field)s: %(message)s")
+         % {"row": number, "field": field, "message": message}})
+
+
+def _built(name: str, model: type[models.Model], keys: tuple[str, ...],
+           indicator: Indicator, rows: Iterable[Mapping[str, Any]]) -> list[Any]:
+    """Rows as unsaved model objects, each checked on its own (field values, sane years);
+    the first wrong row refuses them all."""
+    built = []
+    for number, row in enumerate(rows, start=1):
+        unknown = sorted(set(row) - set(keys))
+        if unknown:
+            raise _row_error(name, number, unknown[0], _("This field cannot be changed here."))
+        obj = model(indicator=indicator, **{key: row[key] for key in keys if key in row})
+        try:
+            obj.full_clean(exclude=["indicator"], validate_unique=False,
+                           validate_constraints=False)
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            label = model._meta.get_field(field).verbose_name if field in keys else field
+            raise _row_error(name, number, label, messages[0]) from None
+        built.append(obj)
+    return built
+
+
+def _once_a_year(name: str, rows: list[Any], period_message: str | None) -> None:
+    """Refuse a year given twice (for targets, the period's target given twice too)."""
+    seen: set[int | None] = set()
+    for number, row in enumerate(rows, start=1):
+        if row.year in seen:
+            message = (period_message if row.year is None else
+                       _("the year %(year)s is given twice.") % {"year": row.year})
+            raise _row_error(name, number, IndicatorTarget._meta.get_field("year").verbose_name,
+                             message)
+        seen.add(row.year)
+
+
+def _replace_targets_and_baselines(actor: Any, indicator: Indicator, targets: RowsIn,
+                                   baselines: RowsIn) -> None:
+    """Validate and write the new rows (None: keep the stored ones) in the caller's
+    transaction, and record the change on the indicator's audit trail."""
+    old_targets = list(indicator.targets.order_by("pk"))
+    old_baselines = list(indicator.baselines.order_by("pk"))
+    new_targets = (old_targets if targets is None else
+                   _built("targets", IndicatorTarget, _TARGET_KEYS, indicator, targets))
+    new_baselines = (old_baselines if baselines is None else
+                     _built("baselines", IndicatorBaseline, _BASELINE_KEYS, indicator,
+                            baselines))
+    _once_a_year("targets", new_targets, _("the plan period's target (no year) is given "
+                                           "twice."))
+    _once_a_year("baselines", new_baselines, None)
+    target_years = [t.year for t in new_targets if t.year is not None]
+    if target_years:
+        first = min(target_years)
+        for number, baseline in enumerate(new_baselines, start=1):
+            if baseline.year >= first:
+                raise _row_error(
+                    "baselines" if baselines is not None else "targets",
+                    number if baselines is not None else
+                    next(n for n, t in enumerate(new_targets, start=1) if t.year == first),
+                    IndicatorBaseline._meta.get_field("year").verbose_name,
+                    _("a baseline year (%(baseline)s) must be before the first target year "
+                      "(%(target)s).") % {"baseline": baseline.year, "target": first})
+    changes: dict[str, list[Any]] = {}
+    if targets is not None:
+        before, after = _audited(old_targets, _TARGET_KEYS), _audited(new_targets, _TARGET_KEYS)
+        if before != after:
+            indicator.targets.all().delete()
+            IndicatorTarget.objects.bulk_create(new_targets)
+            changes["targets"] = [before, after]
+    if baselines is not None:
+        before = _audited(old_baselines, _BASELINE_KEYS)
+        after = _audited(new_baselines, _BASELINE_KEYS)
+        if before != after:
+            indicator.baselines.all().delete()
+            IndicatorBaseline.objects.bulk_create(new_baselines)
+            changes["baselines"] = [before, after]
+    if changes:
+        audit.record(actor=actor, verb="update", obj=indicator, changes=changes)
+
+
+def _audited(rows: list[Any], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows as the audit trail keeps them: JSON values, in year order (period last)."""
+    plain = [{key: (format(Decimal(getattr(row, key)).normalize(), "f") if key == "value"
+                    else getattr(row, key)) for key in keys} for row in rows]
+    return sorted(plain, key=lambda row: (row["year"] is None, row["year"] or 0))
+
+
+def set_indicator_targets(*, actor: Any, indicator: Indicator,
+                          targets: Iterable[Mapping[str, Any]]) -> Indicator:
+    """Replace the indicator's targets: each ``{"year": 2027 or None (the plan period),
+    "comparison": "gte"/"gt"/"lte"/"lt"/"eq", "value": …, "relative_to_national": …}``.
+
+    A year at most once (the plan period's target too), sane years, and every baseline
+    year before the first target year; a wrong row refuses them all, naming the row and
+    the field. Audited on the indicator.
+    """
+    require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
+    with transaction.atomic():
+        _replace_targets_and_baselines(actor, indicator, list(targets), None)
+    return indicator
+
+
+def set_indicator_baselines(*, actor: Any, indicator: Indicator,
+                            baselines: Iterable[Mapping[str, Any]]) -> Indicator:
+    """Replace the indicator's baselines: each ``{"year": 2023, "value": …}``; several
+    years make a multi-year baseline. A year at most once, sane, and before the first
+    target year; all or nothing, audited on the indicator."""
+    require_plan_admin(actor, indicator.goal.focus_area.plan.organization_id)
+    with transaction.atomic():
+        _replace_targets_and_baselines(actor, indicator, None, list(baselines))
     return indicator
 
 

@@ -13,7 +13,15 @@ from actions.models import Action, ReportingReturn, ReportingRound, StatusUpdate
 from planportal import services
 from planportal.models import Membership, Organization, Unit, User
 from planportal.permissions import SYSTEM
-from strategies.models import FocusArea, Goal, Indicator, Measurement, Plan
+from strategies.models import (
+    FocusArea,
+    Goal,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    Measurement,
+    Plan,
+)
 
 
 class UserFactory(DjangoModelFactory):
@@ -118,13 +126,29 @@ class GoalFactory(DjangoModelFactory):
 class IndicatorFactory(DjangoModelFactory):
     class Meta:
         model = Indicator
+        skip_postgeneration_save = True
 
     goal = factory.SubFactory(GoalFactory)
     name = factory.Sequence(lambda n: f"Indikator {n}")
     unit = "%"
     direction = Indicator.Direction.HIGHER
-    target_value = 80
-    target_year = 2030
+
+    @factory.post_generation
+    def targets(self, create: bool, rows: Any, **kwargs: Any) -> None:
+        """``targets=[{"year": 2030, "comparison": "gte", "value": 80}, …]``; by default
+        one target, at least 80 in 2030 (``targets=[]`` for none)."""
+        if not create:
+            return
+        rows = [{"year": 2030, "comparison": "gte", "value": 80}] if rows is None else rows
+        IndicatorTarget.objects.bulk_create(IndicatorTarget(indicator=self, **row)
+                                            for row in rows)
+
+    @factory.post_generation
+    def baselines(self, create: bool, rows: Any, **kwargs: Any) -> None:
+        """``baselines=[{"year": 2024, "value": 70}, …]``; none by default."""
+        if create and rows:
+            IndicatorBaseline.objects.bulk_create(IndicatorBaseline(indicator=self, **row)
+                                                  for row in rows)
 
 
 class MeasurementFactory(DjangoModelFactory):

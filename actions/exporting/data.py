@@ -96,6 +96,7 @@ def export_plan_data(plan: Plan) -> dict[str, Any]:
         .order_by("order", "pk")
     )
     indicators = Indicator.objects.prefetch_related(
+        "targets", "baselines",
         Prefetch("measurements",
                  queryset=Measurement.objects.select_related("recorded_by")
                  .order_by("period_end", "pk"))
@@ -210,9 +211,14 @@ def _interpretation(marker: Interpretation) -> dict[str, Any]:
 def _indicator(indicator: Indicator, person: Any) -> dict[str, Any]:
     return {
         "order": indicator.order, "name": indicator.name, "unit": indicator.unit,
-        "direction": indicator.direction, "baseline_value": _value(indicator.baseline_value),
-        "baseline_year": indicator.baseline_year,
-        "target_value": _value(indicator.target_value), "target_year": indicator.target_year,
+        "direction": indicator.direction,
+        "targets": [
+            {"year": t.year, "comparison": t.comparison, "value": _value(t.value),
+             "relative_to_national": t.relative_to_national}
+            for t in indicator.targets.all()
+        ],
+        "baselines": [{"year": b.year, "value": _value(b.value)}
+                      for b in indicator.baselines.all()],
         "source": indicator.source,
         "measurements": [
             {"period_end": _value(m.period_end), "period_label": m.period_label,

@@ -56,6 +56,7 @@ from planportal.permissions import get_access
 from strategies import services as plan_services
 from strategies.golden_thread import contribution_refusal
 from strategies.models import FocusArea, Goal, Plan
+from strategies.targets import from_old_fields
 
 #: Objects an export may hold per table row allowed (status history and measurements).
 OBJECTS_PER_ROW = 20
@@ -125,7 +126,8 @@ def _objects(data: dict[str, Any], limit: int) -> int:
         for goal in area["goals"]:
             count += 1
             for indicator in goal["indicators"]:
-                count += 1 + len(indicator["measurements"])
+                count += 1 + len(indicator["measurements"]) + len(
+                    indicator.get("targets") or ()) + len(indicator.get("baselines") or ())
             for action in goal["actions"]:
                 count += 1 + len(action["status_updates"])
             if count > limit:
@@ -417,13 +419,11 @@ class _Restorer:
             self.cursor = _location(f"{path}.indicators[{i}]")
             if row["name"] in existing:
                 continue
+            targets, baselines = self._targets_and_baselines(row)
             indicator = plan_services.create_indicator(
                 actor=self.actor, goal=goal, order=row["order"], name=row["name"],
-                unit=row["unit"], direction=row["direction"],
-                baseline_value=_decimal(row["baseline_value"]),
-                baseline_year=row["baseline_year"],
-                target_value=_decimal(row["target_value"]), target_year=row["target_year"],
-                source=row["source"],
+                unit=row["unit"], direction=row["direction"], source=row["source"],
+                targets=targets, baselines=baselines,
             )
             self.created.add((type(indicator), indicator.pk))
             self.indicators[(*keys, match_key(row["name"]))] = indicator
@@ -439,6 +439,22 @@ class _Restorer:
                     recorded_at=_datetime(measurement["recorded_at"]),
                 )
                 self.result.add("measurements")
+
+    def _targets_and_baselines(self, row: dict[str, Any]
+                               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """An indicator's targets and baselines as the service takes them. An export made
+        before they were lists has one target and one baseline (``target_value`` …): read
+        as the migration read the database, a baseline without a year in the year before
+        the plan period."""
+        if "targets" in row or "baselines" in row:
+            return list(row.get("targets") or []), list(row.get("baselines") or [])
+        targets, baselines = from_old_fields(
+            row["direction"], _decimal(row.get("baseline_value")), row.get("baseline_year"),
+            _decimal(row.get("target_value")), row.get("target_year"))
+        before_plan = self.result.plan.period_start - 1
+        return ([{"year": t.year, "comparison": t.comparison, "value": t.value}
+                 for t in targets],
+                [{"year": b.year or before_plan, "value": b.value} for b in baselines])
 
     def _actions(self, actions: list[dict[str, Any]], path: str, area_key: str | None,
                  goal_key: str | None, *, goal: Goal | None = None,

@@ -13,6 +13,8 @@ from strategies.models import (
     FocusArea,
     Goal,
     Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
     Measurement,
     Plan,
     SustainableDevelopmentGoal,
@@ -131,18 +133,49 @@ class GoalUpdateSerializer(GoalSerializer):
     focus_area = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+# --- Indicator targets and baselines (written through set_indicator_targets/-baselines) --
+
+
+class IndicatorTargetSerializer(serializers.ModelSerializer):
+    """A target: ``comparison`` and ``value`` for ``year`` (null: the plan period)."""
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["year", "comparison", "value", "relative_to_national"]
+        validators: list[Any] = []  # a year at most once: the service says which row
+
+
+class IndicatorBaselineSerializer(serializers.ModelSerializer):
+    """A baseline: the indicator's value in a year before the plan."""
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+
+    class Meta:
+        model = IndicatorBaseline
+        fields = ["year", "value"]
+        validators: list[Any] = []
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING  # "" is not a value
     goal = VisiblePrimaryKeyField(Goal)
+    targets = IndicatorTargetSerializer(
+        many=True, required=False,
+        help_text="Replaces every target when given. A year at most once (null: the plan "
+                  "period's target).")
+    baselines = IndicatorBaselineSerializer(
+        many=True, required=False,
+        help_text="Replaces every baseline when given; each year before the first target year.")
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
                                             allow_null=True)
     latest_period_end = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator
-        fields = ["id", "goal", "order", "name", "unit", "direction", "baseline_value",
-                  "baseline_year", "target_value", "target_year", "source", "latest_value",
-                  "latest_period_end",
+        fields = ["id", "goal", "order", "name", "unit", "direction", "targets", "baselines",
+                  "source", "latest_value", "latest_period_end",
                   # SSB's statistics bank (checked by the service: Indicator.clean).
                   "statistics_table", "statistics_content", "statistics_query"]
         read_only_fields = ["id"]

@@ -167,7 +167,7 @@ class IndicatorViewSet(PlanContentViewSet):
         return self.scoped(Indicator.objects.all()).annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period_end=Subquery(latest.values("period_end")[:1]),
-        )
+        ).prefetch_related("targets", "baselines")
 
     def organization_id_of(self, instance: Indicator) -> int:
         return instance.goal.focus_area.plan.organization_id

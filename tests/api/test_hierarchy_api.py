@@ -49,7 +49,7 @@ def test_an_unknown_sdg_number_is_a_400(world, api):
 
 def test_indicators_show_their_latest_value(world, api):
     indicator = IndicatorFactory(goal=world.goal, name="Sykefravær", direction="lower",
-                                 target_value=8)
+                                 targets=[{"year": None, "comparison": "lte", "value": 8}])
     MeasurementFactory(indicator=indicator, value=9.5, period_end="2024-12-31")
     MeasurementFactory(indicator=indicator, value=8.7, period_end="2025-12-31")
     row = api("reader").get(f"/api/v1/indicators/?goal={world.goal.pk}").json()["results"][0]

@@ -76,7 +76,7 @@ def requests(o, world):
         ("indicator create", "post", "/api/v1/indicators/",
          {"goal": g.pk, "name": "Ny indikator", "direction": "higher"},
          {**admin_only, "admin": 201, "other_admin": 400, None: ANON}),
-        ("indicator edit", "patch", f"/api/v1/indicators/{i.pk}/", {"target_value": "7.5"},
+        ("indicator edit", "patch", f"/api/v1/indicators/{i.pk}/", {"unit": "antall"},
          {**admin_only, "admin": 200, "other_admin": 404, None: ANON}),
         ("measurement record", "post", "/api/v1/measurements/",
          {"indicator": i.pk, "value": "9.1", "period_end": "2025-12-31"},

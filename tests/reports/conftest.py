@@ -113,16 +113,19 @@ def build_report_plan(world: Any, public: bool = False) -> ReportPlan:
     indicators = {
         # Higher is better; the line 70 (2024) → 80 (2028) expects 72.5 in 2025: 74 is on track.
         "home": IndicatorFactory(goal=goals["1.1"], name="Andel hjemmeboende over 80 år",
-                                 direction=Indicator.Direction.HIGHER, baseline_value=70,
-                                 baseline_year=2024, target_value=80, target_year=2028),
+                                 direction=Indicator.Direction.HIGHER,
+                                 baselines=[{"year": 2024, "value": 70}],
+                                 targets=[{"year": 2028, "comparison": "gte", "value": 80}]),
         # Lower is better; 10 (2024) → 8 (2026) expects 9.0 in 2025: 9.5 is off track.
         "sick": IndicatorFactory(goal=goals["1.2"], name="Sykefravær", unit="%",
-                                 direction=Indicator.Direction.LOWER, baseline_value=10,
-                                 baseline_year=2024, target_value=8, target_year=2026),
+                                 direction=Indicator.Direction.LOWER,
+                                 baselines=[{"year": 2024, "value": 10}],
+                                 targets=[{"year": 2026, "comparison": "lte", "value": 8}]),
         # Target 85 reached with 86.
         "thrive": IndicatorFactory(goal=goals["2.1"], name="Elever som trives",
-                                   direction=Indicator.Direction.HIGHER, baseline_value=80,
-                                   baseline_year=2024, target_value=85, target_year=2027),
+                                   direction=Indicator.Direction.HIGHER,
+                                   baselines=[{"year": 2024, "value": 80}],
+                                   targets=[{"year": 2027, "comparison": "gte", "value": 85}]),
         "empty": IndicatorFactory(goal=goals["2.1"], name="Uten målinger",
                                   direction=Indicator.Direction.HIGHER),
     }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from reports.progress import assess_indicator, compute_progress
+from reports.progress import compute_progress
+from strategies.targets import assess
 from tests.reports.conftest import AS_OF, SINCE, ReportPlan
 
 pytestmark = pytest.mark.django_db
@@ -94,12 +96,15 @@ def test_today_uses_the_current_status(report_plan: ReportPlan, today: Any) -> N
     assert goal["by_status"]["completed"] == 1  # 1.2.3 was completed on 10 September
 
 
-def test_indicators_are_judged_by_their_direction(data: dict[str, Any]) -> None:
+def test_indicators_are_judged_by_their_targets(data: dict[str, Any]) -> None:
     rows = {row["name"]: row for row in data["indicators"]}
     home = rows["Andel hjemmeboende over 80 år"]
     assert (home["latest_value"], home["latest_period_end"]) == (74, "2025-12-31")
     assert home["assessment"] == "on_track"
-    assert (home["baseline_value"], home["target_value"]) == (70, 80)
+    assert home["baseline_value"] == 70
+    assert home["baselines"] == [{"year": 2024, "value": 70}]
+    assert home["targets"] == [{"year": 2028, "comparison": "gte", "value": 80,
+                                "relative_to_national": False}]
     assert rows["Sykefravær"]["latest_value"] == 9.5
     assert rows["Sykefravær"]["assessment"] == "off_track"
     assert rows["Elever som trives"]["assessment"] == "reached"
@@ -108,20 +113,17 @@ def test_indicators_are_judged_by_their_direction(data: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("direction", "latest", "expected"),
+    ("comparison", "target", "latest", "expected"),
     [
-        ("higher", 81, "reached"), ("higher", 73, "on_track"), ("higher", 71, "off_track"),
-        ("lower", 59, "reached"), ("lower", 69, "off_track"), ("lower", 67, "on_track"),
+        ("gte", 80, 81, "reached"), ("gte", 80, 73, "on_track"), ("gte", 80, 71, "off_track"),
+        ("lte", 60, 59, "reached"), ("lte", 60, 69, "off_track"), ("lte", 60, 67, "on_track"),
     ],
 )
 def test_assessment_follows_the_line_from_baseline_to_target(
-    direction: str, latest: int, expected: str
+    comparison: str, target: int, latest: int, expected: str
 ) -> None:
-    from decimal import Decimal
-
-    target = Decimal(80) if direction == "higher" else Decimal(60)
-    assert assess_indicator(direction, Decimal(70), 2024, target, 2028, Decimal(latest),
-                            2025) == expected
+    targets = [{"year": 2028, "comparison": comparison, "value": target}]
+    assert assess(targets, [{"year": 2024, "value": 70}], Decimal(latest), 2025) == expected
 
 
 def test_narrowing_to_a_focus_area(report_plan: ReportPlan, today: Any) -> None:

@@ -4,7 +4,13 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from actions.models import Action
-from strategies.models import Indicator, Plan, SustainableDevelopmentGoal
+from strategies.models import (
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    Plan,
+    SustainableDevelopmentGoal,
+)
 from tests.factories import ActionFactory, IndicatorFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +57,22 @@ def test_an_action_status_must_be_a_known_one(world):
     _refused(lambda: Action.objects.filter(pk=world.action.pk).update(status="ferdig"))
 
 
-def test_an_indicators_target_year_cannot_precede_its_baseline(world):
-    _refused(lambda: IndicatorFactory(goal=world.goal, baseline_year=2024, target_year=2020))
+def test_an_indicator_has_one_target_per_year(world):
+    indicator = IndicatorFactory(goal=world.goal, targets=[
+        {"year": 2027, "comparison": "gte", "value": 10}])
+    _refused(lambda: IndicatorTarget.objects.create(indicator=indicator, year=2027,
+                                                    comparison="gt", value=12))
+
+
+def test_an_indicator_has_one_baseline_per_year(world):
+    indicator = IndicatorFactory(goal=world.goal, baselines=[{"year": 2022, "value": 9}])
+    _refused(lambda: IndicatorBaseline.objects.create(indicator=indicator, year=2022, value=8))
+
+
+def test_a_target_comparison_must_be_a_known_one(world):
+    indicator = IndicatorFactory(goal=world.goal, targets=[])
+    _refused(lambda: IndicatorTarget.objects.create(indicator=indicator, comparison="gt=",
+                                                    value=1))
 
 
 def test_indicator_names_are_unique_per_goal(world):

@@ -19,7 +19,7 @@ from actions.models import Action, StatusUpdate
 from planportal.models import Organization, Unit, User
 from planportal.permissions import SYSTEM
 from strategies import services as plan_services
-from strategies.models import Measurement, Plan
+from strategies.models import Indicator, Measurement, Plan
 from tests.factories import IndicatorFactory, StatusUpdateFactory
 from tests.queries import assert_constant_queries
 
@@ -28,8 +28,7 @@ PLAN_FIELDS = ["title", "kind", "period_start", "period_end", "status", "adopted
                "next_revision_on", "is_public"]
 AREA_FIELDS = ["order", "code", "title", "description", "current_state", "vision", "partners"]
 GOAL_FIELDS = ["order", "code", "title", "description", "success_criteria"]
-INDICATOR_FIELDS = ["order", "name", "unit", "direction", "baseline_value", "baseline_year",
-                    "target_value", "target_year", "source"]
+INDICATOR_FIELDS = ["order", "name", "unit", "direction", "source"]
 ACTION_FIELDS = ["order", "code", "title", "description", "start_date", "due_date",
                  "period_text", "status", "progress", "budget", "budget_reference",
                  "evaluation", "evaluated_on"]
@@ -50,6 +49,9 @@ def snapshot(plan: Plan) -> dict[str, Any]:
         for goal in area.goals.order_by("order"):
             indicators = [
                 {**{f: getattr(i, f) for f in INDICATOR_FIELDS},
+                 "targets": list(i.targets.values_list("year", "comparison", "value",
+                                                       "relative_to_national")),
+                 "baselines": list(i.baselines.values_list("year", "value")),
                  "measurements": [
                      (m.period_end, m.period_label, m.value, m.note, person(m.recorded_by),
                       m.recorded_at)
@@ -97,9 +99,12 @@ def full_plan(world) -> Plan:
                                     lead_units=[world.health], current_state="Her er vi",
                                     partners="Frivilligsentralen")
     plan_services.update_goal(actor=SYSTEM, goal=world.goal, success_criteria="Vi har lyktes når …")
-    indicator = IndicatorFactory(goal=world.goal, name="Sykefravær", unit="%",
-                                 direction="lower", baseline_value=Decimal("9.5"),
-                                 baseline_year=2024, target_value=8, target_year=2030)
+    indicator = IndicatorFactory(
+        goal=world.goal, name="Sykefravær", unit="%", direction="lower",
+        baselines=[{"year": 2023, "value": Decimal("10.25")}, {"year": 2024, "value": 9.5}],
+        targets=[{"year": 2027, "comparison": "lt", "value": 9},
+                 {"year": None, "comparison": "lte", "value": 8},
+                 {"year": 2026, "comparison": "lte", "value": 2, "relative_to_national": True}])
     for year, value in [(2024, "9.50"), (2025, "8.75")]:
         plan_services.record_measurement(actor=world.sector_leader, indicator=indicator,
                                          value=value, period_end=date(year, 12, 31),
@@ -240,3 +245,37 @@ def test_export_times_are_iso_and_timezone_aware(full_plan):
         "measurements"][0]["recorded_at"]
     assert datetime.fromisoformat(recorded_at).tzinfo is not None
     assert datetime.fromisoformat(recorded_at) <= datetime.now(UTC)
+
+
+def test_an_export_keeps_every_target_and_baseline(full_plan):
+    indicator = export_plan_data(full_plan)["plan"]["focus_areas"][0]["goals"][0][
+        "indicators"][0]
+    assert indicator["targets"] == [
+        {"year": 2026, "comparison": "lte", "value": "2.00", "relative_to_national": True},
+        {"year": 2027, "comparison": "lt", "value": "9.00", "relative_to_national": False},
+        {"year": None, "comparison": "lte", "value": "8.00", "relative_to_national": False},
+    ]
+    assert indicator["baselines"] == [{"year": 2023, "value": "10.25"},
+                                      {"year": 2024, "value": "9.50"}]
+    assert "target_value" not in indicator
+
+
+def test_an_export_from_before_target_lists_restores_its_one_target_and_baseline(
+        full_plan, world):
+    data = export_plan_data(full_plan)
+    data["plan"]["title"] = "Eksportert før målene ble lister"
+    indicator = data["plan"]["focus_areas"][0]["goals"][0]["indicators"][0]
+    del indicator["targets"], indicator["baselines"]
+    # A lower-is-better target, and a baseline whose year the old file did not give.
+    indicator.update(baseline_value="9.50", baseline_year=None, target_value="8.00",
+                     target_year=2030)
+    preview, _ = import_plan(actor=world.admin, organization=world.org,
+                             content=json.dumps(data).encode(), filename="plan.json")
+    assert not preview.errors
+    restored = Indicator.objects.get(
+        goal__focus_area__plan__title="Eksportert før målene ble lister")
+    assert list(restored.targets.values_list("year", "comparison", "value")) == [
+        (2030, "lte", Decimal(8))]
+    # The year before the plan period, as the migration reads the database.
+    assert list(restored.baselines.values_list("year", "value")) == [
+        (full_plan.period_start - 1, Decimal("9.5"))]

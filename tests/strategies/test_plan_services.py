@@ -23,7 +23,8 @@ def test_an_admin_builds_a_plan_from_plan_to_indicator(world):
                                 success_criteria="Vi har lyktes når flere bor hjemme")
     indicator = services.create_indicator(
         actor=world.admin, goal=goal, name="Andel over 80 år som bor hjemme", unit="%",
-        direction=Indicator.Direction.HIGHER, target_value=90, target_year=2035)
+        direction=Indicator.Direction.HIGHER,
+        targets=[{"year": None, "comparison": "gte", "value": 90}])
     assert [s.number for s in area.sdgs.all()] == [3, 17]
     assert list(area.lead_units.all()) == [world.health]
     assert goal.order == 0 and area.order == 0

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def indicator(world):
     return IndicatorFactory(goal=world.goal, name="Sykefravær", direction="lower",
-                            target_value=8)
+                            targets=[{"year": None, "comparison": "lte", "value": 8}])
 
 
 @pytest.mark.parametrize("persona", ["admin", "sector_leader"])

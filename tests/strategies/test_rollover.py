@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +34,9 @@ def mixed_plan(world):
                                         responsible_unit=world.home_care,
                                         due_date=date(2026, 6, 30))
         post(world.admin, actions[status], status, progress, comment=f"Status {status}")
-    indicator = IndicatorFactory(goal=goal, name="Andel brukere med plan")
+    indicator = IndicatorFactory(goal=goal, name="Andel brukere med plan",
+                                 targets=[{"year": None, "comparison": "gt", "value": 50}],
+                                 baselines=[{"year": 2024, "value": 38}])
     MeasurementFactory(indicator=indicator, value=40, period_end=date(2025, 12, 31))
     return actions
 
@@ -95,6 +98,9 @@ def test_the_new_version_copies_the_structure_and_links_back(world, mixed_plan):
     indicator = goal.indicators.get()
     assert indicator.name == "Andel brukere med plan"
     assert not indicator.measurements.exists()  # the values belong to the old period
+    assert list(indicator.targets.values_list("year", "comparison", "value")) == [
+        (None, "gt", Decimal(50))]
+    assert list(indicator.baselines.values_list("year", "value")) == [(2024, Decimal(38))]
 
 
 def test_a_plan_cannot_be_rolled_into_the_same_period_twice(world, mixed_plan):

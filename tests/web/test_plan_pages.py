@@ -73,15 +73,37 @@ def test_an_unknown_filter_value_is_reported_on_its_field(browse, world):
 
 
 def test_indicators_show_target_against_the_latest_value(browse, world):
-    indicator = IndicatorFactory(goal=world.goal, name="Sykefravær", target_value=8,
-                                 target_year=2030, direction="lower")
+    indicator = IndicatorFactory(goal=world.goal, name="Sykefravær", direction="lower",
+                                 targets=[{"year": 2030, "comparison": "lte", "value": 8}])
     MeasurementFactory(indicator=indicator, period_end=date(2024, 12, 31), value="9.50",
                        period_label="2024")
     MeasurementFactory(indicator=indicator, period_end=date(2023, 12, 31), value="11")
     text = browse("reader").get(reverse("strategies:plan-detail", args=[world.plan.pk])).text
     assert "Sykefravær" in text
     assert "9,5" in text and "(2024)" in text
-    assert "11" not in text.split("Sykefravær")[1].split("</tr>")[0]
+    row = text.split("Sykefravær")[1].split("</tr>")[0]
+    assert "11" not in row
+    assert "≤\xa08\xa0% (2030)" in row
+
+
+def test_indicators_show_every_target_and_baseline_as_the_plan_states_them(browse, world):
+    IndicatorFactory(goal=world.goal, name="Lærlingeplasser", unit="antall",
+                     targets=[{"year": year, "comparison": "gte", "value": 10}
+                              for year in (2026, 2027)],
+                     baselines=[{"year": 2023, "value": 6}, {"year": 2024, "value": 7}])
+    IndicatorFactory(goal=world.goal, name="Heltid", targets=[
+        {"year": None, "comparison": "gt", "value": 50}])
+    IndicatorFactory(goal=world.goal, name="Levekår", unit="", targets=[
+        {"year": None, "comparison": "lt", "value": 0, "relative_to_national": True}])
+    text = browse("reader").get(reverse("strategies:plan-detail", args=[world.plan.pk])).text
+
+    def row(name: str) -> str:
+        return text.split(f"{name}")[1].split("</tr>")[0]
+
+    assert "≥\xa010 (2026, 2027)" in row("Lærlingeplasser")
+    assert "6 (2023), 7 (2024)" in row("Lærlingeplasser")
+    assert "&gt;\xa050\xa0%" in row("Heltid") and "(20" not in row("Heltid")
+    assert "&lt;\xa0landssnittet" in row("Levekår")
 
 
 def test_the_plan_page_links_to_the_html_pdf_and_xlsx_reports(browse, world):
