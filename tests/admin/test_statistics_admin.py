@@ -111,9 +111,23 @@ QUERY = {"query": [{"code": "Region", "selection": {"filter": "item", "values": 
 def indicator_form(indicator, **changes):
     data = {"order": indicator.order, "name": indicator.name, "unit": indicator.unit,
             "direction": indicator.direction, "source": indicator.source,
-            "target_value": "80", "target_year": "2030",
             "statistics_table": "", "statistics_content": "", "statistics_query": "",
             "measurements-TOTAL_FORMS": "0", "measurements-INITIAL_FORMS": "0"}
+    # The targets and baselines inlines, as the page renders them: the stored rows kept.
+    for prefix, rows in (("targets", list(indicator.targets.all())),
+                         ("baselines", list(indicator.baselines.all()))):
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                     f"{prefix}-INITIAL_FORMS": str(len(rows)),
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        for n, row in enumerate(rows):
+            data[f"{prefix}-{n}-id"] = str(row.pk)
+            data[f"{prefix}-{n}-indicator"] = str(indicator.pk)
+            data[f"{prefix}-{n}-year"] = "" if row.year is None else str(row.year)
+            data[f"{prefix}-{n}-value"] = str(row.value)
+            if prefix == "targets":
+                data[f"{prefix}-{n}-comparison"] = row.comparison
+                if row.relative_to_national:
+                    data[f"{prefix}-{n}-relative_to_national"] = "on"
     data.update(changes)
     return data
 
