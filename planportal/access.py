@@ -257,6 +257,19 @@ def unit_subtree_q(path: str, prefix: str) -> Q:
     return Q(**{f"{prefix}path__startswith": path})
 
 
+#: The roles whose holders may be made responsible for plan work (a tiltak, an indicator):
+#: those whose work is to carry it out or follow it up. A reader (a committee member) reads.
+RESPONSIBLE_ROLES = (Role.ADMIN, Role.SECTOR_LEADER, Role.UNIT_MANAGER)
+
+
+def responsible_membership_q(organization_ids: Any, prefix: str = "") -> Q:
+    """Memberships (at ``prefix``) that make their active holder someone a tiltak or an
+    indicator of one of the organisations may be given to (:data:`RESPONSIBLE_ROLES`)."""
+    return Q(**{f"{prefix}role__in": RESPONSIBLE_ROLES,
+                f"{prefix}unit__organization_id__in": organization_ids,
+                f"{prefix}user__is_active": True})
+
+
 def deny(message: str | None = None) -> PermissionDenied:
     """Build the PermissionDenied that services raise, with a user-facing message."""
     return PermissionDenied(message or _("You do not have permission to do this."))

@@ -22,8 +22,8 @@ from planportal.admin_forms import (
     add_link,
     admin_link,
 )
-from planportal.models import Organization, Unit
-from planportal.permissions import get_access
+from planportal.models import Membership, Organization, Unit, User
+from planportal.permissions import get_access, responsible_membership_q
 from strategies import services
 from strategies.models import (
     FocusArea,
@@ -247,13 +247,24 @@ class IndicatorForm(ServiceForm):
     class Meta:
         model = Indicator
         fields = ["goal", "order", "name", "unit", "direction", "baseline_value",
-                  "baseline_year", "target_value", "target_year", "source"]
+                  "baseline_year", "target_value", "target_year", "source",
+                  *services.ASSIGNMENT_FIELDS]
+        widgets = {"next_due_on": forms.DateInput(attrs={"type": "date"})}
 
     def call_service(self, actor: Any, original: Indicator | None, data: dict[str, Any]) -> Any:
+        # Who follows it up goes through assign_indicator, the rest through the
+        # definition's services; both in the admin form's one transaction.
+        follow_up = {name: data.pop(name) for name in services.ASSIGNMENT_FIELDS if name in data}
         if original is None:
-            return services.create_indicator(actor=actor, **data)
+            indicator = services.create_indicator(actor=actor, **data)
+            if any(value not in (None, "") for value in follow_up.values()):
+                services.assign_indicator(actor=actor, indicator=indicator, **follow_up)
+            return indicator
         data.pop("goal", None)  # read-only on the change page: update_indicator moves nothing
-        return services.update_indicator(actor=actor, indicator=original, **data)
+        indicator = services.update_indicator(actor=actor, indicator=original, **data)
+        if any(getattr(indicator, name) != value for name, value in follow_up.items()):
+            services.assign_indicator(actor=actor, indicator=indicator, **follow_up)
+        return indicator
 
 
 class MeasurementInline(ReadOnlyInline):
@@ -280,11 +291,24 @@ class IndicatorAdmin(ServiceAdmin):
         # "changed goal" and moved nothing.
         return ["goal"] if obj else []
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The choices spare the admin what assign_indicator would refuse; it decides.
+        if db_field.name == "responsible_unit":
+            kwargs["queryset"] = Unit.objects.visible_to(request.user)
+        elif db_field.name == "responsible_person":
+            access = get_access(request.user)
+            members = Membership.objects.all() if access.everything else (
+                Membership.objects.filter(responsible_membership_q(access.member_org_ids)))
+            kwargs["queryset"] = User.objects.filter(
+                pk__in=members.values("user_id")).order_by("first_name", "last_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class MeasurementForm(ServiceForm):
     class Meta:
         model = Measurement
-        fields = ["indicator", "period_end", "period_label", "value", "note"]
+        fields = ["indicator", "period_end", "period_label", "value", "note", "source",
+                  "national_average"]
 
     def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Measurement:
         if original is not None:
