@@ -442,6 +442,7 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "strategies.models.Plan.Status",
         "PlanKindEnum": "strategies.models.Plan.Kind",
         "UnitKindEnum": "planportal.models.Unit.Kind",
+        "IndicatorFrequencyEnum": "strategies.models.Indicator.Frequency",
     },
 }
 

@@ -209,9 +209,13 @@ class MeasurementViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
             plan_organization_id=F("indicator__goal__focus_area__plan__organization_id"))
 
     def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        # Before the body is validated, as PlanContentViewSet: someone who may record no
-        # indicator's values (a reader) gets 403, not field errors.
-        if not Indicator.objects.recordable_by(request.user).exists():
+        # Before the body is validated, as PlanContentViewSet: a reader gets 403, not field
+        # errors. A role above reader passes (another kommune's indicator is then "does not
+        # exist", as everywhere); without one, only someone responsible for an indicator.
+        access = get_access(request.user)
+        staff = access.everything or bool(access.admin_org_ids or access.sector_leader_units
+                                          or access.unit_manager_units)
+        if not staff and not Indicator.objects.recordable_by(request.user).exists():
             raise deny(_("You cannot record values for this indicator."))
         return super().create(request, *args, **kwargs)
 
