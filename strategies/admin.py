@@ -251,6 +251,15 @@ class IndicatorForm(ServiceForm):
                   *services.ASSIGNMENT_FIELDS]
         widgets = {"next_due_on": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("responsible_person")
+        current = self.instance.responsible_person_id if self.instance.pk else None
+        if field is not None and current is not None:
+            # The present person stays a choice (a role lost since): a form must not drop
+            # him unasked; assign_indicator judges a new one.
+            field.queryset = field.queryset | User.objects.filter(pk=current)
+
     def call_service(self, actor: Any, original: Indicator | None, data: dict[str, Any]) -> Any:
         # Who follows it up goes through assign_indicator, the rest through the
         # definition's services; both in the admin form's one transaction.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +18,7 @@ from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
 from planportal.languages import language_for
 from planportal.mail import one_line
+from strategies.models import Indicator
 
 Kind = ReminderDelivery.Kind
 #: The reporting round's items, listed together in the "Reporting" section.
@@ -171,7 +171,7 @@ def indicator_note(due: date, today: date) -> str:
 class IndicatorLine:
     """One indicator whose value is due, as the e-mail shows it."""
 
-    indicator: Any
+    indicator: Indicator
     due: date
     note: str
     url: str

@@ -2,9 +2,11 @@
 in the same daily e-mail as the tiltak reminders."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.reminders.sweep import sweep_deadlines
@@ -193,3 +195,15 @@ def test_the_sweep_makes_the_same_number_of_queries_for_few_and_many_indicators(
     queries_with(1)  # warm-up
     few, many = queries_with(3), queries_with(40)
     assert few == many, f"{few} queries for 3 indicators, {many} for 40"
+
+
+def test_the_dry_run_names_the_indicator_and_changes_nothing(world):
+    indicator = indicator_due(world, TODAY + timedelta(days=3),
+                              responsible_person=world.unit_manager)
+    out = StringIO()
+
+    call_command("send_reminders", "--date", TODAY.isoformat(), "--dry-run", stdout=out)
+
+    assert (f"indicator_due       2026-06-18/w3    indikator {indicator.pk} "
+            "Sykefravær i hjemmetjenesten") in out.getvalue()
+    assert not ReminderDelivery.objects.exists()

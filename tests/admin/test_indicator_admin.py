@@ -67,3 +67,12 @@ def test_a_measurement_added_in_the_admin_keeps_source_and_national_average(
     measurement = Measurement.objects.get(indicator=indicator)
     assert (measurement.source, str(measurement.national_average)) == ("SSB, tabell 12345",
                                                                        "6.50")
+
+
+def test_the_present_person_stays_a_choice_after_losing_his_role(world, plan_admin,
+                                                                  indicator):
+    Indicator.objects.filter(pk=indicator.pk).update(responsible_unit=world.home_care,
+                                                     responsible_person=world.reader)
+    response = _save_as_rendered(plan_admin, change_url(indicator), name="Sykefravær i alt")
+    assert response.status_code == 302, response.content.decode()[:1000]
+    assert Indicator.objects.get(pk=indicator.pk).responsible_person == world.reader
