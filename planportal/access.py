@@ -119,8 +119,9 @@ class Access:
 
     @property
     def writes_actions_anywhere(self) -> bool:
-        """True if some role lets the user create plan content (actions, indicator
-        values): an administrator or a sector leader somewhere, or a platform operator."""
+        """True if some role lets the user create and assign tiltak: an administrator or
+        a sector leader somewhere, or a platform operator. (Indicator values are recorded
+        by their responsible people and unit managers too: ``measurement_record_q``.)"""
         return self.everything or bool(self.admin_org_ids or self.sector_leader_units)
 
     def is_member_of(self, organization_id: int) -> bool:
