@@ -416,16 +416,24 @@ def record_measurement(
             "A value is already recorded for this indicator and period.")})
     with transaction.atomic():
         _save(measurement, actor=actor)
-        # Locked, so two values recorded at once move the date from the same place.
-        current = Indicator.objects.select_for_update().get(pk=indicator.pk)
-        due = _due_after(current, measurement)
-        if due != current.next_due_on:
-            Indicator.objects.filter(pk=indicator.pk).update(next_due_on=due)
-            audit.record(actor=actor, verb="update", obj=current,
-                         changes={"next_due_on": [current.next_due_on, due]},
-                         organization_id=_indicator_org(indicator))
-        indicator.next_due_on = due
+        advance_due_date(actor=actor, indicator=indicator, measurement=measurement)
     return measurement
+
+
+def advance_due_date(*, actor: Any, indicator: Indicator, measurement: Measurement) -> None:
+    """Move *indicator*'s next due date on now that *measurement* is recorded
+    (:func:`_due_after`), audited, inside the caller's transaction: every way a value
+    comes in (the form, the API, the admin, an import) ends the reminders the same way.
+    """
+    # Locked, so two values recorded at once move the date from the same place.
+    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    due = _due_after(current, measurement)
+    if due != current.next_due_on:
+        Indicator.objects.filter(pk=indicator.pk).update(next_due_on=due)
+        audit.record(actor=actor, verb="update", obj=current,
+                     changes={"next_due_on": [current.next_due_on, due]},
+                     organization_id=_indicator_org(indicator))
+    indicator.next_due_on = due
 
 
 def restore_measurement(
