@@ -14,7 +14,11 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q
 
-from planportal.permissions import Access, Role, any_of, get_access
+# RESPONSIBLE_ROLES and responsible_membership_q (who may be responsible for a tiltak or
+# an indicator) are one rule of the core, re-exported here for the tiltak's forms.
+from planportal.permissions import RESPONSIBLE_ROLES as RESPONSIBLE_ROLES
+from planportal.permissions import Access, any_of, get_access
+from planportal.permissions import responsible_membership_q as responsible_membership_q
 from strategies.permissions import plan_view_q
 
 PLAN = "plan__"
@@ -59,17 +63,6 @@ def action_report_q(access: Access, prefix: str = "") -> Q:
 
 RULES = {"view": action_view_q, "manage": action_manage_q, "report": action_report_q}
 
-#: The roles whose holders may be given a tiltak as its responsible person: those whose
-#: work is to carry tiltak out or follow them up. A reader (a committee member) reads.
-RESPONSIBLE_ROLES = (Role.ADMIN, Role.SECTOR_LEADER, Role.UNIT_MANAGER)
-
-
-def responsible_membership_q(organization_ids: Any, prefix: str = "") -> Q:
-    """Memberships (at ``prefix``) that make their active holder someone a tiltak of one of
-    the organisations may be given to (:data:`RESPONSIBLE_ROLES`)."""
-    return Q(**{f"{prefix}role__in": RESPONSIBLE_ROLES,
-                f"{prefix}unit__organization_id__in": organization_ids,
-                f"{prefix}user__is_active": True})
 
 
 def calendar_unit_q(access: Access, prefix: str = "") -> Q:

@@ -32,6 +32,7 @@ from planportal.forms import add_service_errors
 from planportal.locking import VersionConflict
 from planportal.models import User
 from planportal.permissions import any_of, get_access, sees_people
+from strategies.models import Indicator
 
 SOON_DAYS = 30
 
@@ -217,6 +218,7 @@ def my_actions(
 
     50 to a page, in the groups' order, with each group's total over all pages (one
     query); filters by plan, unit, status, risk and overdue, kept in the URL.
+    Above them the returns owed in open reporting rounds and the indicator values due.
     """
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
@@ -267,11 +269,19 @@ def my_actions(
         .select_related("round__organization", "action")
         .order_by("round__deadline", "action__order", "pk")
     )
+    # Indicators whose value the user owes, due within as many days as the tiltak above
+    # or overdue: their own, and those of the units they manage (one query).
+    indicators = list(
+        Indicator.objects.visible_to(request.user).followed_up()
+        .filter(_mine_q(request.user), next_due_on__lte=soon)
+        .select_related("goal__focus_area__plan__organization", "responsible_unit")
+        .order_by("next_due_on", "pk")
+    )
     return render(
         request,
         "actions/my_actions.html",
         {"sections": sections, "count": sum(totals.values()), "nav": "mine", "today": today,
-         "returns": returns, "page": page, "filters": filters},
+         "returns": returns, "indicators": indicators, "page": page, "filters": filters},
         status=400 if failed else 200,
     )
 

@@ -119,8 +119,9 @@ class Access:
 
     @property
     def writes_actions_anywhere(self) -> bool:
-        """True if some role lets the user create plan content (actions, indicator
-        values): an administrator or a sector leader somewhere, or a platform operator."""
+        """True if some role lets the user create and assign tiltak: an administrator or
+        a sector leader somewhere, or a platform operator. (Indicator values are recorded
+        by their responsible people and unit managers too: ``measurement_record_q``.)"""
         return self.everything or bool(self.admin_org_ids or self.sector_leader_units)
 
     def is_member_of(self, organization_id: int) -> bool:
@@ -255,6 +256,19 @@ def any_of(conditions: list[Q]) -> Q:
 def unit_subtree_q(path: str, prefix: str) -> Q:
     """Rows whose unit (at ``prefix``) lies in the subtree rooted at *path*."""
     return Q(**{f"{prefix}path__startswith": path})
+
+
+#: The roles whose holders may be made responsible for plan work (a tiltak, an indicator):
+#: those whose work is to carry it out or follow it up. A reader (a committee member) reads.
+RESPONSIBLE_ROLES = (Role.ADMIN, Role.SECTOR_LEADER, Role.UNIT_MANAGER)
+
+
+def responsible_membership_q(organization_ids: Any, prefix: str = "") -> Q:
+    """Memberships (at ``prefix``) that make their active holder someone a tiltak or an
+    indicator of one of the organisations may be given to (:data:`RESPONSIBLE_ROLES`)."""
+    return Q(**{f"{prefix}role__in": RESPONSIBLE_ROLES,
+                f"{prefix}unit__organization_id__in": organization_ids,
+                f"{prefix}user__is_active": True})
 
 
 def deny(message: str | None = None) -> PermissionDenied:

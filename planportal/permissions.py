@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from planportal.access import (
+    RESPONSIBLE_ROLES,
     SYSTEM,
     Access,
     Role,
@@ -27,6 +28,7 @@ from planportal.access import (
     get_access,
     new_epoch,
     nothing,
+    responsible_membership_q,
     sees_people,
     sees_people_q,
     unit_subtree_q,
@@ -35,6 +37,7 @@ from planportal.login.models import OrganizationLoginProvider
 from planportal.models import Membership
 
 __all__ = [
+    "RESPONSIBLE_ROLES",
     "SYSTEM",
     "Access",
     "Role",
@@ -50,6 +53,7 @@ __all__ = [
     "new_epoch",
     "nothing",
     "people_of_q",
+    "responsible_membership_q",
     "sees_people",
     "sees_people_q",
     "unit_subtree_q",

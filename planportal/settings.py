@@ -479,6 +479,7 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "strategies.models.Plan.Kind",
         "PlanLevelEnum": "strategies.models.Plan.Level",
         "UnitKindEnum": "planportal.models.Unit.Kind",
+        "IndicatorFrequencyEnum": "strategies.models.Indicator.Frequency",
     },
 }
 

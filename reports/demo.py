@@ -139,22 +139,40 @@ def follow_up_plan() -> Plan | None:
 
 def load_follow_up(report: LoadReport) -> None:
     """Give the first Demens actions of Rendalen's handlingsplan to Hjemmetjenesten and
-    the demo unit manager, with deadlines around today and a few status updates, through
-    the services.
+    the demo unit manager, with deadlines around today and a few status updates, and
+    three Elverum indicators to the demo administrator with values due around today,
+    through the services.
 
-    Only once: if any of its actions already has a responsible unit, nothing happens.
+    Only once: if any of those actions (indicators) already has a responsible unit, its
+    part does nothing.
     """
     from datetime import timedelta
 
     from django.utils import timezone
 
     user_model = get_user_model()
+    today = timezone.localdate()
+    # Indicators followed up: Rendalen's plan has none, so the demo administrator (a
+    # member of Elverum too) follows up Elverum's first three, one overdue, one due soon.
+    admin = user_model.objects.filter(username="admin").first()
+    health = Unit.objects.filter(code="elverum-helse-omsorg").first()
+    elverum = Indicator.objects.filter(goal__focus_area__plan__organization__slug="elverum")
+    if admin and health and not elverum.filter(responsible_unit__isnull=False).exists():
+        schedule = [("yearly", -10), ("tertial", 12), ("yearly", 150)]
+        for indicator, (frequency, days) in zip(
+                elverum.order_by("goal__focus_area__order", "goal__order", "order", "pk"),
+                schedule, strict=False):
+            plan_services.assign_indicator(
+                actor=LOADER, indicator=indicator, responsible_unit=health,
+                responsible_person=admin, frequency=frequency,
+                next_due_on=today + timedelta(days=days))
+            report.add("indicators followed up")
+
     manager = user_model.objects.filter(username="enhetsleder").first()
     unit = Unit.objects.filter(code="rendalen-hjemmetjenesten").first()
     rendalen = Action.objects.filter(plan=follow_up_plan())
     if manager is None or unit is None or rendalen.filter(responsible_unit__isnull=False).exists():
         return
-    today = timezone.localdate()
     actions = rendalen.order_by("focus_area__order", "goal__order", "order", "pk")
     for action, (days, update) in zip(actions[: len(FOLLOW_UP)], FOLLOW_UP, strict=False):
         action_services.assign_action(

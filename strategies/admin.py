@@ -25,8 +25,8 @@ from planportal.admin_forms import (
     add_link,
     admin_link,
 )
-from planportal.models import Organization, Unit
-from planportal.permissions import get_access
+from planportal.models import Membership, Organization, Unit, User
+from planportal.permissions import get_access, responsible_membership_q
 from strategies import services
 from strategies.admin_statistics import StatisticsImportAdminMixin
 from strategies.golden_thread import allowed_targets_q
@@ -411,7 +411,18 @@ class IndicatorForm(ServiceForm):
         model = Indicator
         fields = ["goal", "order", "name", "unit", "direction", "source",
                   # SSB's statistics bank: what the import and the scheduled fetch follow.
-                  "statistics_table", "statistics_content", "statistics_query"]
+                  "statistics_table", "statistics_content", "statistics_query",
+                  *services.ASSIGNMENT_FIELDS]
+        widgets = {"next_due_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("responsible_person")
+        current = self.instance.responsible_person_id if self.instance.pk else None
+        if field is not None and current is not None:
+            # The present person stays a choice (a role lost since): a form must not drop
+            # him unasked; assign_indicator judges a new one.
+            field.queryset = field.queryset | User.objects.filter(pk=current)
 
     def clean_statistics_query(self) -> Any:
         # An emptied box means "no scheduled fetch", stored as {} like a new indicator's.
@@ -426,11 +437,20 @@ class IndicatorForm(ServiceForm):
             # The rows' own errors show at the inlines; nothing is saved.
             raise ValidationError(_("Correct the targets and baselines below."))
         data.update({name: formset.rows() for name, formset in formsets.items()})
+        # Who follows it up goes through assign_indicator, the rest through the
+        # definition's services; both in the admin form's one transaction.
+        follow_up = {name: data.pop(name) for name in services.ASSIGNMENT_FIELDS if name in data}
         try:
             if original is None:
-                return services.create_indicator(actor=actor, **data)
+                indicator = services.create_indicator(actor=actor, **data)
+                if any(value not in (None, "") for value in follow_up.values()):
+                    services.assign_indicator(actor=actor, indicator=indicator, **follow_up)
+                return indicator
             data.pop("goal", None)  # read-only on the change page: update_indicator moves nothing
-            return services.update_indicator(actor=actor, indicator=original, **data)
+            indicator = services.update_indicator(actor=actor, indicator=original, **data)
+            if any(getattr(indicator, name) != value for name, value in follow_up.items()):
+                services.assign_indicator(actor=actor, indicator=indicator, **follow_up)
+            return indicator
         except ValidationError as exc:
             self._to_inlines(exc, formsets)
             raise
@@ -489,11 +509,24 @@ class IndicatorAdmin(StatisticsImportAdminMixin, ServiceAdmin):
         # "changed goal" and moved nothing.
         return ["goal"] if obj else []
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The choices spare the admin what assign_indicator would refuse; it decides.
+        if db_field.name == "responsible_unit":
+            kwargs["queryset"] = Unit.objects.visible_to(request.user)
+        elif db_field.name == "responsible_person":
+            access = get_access(request.user)
+            members = Membership.objects.all() if access.everything else (
+                Membership.objects.filter(responsible_membership_q(access.member_org_ids)))
+            kwargs["queryset"] = User.objects.filter(
+                pk__in=members.values("user_id")).order_by("first_name", "last_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class MeasurementForm(ServiceForm):
     class Meta:
         model = Measurement
-        fields = ["indicator", "period_end", "period_label", "value", "note"]
+        fields = ["indicator", "period_end", "period_label", "value", "note", "source",
+                  "national_average"]
 
     def call_service(self, actor: Any, original: Any, data: dict[str, Any]) -> Measurement:
         if original is not None:

@@ -7,7 +7,12 @@ from typing import Any
 from django.db import models
 
 from planportal.permissions import get_access
-from strategies.permissions import measurement_record_q, plan_manage_q, plan_view_q
+from strategies.permissions import (
+    indicator_assign_q,
+    measurement_record_q,
+    plan_manage_q,
+    plan_view_q,
+)
 
 
 class _PlanScopedQuerySet(models.QuerySet):
@@ -52,7 +57,17 @@ class IndicatorQuerySet(_PlanScopedQuerySet):
 
     def recordable_by(self, user: Any) -> IndicatorQuerySet:
         """Indicators the user may record measurements for."""
-        return self.filter(measurement_record_q(get_access(user), self.plan_prefix))
+        return self.filter(measurement_record_q(get_access(user)))
+
+    def assignable_by(self, user: Any) -> IndicatorQuerySet:
+        """Indicators whose follow-up (owner, frequency, due date) the user may set."""
+        return self.filter(indicator_assign_q(get_access(user)))
+
+    def followed_up(self) -> IndicatorQuerySet:
+        """Indicators with a next value due, in plans still in force (an expired plan's
+        indicators are no longer followed up): what *Mine tiltak* and the reminders list."""
+        return self.filter(next_due_on__isnull=False).exclude(
+            **{f"{self.plan_prefix}status": "expired"})
 
 
 class MeasurementQuerySet(_PlanScopedQuerySet):

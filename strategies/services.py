@@ -14,12 +14,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planportal.audit import services as audit
 from planportal.audit.services import changes_between, created_fields, snapshot
-from planportal.models import Organization, Unit
-from planportal.permissions import deny, get_access
+from planportal.models import Membership, Organization, Unit
+from planportal.permissions import deny, get_access, responsible_membership_q
+from strategies import follow_up
 from strategies.golden_thread import checked_targets, contribution_changes
 from strategies.models import (
     FocusArea,
@@ -521,6 +523,111 @@ def set_indicator_baselines(*, actor: Any, indicator: Indicator,
     return indicator
 
 
+# --- Indicator follow-up: who owns it, how often a value is due, recording values -------
+
+#: The fields assign_indicator sets: who follows the indicator up, and when.
+ASSIGNMENT_FIELDS = ("responsible_unit", "responsible_person", "frequency", "next_due_on")
+
+
+def _indicator_org(indicator: Indicator) -> int:
+    return indicator.goal.focus_area.plan.organization_id
+
+
+def _validate_owner(organization_id: int, unit: Unit | None, person: Any) -> None:
+    """The unit and person must be of the plan's kommune, the person one who may be
+    responsible there (:data:`planportal.permissions.RESPONSIBLE_ROLES`: no readers)."""
+    errors: dict[str, str] = {}
+    if unit is not None and unit.organization_id != organization_id:
+        errors["responsible_unit"] = _("The unit belongs to another organisation.")
+    if person is not None:
+        if not person.is_active:
+            errors["responsible_person"] = _("This user is deactivated.")
+        elif not Membership.objects.filter(
+            responsible_membership_q([organization_id]), user=person
+        ).exists():
+            errors["responsible_person"] = _(
+                "The person has no role in the plan's organisation that may be responsible "
+                "(administrator, sector leader or unit manager).")
+        elif unit is None:
+            errors["responsible_unit"] = _("Choose the responsible unit as well as the person.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def assign_indicator(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    responsible_unit: Unit | None,
+    responsible_person: Any = None,
+    frequency: str = "",
+    next_due_on: date | None = None,
+) -> Indicator:
+    """Set who follows the indicator up (unit, person), how often a value is due and when
+    the next one is.
+
+    As a tiltak's assignment: the organisation's admins, and its sector leaders for
+    indicators of units in their subtree (or of no unit yet), who cannot give one to a
+    unit outside it. With a frequency and no date, the next value is due on the first due
+    date from today (:func:`strategies.follow_up.first_due_on`); without a frequency a
+    date is a one-off.
+    """
+    organization_id = _indicator_org(indicator)
+    message = _("You cannot change who follows up this indicator.")
+    if not Indicator.objects.assignable_by(actor).filter(pk=indicator.pk).exists():
+        raise deny(message)
+    if frequency not in Indicator.Frequency.values:
+        raise ValidationError({"frequency": _("Choose how often a value is due.")})
+    _validate_owner(organization_id, responsible_unit, responsible_person)
+    access = get_access(actor)
+    if not (access.is_admin_of(organization_id)
+            or access.leads_unit(organization_id, responsible_unit)):
+        # A sector leader must not move an indicator out of their own subtree.
+        raise deny(_("You cannot give this indicator to a unit outside your own area of "
+                     "responsibility."))
+    if frequency and next_due_on is None:
+        next_due_on = follow_up.first_due_on(frequency, timezone.localdate())
+    changes = {"responsible_unit": responsible_unit, "responsible_person": responsible_person,
+               "frequency": frequency, "next_due_on": next_due_on}
+    with transaction.atomic():
+        audited = _assign(indicator, changes, set(ASSIGNMENT_FIELDS))
+        indicator.full_clean(exclude=[f.name for f in Indicator._meta.fields
+                                      if f.name not in ASSIGNMENT_FIELDS],
+                             validate_unique=False, validate_constraints=False)
+        indicator.save(update_fields=list(ASSIGNMENT_FIELDS))
+        if audited:
+            audit.record(actor=actor, verb="assign", obj=indicator, changes=audited,
+                         organization_id=organization_id)
+    return indicator
+
+
+def _number(value: Any, field: str) -> Decimal:
+    """*value* as a finite decimal, else a ValidationError on *field*."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite():
+        raise ValidationError({field: _("Enter a number.")})
+    return number
+
+
+def _due_after(indicator: Indicator, measurement: Measurement) -> date | None:
+    """The indicator's next due date once *measurement* is recorded.
+
+    With a frequency, a value for the period that was due (or a later one) moves the date
+    on (:func:`strategies.follow_up.due_after_value`); one for an earlier period moves
+    nothing. Without a frequency the date is a one-off: the newest value clears it.
+    """
+    due = indicator.next_due_on
+    if due is None:
+        return None
+    if indicator.frequency:
+        return follow_up.due_after_value(indicator.frequency, due, measurement.period_end)
+    newer = indicator.measurements.filter(period_end__gt=measurement.period_end)
+    return due if newer.exists() else None
+
+
 def record_measurement(
     *,
     actor: Any,
@@ -529,27 +636,57 @@ def record_measurement(
     period_end: date,
     period_label: str = "",
     note: str = "",
+    source: str = "",
+    national_average: Decimal | int | float | str | None = None,
 ) -> Measurement:
-    """Record an indicator's value for a period; one value per indicator and period."""
+    """Record an indicator's value for a period; one value per indicator and period.
+
+    Admins, sector leaders, and the indicator's responsible person and unit managers
+    record (:func:`strategies.permissions.measurement_record_q`). A value for the period
+    that was due moves the indicator's next due date on (:func:`_due_after`), which ends
+    its reminders, in the same transaction.
+    """
     if not Indicator.objects.recordable_by(actor).filter(pk=indicator.pk).exists():
-        raise deny(_("Only administrators and sector leaders can record indicator values."))
-    try:
-        value = Decimal(str(value))
-    except ArithmeticError:
-        raise ValidationError({"value": _("Enter a number.")}) from None
-    if not value.is_finite():
-        raise ValidationError({"value": _("Enter a number.")})
+        raise deny(_("You cannot record values for this indicator."))
+    value = _number(value, "value")
+    if national_average is not None and str(national_average).strip() != "":
+        national_average = _number(national_average, "national_average")
+    else:
+        national_average = None
     measurement = Measurement(
         indicator=indicator,
         value=value,
         period_end=period_end,
         period_label=period_label,
         note=note,
+        source=source,
+        national_average=national_average,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
+    if indicator.measurements.filter(period_end=period_end).exists():
+        # On the period, not the whole form: the period is what to change.
+        raise ValidationError({"period_end": _(
+            "A value is already recorded for this indicator and period.")})
     with transaction.atomic():
         _save(measurement, actor=actor)
+        advance_due_date(actor=actor, indicator=indicator, measurement=measurement)
     return measurement
+
+
+def advance_due_date(*, actor: Any, indicator: Indicator, measurement: Measurement) -> None:
+    """Move *indicator*'s next due date on now that *measurement* is recorded
+    (:func:`_due_after`), audited, inside the caller's transaction: every way a value
+    comes in (the form, the API, the admin, an import) ends the reminders the same way.
+    """
+    # Locked, so two values recorded at once move the date from the same place.
+    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    due = _due_after(current, measurement)
+    if due != current.next_due_on:
+        Indicator.objects.filter(pk=indicator.pk).update(next_due_on=due)
+        audit.record(actor=actor, verb="update", obj=current,
+                     changes={"next_due_on": [current.next_due_on, due]},
+                     organization_id=_indicator_org(indicator))
+    indicator.next_due_on = due
 
 
 def restore_measurement(
@@ -649,6 +786,8 @@ def _create_statistic(actor: Any, organization: Organization, item: StatisticsVa
     measurement.save()
     audit.record(actor=actor, verb="import", obj=measurement,
                  changes=created_fields(measurement), organization_id=organization.pk)
+    # An imported value ends the reminders as a recorded one does.
+    advance_due_date(actor=actor, indicator=item.indicator, measurement=measurement)
     return measurement
 
 

@@ -18,6 +18,7 @@ from actions.deliveries import ReminderDelivery, ReminderDigest
 from actions.models import Action
 from planportal.languages import language_for
 from planportal.mail import one_line
+from strategies.models import Indicator
 
 Kind = ReminderDelivery.Kind
 #: The reporting round's items, listed together in the "Reporting" section.
@@ -149,6 +150,63 @@ def _return_lines(items: list[ReminderDelivery], today: date) -> list[ReturnLine
     return lines
 
 
+def indicator_url(indicator_id: int) -> str:
+    """The indicator's page, from SITE_URL; reversed by name (it belongs to ``reports``)."""
+    return f"{settings.SITE_URL}{reverse('strategies:indicator-detail', args=[indicator_id])}"
+
+
+def indicator_note(due: date, today: date) -> str:
+    """ "Value due in 3 days", "Value due today" or "Value 5 days overdue"."""
+    days = (due - today).days
+    if days == 0:
+        return _("Value due today")
+    if days > 0:
+        return ngettext("Value due in %(days)d day", "Value due in %(days)d days",
+                        days) % {"days": days}
+    return ngettext("Value %(days)d day overdue", "Value %(days)d days overdue",
+                    -days) % {"days": -days}
+
+
+@dataclass
+class IndicatorLine:
+    """One indicator whose value is due, as the e-mail shows it."""
+
+    indicator: Indicator
+    due: date
+    note: str
+    url: str
+    record_url: str
+
+    @property
+    def title(self) -> str:
+        unit = f" ({self.indicator.unit})" if self.indicator.unit else ""
+        return one_line(f"{self.indicator.name}{unit}")
+
+    @property
+    def plan_title(self) -> str:
+        return one_line(self.indicator.goal.focus_area.plan.title)
+
+    @property
+    def goal_title(self) -> str:
+        return one_line(str(self.indicator.goal))
+
+
+def _indicator_lines(items: list[ReminderDelivery], today: date) -> list[IndicatorLine]:
+    """One line per indicator (its items loaded with the indicator, goal and plan)."""
+    by_indicator: dict[int, ReminderDelivery] = {}
+    for item in items:
+        by_indicator.setdefault(item.indicator_id, item)
+    lines = [
+        IndicatorLine(indicator=item.indicator, due=item.due_date,
+                      note=indicator_note(item.due_date, today),
+                      url=indicator_url(item.indicator_id),
+                      record_url=indicator_url(item.indicator_id) + "#registrer-verdi")
+        for item in by_indicator.values()
+    ]
+    lines.sort(key=lambda line: (line.due, line.indicator.pk))
+    return lines
+
+
 def preferences_url() -> str:
     """The page where the recipient changes their own reminder settings."""
     return f"{settings.SITE_URL}{reverse('preferences')}"
@@ -241,6 +299,8 @@ def build_message(digest: ReminderDigest, items: list[ReminderDelivery]) -> Emai
             "sections": [],
             "reporting_heading": _("Reporting"),
             "reporting": [],
+            "indicators_heading": _("Indicator values due"),
+            "indicators": [],
             "site_url": settings.SITE_URL,
             "preferences_note": _("You get this e-mail because reminders are turned on "
                                   "for your user."),
@@ -254,26 +314,43 @@ def build_message(digest: ReminderDigest, items: list[ReminderDelivery]) -> Emai
             context["sections"] = _deadline_sections(items, today)
             reporting = [item for item in items if item.kind in REPORTING_KINDS]
             context["reporting"] = _return_lines(reporting, today)
-            count = len({item.action_id for item in items})
+            context["indicators"] = _indicator_lines(
+                [item for item in items if item.kind in ReminderDelivery.INDICATOR_KINDS], today)
+            count = len({item.action_id for item in items if item.action_id is not None})
+            indicators = len(context["indicators"])
             if digest.kind == ReminderDigest.Kind.SECTOR_WEEKLY:
                 subject = _("Weekly overview for your sector – %(organization)s") % {
                     "organization": organization
                 }
                 context["intro"] = _("These actions in your sector need attention this week.")
             else:
-                subject = ngettext(
-                    "%(count)d action needs your attention – %(organization)s",
-                    "%(count)d actions need your attention – %(organization)s",
-                    count,
-                ) % {"count": count, "organization": organization}
+                if count and indicators:
+                    subject = _("Actions and indicator values need your attention – "
+                                "%(organization)s") % {"organization": organization}
+                elif indicators:
+                    subject = ngettext(
+                        "%(count)d indicator value is due – %(organization)s",
+                        "%(count)d indicator values are due – %(organization)s",
+                        indicators,
+                    ) % {"count": indicators, "organization": organization}
+                else:
+                    subject = ngettext(
+                        "%(count)d action needs your attention – %(organization)s",
+                        "%(count)d actions need your attention – %(organization)s",
+                        count,
+                    ) % {"count": count, "organization": organization}
                 if context["sections"]:
                     context["intro"] = _("These are your actions with a deadline coming up, "
                                          "overdue or without a recent status update.")
-                elif all(item.kind == Kind.RETURN_OVERDUE_MANAGER for item in reporting):
+                elif reporting and all(item.kind == Kind.RETURN_OVERDUE_MANAGER
+                                       for item in reporting):
                     context["intro"] = _("These actions in your unit have not been reported "
                                          "on by the deadline.")
-                else:
+                elif reporting:
                     context["intro"] = _("You are asked to report on these actions.")
+                else:
+                    context["intro"] = _("A new value is due for these indicators you "
+                                         "follow up.")
         template = ("actions/email/notice" if digest.kind == ReminderDigest.Kind.NOTICE
                     else "actions/email/reminder_digest")
         text = render_to_string(f"{template}.txt", context)

@@ -29,6 +29,7 @@ from planportal import mail
 from planportal.mail import TransientMailError
 from planportal.models import Membership
 from planportal.permissions import administered_q
+from strategies.models import Plan
 
 logger = logging.getLogger(__name__)
 Status = ReminderDigest.Status
@@ -123,6 +124,12 @@ def _still_due(item: ReminderDelivery, recipient_id: int,
             ret = None
         item.reporting_return = ret
         return ret is not None
+    if item.kind in ReminderDelivery.INDICATOR_KINDS:
+        # A value recorded for the period (the due date moved on), a new due date, the
+        # follow-up stopped or the plan expired since the sweep: nothing to tell.
+        indicator = item.indicator
+        return (indicator.next_due_on == item.due_date
+                and indicator.goal.focus_area.plan.status != Plan.Status.EXPIRED)
     if item.action.status in Action.CLOSED_STATUSES:
         return False
     if item.kind == Kind.ASSIGNED:
@@ -138,7 +145,7 @@ def _load_items(digest: ReminderDigest) -> tuple[list[ReminderDelivery], list[in
     items = list(
         digest.items.filter(sent_at__isnull=True).select_related(
             "action__goal", "action__focus_area", "action__plan", "action__responsible_unit",
-            "action__responsible_person",
+            "action__responsible_person", "indicator__goal__focus_area__plan",
         ).order_by("pk")
     )
     returns = _returns_for(items)

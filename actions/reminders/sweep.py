@@ -31,6 +31,7 @@ from actions.reminders.recipients import Directory
 from actions.round_models import ReportingReturn
 from planportal.models import User
 from planportal.queue import enqueue_on_commit
+from strategies.models import Indicator
 
 logger = logging.getLogger(__name__)
 
@@ -47,18 +48,20 @@ RETURN_KINDS = (Kind.RETURN_REQUESTED, Kind.RETURN_DUE, Kind.RETURN_OVERDUE,
 
 @dataclass(frozen=True)
 class Item:
-    """One line some recipient is due to be told about."""
+    """One line some recipient is due to be told about: a tiltak's, or (``action_id``
+    None) an indicator's whose value is due."""
 
     recipient_id: int
     organization_id: int
-    action_id: int
+    action_id: int | None
     kind: str
     key: str
     due_date: date | None
+    indicator_id: int | None = None
 
     @property
-    def unique(self) -> tuple[int, int, str, str]:
-        return (self.recipient_id, self.action_id, self.kind, self.key)
+    def unique(self) -> tuple[int, int | None, int | None, str, str]:
+        return (self.recipient_id, self.action_id, self.indicator_id, self.kind, self.key)
 
 
 @dataclass
@@ -139,11 +142,46 @@ def _return_items(rows: list[tuple], directory: Directory, today: date) -> list[
     return items
 
 
-def due_daily_items(today: date, now: datetime) -> list[Item]:
-    """Reminder windows, weekly overdue repeats, stale-status nudges and the reporting
-    rounds' requests and reminders due on *today*.
+def _indicator_rows(horizon: date) -> list[tuple]:
+    """The indicators whose next value is due by *horizon* (or overdue), in plans still
+    followed up (:meth:`strategies.querysets.IndicatorQuerySet.followed_up`)."""
+    return list(
+        Indicator.objects.followed_up()
+        .filter(next_due_on__lte=horizon)
+        .order_by()
+        .values_list("pk", "next_due_on", "responsible_person_id", "responsible_unit__path",
+                     "goal__focus_area__plan__organization_id")
+        .iterator(chunk_size=2000)
+    )
 
-    Three scans (deadlines, stale actions, open returns) and one membership query.
+
+def _indicator_items(rows: list[tuple], directory: Directory, today: date) -> list[Item]:
+    """An indicator's value due: in the deadline windows (INDICATOR_DUE), then weekly while
+    overdue (INDICATOR_OVERDUE), with the tiltak deadlines' keys (``<due>/w<window>``,
+    ``<due>/o<week>``), so a moved due date opens new windows. To the responsible person,
+    else the unit's managers; an opted-out person gets nothing, as for a tiltak."""
+    reminder_windows = settings.REMINDER_WINDOWS
+    items: list[Item] = []
+    for pk, due, person, unit_path, org in rows:
+        window = windows.latest_window(due, today, reminder_windows)
+        if window is not None:
+            kind, key = Kind.INDICATOR_DUE, windows.deadline_key(due, window)
+        else:
+            repeat = windows.overdue_repeat(due, today)
+            if repeat is None:
+                continue
+            kind, key = Kind.INDICATOR_OVERDUE, windows.overdue_key(due, repeat)
+        items.extend(Item(recipient, org, None, kind, key, due, indicator_id=pk)
+                     for recipient in directory.responsible_for(org, person, unit_path))
+    return items
+
+
+def due_daily_items(today: date, now: datetime) -> list[Item]:
+    """Reminder windows, weekly overdue repeats, stale-status nudges, the reporting
+    rounds' requests and reminders, and the indicator values due on *today*.
+
+    Four scans (deadlines, stale actions, open returns, indicators) and one membership
+    query.
     """
     reminder_windows = settings.REMINDER_WINDOWS
     horizon = today + timedelta(days=max(reminder_windows))
@@ -167,8 +205,10 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
         .iterator(chunk_size=2000)
     )
     return_rows = _return_rows()
+    indicator_rows = _indicator_rows(horizon)
     directory = Directory.load({row[4] for row in deadline_rows} | {row[4] for row in stale_rows}
-                               | {row[6] for row in return_rows})
+                               | {row[6] for row in return_rows}
+                               | {row[4] for row in indicator_rows})
 
     items: list[Item] = []
     for pk, due, person, unit_path, org in deadline_rows:
@@ -195,6 +235,7 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
                                                    fall_back_when_opted_out=True):
             items.append(Item(recipient, org, pk, Kind.STALE, key, None))
     items.extend(_return_items(return_rows, directory, today))
+    items.extend(_indicator_items(indicator_rows, directory, today))
     return items
 
 
@@ -256,11 +297,14 @@ def _new_only(items: list[Item]) -> list[Item]:
     """The items the delivery log does not hold yet (one query)."""
     if not items:
         return []
+    actions = {item.action_id for item in items if item.action_id is not None}
+    indicators = {item.indicator_id for item in items if item.indicator_id is not None}
+    about = Q(action_id__in=actions) if actions else Q(pk__in=[])
+    if indicators:
+        about |= Q(indicator_id__in=indicators)
     existing = set(
-        ReminderDelivery.objects.filter(
-            action_id__in={item.action_id for item in items},
-            kind__in={item.kind for item in items},
-        ).values_list("recipient_id", "action_id", "kind", "key")
+        ReminderDelivery.objects.filter(about, kind__in={item.kind for item in items})
+        .values_list("recipient_id", "action_id", "indicator_id", "kind", "key")
     )
     return [item for item in items if item.unique not in existing]
 
@@ -283,15 +327,17 @@ def _record(items: Iterable[Item], digest_ids: dict[tuple[int, int], int] | None
         table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (recipient_id, organization_id, action_id, kind, key, "  # noqa: S608 - our table name
-                "due_date, digest_id, sent_at, created_at) "
-                "SELECT r, o, a, k, y, d, g, NULL, now() FROM unnest("
-                "%s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[], "
-                "%s::date[], %s::bigint[]) AS t(r, o, a, k, y, d, g) ON CONFLICT DO NOTHING",
+                f"INSERT INTO {table} (recipient_id, organization_id, action_id, "  # noqa: S608 - our table name
+                "indicator_id, kind, key, due_date, digest_id, sent_at, created_at) "
+                "SELECT r, o, a, n, k, y, d, g, NULL, now() FROM unnest("
+                "%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[], "
+                "%s::varchar[], %s::date[], %s::bigint[]) AS t(r, o, a, n, k, y, d, g) "
+                "ON CONFLICT DO NOTHING",
                 [
                     _array(i.recipient_id for i in items),
                     _array(i.organization_id for i in items),
                     _array(i.action_id for i in items),
+                    _array(i.indicator_id for i in items),
                     _array(i.kind for i in items),
                     _array(i.key for i in items),
                     _array(i.due_date for i in items),
@@ -305,6 +351,7 @@ def _record(items: Iterable[Item], digest_ids: dict[tuple[int, int], int] | None
                 recipient_id=item.recipient_id,
                 organization_id=item.organization_id,
                 action_id=item.action_id,
+                indicator_id=item.indicator_id,
                 kind=item.kind,
                 key=item.key,
                 due_date=item.due_date,

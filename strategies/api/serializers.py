@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from planportal.api.fields import STRICT_FIELD_MAPPING, VisiblePrimaryKeyField
 from planportal.api.serializers import hide_people_from
-from planportal.models import Organization, Unit
+from planportal.models import Organization, Unit, User
 from strategies.models import (
     FocusArea,
     Goal,
@@ -158,6 +158,11 @@ class IndicatorBaselineSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
+#: Who follows an indicator up and when: written through services.assign_indicator.
+INDICATOR_FOLLOW_UP_FIELDS = ["responsible_unit", "responsible_person", "frequency",
+                              "next_due_on"]
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING  # "" is not a value
     goal = VisiblePrimaryKeyField(Goal)
@@ -171,15 +176,30 @@ class IndicatorSerializer(serializers.ModelSerializer):
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
                                             allow_null=True)
     latest_period_end = serializers.DateField(read_only=True, allow_null=True)
+    responsible_unit = VisiblePrimaryKeyField(Unit, required=False, allow_null=True)
+    # Any active user: whether they may be responsible is the service's to say, by name.
+    responsible_person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="A person of the plan's kommune who may be responsible (not a reader); "
+                  "null for people outside the kommune.")
 
     class Meta:
         model = Indicator
         fields = ["id", "goal", "order", "name", "unit", "direction", "targets", "baselines",
                   "source", "latest_value", "latest_period_end",
                   # SSB's statistics bank (checked by the service: Indicator.clean).
-                  "statistics_table", "statistics_content", "statistics_query"]
+                  "statistics_table", "statistics_content", "statistics_query",
+                  *INDICATOR_FOLLOW_UP_FIELDS]
         read_only_fields = ["id"]
         validators: list[Any] = []
+
+    def to_representation(self, instance: Indicator) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        organization_id = getattr(instance, "plan_organization_id", None)
+        if organization_id is None:
+            organization_id = instance.goal.focus_area.plan.organization_id
+        return hide_people_from(data, self.context.get("request"), "responsible_person",
+                                organization_id=organization_id)
 
 
 class IndicatorUpdateSerializer(IndicatorSerializer):
@@ -194,7 +214,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measurement
         fields = ["id", "indicator", "period_end", "period_label", "value", "note",
-                  "recorded_by", "recorded_at"]
+                  "source", "national_average", "recorded_by", "recorded_at"]
         read_only_fields = ["id", "recorded_by", "recorded_at"]
         validators: list[Any] = []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, viewsets
@@ -18,6 +19,7 @@ from planportal.models import Unit
 from planportal.permissions import deny, get_access
 from strategies import services
 from strategies.api.serializers import (
+    INDICATOR_FOLLOW_UP_FIELDS,
     FocusAreaSerializer,
     FocusAreaUpdateSerializer,
     GoalSerializer,
@@ -167,16 +169,41 @@ class IndicatorViewSet(PlanContentViewSet):
         return self.scoped(Indicator.objects.all()).annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period_end=Subquery(latest.values("period_end")[:1]),
+            plan_organization_id=F("goal__focus_area__plan__organization_id"),
         ).prefetch_related("targets", "baselines")
 
     def organization_id_of(self, instance: Indicator) -> int:
         return instance.goal.focus_area.plan.organization_id
 
+    def may_update(self, actor: Any, instance: Indicator) -> bool:
+        # Sector leaders follow indicators of their sector up (assign_indicator); the
+        # definition stays the admins' (update_indicator refuses anyone else, by name).
+        return super().may_update(actor, instance) or (
+            Indicator.objects.assignable_by(actor).filter(pk=instance.pk).exists())
+
+    @staticmethod
+    def _follow_up(instance: Indicator, actor: Any, data: dict[str, Any]) -> None:
+        """Send the follow-up fields given (the others as they stand) to assign_indicator."""
+        given = {name: data.pop(name) for name in INDICATOR_FOLLOW_UP_FIELDS if name in data}
+        if not given:
+            return
+        current = {name: getattr(instance, name) for name in INDICATOR_FOLLOW_UP_FIELDS}
+        services.assign_indicator(actor=actor, indicator=instance, **{**current, **given})
+
     def create_service(self, actor: Any, **data: Any) -> Indicator:
-        return services.create_indicator(actor=actor, **data)
+        follow_up = {name: data.pop(name) for name in INDICATOR_FOLLOW_UP_FIELDS
+                     if name in data}
+        with transaction.atomic():
+            indicator = services.create_indicator(actor=actor, **data)
+            self._follow_up(indicator, actor, follow_up)
+        return indicator
 
     def update_service(self, actor: Any, instance: Indicator, **data: Any) -> Indicator:
-        return services.update_indicator(actor=actor, indicator=instance, **data)
+        with transaction.atomic():
+            self._follow_up(instance, actor, data)
+            if data:
+                services.update_indicator(actor=actor, indicator=instance, **data)
+        return instance
 
 
 class MeasurementViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
@@ -193,10 +220,14 @@ class MeasurementViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
             plan_organization_id=F("indicator__goal__focus_area__plan__organization_id"))
 
     def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        # Before the body is validated, as PlanContentViewSet: a reader gets 403.
+        # Before the body is validated, as PlanContentViewSet: a reader gets 403, not field
+        # errors. A role above reader passes (another kommune's indicator is then "does not
+        # exist", as everywhere); without one, only someone responsible for an indicator.
         access = get_access(request.user)
-        if not access.writes_actions_anywhere:
-            raise deny(_("Only administrators and sector leaders can record indicator values."))
+        staff = access.everything or bool(access.admin_org_ids or access.sector_leader_units
+                                          or access.unit_manager_units)
+        if not staff and not Indicator.objects.recordable_by(request.user).exists():
+            raise deny(_("You cannot record values for this indicator."))
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:

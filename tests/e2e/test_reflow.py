@@ -21,7 +21,7 @@ from django.core.management import call_command
 
 from actions.models import Action, ReportingReturn, ReportingRound
 from reports.models import ReportSnapshot
-from strategies.models import FocusArea, Plan
+from strategies.models import FocusArea, Indicator, Plan
 from tests.e2e.conftest import WCAG_TAGS, _axe_source, log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -43,6 +43,8 @@ class Demo:
     submitted_return: int
     focus_area: int
     snapshot: int
+    #: an indicator the demo administrator follows up (Elverum's: Rendalen has none)
+    indicator: int
 
 
 @pytest.fixture
@@ -66,11 +68,17 @@ def demo(db: Any) -> Demo:
         submitted_return=returns.filter(state="submitted").first().pk,
         focus_area=FocusArea.objects.filter(plan=plan).order_by("pk")[0].pk,
         snapshot=ReportSnapshot.objects.filter(plan=plan).order_by("-pk")[0].pk,
+        indicator=Indicator.objects.filter(responsible_person__username="admin")
+        .order_by("next_due_on", "pk")[0].pk,
     )
 
 
 def _open_status_form(page: Any) -> None:
     page.locator(".pp-action-list details summary").first.click()
+
+
+def _open_follow_up_form(page: Any) -> None:
+    page.locator("#oppfolging details summary").click()
 
 
 def _fail_bulk_assign(page: Any) -> None:
@@ -119,6 +127,7 @@ PAGES: dict[str | None, list[tuple[str, Callable[[Demo], str], Any]]] = {
         ("ny-runde", lambda d: "/rapportering/ny/", None),
         ("lukk-runde", lambda d: f"/rapportering/{d.open_round}/lukk/", None),
         ("lukket-runde", lambda d: f"/rapportering/{d.closed_round}/", None),
+        ("indikator-skjema", lambda d: f"/indikatorer/{d.indicator}/", _open_follow_up_form),
     ],
     "politiker": [
         ("planer", lambda d: "/planer/", None),

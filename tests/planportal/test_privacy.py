@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from planportal.privacy import erase_user, export_personal_data
 from planportal.token_models import ApiToken
 from planportal.tokens import issue_token
 from tests.api.clients import SessionClient
+from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +39,8 @@ def test_every_app_adds_its_part_of_the_export_in_the_same_order(world):
     # registry); the export's keys and their order are what they were before it.
     data = export_personal_data(actor=world.unit_manager, user=world.unit_manager)
     assert list(data) == ["exported_at", "profile", "memberships", "responsible_for_actions",
-                          "status_updates", "evaluations", "measurements_recorded",
-                          "api_tokens", "audit_events"]
+                          "status_updates", "evaluations", "responsible_for_indicators",
+                          "measurements_recorded", "api_tokens", "audit_events"]
 
 
 def test_the_export_holds_profile_roles_responsibilities_updates_and_tokens(world, history):
@@ -60,8 +62,19 @@ def test_the_export_takes_a_fixed_number_of_queries(world, history,
         post_status_update(actor=world.unit_manager, action=world.action,
                            expected_version=world.action.version, status="in_progress",
                            progress=30)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         export_personal_data(actor=world.unit_manager, user=world.unit_manager)
+
+
+def test_the_export_names_the_indicators_a_person_follows_up(world):
+    indicator = IndicatorFactory(goal=world.goal, name="Sykefravær",
+                                 responsible_unit=world.home_care,
+                                 responsible_person=world.unit_manager, frequency="tertial",
+                                 next_due_on=date(2026, 5, 31))
+    data = export_personal_data(actor=world.unit_manager, user=world.unit_manager)
+    assert data["responsible_for_indicators"] == [
+        {"id": indicator.pk, "name": "Sykefravær", "frequency": "tertial",
+         "next_due_on": "2026-05-31"}]
 
 
 def test_a_person_downloads_their_own_data_from_the_api(world, history):

@@ -12,6 +12,7 @@ from actions.models import Action
 from actions.reminders import sweep
 from planportal.languages import language_for
 from planportal.models import User
+from strategies.models import Indicator
 
 
 class Command(BaseCommand):
@@ -55,7 +56,12 @@ class Command(BaseCommand):
     def _print_plan(self, items: list[sweep.Item]) -> None:
         users = {u.pk: u for u in User.objects.filter(pk__in={i.recipient_id for i in items})}
         titles = dict(
-            Action.objects.filter(pk__in={i.action_id for i in items}).values_list("pk", "title")
+            Action.objects.filter(pk__in={i.action_id for i in items if i.action_id})
+            .values_list("pk", "title")
+        )
+        names = dict(
+            Indicator.objects.filter(pk__in={i.indicator_id for i in items if i.indicator_id})
+            .values_list("pk", "name")
         )
         by_recipient: dict[tuple[int, int], list[sweep.Item]] = {}
         for item in items:
@@ -65,8 +71,13 @@ class Command(BaseCommand):
             # The language the e-mail would be in: their choice, else their kommune's.
             self.stdout.write(f"{user.email} ({user.username}, {language_for(user)}):")
             for item in lines:
-                title = " ".join(titles.get(item.action_id, "").split())
-                self.stdout.write(f"  {item.kind:<19} {item.key:<16} #{item.action_id} {title}")
+                # An indicator's value due: "indikator <id>", beside the tiltak's "#<id>".
+                if item.indicator_id is not None:
+                    ref, title = f"indikator {item.indicator_id}", names.get(item.indicator_id, "")
+                else:
+                    ref, title = f"#{item.action_id}", titles.get(item.action_id, "")
+                title = " ".join(title.split())
+                self.stdout.write(f"  {item.kind:<19} {item.key:<16} {ref} {title}")
         self.stdout.write(
             f"Dry run: {len(items)} reminders for {len(by_recipient)} e-mails; nothing sent."
         )
