@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
@@ -17,9 +18,29 @@ logger = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def sweep_deadline_reminders() -> dict[str, int]:
-    """Hourly: record due deadline reminders and nudges; publish e-mails in sending hours."""
+    """Hourly: record due deadline reminders and nudges; publish e-mails in sending hours.
+
+    Split (``REMINDER_SWEEP_PER_KOMMUNE``, on by default): one task per kommune, so N
+    worker processes, on one machine or many, share the wall time; the stale claims are
+    expired here, once, first.
+    """
     now = timezone.now()
-    report = sweep.sweep_deadlines(now=now, publish=sweep.in_sending_hours(now))
+    if not settings.REMINDER_SWEEP_PER_KOMMUNE:
+        report = sweep.sweep_deadlines(now=now, publish=sweep.in_sending_hours(now))
+        return {"items": len(report.items), "published": report.published}
+    uncertain = sweep.expire_claims(now)
+    kommuner = sweep.kommuner_to_sweep()
+    for organization_id in kommuner:
+        sweep_deadline_reminders_for.delay(organization_id, now.isoformat())
+    return {"parts": len(kommuner), "uncertain": uncertain}
+
+
+@shared_task(ignore_result=True)
+def sweep_deadline_reminders_for(organization_id: int, now: str) -> dict[str, int]:
+    """One kommune's part of the hourly sweep (as of the whole sweep's *now*)."""
+    at = datetime.fromisoformat(now)
+    report = sweep.sweep_deadlines(now=at, publish=sweep.in_sending_hours(at),
+                                   organization_id=organization_id)
     return {"items": len(report.items), "published": report.published}
 
 

@@ -300,6 +300,8 @@ if not _windows or not all(day.isdigit() for day in _windows):
     )
 REMINDER_WINDOWS = sorted({int(day) for day in _windows}, reverse=True)
 REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 60, minimum=1)
+# The hourly sweep as one task per kommune, so several workers share it (actions.tasks).
+REMINDER_SWEEP_PER_KOMMUNE = env_bool("REMINDER_SWEEP_PER_KOMMUNE", True)
 # ISO weekday (1 = Monday) from which the weekly sector digest goes out; a missed day is
 # caught up later in the same week.
 REMINDER_SECTOR_DIGEST_WEEKDAY = env_int("REMINDER_SECTOR_DIGEST_WEEKDAY", 1, minimum=1)

@@ -97,9 +97,12 @@ def awaiting_returns() -> Any:
     return ReportingReturn.objects.still_owed()
 
 
-def _return_rows() -> list[tuple]:
+def _return_rows(organization_id: int | None = None) -> list[tuple]:
+    rows = awaiting_returns()
+    if organization_id is not None:
+        rows = rows.filter(round__organization_id=organization_id)
     return list(
-        awaiting_returns()
+        rows
         .order_by()
         .values_list("round_id", "round__deadline", "round__opened_at", "action_id",
                      "action__responsible_person_id", "action__responsible_unit__path",
@@ -142,11 +145,14 @@ def _return_items(rows: list[tuple], directory: Directory, today: date) -> list[
     return items
 
 
-def _indicator_rows(horizon: date) -> list[tuple]:
+def _indicator_rows(horizon: date, organization_id: int | None = None) -> list[tuple]:
     """The indicators whose next value is due by *horizon* (or overdue), in plans still
     followed up (:meth:`strategies.querysets.IndicatorQuerySet.followed_up`)."""
+    rows = Indicator.objects.followed_up()
+    if organization_id is not None:
+        rows = rows.filter(goal__focus_area__plan__organization_id=organization_id)
     return list(
-        Indicator.objects.followed_up()
+        rows
         .filter(next_due_on__lte=horizon)
         .order_by()
         .values_list("pk", "next_due_on", "responsible_person_id", "responsible_unit__path",
@@ -176,7 +182,13 @@ def _indicator_items(rows: list[tuple], directory: Directory, today: date) -> li
     return items
 
 
-def due_daily_items(today: date, now: datetime) -> list[Item]:
+def _in_kommune(actions: Any, organization_id: int | None) -> Any:
+    return actions if organization_id is None else actions.filter(
+        plan__organization_id=organization_id)
+
+
+def due_daily_items(today: date, now: datetime,
+                    organization_id: int | None = None) -> list[Item]:
     """Reminder windows, weekly overdue repeats, stale-status nudges, the reporting
     rounds' requests and reminders, and the indicator values due on *today*.
 
@@ -186,7 +198,7 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
     reminder_windows = settings.REMINDER_WINDOWS
     horizon = today + timedelta(days=max(reminder_windows))
     deadline_rows = list(
-        Action.objects.exclude(status__in=Action.CLOSED_STATUSES)
+        _in_kommune(Action.objects, organization_id).exclude(status__in=Action.CLOSED_STATUSES)
         .filter(due_date__isnull=False, due_date__lte=horizon)
         .order_by()
         .values_list("pk", "due_date", "responsible_person_id", "responsible_unit__path", ORG)
@@ -197,15 +209,15 @@ def due_daily_items(today: date, now: datetime) -> list[Item]:
     cutoff = datetime.combine(today - timedelta(days=stale_days - 1), time(0), windows.OSLO)
     stale_rows = list(
         # With or without a responsible person: without one, the unit managers are nudged.
-        Action.objects.filter(status=Action.Status.IN_PROGRESS)
+        _in_kommune(Action.objects, organization_id).filter(status=Action.Status.IN_PROGRESS)
         .annotate(last_update=Coalesce(Max("status_updates__created_at"), F("created_at")))
         .filter(last_update__lt=cutoff)
         .order_by()
         .values_list("pk", "last_update", "responsible_person_id", "responsible_unit__path", ORG)
         .iterator(chunk_size=2000)
     )
-    return_rows = _return_rows()
-    indicator_rows = _indicator_rows(horizon)
+    return_rows = _return_rows(organization_id)
+    indicator_rows = _indicator_rows(horizon, organization_id)
     directory = Directory.load({row[4] for row in deadline_rows} | {row[4] for row in stale_rows}
                                | {row[6] for row in return_rows}
                                | {row[4] for row in indicator_rows})
@@ -409,7 +421,7 @@ def _daily_digest_ids(pairs: set[tuple[int, int]], today: date) -> dict[tuple[in
     return {pair: pk for pair, pk in targets.items() if pair in pairs and pair not in busy}
 
 
-def _attach_waiting(today: date) -> None:
+def _attach_waiting(today: date, organization_id: int | None = None) -> None:
     """Give items left waiting a pending e-mail: those of yesterday's "already had one
     today", and those an e-mail left behind because they arrived while it was being sent.
     Normally few rows; every step is a fixed number of queries.
@@ -417,6 +429,8 @@ def _attach_waiting(today: date) -> None:
     waiting = ReminderDelivery.objects.filter(
         sent_at__isnull=True, kind__in=ReminderDelivery.DAILY_KINDS
     ).filter(Q(digest__isnull=True) | Q(digest__status=Status.SENT))
+    if organization_id is not None:
+        waiting = waiting.filter(organization_id=organization_id)
     pairs = set(waiting.values_list("recipient_id", "organization_id").distinct())
     if not pairs:
         return
@@ -471,7 +485,8 @@ def expire_claims(now: datetime) -> int:
     return count
 
 
-def publish_pending(today: date, now: datetime, kinds: Iterable[str] | None = None) -> int:
+def publish_pending(today: date, now: datetime, kinds: Iterable[str] | None = None,
+                    organization_id: int | None = None) -> int:
     """Publish one send task per pending e-mail (of *kinds*, default all), after the
     sweep's transaction commits.
 
@@ -479,6 +494,8 @@ def publish_pending(today: date, now: datetime, kinds: Iterable[str] | None = No
     sweep publishes them again.
     """
     pending = ReminderDigest.objects.filter(status=Status.PENDING, date__lte=today)
+    if organization_id is not None:
+        pending = pending.filter(organization_id=organization_id)
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
     ids = list(
@@ -498,11 +515,18 @@ def sweep_deadlines(
     now: datetime | None = None,
     publish: bool = True,
     dry_run: bool = False,
+    organization_id: int | None = None,
 ) -> SweepReport:
-    """Record today's deadline reminders, overdue repeats and nudges; publish e-mails."""
+    """Record today's deadline reminders, overdue repeats and nudges; publish e-mails.
+
+    With *organization_id*, one kommune's part only (:func:`actions.tasks.
+    sweep_deadline_reminders` runs one part per kommune, so workers share the sweep): its
+    items, its e-mails, its publishing. The parts together do what the whole does, and
+    each is as idempotent as the whole (the delivery log's unique keys).
+    """
     today, now = _today_and_now(today, now)
     report = SweepReport(today=today)
-    items = due_daily_items(today, now)
+    items = due_daily_items(today, now, organization_id)
     if dry_run:
         report.items = _new_only(items)
         return report
@@ -511,11 +535,19 @@ def sweep_deadlines(
         report.items = _new_only(items)
         pairs = {(item.recipient_id, item.organization_id) for item in report.items}
         _record(report.items, _daily_digest_ids(pairs, today))
-        _attach_waiting(today)
-        report.uncertain = expire_claims(now)
+        _attach_waiting(today, organization_id)
+        if organization_id is None:  # a part leaves the stale claims to the whole's start
+            report.uncertain = expire_claims(now)
         if publish:
-            report.published = publish_pending(today, now)
+            report.published = publish_pending(today, now, organization_id=organization_id)
     return report
+
+
+def kommuner_to_sweep() -> list[int]:
+    """The kommuner a split sweep makes a part for: all of them (one cheap query)."""
+    from planportal.models import Organization
+
+    return list(Organization.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def sweep_sector_digests(
