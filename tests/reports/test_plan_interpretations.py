@@ -63,7 +63,9 @@ def test_the_kommunes_administrator_sees_each_marker_next_to_what_it_concerns(ma
     # row, the action in its row, each as a tag that opens to the reason.
     goal_block = html[html.index(f">{marked.goal}</h3>"):]
     assert goal_block.index(REASONS["goal"]) < goal_block.index("Sykefravær")
-    indicator_row = re.search(r"<tr>\s*<th scope=\"row\">Sykefravær.*?</tr>", html, re.S).group()
+    # The indicator's name links to its page (the row's first cell).
+    indicator_row = re.search(r"<tr>\s*<th scope=\"row\">(?:(?!</tr>).)*?Sykefravær.*?</tr>",
+                              html, re.S).group()
     assert REASONS["indicator"] in indicator_row and "målår" in indicator_row  # the field
     action_row = re.search(rf"<tr><td>.*?{marked.action.title}.*?</tr>", html, re.S).group()
     assert REASONS["action"] in action_row
