@@ -21,14 +21,22 @@ import argparse
 import gc
 import http.client
 import os
-import statistics
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.api import HOST, PATH, _configure, _free_port, _gunicorn, _pin_prefix, _use
+from bench.api import (
+    HOST,
+    PATH,
+    Timing,
+    _configure,
+    _free_port,
+    _gunicorn,
+    _pin_prefix,
+    _use,
+)
 
 TARGET_RATIO, TARGET_BYTES = 2.0, 150 * 1024
 
@@ -51,13 +59,11 @@ class Page:
 
     @property
     def p50(self) -> float:
-        return statistics.median(self.times) * 1000
+        return Timing(self.times, b"").p50
 
     @property
     def p95(self) -> float:
-        if len(self.times) < 2:
-            return max(self.times) * 1000
-        return statistics.quantiles(self.times, n=20, method="inclusive")[18] * 1000
+        return Timing(self.times, b"").p95
 
 
 def _people(org_id: int) -> dict[str, Any]:

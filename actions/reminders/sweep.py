@@ -161,22 +161,30 @@ def _indicator_rows(horizon: date, organization_id: int | None = None) -> list[t
     )
 
 
+def deadline_reached(due: date, today: date, due_kind: str, overdue_kind: str
+                     ) -> tuple[str, str] | None:
+    """The reminder a deadline (a tiltak's, or an indicator's next value) has reached on
+    *today*: the latest reminder window, else the week's overdue repeat, else none."""
+    window = windows.latest_window(due, today, settings.REMINDER_WINDOWS)
+    if window is not None:
+        return due_kind, windows.deadline_key(due, window)
+    repeat = windows.overdue_repeat(due, today)
+    if repeat is None:
+        return None
+    return overdue_kind, windows.overdue_key(due, repeat)
+
+
 def _indicator_items(rows: list[tuple], directory: Directory, today: date) -> list[Item]:
     """An indicator's value due: in the deadline windows (INDICATOR_DUE), then weekly while
     overdue (INDICATOR_OVERDUE), with the tiltak deadlines' keys (``<due>/w<window>``,
     ``<due>/o<week>``), so a moved due date opens new windows. To the responsible person,
     else the unit's managers; an opted-out person gets nothing, as for a tiltak."""
-    reminder_windows = settings.REMINDER_WINDOWS
     items: list[Item] = []
     for pk, due, person, unit_path, org in rows:
-        window = windows.latest_window(due, today, reminder_windows)
-        if window is not None:
-            kind, key = Kind.INDICATOR_DUE, windows.deadline_key(due, window)
-        else:
-            repeat = windows.overdue_repeat(due, today)
-            if repeat is None:
-                continue
-            kind, key = Kind.INDICATOR_OVERDUE, windows.overdue_key(due, repeat)
+        reached = deadline_reached(due, today, Kind.INDICATOR_DUE, Kind.INDICATOR_OVERDUE)
+        if reached is None:
+            continue
+        kind, key = reached
         items.extend(Item(recipient, org, None, kind, key, due, indicator_id=pk)
                      for recipient in directory.responsible_for(org, person, unit_path))
     return items
@@ -224,14 +232,10 @@ def due_daily_items(today: date, now: datetime,
 
     items: list[Item] = []
     for pk, due, person, unit_path, org in deadline_rows:
-        window = windows.latest_window(due, today, reminder_windows)
-        if window is not None:
-            kind, key = Kind.DEADLINE, windows.deadline_key(due, window)
-        else:
-            repeat = windows.overdue_repeat(due, today)
-            if repeat is None:
-                continue
-            kind, key = Kind.OVERDUE, windows.overdue_key(due, repeat)
+        reached = deadline_reached(due, today, Kind.DEADLINE, Kind.OVERDUE)
+        if reached is None:
+            continue
+        kind, key = reached
         for recipient in directory.responsible_for(org, person, unit_path):
             items.append(Item(recipient, org, pk, kind, key, due))
     for pk, last_update, person, unit_path, org in stale_rows:
