@@ -103,9 +103,9 @@ def test_markers_on_what_is_copied_are_copied_and_those_on_what_stays_do_not(wor
 
 
 def test_a_link_the_rule_no_longer_allows_is_not_copied(world, plan, higher_goal):
-    # The samfunnsdel has since been placed below the handlingsplan: the link points down.
-    plan_services.update_plan(actor=SYSTEM, plan=higher_goal.focus_area.plan,
-                              level=Plan.Level.BUSINESS)
+    # The samfunnsdel stands below the handlingsplan (data from before the level rule:
+    # the services now refuse the change), so the link points down.
+    Plan.objects.filter(pk=higher_goal.focus_area.plan_id).update(level=Plan.Level.BUSINESS)
     new = roll(world, plan)
     assert not Goal.objects.get(focus_area__plan=new).contributes_to.exists()
     assert not Action.objects.get(plan=new, title="Områdets eget").contributes_to.exists()
