@@ -48,8 +48,10 @@ REPLICA_VIEWS = (
 )
 
 #: Read from the primary always: logging in and checking a token must see the session
-#: or token created a moment ago, whatever the replica's lag.
-PRIMARY_MODELS = frozenset({"sessions.session", "planportal.apitoken"})
+#: or token created a moment ago, whatever the replica's lag; a content type is created
+#: on first use, and looked up on a lagging replica it would be created twice.
+PRIMARY_MODELS = frozenset({"sessions.session", "planportal.apitoken",
+                            "contenttypes.contenttype"})
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PIN_PREFIX = "replica-pin:"

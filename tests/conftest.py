@@ -101,6 +101,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def replica_only_where_declared(request: pytest.FixtureRequest, monkeypatch: Any) -> None:
+    """Reads go to the replica alias only in tests that declare it (``databases``): Django
+    refuses a query on an alias a test did not ask for, and the others mean the primary."""
+    marker = request.node.get_closest_marker("django_db")
+    databases = marker.kwargs.get("databases") if marker else None
+    if not (databases == "__all__" or (databases and "replica" in databases)):
+        monkeypatch.setattr("planportal.replica.replica_configured", lambda: False)
+
+
+@pytest.fixture(autouse=True)
 def no_nplusone_queries(settings: Any) -> None:
     """An N+1 query in any request a test makes raises (django-zeal, tests/zeal_guard.py)."""
     zeal_guard.install(settings)
