@@ -52,10 +52,6 @@ class Placement:
             return Q(focus_area=self.focus_area, goal__isnull=True)
         return Q(plan=self.plan, focus_area__isnull=True)
 
-    @property
-    def parent(self) -> Plan | FocusArea | Goal:
-        return self.goal or self.focus_area or self.plan
-
 
 def place(*, goal: Goal | None = None, focus_area: FocusArea | None = None,
           plan: Plan | None = None) -> Placement:
@@ -78,11 +74,6 @@ def place(*, goal: Goal | None = None, focus_area: FocusArea | None = None,
         raise ValidationError({"plan": _("Choose the plan, focus area or goal the action "
                                          "belongs to.")})
     return Placement(plan=plan, focus_area=focus_area, goal=goal)
-
-
-def placement_of(action: Any) -> Placement:
-    """The placement an action has now."""
-    return Placement(plan=action.plan, focus_area=action.focus_area, goal=action.goal)
 
 
 def next_order(placement: Placement) -> int:
