@@ -14,6 +14,7 @@ USAGE = """usage: python -m bench {run,api,reminders} [options]
   load  mixed load through gunicorn: 80 % lists, 15 % reports, 5 % updates (--help)
   imports  the adversarial import files at full size, one process each (--help)
   filters  the action list with and without the shared FilterSet form class (--help)
+  explain  kommune 0's queries explained on dataset L: does any read across kommuner? (--help)
 """
 
 
@@ -44,6 +45,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import filters
 
         filters.main(args[1:])
+        return
+    if args and args[0] == "explain":
+        from bench import explain
+
+        explain.main(args[1:])
         return
     if args and args[0] == "report":
         from bench import report

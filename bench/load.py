@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the status updates made (the next run loads the dataset again)")
     args = parser.parse_args(argv)
     _configure()
     import django
@@ -134,7 +136,11 @@ def main(argv: list[str] | None = None) -> None:
         clients.append((token_row, token, plans, own[org_id][same::args.users]))
     actions = [pk for _row, _token, _plans, mine in clients for pk in mine]
     updates_before = StatusUpdate.objects.count()
+    last_update_before = StatusUpdate.objects.order_by("-pk").values_list("pk", flat=True).first()
     versions_before = dict(Action.objects.filter(pk__in=actions).values_list("pk", "version"))
+    # The touched rows as they were, to put back afterwards: the dataset's fingerprint
+    # counts status updates and sums versions, and L takes minutes to load again.
+    snapshot = list(Action.objects.filter(pk__in=actions))
     port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     tallies = [Tally() for _ in range(args.users)]
@@ -187,7 +193,28 @@ def main(argv: list[str] | None = None) -> None:
              if after[pk] - versions_before[pk] != n}
     print(f"\nstatus updates answered 201: {len(created)}; new rows: {rows}; "
           f"actions whose version rose by other than their updates: {len(drift)}")
+    if not args.keep:
+        _undo(snapshot, last_update_before or 0)
+        print(f"undone: the {rows} new status updates deleted and {len(snapshot)} tiltak put "
+              "back as they were (--keep leaves them)")
     if rows != len(created) or drift or errors:
         raise SystemExit("FAILED: lost, doubled or failed requests (see above)")
     print("OK: no errors, no lost and no doubled status updates")
+
+
+def _undo(snapshot: list, last_update: int) -> None:
+    """Put the dataset back as it was before the run (bench code, not a product path)."""
+    from django.db import connection, transaction
+
+    from actions.models import Action, StatusUpdate
+
+    fields = [f.name for f in Action._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(StatusUpdate._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Status updates are append-only (a trigger): the bench, as the superuser, turns
+        # triggers off for this transaction only to remove its own rows.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(f"DELETE FROM {table} WHERE id > %s AND action_id = ANY(%s)",  # noqa: S608
+                       [last_update, [a.pk for a in snapshot]])
+        Action.objects.bulk_update(snapshot, fields, batch_size=500)
 
