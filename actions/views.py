@@ -194,15 +194,20 @@ def post_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Mine tiltak ---------------------------------------------------------------------------
 
 
-def _mine_q(user: Any, prefix: str = "") -> Q:
-    """The user's own actions and those of the units they manage (with subunits)."""
+def _mine_q(user: Any, prefix: str = "", kommune: str = "plan__organization_id") -> Q:
+    """The user's own actions and those of the units they manage (with subunits), in the
+    user's own kommuner (*kommune*: the path to the row's organisation).
+
+    The kommune bound says what the OR of person and unit cannot: in an installation of
+    many kommuner the database reads this kommune's rows, not every kommune's.
+    """
     access = get_access(user)
     conditions = [Q(**{f"{prefix}responsible_person_id": user.pk})]
     conditions += [
         Q(**{f"{prefix}responsible_unit__path__startswith": path})
         for _org, path in access.unit_manager_units
     ]
-    return any_of(conditions)
+    return any_of(conditions) & Q(**{f"{prefix}{kommune}__in": sorted(access.member_org_ids)})
 
 
 #: *Mine tiltak*'s groups, in the order the page lists them.
@@ -273,7 +278,8 @@ def my_actions(
     # or overdue: their own, and those of the units they manage (one query).
     indicators = list(
         Indicator.objects.visible_to(request.user).followed_up()
-        .filter(_mine_q(request.user), next_due_on__lte=soon)
+        .filter(_mine_q(request.user, kommune="goal__focus_area__plan__organization_id"),
+                next_due_on__lte=soon)
         .select_related("goal__focus_area__plan__organization", "responsible_unit")
         .order_by("next_due_on", "pk")
     )

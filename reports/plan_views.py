@@ -6,9 +6,11 @@ plan page for a logged-in user outside the plan's kommune (:func:`sees_people`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.db.models import Case, Count, Exists, OuterRef, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.querysets import average_progress, average_progress_of, overdue_q
+from actions.queues import page_of
 from planportal.languages import lang_attribute, use_public_language
-from planportal.models import Unit
+from planportal.models import Organization, Unit
 from planportal.permissions import get_access, sees_people
 from reports.interpretations import plan_interpretations
 from reports.models import ReportSnapshot
@@ -59,21 +62,86 @@ def _with_parent(plans: Any, readable: Any) -> Any:
         parent_readable=Exists(readable.filter(pk=OuterRef("parent_id"))))
 
 
+#: Plan cards on a page of the plan lists: an installation may hold thousands of plans.
+PLANS_PER_PAGE = 24
+#: ``?kommune=`` value for the plans of every kommune.
+ALL_KOMMUNER = "alle"
+
+
+@dataclass
+class KommuneChoice:
+    """Which kommune a plan list shows (``?kommune=<slug>``, or every kommune)."""
+
+    selected: str
+    options: list[tuple[str, str]]
+
+    @property
+    def offered(self) -> bool:
+        return len(self.options) > 1
+
+
+def _kommune_choice(request: HttpRequest, readable: Any) -> tuple[Any, KommuneChoice]:
+    """*readable* cut to the chosen kommune, and the choice for the form (one query).
+
+    A member of a kommune starts on that kommune's plans; anyone else starts on all of
+    them. An unknown slug shows every kommune rather than an error: the form is a filter.
+    """
+    own = get_access(request.user).member_org_ids
+    kommuner = list(Organization.objects.filter(
+        Exists(readable.filter(organization_id=OuterRef("pk"))))
+        .order_by(Case(When(pk__in=own, then=Value(0)), default=Value(1)), "name")
+        .values_list("pk", "slug", "name"))
+    wanted = request.GET.get("kommune", "")
+    slugs = {slug: pk for pk, slug, _name in kommuner}
+    if wanted in slugs:
+        readable, selected = readable.filter(organization_id=slugs[wanted]), wanted
+    elif own and wanted != ALL_KOMMUNER and any(pk in own for pk in slugs.values()):
+        readable = readable.filter(organization_id__in=own)
+        selected = next(slug for pk, slug, _name in kommuner if pk in own)
+        if len([pk for pk in slugs.values() if pk in own]) > 1:
+            selected = ""  # several own kommuner: all of them, as before
+    else:
+        selected = ALL_KOMMUNER
+    options = [(ALL_KOMMUNER, _("All kommuner"))] + [(slug, name) for _pk, slug, name in kommuner]
+    return readable, KommuneChoice(selected, options)
+
+
+def _plan_cards(request: HttpRequest, plans: Any, readable: Any) -> Page:
+    """One page of *plans* (ordered), with progress and parent for that page's plans only.
+
+    The figures are summed in a second query over the page's ids: summed in the query
+    that pages, the database would add up every plan's tiltak before it could sort.
+    """
+    page = page_of(request, plans.select_related("organization"), PLANS_PER_PAGE)
+    ids = [plan.pk for plan in page.object_list]
+    figures = {plan.pk: plan for plan in _with_parent(
+        _with_progress(Plan.objects.filter(pk__in=ids)), readable)}
+    page.object_list = [figures[pk] for pk in ids]
+    return page
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    """Every plan the user may read, with a progress bar: his own kommune's first."""
+    """The plans the user may read, with a progress bar: his own kommune's, unless he
+    chooses another kommune or all of them (24 to a page)."""
     readable = Plan.objects.visible_to(request.user)
-    plans = _with_parent(_with_progress(readable), readable).order_by(
-        *own_kommune_first(request.user), *Plan._meta.ordering)
-    return render(request, "strategies/plan_list.html", {"plans": plans, "nav": "plans",
-                                                           "public": False})
+    shown, kommune = _kommune_choice(request, readable)
+    page = _plan_cards(request, shown.order_by(*own_kommune_first(request.user),
+                                               *Plan._meta.ordering), readable)
+    return render(request, "strategies/plan_list.html", {
+        "plans": page.object_list, "page": page, "kommune": kommune, "nav": "plans",
+        "public": False})
 
 
 def public_plan_list(request: HttpRequest) -> HttpResponse:
-    """The plans marked public, for everyone (the landing page when not logged in)."""
-    plans = _with_parent(_with_progress(Plan.objects.public()), Plan.objects.public())
-    return render(request, "strategies/plan_list.html", {"plans": plans, "nav": "public",
-                                                           "public": True})
+    """The plans marked public, for everyone (the landing page when not logged in),
+    24 to a page, of one kommune or of all."""
+    readable = Plan.objects.public()
+    shown, kommune = _kommune_choice(request, readable)
+    page = _plan_cards(request, shown.order_by(*Plan._meta.ordering), readable)
+    return render(request, "strategies/plan_list.html", {
+        "plans": page.object_list, "page": page, "kommune": kommune, "nav": "public",
+        "public": True})
 
 
 def report_links(plan: Plan) -> list[tuple[str, str, str]]:

@@ -507,10 +507,17 @@ def _numbered(data: dict[str, Any], actions: QuerySet) -> None:
     if any(not row["code"] for row in rows) or any(not row["action_code"] for row in updates):
         parent: Any = object()
         place = 0
+        # The codes by primary key per row, not by a join: on an installation of many
+        # kommuner the planner would hash every kommune's focus areas for one plan's rows.
         rows_in_order = (actions.order_by(F("focus_area_id").asc(nulls_first=True),
                                           F("goal_id").asc(nulls_first=True), "order", "pk")
-                         .values_list("pk", "focus_area_id", "goal_id", "focus_area__code",
-                                      "goal__code"))
+                         .annotate(
+                             area_code=Subquery(FocusArea.objects.filter(
+                                 pk=OuterRef("focus_area_id")).values("code")[:1]),
+                             goal_code=Subquery(Goal.objects.filter(
+                                 pk=OuterRef("goal_id")).values("code")[:1]))
+                         .values_list("pk", "focus_area_id", "goal_id", "area_code",
+                                      "goal_code"))
         for pk, area_id, goal_id, area_code, goal_code in rows_in_order:
             place = place + 1 if (area_id, goal_id) == parent else 1
             parent = (area_id, goal_id)

@@ -146,10 +146,44 @@ def test_the_plan_list_puts_the_users_own_kommunes_plans_first(browse, world):
     PlanFactory(organization=world.other_org, title="Aaa nabo", is_public=True)
     PlanFactory(organization=OrganizationFactory(name="Aremark kommune"), title="Aremark",
                 is_public=True)
-    page = browse("reader").get(reverse("strategies:plan-list"))
+    page = browse("reader").get(reverse("strategies:plan-list"), {"kommune": "alle"})
     titles = [plan.title for plan in page.context["plans"]]
     assert titles[0] == "Å-planen"
     assert titles[1:] == ["Aremark", "Aaa nabo"]  # the others as before: by kommune
+
+
+def test_the_plan_list_starts_on_the_users_own_kommune_and_offers_the_others(browse, world):
+    PlanFactory(organization=world.other_org, title="Nabokommunens offentlige plan",
+                is_public=True)
+    client = browse("reader")
+    own = client.get(reverse("strategies:plan-list"))
+    assert [plan.title for plan in own.context["plans"]] == [world.plan.title]
+    assert f'<option value="{world.other_org.slug}">' in own.text
+    other = client.get(reverse("strategies:plan-list"), {"kommune": world.other_org.slug})
+    assert [plan.title for plan in other.context["plans"]] == ["Nabokommunens offentlige plan"]
+
+
+def test_the_plan_lists_page_their_plans_and_say_how_many_there_are(browse, world):
+    for n in range(30):
+        PlanFactory(organization=world.org, title=f"Plan {n:02d} – særskilt", is_public=True)
+    client = browse("reader")
+    first = client.get(reverse("strategies:plan-list"))
+    assert len(first.context["plans"]) == 24
+    assert "31 planer" in first.text
+    assert 'rel="next"' in first.text
+    second = client.get(reverse("strategies:plan-list"), {"page": 2})
+    assert len(second.context["plans"]) == 7
+    shown = {p.pk for p in first.context["plans"]} | {p.pk for p in second.context["plans"]}
+    assert len(shown) == 31
+    public = browse(None).get(reverse("strategies:public-plan-list"), {"page": 2})
+    assert len(public.context["plans"]) == 30 - 24  # the 30 public ones; world.plan is not
+
+
+def test_a_plan_card_has_its_figures_when_the_list_is_paged(browse, world):
+    Action.objects.filter(pk=world.action.pk).update(progress=40)
+    ActionFactory(goal=world.goal, progress=60)
+    card = browse("reader").get(reverse("strategies:plan-list")).context["plans"][0]
+    assert (card.progress, card.action_count) == (50, 2)
 
 
 def test_a_plan_that_is_not_public_has_no_public_page(browse, world):
