@@ -25,21 +25,20 @@ import orjson
 import psycopg
 
 OSLO = ZoneInfo("Europe/Oslo")  # TIME_ZONE: DRF renders datetimes in it
-CLOSED = ["completed", "cancelled"]
+CLOSED = ["completed", "cancelled", "carried_over"]  # Action.CLOSED_STATUSES
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
-# ORDER BY: ActionViewSet.ordering (goal, order, id).
+# ORDER BY: ActionViewSet.ordering (plan, area-level first, goal-level first, order, id).
 SQL = """
 WITH page AS (
     SELECT a.id, COUNT(*) OVER () AS total
     FROM actions_action a
     JOIN strategies_plan p ON p.id = a.plan_id
     JOIN planportal_unit ru ON ru.id = a.responsible_unit_id
-    JOIN planportal_unit top ON top.id = %(unit)s
     WHERE (p.is_public OR p.organization_id = ANY(%(orgs)s))
       AND a.status = ANY(%(status)s)
       AND a.due_date >= %(due_after)s
-      AND ru.path LIKE top.path || '%%'
-    ORDER BY a.goal_id, a."order", a.id
+      AND ru.path LIKE %(subtree)s
+    ORDER BY a.plan_id, a.focus_area_id NULLS FIRST, a.goal_id NULLS FIRST, a."order", a.id
     LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT page.total, a.id, a.plan_id, a.focus_area_id, a.goal_id, a."order", a.code, a.title,
@@ -52,7 +51,16 @@ SELECT page.total, a.id, a.plan_id, a.focus_area_id, a.goal_id, a."order", a.cod
        lu.created_at, lu.risk, lu.comment,
        a.budget, a.budget_reference, a.evaluation, a.evaluated_on,
        ev.id, ev.first_name, ev.last_name, ev.username,
-       a.version, a.created_at, a.updated_at
+       a.version, a.created_at, a.updated_at,
+       CASE WHEN a.goal_id IS NOT NULL THEN 'goal'
+            WHEN a.focus_area_id IS NOT NULL THEN 'focus_area' ELSE 'plan' END,
+       a.continuous,
+       ARRAY(SELECT ct.goal_id FROM actions_action_contributes_to ct
+             JOIN strategies_goal g ON g.id = ct.goal_id
+             JOIN strategies_focusarea f ON f.id = g.focus_area_id
+             JOIN strategies_plan gp ON gp.id = f.plan_id
+             WHERE ct.action_id = a.id AND (gp.is_public OR gp.organization_id = ANY(%(orgs)s))
+             ORDER BY f.plan_id, f."order", g."order", g.id)
 FROM page
 JOIN actions_action a ON a.id = page.id
 LEFT JOIN planportal_unit ru ON ru.id = a.responsible_unit_id
@@ -62,7 +70,7 @@ LEFT JOIN LATERAL (
     SELECT su.created_at, su.risk, su.comment FROM actions_statusupdate su
     WHERE su.action_id = a.id ORDER BY su.created_at DESC, su.id DESC LIMIT 1
 ) lu ON true
-ORDER BY a.goal_id, a."order", a.id
+ORDER BY a.plan_id, a.focus_area_id NULLS FIRST, a.goal_id NULLS FIRST, a."order", a.id
 """
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -76,6 +84,17 @@ def _connection() -> psycopg.Connection:
         conn = _state["conn"] = psycopg.connect(os.environ["FLOOR_DATABASE_URL"],
                                                 autocommit=True)
     return conn
+
+
+def _subtree(unit: int) -> str:
+    """The LIKE pattern of a unit's subtree: its path, looked up once per process (the
+    API looks it up per request; the floor is the lower bound)."""
+    paths = _state.setdefault("paths", {})
+    if unit not in paths:
+        row = _connection().execute("SELECT path FROM planportal_unit WHERE id = %s",
+                                    [unit]).fetchone()
+        paths[unit] = (row[0] if row else "\x00") + "%"
+    return paths[unit]
 
 
 def _person(pk: int | None, first: str, last: str, username: str) -> dict[str, Any] | None:
@@ -98,12 +117,13 @@ def _date(value: date | None) -> str | None:
 def _action(r: tuple) -> dict[str, Any]:
     """One row, shaped as ActionSerializer shapes it (same keys, same order)."""
     return {
-        "id": r[1], "plan": r[2], "focus_area": r[3], "goal": r[4], "order": r[5],
-        "code": r[6], "title": r[7], "description": r[8],
+        "id": r[1], "plan": r[2], "focus_area": r[3], "goal": r[4], "level": r[37],
+        "order": r[5], "code": r[6], "title": r[7], "description": r[8],
         "responsible_unit": None if r[9] is None else {"id": r[9], "name": r[10], "kind": r[11]},
         "responsible_person": _person(*r[12:16]), "contributing_units": r[16],
+        "contributes_to": r[39],
         "start_date": _date(r[17]), "due_date": _date(r[18]), "period_text": r[19],
-        "status": r[20], "progress": r[21], "overdue": r[22],
+        "continuous": r[38], "status": r[20], "progress": r[21], "overdue": r[22],
         "latest_update": None if r[23] is None else {
             "created_at": _datetime(r[23]), "risk": r[24], "comment": r[25]},
         "budget": None if r[26] is None else f"{r[26]:f}", "budget_reference": r[27],
@@ -149,7 +169,8 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
     page = _int(first.get("page"), 1)
     params = {
         "orgs": [int(o) for o in os.environ.get("FLOOR_ORG_IDS", "").split(",") if o],
-        "status": query.get("status", []), "unit": int(first["responsible_unit_subtree"]),
+        "status": query.get("status", []),
+        "subtree": _subtree(int(first["responsible_unit_subtree"])),
         "due_after": date.fromisoformat(first["due_after"]),
         "limit": page_size, "offset": (page - 1) * page_size,
         "today": datetime.now(OSLO).date(),  # timezone.localdate(), as with_overdue() uses
