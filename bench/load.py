@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from bench.api import HOST, _configure, _free_port, _gunicorn, _use
+from bench.api import HOST, URLS, _configure, _free_port, _gunicorn, _use
 
 MIX = (("list", 0.80), ("report", 0.15), ("update", 0.05))
 
@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> None:
     # counts status updates and sums versions, and L takes minutes to load again.
     snapshot = list(Action.objects.filter(pk__in=actions))
     port = _free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # The server reads the dataset's database (the environment names S's by default).
+    env = dict(os.environ, DATABASE_URL=URLS[args.dataset], PYTHONUNBUFFERED="1")
     tallies = [Tally() for _ in range(args.users)]
     try:
         with _gunicorn("planportal.wsgi", port, env, args.workers, args.threads, pin=False):
@@ -176,10 +177,14 @@ def main(argv: list[str] | None = None) -> None:
     every = [t for values in times.values() for t in values]
     for kind, _weight in MIX:
         values = times[kind]
+        if not values:
+            print(f"| {kind} | 0 | 0% | | |")
+            continue
         print(f"| {kind} | {len(values)} | {len(values) / max(total, 1):.0%} | "
               f"{statistics.median(values) * 1000:.1f} | {_p95(values) * 1000:.1f} |")
-    print(f"| all | {total} | 100% | {statistics.median(every) * 1000:.1f} | "
-          f"{_p95(every) * 1000:.1f} |")
+    if every:
+        print(f"| all | {total} | 100% | {statistics.median(every) * 1000:.1f} | "
+              f"{_p95(every) * 1000:.1f} |")
     for error in errors[:10]:
         print("  error:", error)
 
