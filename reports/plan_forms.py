@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from django import forms
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
 from planportal.formatting import tag_label
-from planportal.forms import AccessibleFormMixin
-
-
-class UnitSelect(forms.Select):
-    """A select written in Python: a big kommune's two hundred units through Django's
-    template for each option cost ten milliseconds of every plan page. The markup is the
-    stock widget's, without its whitespace (``tests/web/test_big_plan_page.py`` compares)."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
-               renderer: Any = None) -> SafeString:
-        chosen = set(self.format_value(value))
-        options = "".join(
-            f'<option value="{escape(str(choice))}"'
-            f'{" selected" if str(choice) in chosen else ""}>{escape(str(label))}</option>'
-            for choice, label in self.choices)
-        # In the widget's order, as its attrs.html writes them (flatatt sorts them).
-        written = "".join(
-            f" {key}" if value is True else f' {key}="{escape(str(value))}"'
-            for key, value in self.build_attrs(self.attrs, attrs).items() if value is not False)
-        return mark_safe(  # noqa: S308 - names, values and labels are escaped
-            f'<select name="{escape(name)}"{written}>{options}</select>')
+from planportal.forms import AccessibleFormMixin, QuickSelect
 
 
 class PlanFilterForm(AccessibleFormMixin, forms.Form):
@@ -46,7 +24,7 @@ class PlanFilterForm(AccessibleFormMixin, forms.Form):
     )
     unit = forms.TypedChoiceField(
         label=_("Responsible unit"), required=False, coerce=int, empty_value=None,
-        widget=UnitSelect,
+        widget=QuickSelect,
     )
     overdue = forms.BooleanField(label=_("Only overdue actions"), required=False)
 

@@ -195,23 +195,3 @@ def test_the_public_page_of_a_big_plan_opens_its_areas_too(browse, big):
     opened = browse(None).get(url, {"area": area.pk}).text
     assert len(re.findall(r"<tr><td>3\.1\.\d+ Tiltak 2-0-", opened)) == 30  # no links
 
-
-@pytest.mark.parametrize("data", [None, {"unit": "2"}, {"unit": "999"}])
-def test_the_unit_filter_is_the_stock_select_written_faster(data):
-    from django import forms
-
-    from reports.plan_forms import PlanFilterForm
-
-    class Stock(PlanFilterForm):
-        unit = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-
-    units = [(1, "Kommunen"), (2, "\u2003Helse & <omsorg>"), (3, "\u2003\u2003Hjemme")]
-    fast, stock = PlanFilterForm(data, units=units), Stock(data, units=units)
-    if data:
-        fast.is_valid(), stock.is_valid()
-
-    def flat(html: str) -> str:
-        return re.sub(r">\s+<", "><", str(html)).strip()
-
-    assert flat(fast["unit"]) == flat(stock["unit"])
-    assert ("aria-invalid" in str(fast["unit"])) == (data == {"unit": "999"})
