@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from actions.querysets import average_progress, average_progress_of, overdue_q
@@ -27,7 +28,7 @@ from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
 from reports.rows import ActionRowRenderer
 from reports.thread import goal_threads, plan_place
-from reports.tree import plan_tree
+from reports.tree import ActionRow, FocusAreaNode, GoalNode, PlanTree, plan_tree
 from strategies.models import Plan
 
 # Every tiltak of the plan, on any level (through Action.plan, not the goals: a tiltak
@@ -103,12 +104,12 @@ def _number(request: HttpRequest, name: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _overdue(rows: list[Any]) -> int:
+def _overdue(rows: list[ActionRow]) -> int:
     return sum(1 for row in rows if row.overdue)
 
 
-def _rows(render: ActionRowRenderer, rows: list[Any], page: str | None = None,
-          limit: int | None = None) -> tuple[Any, Page | None]:
+def _rows(render: ActionRowRenderer, rows: list[ActionRow], page: str | None = None,
+          limit: int | None = None) -> tuple[SafeString, Page | None]:
     """*rows* as markup; with *limit*, one page of them (and the page, for its links)."""
     if limit is None or len(rows) <= limit:
         return render(rows), None
@@ -130,9 +131,10 @@ class PlanLayout:
     tree's queries are the same), so its queries do not grow either.
     """
 
-    def __init__(self, request: HttpRequest, tree: Any) -> None:
+    def __init__(self, request: HttpRequest, tree: PlanTree) -> None:
         goal_id, area_id = _number(request, "goal"), _number(request, "area")
-        self.area = self.goal = None
+        self.area: FocusAreaNode | None = None
+        self.goal: GoalNode | None = None
         for area in tree:
             for node in area.goals:
                 if node.goal.pk == goal_id:
@@ -163,7 +165,7 @@ class PlanLayout:
         return {}
 
 
-def _lay_out(layout: PlanLayout, tree: Any, render: ActionRowRenderer,
+def _lay_out(layout: PlanLayout, tree: PlanTree, render: ActionRowRenderer,
              page: str | None) -> None:
     """Set on each node of *tree* whether it is open, its rows as markup, their page
     and the links that open it."""

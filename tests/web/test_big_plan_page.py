@@ -5,51 +5,21 @@ in focus paged; bounded HTML, and the same queries for a small plan as for a big
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from actions.models import Action
 from reports.plan_views import FULL_ROWS, LIST_ROWS
-from strategies.models import FocusArea, Goal, Plan
+from strategies.models import Plan
+from tests.big_plans import grow_plan
 from tests.factories import PlanFactory
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
 KB = 1024
-
-
-def _grow(plan: Plan, unit: Any, shape: list[list[int]], plan_wide: int = 0,
-          area_own: int = 0) -> dict[str, list[Any]]:
-    """Areas of goals of so many tiltak each (``shape[area][goal]``), made in bulk, every
-    third overdue; *plan_wide* on the plan, *area_own* on the first area."""
-    overdue, later = (timezone.localdate() + timedelta(days=d) for d in (-5, 90))
-    made: dict[str, list[Any]] = {"areas": [], "goals": []}
-    rows = []
-    for a, goals in enumerate(shape):
-        area = FocusArea.objects.create(plan=plan, order=a, code=str(a + 1),
-                                        title=f"Område {a + 1}")
-        made["areas"].append(area)
-        for g, count in enumerate(goals):
-            goal = Goal.objects.create(focus_area=area, order=g, code=f"{a + 1}.{g + 1}",
-                                       title=f"Delmål {a + 1}.{g + 1}")
-            made["goals"].append(goal)
-            rows += [Action(plan=plan, focus_area=area, goal=goal, order=n,
-                            code=f"{a + 1}.{g + 1}.{n + 1}", title=f"Tiltak {a}-{g}-{n}",
-                            responsible_unit=unit, status="in_progress", progress=n % 100,
-                            due_date=overdue if n % 3 == 0 else later)
-                     for n in range(count)]
-    rows += [Action(plan=plan, order=n, title=f"Planens tiltak {n}", responsible_unit=unit)
-             for n in range(plan_wide)]
-    rows += [Action(plan=plan, focus_area=made["areas"][0], order=n,
-                    title=f"Områdets tiltak {n}", responsible_unit=unit)
-             for n in range(area_own)]
-    Action.objects.bulk_create(rows)
-    return made
 
 
 def _rows(text: str) -> list[str]:
@@ -62,7 +32,7 @@ def big(world: Any) -> dict[str, Any]:
     """660 tiltak: area 1 has 400 under four goals and 20 of its own, area 2 has 150, area
     3 has 30; and 60 on the whole plan."""
     plan = PlanFactory(organization=world.org, title="Stor plan")
-    made = _grow(plan, world.home_care, [[100] * 4, [50] * 3, [30]], plan_wide=60,
+    made = grow_plan(plan, world.home_care, [[100] * 4, [50] * 3, [30]], plan_wide=60,
                  area_own=20)
     return {"plan": plan, "url": reverse("strategies:plan-detail", args=[plan.pk]), **made}
 
@@ -153,7 +123,7 @@ def test_an_unknown_area_or_goal_shows_the_summaries(browse, big, other_plan):
 
 def test_a_plan_of_5000_tiltak_stays_under_150_kb_on_every_view(browse, world):
     plan = PlanFactory(organization=world.org, title="Kjempeplan")
-    made = _grow(plan, world.home_care, [[10] * 50] * 10, plan_wide=20)
+    made = grow_plan(plan, world.home_care, [[10] * 50] * 10, plan_wide=20)
     assert Action.objects.filter(plan=plan).count() == 5020
     url = reverse("strategies:plan-detail", args=[plan.pk])
     client = browse("admin")
@@ -170,9 +140,9 @@ def test_a_plan_of_5000_tiltak_stays_under_150_kb_on_every_view(browse, world):
 
 def test_the_plan_page_runs_the_same_queries_for_a_small_and_a_big_plan(browse, world):
     small = PlanFactory(organization=world.org, title="Liten plan")
-    _grow(small, world.home_care, [[2, 2], [2]], plan_wide=1, area_own=1)
+    grow_plan(small, world.home_care, [[2, 2], [2]], plan_wide=1, area_own=1)
     big = PlanFactory(organization=world.org, title="Stor plan")
-    made = _grow(big, world.home_care, [[200] * 2, [200] * 2], plan_wide=80, area_own=30)
+    made = grow_plan(big, world.home_care, [[200] * 2, [200] * 2], plan_wide=80, area_own=30)
     client = browse("admin")
 
     def page(plan: Plan, **params: Any) -> Any:
