@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from actions.filtersets import ActionFilterSet
 from actions.models import Action, StatusUpdate
 from planportal.formatting import tag_label
-from planportal.forms import AccessibleFormMixin
+from planportal.forms import AccessibleFormMixin, QuickSelect
 from strategies.models import FocusArea, Goal, Plan
 
 PAGE_SIZE = 50
@@ -36,18 +36,19 @@ class QueueFilterForm(AccessibleFormMixin, forms.Form):
     delmål in one list would help nobody and weigh down every page.
     """
 
-    show = forms.ChoiceField(label=_("Show"), required=False, choices=[
+    # QuickSelect: a sector's units and a plan's delmål are long lists (planportal.forms).
+    show = forms.ChoiceField(label=_("Show"), required=False, widget=QuickSelect, choices=[
         ("", _("Missing responsibility or deadline")), ("all", _("All open actions"))])
     plan = forms.TypedChoiceField(label=_("Plan"), required=False, coerce=int,
-                                  empty_value=None)
+                                  empty_value=None, widget=QuickSelect)
     focus_area = forms.TypedChoiceField(label=_("Focus area"), required=False, coerce=int,
-                                        empty_value=None)
+                                        empty_value=None, widget=QuickSelect)
     goal = forms.TypedChoiceField(label=_("Goal"), required=False, coerce=int,
-                                  empty_value=None)
+                                  empty_value=None, widget=QuickSelect)
     unit = forms.TypedChoiceField(label=_("Unit (with the units below it)"), required=False,
-                                  coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    risk = forms.ChoiceField(label=_("Risk"), required=False)
+                                  coerce=int, empty_value=None, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    risk = forms.ChoiceField(label=_("Risk"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=pgettext_lazy("filter", "Only overdue"),
                                  required=False)
 
@@ -110,9 +111,14 @@ class QueueFilterForm(AccessibleFormMixin, forms.Form):
         return ActionFilterSet(params, queryset=queryset).qs
 
 
-def page_of(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+def page_of(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE,
+            count: int | None = None) -> Page:
     """The requested page (``?page=``) of *queryset*; a page past the end shows the last.
 
-    Two queries: the count and the page's rows.
+    Two queries: the count and the page's rows; one when the caller knows the *count*
+    already (*Mine tiltak* counts its groups anyway).
     """
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not counted again
+    return paginator.get_page(request.GET.get("page"))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("fordel-ansvar/flere/", views.assign_bulk, name="assign-bulk"),
     path("tiltak/<int:pk>/", views.action_detail, name="detail"),
     path("tiltak/<int:pk>/status/", views.post_status, name="post-status"),
+    path("tiltak/<int:pk>/status/skjema/", views.status_form, name="status-form"),
     path("tiltak/<int:pk>/evaluering/", views.post_evaluation, name="post-evaluation"),
     path("tiltak/<int:pk>/fordel/", views.assign_one, name="assign-one"),
     # Every signed-in person's own calendar feeds (the feeds themselves: /calendar/…).

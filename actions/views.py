@@ -13,16 +13,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from actions import services
+from actions.cards import MineCardRenderer
 from actions.choices import merge_people, people_choices, unit_choices, with_current_person
 from actions.forms import AssignForm, BulkAssignForm, EvaluationForm, StatusUpdateForm
 from actions.models import Action, ReportingReturn, StatusUpdate
@@ -155,6 +156,21 @@ def post_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actions/_status_panel.html", context)
 
 
+@login_required
+@require_GET
+def status_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The empty status panel of one action, for *Mine tiltak*: a card loads it (htmx)
+    when its "Update status" is opened, so a page of fifty cards carries no fifty forms.
+    Without htmx, the action's page at its form."""
+    action = get_object_or_404(_action_queryset(request.user), pk=pk)
+    if not _is_htmx(request):
+        return redirect(reverse("actions:detail", args=[action.pk]) + "#ny-status")
+    _require_report(request, action)
+    context = {"action": action, "form": StatusUpdateForm.for_action(action), "history": None,
+               "saved": None, "view": "mine"}
+    return render(request, "actions/_status_panel.html", context)
+
+
 def _after_status_url(request: HttpRequest, action: Action, view: str) -> str:
     if view == "mine":
         return reverse("actions:mine") + f"#tiltak-{action.pk}"
@@ -210,6 +226,26 @@ def _mine_q(user: Any, prefix: str = "", kommune: str = "plan__organization_id")
     return any_of(conditions) & Q(**{f"{prefix}{kommune}__in": sorted(access.member_org_ids)})
 
 
+#: What a card of *Mine tiltak* shows (:mod:`actions.cards`), and the version its status
+#: form starts from: the page reads no more, as its one big query costs more to plan and
+#: to fetch with every column of six tables.
+MINE_CARD_FIELDS = (
+    "plan", "goal", "focus_area", "responsible_unit", "code", "title", "status", "progress",
+    "due_date", "period_text", "version", "plan__title", "plan__organization__language",
+    "goal__code", "goal__title", "focus_area__code", "focus_area__title",
+    "responsible_unit__name")
+
+
+def _mine_cards(user: Any) -> Any:
+    """The actions *user* may read, with what *Mine tiltak*'s cards show."""
+    latest = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (Action.objects.visible_to(user).with_overdue()
+            .select_related("plan__organization", "goal", "focus_area", "responsible_unit")
+            .only(*MINE_CARD_FIELDS)
+            .annotate(latest_risk=Subquery(latest.values("risk")[:1]),
+                      latest_update_at=Subquery(latest.values("created_at")[:1])))
+
+
 #: *Mine tiltak*'s groups, in the order the page lists them.
 MINE_GROUPS = ("overdue", "soon", "later", "evaluate")
 
@@ -219,7 +255,8 @@ def my_actions(
     request: HttpRequest, failed: tuple[int, StatusUpdateForm] | None = None
 ) -> HttpResponse:
     """*Mine tiltak*: open actions grouped as overdue, due within 30 days and later, each
-    with an inline status form; closed actions still lacking a final evaluation last.
+    with a status form that opens in its card; closed actions still lacking a final
+    evaluation last.
 
     50 to a page, in the groups' order, with each group's total over all pages (one
     query); filters by plan, unit, status, risk and overdue, kept in the URL.
@@ -227,7 +264,7 @@ def my_actions(
     """
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
-    mine = (_action_queryset(request.user).filter(_mine_q(request.user))
+    mine = (_mine_cards(request.user).filter(_mine_q(request.user))
             # Carried over: the work goes on as the copy in the plan's next version, which
             # is listed instead; it needs no final evaluation here.
             .exclude(status=Action.Status.CARRIED_OVER)
@@ -249,23 +286,24 @@ def my_actions(
     listed = filters.apply(mine).annotate(group=group)
     totals = dict(listed.order_by().values_list("group").annotate(n=Count("pk")))
     page = page_of(request, listed.order_by(
-        "group", F("due_date").asc(nulls_last=True), "plan__title", "pk"))
+        "group", F("due_date").asc(nulls_last=True), "plan__title", "pk"),
+        count=sum(totals.values()))
     groups: dict[str, list[Action]] = {name: [] for name in MINE_GROUPS}
     for action in page.object_list:
         groups[MINE_GROUPS[action.group]].append(action)
-        if action.group == 3:
-            continue
-        action.status_form = StatusUpdateForm.for_action(action)
-        if failed and failed[0] == action.pk:
-            action.status_form = failed[1]
+        # The cards load their status form when opened (status_form); only the one whose
+        # update failed without JavaScript comes with it, open, with the errors.
+        action.status_form = failed[1] if failed and failed[0] == action.pk else None
+    cards = MineCardRenderer(request)
     sections = [
-        ("forsinket", pgettext("actions", "Overdue"), groups["overdue"],
-         _("The deadline has passed. Post a status update, or ask for a new deadline."),
-         totals.get(0, 0)),
-        ("snart", _("Due within 30 days"), groups["soon"], "", totals.get(1, 0)),
-        ("senere", _("Later or without a deadline"), groups["later"], "", totals.get(2, 0)),
-        ("evaluering", _("Closed, waiting for a final evaluation"), groups["evaluate"], "",
-         totals.get(3, 0)),
+        (slug, heading, cards(groups[name], evaluate=name == "evaluate"), intro,
+         totals.get(index, 0))
+        for index, (name, slug, heading, intro) in enumerate((
+            ("overdue", "forsinket", pgettext("actions", "Overdue"),
+             _("The deadline has passed. Post a status update, or ask for a new deadline.")),
+            ("soon", "snart", _("Due within 30 days"), ""),
+            ("later", "senere", _("Later or without a deadline"), ""),
+            ("evaluate", "evaluering", _("Closed, waiting for a final evaluation"), "")))
     ]
     # Returns the user still has to submit in open reporting rounds (one query).
     returns = list(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
 from planportal.formatting import tag_label
-from planportal.forms import AccessibleFormMixin
+from planportal.forms import AccessibleFormMixin, QuickSelect
 
 
 class PlanFilterForm(AccessibleFormMixin, forms.Form):
@@ -23,7 +23,8 @@ class PlanFilterForm(AccessibleFormMixin, forms.Form):
                  *((value, tag_label(label)) for value, label in Action.Status.choices)],
     )
     unit = forms.TypedChoiceField(
-        label=_("Responsible unit"), required=False, coerce=int, empty_value=None
+        label=_("Responsible unit"), required=False, coerce=int, empty_value=None,
+        widget=QuickSelect,
     )
     overdue = forms.BooleanField(label=_("Only overdue actions"), required=False)
 

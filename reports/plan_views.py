@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, OuterRef, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from actions.querysets import average_progress, average_progress_of, overdue_q
@@ -28,7 +30,7 @@ from reports.models import ReportSnapshot
 from reports.plan_forms import PlanFilterForm
 from reports.rows import ActionRowRenderer
 from reports.thread import goal_threads, plan_place
-from reports.tree import plan_tree
+from reports.tree import ActionRow, FocusAreaNode, GoalNode, PlanTree, plan_tree
 from strategies.models import Plan
 
 # Every tiltak of the plan, on any level (through Action.plan, not the goals: a tiltak
@@ -155,6 +157,117 @@ def report_links(plan: Plan) -> list[tuple[str, str, str]]:
             for name, label in labels.items()]
 
 
+#: A plan page shows at most this many tiltak in full. A bigger plan shows its focus
+#: areas as summaries (counts and progress) that open one at a time (``?area=``); an
+#: opened area bigger than this shows its goals so (``?goal=``).
+FULL_ROWS = 150
+#: A list of tiltak in the page's focus (the plan-wide ones of a big plan, an opened big
+#: area's own, an opened goal's) shows this many a page (``?page=``).
+LIST_ROWS = 50
+
+
+def _number(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _overdue(rows: list[ActionRow]) -> int:
+    return sum(1 for row in rows if row.overdue)
+
+
+def _rows(render: ActionRowRenderer, rows: list[ActionRow], page: str | None = None,
+          limit: int | None = None) -> tuple[SafeString, Page | None]:
+    """*rows* as markup; with *limit*, one page of them (and the page, for its links)."""
+    if limit is None or len(rows) <= limit:
+        return render(rows), None
+    window = Paginator(rows, limit).get_page(page)
+    return render(window.object_list), window
+
+
+class PlanLayout:
+    """What of a plan's tree the page shows in full, and what as summaries.
+
+    A plan of at most :data:`FULL_ROWS` shown tiltak, asked for nothing in particular,
+    is shown whole, as it always was. Otherwise the page has a *focus*: the plan (no
+    area opened), an opened focus area (``?area=``) or an opened goal (``?goal=``).
+    The areas out of focus are summaries; in an opened area of at most
+    :data:`FULL_ROWS` shown tiltak everything is shown, in a bigger one the goals out of
+    focus are summaries. The list of tiltak in focus is paged (:data:`LIST_ROWS`); the
+    plan's and an area's own list above the focus become a line with a link. So a page
+    holds a bounded number of rows whatever the size of the plan; all is in memory (the
+    tree's queries are the same), so its queries do not grow either.
+    """
+
+    def __init__(self, request: HttpRequest, tree: PlanTree) -> None:
+        goal_id, area_id = _number(request, "goal"), _number(request, "area")
+        self.area: FocusAreaNode | None = None
+        self.goal: GoalNode | None = None
+        for area in tree:
+            for node in area.goals:
+                if node.goal.pk == goal_id:
+                    self.area, self.goal = area, node
+            if self.area is None and area.focus_area.pk == area_id:
+                self.area = area
+        self.whole = self.area is None and tree.shown_count <= FULL_ROWS
+        # An opened area small enough is shown whole, its opened goal (if any) in it.
+        self.area_whole = self.area is not None and self.area.shown_count <= FULL_ROWS
+        # Links keep the filters; each opens its part and leads the reader to it.
+        kept = request.GET.copy()
+        for name in ("area", "goal", "page"):
+            kept.pop(name, None)
+        self.filters_query = kept.urlencode()
+        self.path = request.path
+
+    def url(self, **params: Any) -> str:
+        """This page with *params* (the filters kept)."""
+        query = "&".join(part for part in (self.filters_query, urlencode(params)) if part)
+        return f"{self.path}?{query}" if query else self.path
+
+    def hidden_fields(self) -> dict[str, int]:
+        """What the filter form sends along so that filtering keeps the part opened."""
+        if self.goal is not None:
+            return {"goal": self.goal.goal.pk}
+        if self.area is not None:
+            return {"area": self.area.focus_area.pk}
+        return {}
+
+
+def _lay_out(layout: PlanLayout, tree: PlanTree, render: ActionRowRenderer,
+             page: str | None) -> None:
+    """Set on each node of *tree* whether it is open, its rows as markup, their page
+    and the links that open it."""
+    if layout.whole:
+        tree.open, (tree.rows_html, tree.page) = True, (render(tree.shown), None)
+    elif layout.area is None:
+        tree.open = True
+        tree.rows_html, tree.page = _rows(render, tree.shown, page, LIST_ROWS)
+    else:
+        tree.open, tree.rows_html, tree.page = False, "", None
+    tree.overview_url = layout.url()
+    for area in tree:
+        fa = area.focus_area
+        area.open = layout.whole or area is layout.area
+        area.open_url = layout.url(area=fa.pk)
+        area.own_anchor = f"fa-{fa.pk}-egne"
+        area.overdue_count = _overdue(area.actions)
+        area.own_open = layout.whole or (area.open and (layout.area_whole
+                                                         or layout.goal is None))
+        area.own_rows_html, area.own_page = "", None
+        if area.own_open:
+            limit = None if layout.whole or layout.area_whole else LIST_ROWS
+            area.own_rows_html, area.own_page = _rows(render, area.own_shown, page, limit)
+        for node in area.goals:
+            node.open = area.open and (layout.whole or layout.area_whole
+                                       or node is layout.goal)
+            node.open_url = layout.url(goal=node.goal.pk)
+            node.anchor = f"mal-{node.goal.pk}"
+            node.overdue_count = _overdue(node.actions)
+            node.rows_html, node.page = "", None
+            if node.open:
+                limit = LIST_ROWS if node is layout.goal and not layout.area_whole else None
+                node.rows_html, node.page = _rows(render, node.shown, page, limit)
+
+
 def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpResponse:
     units = list(
         Unit.objects.filter(organization_id=plan.organization_id).values_list("pk", "name",
@@ -181,14 +294,13 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
     tree = plan_tree(plan, with_people=people, **filters)
     render_rows = ActionRowRenderer(public=public, people=people, interpretations=markers,
                                     lang=lang_attribute(plan.organization))
-    tree.rows_html = render_rows(tree.shown)
+    layout = PlanLayout(request, tree)
+    _lay_out(layout, tree, render_rows, request.GET.get("page"))
     # The golden thread: only links into plans this reader may read (public: public ones).
     readable = Plan.objects.public() if public else Plan.objects.visible_to(request.user)
     threads = goal_threads(plan, readable, public=public)
     for area in tree:
-        area.own_rows_html = render_rows(area.own_shown)
         for node in area.goals:
-            node.rows_html = render_rows(node.shown)
             node.thread = threads.get(node.goal.pk)
     all_actions = tree.all_actions
     shown = tree.shown_count
@@ -196,6 +308,7 @@ def _plan_page(request: HttpRequest, plan: Plan, *, public: bool) -> HttpRespons
         "plan": plan,
         "place": plan_place(plan, readable),
         "tree": tree,
+        "layout": layout,
         "form": form,
         "filtered": bool(filters),
         "shown_count": shown,

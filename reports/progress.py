@@ -497,33 +497,33 @@ def _numbered(data: dict[str, Any], actions: QuerySet) -> None:
 
     The places are counted over all the tiltak on the same level of the same goal, area
     or plan in *actions* (the plan, or the focus area reported on), never over a list's
-    rows; one query, and only when a row lacks a code."""
+    rows. One query, whether or not a row lacks a code: a report's queries do not depend
+    on what its lists hold (a kommune whose lists were empty or all coded ran one fewer).
+    """
     since, changes = data["since_previous"], data.get("changes") or {}
     rows = [*data["overdue"], *data["at_risk"], *since["completed"], *data.get("actions", ()),
             *changes.get("new", ()), *changes.get("cancelled", ()),
             *changes.get("moved_deadlines", ()), *data.get("evaluations", ())]
     updates = since["status_updates"]
     numbers: dict[int, str] = {}
-    if any(not row["code"] for row in rows) or any(not row["action_code"] for row in updates):
-        parent: Any = object()
-        place = 0
-        # The codes by primary key per row, not by a join: on an installation of many
-        # kommuner the planner would hash every kommune's focus areas for one plan's rows.
-        rows_in_order = (actions.order_by(F("focus_area_id").asc(nulls_first=True),
-                                          F("goal_id").asc(nulls_first=True), "order", "pk")
-                         .annotate(
-                             area_code=Subquery(FocusArea.objects.filter(
-                                 pk=OuterRef("focus_area_id")).values("code")[:1]),
-                             goal_code=Subquery(Goal.objects.filter(
-                                 pk=OuterRef("goal_id")).values("code")[:1]))
-                         .values_list("pk", "focus_area_id", "goal_id", "area_code",
-                                      "goal_code"))
-        for pk, area_id, goal_id, area_code, goal_code in rows_in_order:
-            place = place + 1 if (area_id, goal_id) == parent else 1
-            parent = (area_id, goal_id)
-            numbers[pk] = action_number("", goal_code or "", place,
-                                        level=level_of(area_id, goal_id),
-                                        area_code=area_code or "")
+    parent: Any = object()
+    place = 0
+    # The codes by primary key per row, not by a join: on an installation of many
+    # kommuner the planner would hash every kommune's focus areas for one plan's rows.
+    rows_in_order = (actions.order_by(F("focus_area_id").asc(nulls_first=True),
+                                      F("goal_id").asc(nulls_first=True), "order", "pk")
+                     .annotate(
+                         area_code=Subquery(FocusArea.objects.filter(
+                             pk=OuterRef("focus_area_id")).values("code")[:1]),
+                         goal_code=Subquery(Goal.objects.filter(
+                             pk=OuterRef("goal_id")).values("code")[:1]))
+                     .values_list("pk", "focus_area_id", "goal_id", "area_code", "goal_code"))
+    for pk, area_id, goal_id, area_code, goal_code in rows_in_order:
+        place = place + 1 if (area_id, goal_id) == parent else 1
+        parent = (area_id, goal_id)
+        numbers[pk] = action_number("", goal_code or "", place,
+                                    level=level_of(area_id, goal_id),
+                                    area_code=area_code or "")
     for row in rows:
         row["number"] = row["code"] or numbers.get(row.get("id", row.get("action_id")), "")
     for row in updates:

@@ -75,6 +75,8 @@ def demo(db: Any) -> Demo:
 
 def _open_status_form(page: Any) -> None:
     page.locator(".pp-action-list details summary").first.click()
+    # The card loads its form when opened (htmx): check the page with the form in it.
+    page.locator(".pp-action-list details .pp-status-panel form").first.wait_for()
 
 
 def _open_follow_up_form(page: Any) -> None:
