@@ -30,6 +30,7 @@ from typing import Any
 from bench.api import (
     HOST,
     PATH,
+    URLS,
     Timing,
     _configure,
     _free_port,
@@ -277,7 +278,8 @@ def main(argv: list[str] | None = None) -> None:
 
     connection.close()
     port = _free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # The server reads the dataset's database (the environment names S's by default).
+    env = dict(os.environ, DATABASE_URL=URLS[args.dataset], PYTHONUNBUFFERED="1")
     per_block = -(-args.requests // args.blocks)
     try:
         with _gunicorn("planportal.wsgi", port, env):
