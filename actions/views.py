@@ -31,7 +31,7 @@ from actions.querysets import overdue_q, unassigned_q
 from actions.queues import QueueFilterForm, page_of
 from planportal.forms import add_service_errors
 from planportal.locking import VersionConflict
-from planportal.models import User
+from planportal.models import Unit, User
 from planportal.permissions import any_of, get_access, sees_people
 from strategies.models import Indicator
 
@@ -210,19 +210,30 @@ def post_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Mine tiltak ---------------------------------------------------------------------------
 
 
-def _mine_q(user: Any, prefix: str = "", kommune: str = "plan__organization_id") -> Q:
-    """The user's own actions and those of the units they manage (with subunits), in the
+def managed_unit_ids(user: Any) -> list[int]:
+    """The units the user manages as unit manager, and every unit below them (one query;
+    none when they manage none)."""
+    paths = [path for _org, path in get_access(user).unit_manager_units]
+    if not paths:
+        return []
+    return list(Unit.objects.filter(any_of([Q(path__startswith=p) for p in paths]))
+                .values_list("pk", flat=True))
+
+
+def _mine_q(user: Any, units: list[int], prefix: str = "",
+            kommune: str = "plan__organization_id") -> Q:
+    """The user's own actions and those of *units* (:func:`managed_unit_ids`), in the
     user's own kommuner (*kommune*: the path to the row's organisation).
 
-    The kommune bound says what the OR of person and unit cannot: in an installation of
-    many kommuner the database reads this kommune's rows, not every kommune's.
+    Units by id, not by path: "my person or one of these units" is then two index
+    lookups, where a path needs a join that no index serves, and the kommune bound
+    keeps any other plan inside the kommune; on an installation of many kommuner the
+    database reads this user's rows, not every kommune's.
     """
     access = get_access(user)
     conditions = [Q(**{f"{prefix}responsible_person_id": user.pk})]
-    conditions += [
-        Q(**{f"{prefix}responsible_unit__path__startswith": path})
-        for _org, path in access.unit_manager_units
-    ]
+    if units:
+        conditions.append(Q(**{f"{prefix}responsible_unit_id__in": units}))
     return any_of(conditions) & Q(**{f"{prefix}{kommune}__in": sorted(access.member_org_ids)})
 
 
@@ -264,7 +275,8 @@ def my_actions(
     """
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
-    mine = (_mine_cards(request.user).filter(_mine_q(request.user))
+    managed = managed_unit_ids(request.user)
+    mine = (_mine_cards(request.user).filter(_mine_q(request.user, managed))
             # Carried over: the work goes on as the copy in the plan's next version, which
             # is listed instead; it needs no final evaluation here.
             .exclude(status=Action.Status.CARRIED_OVER)
@@ -308,7 +320,7 @@ def my_actions(
     # Returns the user still has to submit in open reporting rounds (one query).
     returns = list(
         ReportingReturn.objects.permitted(request.user, "report").still_owed()
-        .filter(_mine_q(request.user, "action__"))
+        .filter(_mine_q(request.user, managed, "action__"))
         .select_related("round__organization", "action")
         .order_by("round__deadline", "action__order", "pk")
     )
@@ -316,7 +328,8 @@ def my_actions(
     # or overdue: their own, and those of the units they manage (one query).
     indicators = list(
         Indicator.objects.visible_to(request.user).followed_up()
-        .filter(_mine_q(request.user, kommune="goal__focus_area__plan__organization_id"),
+        .filter(_mine_q(request.user, managed,
+                        kommune="goal__focus_area__plan__organization_id"),
                 next_due_on__lte=soon)
         .select_related("goal__focus_area__plan__organization", "responsible_unit")
         .order_by("next_due_on", "pk")

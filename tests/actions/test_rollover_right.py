@@ -66,8 +66,7 @@ def sector_work(world):
 def mine_titles(client):
     page = client.get(reverse("actions:mine"))
     assert page.status_code == 200
-    return [a.title for _key, _title, actions, _help, _total in page.context["sections"]
-            for a in actions]
+    return [a.title for a in page.context["page"].object_list]
 
 
 def queue_size(client):
@@ -87,8 +86,7 @@ def test_after_rullering_mine_tiltak_shows_each_unfinished_tiltak_once(browse, w
                                                 "Mitt tiltak 2"]
     # ... and each is the copy in the new plan.
     page = client.get(reverse("actions:mine"))
-    shown = [a for _k, _t, actions, _h, _n in page.context["sections"] for a in actions
-             if a.title != "Ferdig"]
+    shown = [a for a in page.context["page"].object_list if a.title != "Ferdig"]
     assert {a.goal.focus_area.plan.previous_version_id for a in shown} == {world.plan.pk}
 
 
