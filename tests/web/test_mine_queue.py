@@ -73,3 +73,19 @@ def test_mine_tiltak_runs_the_same_queries_for_few_and_many(browse, world):
                           due_date=today + timedelta(days=i - 3))
 
     assert_constant_queries(add, lambda: client.get(reverse("actions:mine")), few=2, many=70)
+
+
+def test_mine_tiltak_lists_the_tiltak_of_units_below_the_managers_own(browse, world):
+    from tests.factories import UnitFactory
+
+    team = UnitFactory(organization=world.org, parent=world.home_care, code="natt", kind="avdeling",
+                       name="Nattpatruljen")
+    ActionFactory(goal=world.goal, responsible_unit=team, title="Nattpatruljens tiltak")
+    ActionFactory(goal=world.goal, responsible_unit=world.nursing_home,
+                  title="Sykehjemmets tiltak")
+    ActionFactory(goal=world.goal, responsible_unit=world.school,
+                  responsible_person=world.unit_manager, title="Mitt eget i skolen")
+    titles = {a.title for a in browse("unit_manager").get(reverse("actions:mine"))
+              .context["page"].object_list}
+    assert {"Nattpatruljens tiltak", "Mitt eget i skolen", world.action.title} <= titles
+    assert "Sykehjemmets tiltak" not in titles
