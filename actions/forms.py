@@ -12,7 +12,7 @@ from actions.periods import parse_period
 from actions.services import PERIOD_UNREAD
 from planportal.dates import SaneDateFormField
 from planportal.formatting import tag_label
-from planportal.forms import AccessibleFormMixin
+from planportal.forms import AccessibleFormMixin, QuickSelect
 
 
 class DateInput(forms.DateInput):
@@ -95,11 +95,14 @@ class AssignmentFields(AccessibleFormMixin, forms.Form):
     forms runs no query per form.
     """
 
+    # QuickSelect: a kommune's units and its people are long lists (planportal.forms).
     responsible_unit = forms.TypedChoiceField(
-        label=_("Responsible unit"), coerce=int, required=False, empty_value=None
+        label=_("Responsible unit"), coerce=int, required=False, empty_value=None,
+        widget=QuickSelect,
     )
     responsible_person = forms.TypedChoiceField(
-        label=_("Responsible person"), coerce=int, required=False, empty_value=None
+        label=_("Responsible person"), coerce=int, required=False, empty_value=None,
+        widget=QuickSelect,
     )
     due_date = SaneDateFormField(label=_("Deadline"), required=False, widget=DateInput())
     period_text = forms.CharField(

@@ -83,24 +83,39 @@ class AccessibleFormMixin:
 
 class QuickSelect(forms.Select):
     """A select written in Python, for long lists of choices (a big kommune's two hundred
-    units, its people): through Django's template for each option they cost ten
-    milliseconds a page. The markup is the stock widget's without its whitespace
-    (``tests/planportal/test_quick_select.py`` compares); no option groups."""
+    units, its five hundred people in groups by unit): through Django's template for each
+    option they cost ten milliseconds a page and more. The markup is the stock widget's
+    without its whitespace, option groups included (``tests/planportal/
+    test_quick_select.py`` compares)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
         chosen = set(self.format_value(value))
-        options = "".join(
-            f'<option value="{escape(str(choice))}"'
-            f'{" selected" if str(choice) in chosen else ""}>{escape(str(label))}</option>'
-            for choice, label in self.choices)
+        # As the stock widget: a single select marks only the first option of its value.
+        marked = [False]
+
+        def option(choice: Any, label: Any) -> str:
+            selected = str(choice) in chosen and (self.allow_multiple_selected
+                                                  or not marked[0])
+            if selected:
+                marked[0] = True
+            return (f'<option value="{escape(str(choice))}"{" selected" if selected else ""}>'
+                    f'{escape(str(label))}</option>')
+
+        parts = []
+        for choice, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                inner = "".join(option(c, lab) for c, lab in label)
+                parts.append(f'<optgroup label="{escape(str(choice))}">{inner}</optgroup>')
+            else:
+                parts.append(option(choice, label))
         # In the widget's order, as its attrs.html writes them (flatatt sorts them).
         written = "".join(
             f" {key}" if setting is True else f' {key}="{escape(str(setting))}"'
             for key, setting in self.build_attrs(self.attrs, attrs).items()
             if setting is not False)
         return mark_safe(  # noqa: S308 - names, values and labels are escaped
-            f'<select name="{escape(name)}"{written}>{options}</select>')
+            f'<select name="{escape(name)}"{written}>{"".join(parts)}</select>')
 
 
 def add_service_errors(form: Any, exc: ValidationError) -> None:

@@ -40,3 +40,26 @@ def test_a_quick_select_is_the_stock_select_without_its_whitespace(data):
     for name in ("unit", "status"):
         assert _flat(quick[name]) == _flat(stock[name])
     assert ("aria-invalid" in str(quick["unit"])) == (data == {"unit": "9"})
+
+
+PEOPLE = [("", "– ikke valgt –"),
+          ("Helse & omsorg", [(7, "Åse Ødegård"), (8, "Per <Pål>")]),
+          ("Skole", [(9, "Kari Nordmann"), (7, "Åse Ødegård")])]
+
+
+class QuickGroups(forms.Form):
+    person = forms.TypedChoiceField(label="Person", required=False, coerce=int,
+                                    empty_value=None, choices=PEOPLE, widget=QuickSelect)
+
+
+class StockGroups(forms.Form):
+    person = forms.TypedChoiceField(label="Person", required=False, coerce=int,
+                                    empty_value=None, choices=PEOPLE)
+
+
+@pytest.mark.parametrize("initial", [None, 7, 9])
+def test_a_quick_select_writes_option_groups_as_the_stock_select_does(initial):
+    quick, stock = QuickGroups(initial={"person": initial}), StockGroups(
+        initial={"person": initial})
+    assert _flat(quick["person"]) == _flat(stock["person"])
+    assert "<optgroup" in str(quick["person"])
