@@ -132,9 +132,12 @@ def plan_tree(
     people = ("first_name", "last_name", "username")
     if with_people:
         columns += [f"responsible_person__{name}" for name in people]
+    # Each row goes to its goal's, area's or the plan's list, so only the order within
+    # those counts: the model's ordering would join every focus area and goal to sort.
     rows = (
         Action.objects.filter(plan=plan)
         .with_overdue()
+        .order_by("order", "pk")
         .values_list(*columns)
     )
     for values in rows:

@@ -277,3 +277,11 @@ def test_the_public_plan_page_lists_actions_without_links_or_names(browse, world
                                     args=[world.plan.pk])).text
     assert "<td>Åpent tiltak</td>" in text
     assert world.sector_leader.username not in text
+
+
+def test_the_plan_page_lists_a_goals_tiltak_in_their_order_not_their_age(browse, world):
+    world.action.delete()
+    ActionFactory(goal=world.goal, order=2, title="Andre tiltak")
+    ActionFactory(goal=world.goal, order=1, title="Første tiltak")
+    text = browse("reader").get(reverse("strategies:plan-detail", args=[world.plan.pk])).text
+    assert text.index("Første tiltak") < text.index("Andre tiltak")
