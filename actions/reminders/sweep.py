@@ -264,18 +264,19 @@ def _sector_kind(due: date | None, person: int | None, today: date) -> str:
     return Kind.SECTOR_NO_DEADLINE
 
 
-def due_sector_items(today: date) -> list[Item]:
-    """This week's sector-digest lines for sector leaders who have not had it yet.
+def due_sector_items(today: date, organization_id: int | None = None) -> list[Item]:
+    """This week's sector-digest lines for sector leaders who have not had it yet (of
+    one kommune with *organization_id*).
 
     A sector is the leader's unit subtree; an action without a responsible unit belongs
     to the sector that owns its plan. Three queries.
     """
     monday = windows.week_start(today)
-    directory = Directory.load(None)
-    done = set(
-        ReminderDigest.objects.filter(kind=ReminderDigest.Kind.SECTOR_WEEKLY, date=monday)
-        .values_list("recipient_id", "organization_id")
-    )
+    directory = Directory.load(None if organization_id is None else {organization_id})
+    done_rows = ReminderDigest.objects.filter(kind=ReminderDigest.Kind.SECTOR_WEEKLY, date=monday)
+    if organization_id is not None:
+        done_rows = done_rows.filter(organization_id=organization_id)
+    done = set(done_rows.values_list("recipient_id", "organization_id"))
     leaders = [
         (user, org, path)
         for user, org, path in directory.sector_leaders
@@ -535,6 +536,7 @@ def sweep_deadlines(
         report.items = _new_only(items)
         return report
     with transaction.atomic():
+        _lock_part("daily", organization_id)
         # Only what the log does not hold yet opens e-mails; a second run finds nothing.
         report.items = _new_only(items)
         pairs = {(item.recipient_id, item.organization_id) for item in report.items}
@@ -548,10 +550,24 @@ def sweep_deadlines(
 
 
 def kommuner_to_sweep() -> list[int]:
-    """The kommuner a split sweep makes a part for: all of them (one cheap query)."""
+    """The kommuner a split deadline or sector-digest sweep makes a part for: all of them
+    (one cheap query). Hourly, and nearly every kommune has something due each day;
+    finding out which would cost a part's own scans."""
     from planportal.models import Organization
 
     return list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _lock_part(sweep_name: str, organization_id: int | None) -> None:
+    """On PostgreSQL, one kommune's part of a sweep at a time (until the transaction
+    ends): a doubled beat tick or a redelivered part waits for the first, then finds its
+    work recorded, instead of racing it into the same unique keys (a deadlock when the
+    two insert in different orders). The whole (unsplit) sweep takes no lock."""
+    if organization_id is None or connection.vendor != "postgresql":
+        return  # SQLite serialises writers anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s), %s)",
+                       [f"planportal.sweep.{sweep_name}", organization_id])
 
 
 def sweep_sector_digests(
@@ -560,34 +576,59 @@ def sweep_sector_digests(
     now: datetime | None = None,
     publish: bool = True,
     dry_run: bool = False,
+    organization_id: int | None = None,
 ) -> SweepReport:
-    """Open this week's sector digests (from the configured weekday on); publish e-mails."""
+    """Open this week's sector digests (from the configured weekday on); publish e-mails.
+
+    With *organization_id*, one kommune's part (:func:`actions.tasks.sweep_sector_digests`
+    runs one per kommune), as :func:`sweep_deadlines`.
+    """
     today, now = _today_and_now(today, now)
     report = SweepReport(today=today)
     due = today.isoweekday() >= settings.REMINDER_SECTOR_DIGEST_WEEKDAY
-    items = due_sector_items(today) if due else []
+    items = due_sector_items(today, organization_id) if due else []
     if dry_run:
         report.items = items
         return report
     with transaction.atomic():
+        _lock_part("sector", organization_id)
         report.items = items
         if items:
             _open_sector_digests(items, windows.week_start(today))
-        report.uncertain = expire_claims(now)
+        if organization_id is None:
+            report.uncertain = expire_claims(now)
         if publish:
-            report.published = publish_pending(today, now)
+            report.published = publish_pending(today, now, organization_id=organization_id)
     return report
 
 
 # --- Notices --------------------------------------------------------------------------
 
 
-def _waiting_notices() -> Any:
+def _waiting_notices(organization_id: int | None = None) -> Any:
     """Notices not yet in an e-mail, and those a sent e-mail left behind (they arrived
-    while it was being sent)."""
-    return ReminderDelivery.objects.filter(
+    while it was being sent); of one kommune with *organization_id*."""
+    waiting = ReminderDelivery.objects.filter(
         sent_at__isnull=True, kind__in=ReminderDelivery.NOTICE_KINDS
     ).filter(Q(digest__isnull=True) | Q(digest__status=Status.SENT))
+    if organization_id is not None:
+        waiting = waiting.filter(organization_id=organization_id)
+    return waiting
+
+
+def kommuner_with_notices(today: date, now: datetime) -> list[int]:
+    """The kommuner a split notice sweep makes a part for: those with notices waiting
+    for an e-mail, or a notice e-mail to publish (a retry whose time has come). It runs
+    every few minutes and most kommuner have nothing then: one query instead of a task
+    per kommune each time."""
+    waiting = _waiting_notices().order_by().values_list("organization_id", flat=True)
+    to_publish = (
+        ReminderDigest.objects.filter(kind=ReminderDigest.Kind.NOTICE, status=Status.PENDING,
+                                      date__lte=today)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .order_by().values_list("organization_id", flat=True)
+    )
+    return sorted(set(waiting.union(to_publish).order_by()))
 
 
 def _oldest_notice_digest(**filters: Any) -> Subquery:
@@ -603,7 +644,8 @@ def _oldest_notice_digest(**filters: Any) -> Subquery:
     )
 
 
-def _bundle_notices(items: list[Item], today: date, hour: int) -> None:
+def _bundle_notices(items: list[Item], today: date, hour: int,
+                    organization_id: int | None = None) -> None:
     """Put waiting notices into one e-mail per (recipient, organisation, date, hour).
 
     A pair with a pending notice e-mail joins it; otherwise this hour's e-mail is opened,
@@ -641,7 +683,7 @@ def _bundle_notices(items: list[Item], today: date, hour: int) -> None:
         batch_size=BATCH,
         ignore_conflicts=True,  # this hour's e-mail exists: a concurrent sweep, or it went out
     )
-    waiting = _waiting_notices()
+    waiting = _waiting_notices(organization_id)
     waiting.exclude(recipient_id__in=unreachable).update(
         digest=_oldest_notice_digest(status=Status.PENDING))
     waiting.filter(recipient_id__in=unreachable).update(
@@ -654,23 +696,29 @@ def sweep_notices(
     now: datetime | None = None,
     publish: bool = True,
     dry_run: bool = False,
+    organization_id: int | None = None,
 ) -> SweepReport:
     """Bundle the notices recorded since the last run into e-mails; publish them.
 
     The services record the notices (``actions.notices``); this only bundles and sends,
-    so it can run every few minutes on any number of beats.
+    so it can run every few minutes on any number of beats. With *organization_id*, one
+    kommune's part (:func:`actions.tasks.sweep_notices`), as :func:`sweep_deadlines`.
     """
     today, now = _today_and_now(today, now)
     report = SweepReport(today=today)
     with transaction.atomic():
+        if not dry_run:
+            _lock_part("notices", organization_id)
         report.items = [
-            Item(*row) for row in _waiting_notices().order_by("pk").values_list(
+            Item(*row) for row in _waiting_notices(organization_id).order_by("pk").values_list(
                 "recipient_id", "organization_id", "action_id", "kind", "key", "due_date")
         ]
         if dry_run:
             return report
-        _bundle_notices(report.items, today, windows.oslo_hour(now))
-        report.uncertain = expire_claims(now)
+        _bundle_notices(report.items, today, windows.oslo_hour(now), organization_id)
+        if organization_id is None:
+            report.uncertain = expire_claims(now)
         if publish:
-            report.published = publish_pending(today, now, [ReminderDigest.Kind.NOTICE])
+            report.published = publish_pending(today, now, [ReminderDigest.Kind.NOTICE],
+                                               organization_id)
     return report
