@@ -5,7 +5,9 @@ by default), one part per kommune, so N worker processes, on one machine or many
 its wall time. The coordinator expires the stale claims once, then queues the parts with
 its own *now*, so every part sweeps as of the same moment; each part is as idempotent as
 the whole (the delivery log's unique keys), so a doubled tick or a redelivered part
-sends nothing twice.
+sends nothing twice. Parts are ``acks_late``: a worker that dies mid-part has it
+redelivered (harmless, idempotent), and with a prefetch of one a busy worker holds no
+second part back from an idle one.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def sweep_deadline_reminders(now: str | None = None) -> dict[str, int]:
     return {"parts": len(kommuner), "uncertain": uncertain}
 
 
-@shared_task(ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True)
 def sweep_deadline_reminders_for(organization_id: int, now: str) -> dict[str, int]:
     """One kommune's part of the hourly deadline sweep (as of the whole sweep's *now*)."""
     at = datetime.fromisoformat(now)
@@ -78,7 +80,7 @@ def sweep_sector_digests(now: str | None = None) -> dict[str, int]:
     return {"parts": len(kommuner), "uncertain": uncertain}
 
 
-@shared_task(ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True)
 def sweep_sector_digests_for(organization_id: int, now: str) -> dict[str, int]:
     """One kommune's part of the hourly sector-digest sweep (as of the whole's *now*)."""
     at = datetime.fromisoformat(now)
@@ -100,7 +102,7 @@ def sweep_notices(now: str | None = None) -> dict[str, int]:
     return {"parts": len(kommuner), "uncertain": uncertain}
 
 
-@shared_task(ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True)
 def sweep_notices_for(organization_id: int, now: str) -> dict[str, int]:
     """One kommune's part of the notice sweep (as of the whole sweep's *now*)."""
     at = datetime.fromisoformat(now)

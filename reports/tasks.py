@@ -71,7 +71,8 @@ def send_due_reports(day: str | None = None) -> int:
     return len(kommuner)
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60,
+             max_retries=3)
 def send_due_reports_for(organization_id: int, day: str) -> int:
     """One kommune's part of the report sweep, for the whole sweep's *day*."""
     result = services.send_due_reports(services.sweep_date(day),
