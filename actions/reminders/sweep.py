@@ -349,23 +349,26 @@ def _held_on_postgresql(items: list[Item]) -> set[int]:
         "%s::bigint[], %s::varchar[], %s::varchar[]) WITH ORDINALITY AS t(r, a, n, k, y, i)) "
         f"{probe('action_id', 'a')} UNION ALL {probe('indicator_id', 'n')}"
     )
+    recipients, _orgs, actions, kinds, keys, _due, indicators = zip(*items, strict=True)
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             [
-                _array(i.recipient_id for i in items),
-                _array(i.action_id for i in items),
-                _array(i.indicator_id for i in items),
-                _array(i.kind for i in items),
-                _array(i.key for i in items),
+                _ids(recipients), _ids(actions), _ids(indicators), _array(kinds), _array(keys),
             ],
         )
         return {position for (position,) in cursor.fetchall()}
 
 
+def _ids(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal of ids or dates (None as NULL), joined at C speed:
+    ``str(None)`` is "None", which no number or ISO date contains."""
+    return "{" + ",".join(map(str, values)).replace("None", "NULL") + "}"
+
+
 def _array(values: Iterable[object]) -> str:
-    """A PostgreSQL array literal of ids, dates or our own keys (no quotes or commas in
-    them): Django's client-side binding would otherwise quote each element in Python."""
+    """A PostgreSQL array literal of our own kinds and keys (no quotes or commas in them):
+    psycopg's list adaptation would otherwise dump each element in Python."""
     return "{" + ",".join("NULL" if v is None else f'"{v}"' for v in values) + "}"
 
 
@@ -379,6 +382,7 @@ def _record(items: Iterable[Item], digest_ids: dict[tuple[int, int], int] | None
         # One statement over arrays: building tens of thousands of model instances for
         # bulk_create costs more than the insert itself on a catch-up sweep.
         table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
+        recipients, orgs, actions, kinds, keys, due_dates, indicators = zip(*items, strict=True)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (recipient_id, organization_id, action_id, "  # noqa: S608 - our table name
@@ -388,14 +392,9 @@ def _record(items: Iterable[Item], digest_ids: dict[tuple[int, int], int] | None
                 "%s::varchar[], %s::date[], %s::bigint[]) AS t(r, o, a, n, k, y, d, g) "
                 "ON CONFLICT DO NOTHING",
                 [
-                    _array(i.recipient_id for i in items),
-                    _array(i.organization_id for i in items),
-                    _array(i.action_id for i in items),
-                    _array(i.indicator_id for i in items),
-                    _array(i.kind for i in items),
-                    _array(i.key for i in items),
-                    _array(i.due_date for i in items),
-                    _array(digest_ids.get((i.recipient_id, i.organization_id)) for i in items),
+                    _ids(recipients), _ids(orgs), _ids(actions), _ids(indicators),
+                    _array(kinds), _array(keys), _ids(due_dates),
+                    _ids(digest_ids.get(pair) for pair in zip(recipients, orgs, strict=True)),
                 ],
             )
         return
@@ -413,6 +412,34 @@ def _record(items: Iterable[Item], digest_ids: dict[tuple[int, int], int] | None
             )
             for item in items
         ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+
+
+def _open_digests(pairs: Iterable[tuple[int, int]], kind: str, day: date) -> None:
+    """Open a pending e-mail of *kind* for *day* per (recipient, organisation) pair,
+    unless it exists (its unique key: a concurrent sweep opened it, or it went out)."""
+    pairs = sorted(pairs)
+    if not pairs:
+        return
+    if connection.vendor == "postgresql":
+        # One statement over arrays, as _record: building 10,000 model instances cost
+        # more than the insert. The columns are the model's defaults.
+        table = connection.ops.quote_name(ReminderDigest._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (recipient_id, organization_id, kind, date, hour, "  # noqa: S608 - our table name
+                "status, claim_token, attempts, last_error, message_id, created_at) "
+                "SELECT r, o, %s, %s, 0, %s, '', 0, '', '', now() "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS t(r, o) ON CONFLICT DO NOTHING",
+                [kind, day, Status.PENDING, _ids(r for r, _o in pairs),
+                 _ids(o for _r, o in pairs)],
+            )
+        return
+    ReminderDigest.objects.bulk_create(
+        [ReminderDigest(recipient_id=recipient, organization_id=org, kind=kind, date=day)
+         for recipient, org in pairs],
         batch_size=BATCH,
         ignore_conflicts=True,
     )
@@ -447,13 +474,7 @@ def _daily_digest_ids(pairs: set[tuple[int, int]], today: date) -> dict[tuple[in
             busy.add((recipient, org))
     fresh = pairs - busy - set(targets)
     if fresh:
-        ReminderDigest.objects.bulk_create(
-            [ReminderDigest(recipient_id=recipient, organization_id=org,
-                            kind=ReminderDigest.Kind.DAILY, date=today)
-             for recipient, org in sorted(fresh)],
-            batch_size=BATCH,
-            ignore_conflicts=True,  # a concurrent sweep may have opened it first
-        )
+        _open_digests(fresh, ReminderDigest.Kind.DAILY, today)  # or a concurrent sweep did
         for pk, recipient, org in ReminderDigest.objects.filter(
             kind=ReminderDigest.Kind.DAILY, date=today, status=Status.PENDING,
             recipient_id__in={recipient for recipient, _org in fresh},
@@ -492,15 +513,7 @@ def _attach_waiting(today: date, organization_id: int | None = None) -> None:
 
 def _open_sector_digests(items: list[Item], monday: date) -> None:
     pairs = {(item.recipient_id, item.organization_id) for item in items}
-    ReminderDigest.objects.bulk_create(
-        [
-            ReminderDigest(recipient_id=recipient, organization_id=org,
-                           kind=ReminderDigest.Kind.SECTOR_WEEKLY, date=monday)
-            for recipient, org in sorted(pairs)
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
+    _open_digests(pairs, ReminderDigest.Kind.SECTOR_WEEKLY, monday)
     digest_ids = {
         (recipient, org): pk
         for pk, recipient, org in ReminderDigest.objects.filter(
