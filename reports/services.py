@@ -441,10 +441,13 @@ class SweepResult:
     snapshots: list[int] = field(default_factory=list)
 
 
-def due_reports(today: date) -> list[DueReport]:
-    """Each active subscription with the latest period that has ended before *today*."""
+def due_reports(today: date, organization_id: int | None = None) -> list[DueReport]:
+    """Each active subscription (to a plan of one kommune, with *organization_id*) with
+    the latest period that has ended before *today*."""
     due = []
     subscriptions = ReportSubscription.objects.active().select_related("plan__organization")
+    if organization_id is not None:
+        subscriptions = subscriptions.filter(plan__organization_id=organization_id)
     for subscription in subscriptions.order_by("plan_id", "pk"):
         period = last_ended(subscription.frequency, today)
         if period.end >= subscription.starts_on:
@@ -486,14 +489,30 @@ def period_snapshot(plan: Plan, period: Period, today: date | None = None,
                            frequency=period.frequency, period_key=period.key, today=today)
 
 
-def send_due_reports(today: date | None = None, *, dry_run: bool = False) -> SweepResult:
+def kommuner_with_reports() -> list[int]:
+    """The kommuner a split report sweep (:func:`reports.tasks.send_due_reports`) makes a
+    part for: those with an active subscription or a delivery still pending (one query).
+    Few kommuner subscribe, so a part for every kommune would mostly find nothing."""
+    subscribed = (ReportSubscription.objects.active().order_by()
+                  .values_list("plan__organization_id", flat=True))
+    pending = (ReportDelivery.objects.filter(status=ReportDelivery.Status.PENDING).order_by()
+               .values_list("subscription__plan__organization_id", flat=True))
+    return sorted(set(subscribed.union(pending).order_by()))
+
+
+def send_due_reports(today: date | None = None, *, dry_run: bool = False,
+                     organization_id: int | None = None) -> SweepResult:
     """Find every report due by *today*, record one delivery per recipient and period,
     and queue the e-mails. Running it twice queues nothing new: the delivery row's
     unique key (subscription, period) is claimed before any e-mail is sent. A plan
     whose reporting round for the period is still open waits for the round's report;
-    a preliminary report is never sent."""
+    a preliminary report is never sent.
+
+    With *organization_id*, one kommune's part (the subscriptions to its plans, and its
+    pending deliveries): the parts together do what the whole does, each as idempotent.
+    """
     today = today or timezone.localdate()
-    result = SweepResult(due=due_reports(today))
+    result = SweepResult(due=due_reports(today, organization_id))
     if dry_run:
         return result
     rounds = _rounds_of(result.due)
@@ -510,20 +529,23 @@ def send_due_reports(today: date | None = None, *, dry_run: bool = False) -> Swe
         rows.append(ReportDelivery(subscription=item.subscription, snapshot=snapshot,
                                    period_key=item.period.key, email=item.subscription.email))
     result.snapshots = [snapshot.pk for snapshot in snapshots.values() if snapshot is not None]
-    result.queued = queue_deliveries(rows)
+    result.queued = queue_deliveries(rows, organization_id)
     return result
 
 
-def queue_deliveries(rows: list[ReportDelivery]) -> list[int]:
+def queue_deliveries(rows: list[ReportDelivery],
+                     organization_id: int | None = None) -> list[int]:
     """Record *rows* (one per subscription and period: an existing row wins, so nothing
-    is sent twice) and queue every delivery still pending, also those of earlier sweeps
-    whose queueing failed. Returns the ids queued."""
+    is sent twice) and queue every delivery still pending (of one kommune, with
+    *organization_id*), also those of earlier sweeps whose queueing failed. Returns the
+    ids queued."""
     with transaction.atomic():
         ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-        pending = list(
-            ReportDelivery.objects.filter(status=ReportDelivery.Status.PENDING)
-            .order_by("pk").values_list("pk", flat=True)
-        )
+        pending_rows = ReportDelivery.objects.filter(status=ReportDelivery.Status.PENDING)
+        if organization_id is not None:
+            pending_rows = pending_rows.filter(
+                subscription__plan__organization_id=organization_id)
+        pending = list(pending_rows.order_by("pk").values_list("pk", flat=True))
         for delivery_id in pending:
             enqueue_on_commit(SEND_TASK, delivery_id)
     return pending

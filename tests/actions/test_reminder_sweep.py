@@ -294,8 +294,8 @@ def test_the_sweep_makes_the_same_number_of_queries_for_few_and_many_actions(
     few, many = queries_with(3), queries_with(60)
     assert few == many, f"{few} queries for 3 actions, {many} for 60"
     # 4 scans (deadlines, stale, returns, indicators), existing keys, digests (3), insert,
-    # waiting (2), lease, fan-out
-    assert many <= 15
+    # waiting (2), lease, fan-out, and on PostgreSQL JIT off for the transaction
+    assert many <= 16
 
 
 def test_one_task_is_published_per_recipient_not_per_action(
