@@ -32,7 +32,10 @@ its number of parts; any failed part stops the run). 03:00 is outside the sendin
 so like the eager figures nothing is published: both record, neither publishes nor sends.
 The same sweeps run in this process (``eager, one process``) in the same rounds, and
 after each step the delivery log's checksum must equal the eager one: the parts together
-did what the whole does.
+did what the whole does. Printed with each: the tasks' own run times (their events), the
+machine's idle CPU during the step (``/proc/stat``), and, before and after the rounds,
+how many cores two spinning processes get: on a shared machine, whether a second worker
+had a core to run on.
 """
 
 # ruff: noqa: S608, S603 - the SQL is built from our own table names; the workers are this
@@ -153,6 +156,31 @@ class Log:
                 "ON g.id = l.digest_id")
             lines, emails, digest = cursor.fetchone()
         return lines, emails, digest or ""
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(idle, total) clock ticks of the whole machine so far (Linux), or (0, 0)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; up to steal
+
+
+def _spare_cores(seconds: float = 1.5) -> float:
+    """How many cores two CPU-bound processes get right now: two spinning processes'
+    work against one's alone (2.0 = two free cores, 1.0 = as if one)."""
+    spin = (f"import time\nend = time.perf_counter() + {seconds!r}\nn = 0\n"
+            "while time.perf_counter() < end:\n    n += 1\nprint(n)")
+
+    def run(processes: int) -> int:
+        started = [subprocess.Popen([sys.executable, "-c", spin], stdout=subprocess.PIPE)
+                   for _ in range(processes)]
+        return sum(int(process.communicate()[0]) for process in started)
+
+    alone = run(1)
+    return run(2) / alone if alone else 0.0
 
 
 def _time(call: Callable[[], Any]) -> float:
@@ -499,6 +527,8 @@ def _worker_rounds(args: argparse.Namespace, counts: list[int], app: Any,
     configs = ["eager, one process", *(f"{n} worker{'s' if n > 1 else ''}" for n in counts)]
     times: dict[tuple[str, str], list[float]] = {(c, s): [] for c in configs for s in days}
     busy: dict[tuple[str, str], list[float]] = {(c, s): [] for c in configs for s in days}
+    idle: dict[tuple[str, str], list[float]] = {(c, s): [] for c in configs for s in days}
+    spare = [_spare_cores()]
     floors: list[float] = []
     reference: dict[str, tuple[int, int, str]] = {}
     for round_index in range(args.rounds):
@@ -513,7 +543,12 @@ def _worker_rounds(args: argparse.Namespace, counts: list[int], app: Any,
                 close_old_connections()
                 call = (lambda d=day: in_process(d)) if config == configs[0] else (
                     lambda d=day: by_workers(d))
+                before = _cpu_ticks()
                 times[(config, step)].append(_time(call))
+                after = _cpu_ticks()
+                if after[1] > before[1]:
+                    idle[(config, step)].append(
+                        (after[0] - before[0]) / (after[1] - before[1]))
                 if config != configs[0]:
                     busy[(config, step)].append(events.busy)
                 fingerprint = log.checksum()
@@ -527,6 +562,7 @@ def _worker_rounds(args: argparse.Namespace, counts: list[int], app: Any,
             f"{config} {times[(config, 'catch-up')][-1]:.1f}/"
             f"{times[(config, 'next day')][-1]:.1f} s" for config in configs), flush=True)
 
+    spare.append(_spare_cores())
     floor = statistics.median(floors)
     catch_lines, catch_emails, _ = reference["catch-up"]
     next_lines, next_emails, _ = reference["next day"]
@@ -534,10 +570,12 @@ def _worker_rounds(args: argparse.Namespace, counts: list[int], app: Any,
           f"next day: {next_lines - catch_lines:,} new lines, {next_emails - catch_emails:,} "
           f"new e-mails. Recorded, not published, in every configuration; each worker run's "
           f"log equals the eager one. Parts per run: {sorted(parts_seen)} "
-          f"(one per kommune and sweep). Floor p50 {floor * 1000:.0f} ms.\n")
+          f"(one per kommune and sweep). Floor p50 {floor * 1000:.0f} ms. Spare cores "
+          f"(two spinning processes' work against one's) before and after: "
+          f"{spare[0]:.2f}, {spare[1]:.2f}.\n")
     print("| step | configuration | p50 s | min s | ratio to floor (p50) | target "
-          "| in tasks s (p50) | workers busy |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| in tasks s (p50) | workers busy | machine idle |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for step, target in (("catch-up", TARGET_CATCH_UP), ("next day", TARGET_NEXT_DAY)):
         for config in configs:
             samples = times[(config, step)]
@@ -551,8 +589,10 @@ def _worker_rounds(args: argparse.Namespace, counts: list[int], app: Any,
                 tasks = f"{statistics.median(busy[(config, step)]):.2f} | {share:.0%}"
             else:
                 tasks = "– | –"
+            spare_cpu = (f"{statistics.median(idle[(config, step)]):.0%}"
+                         if idle[(config, step)] else "–")
             print(f"| {step} | {config} | {p50:.2f} | {min(samples):.2f} | {p50 / floor:.0f}× "
-                  f"| ≤ {target}× | {tasks} |")
+                  f"| ≤ {target}× | {tasks} | {spare_cpu} |")
     if 1 in counts and len(counts) > 1:
         for n in counts[1:]:
             for step in days:
@@ -560,7 +600,7 @@ def _worker_rounds(args: argparse.Namespace, counts: list[int], app: Any,
                 many = times[(f"{n} workers", step)]
                 ratio = statistics.median(m / o for m, o in zip(many, one, strict=True))
                 print(f"| {step} | {n} workers / 1 worker (per round, p50) | | | {ratio:.2f} "
-                      f"| ≤ {TARGET_SCALING} | | |")
+                      f"| ≤ {TARGET_SCALING} | | | |")
     print("\nTargets (printed, not asserted): catch-up ≤ 100× the floor, next day ≤ 20×, "
           "2 workers ≤ 0.65× the wall time of 1. The wall time runs from publishing the two "
           "coordinators to the last part's task-succeeded event.")
