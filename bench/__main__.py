@@ -8,7 +8,7 @@ USAGE = """usage: python -m bench {run,api,reminders} [options]
 
   run   in-process scenarios against hand-written SQL floors (python -m bench run --help)
   api   the action list through gunicorn against a minimal WSGI floor (python -m bench api --help)
-  reminders  the reminder sweep on dataset M in eager mode (python -m bench reminders --help)
+  reminders  the reminder sweeps on dataset M, eager or on real workers (--workers 1,2; --help)
   report  one plan's progress report (5,000 actions): HTML, JSON, PDF, XLSX (--help)
   pages  the pages each role opens, through gunicorn, against the API list (--help)
   load  mixed load through gunicorn: 80 % lists, 15 % reports, 5 % updates (--help)

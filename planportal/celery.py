@@ -4,6 +4,7 @@ import os
 from typing import Any
 
 from celery import Celery, Task
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planportal.settings")
 
@@ -33,6 +34,20 @@ class PlanportalTask(Task):
             producer = _SerializerOnly()
         return super().apply_async(args, kwargs, task_id, producer, link, link_error,
                                    shadow, **options)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender: Any = None, **kwargs: Any) -> None:
+    """Around each task in a worker, what Django does around each request: drop a
+    connection that failed or outlived ``CONN_MAX_AGE`` (with ``CELERY_DB_REUSE_MAX`` the
+    fixup keeps them open, and a database restart must not break a worker's next tasks)."""
+    request = getattr(sender, "request", None)
+    if request is not None and getattr(request, "is_eager", False):
+        return  # an eager task runs inside the caller's request or transaction
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 app = Celery("planportal", task_cls=PlanportalTask)

@@ -222,6 +222,12 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILI
 # acks_late tasks (the reminder sender) take one message at a time, and a message whose
 # child process died is not requeued in a loop: the database-driven sweep re-fans it.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers keep their database connection between tasks, as the web does between requests:
+# Celery's Django fixup would otherwise open a new PostgreSQL backend, with cold caches,
+# for every task (the per-kommune sweep parts paid that 40 times an hour). The age limit
+# and the health check stay Django's: planportal.celery runs close_old_connections()
+# around each task. 0 turns reuse off.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000, minimum=0) or None
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10.0
