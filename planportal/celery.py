@@ -41,13 +41,17 @@ class PlanportalTask(Task):
 def _close_old_connections(sender: Any = None, **kwargs: Any) -> None:
     """Around each task in a worker, what Django does around each request: drop a
     connection that failed or outlived ``CONN_MAX_AGE`` (with ``CELERY_DB_REUSE_MAX`` the
-    fixup keeps them open, and a database restart must not break a worker's next tasks)."""
+    fixup keeps them open, and a database restart must not break a worker's next tasks).
+
+    Never a connection inside a transaction: an eager task runs in its caller's."""
     request = getattr(sender, "request", None)
     if request is not None and getattr(request, "is_eager", False):
-        return  # an eager task runs inside the caller's request or transaction
-    from django.db import close_old_connections
+        return
+    from django.db import connections
 
-    close_old_connections()
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 app = Celery("planportal", task_cls=PlanportalTask)
