@@ -261,6 +261,7 @@ def template_texts_in_both(data: dict[str, Any], language: str) -> set[str]:
             return ""  # the listing shortens long texts
         for string in own:
             text = text.replace(string, " ")
+        text = re.sub(r"https?://\S+", " ", text)  # a link (the round's page) is no language
         return " ".join(text.split())
 
     return {text for text in english & norwegian
