@@ -213,13 +213,15 @@ def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str
     who is responsible, and deadline, status and risk. Short texts and no comment, so
     that a row takes one line: WeasyPrint's cost (time and memory) is per table cell, and
     5,000 rows of eight cells took a gigabyte (every column is in the XLSX)."""
-    title = _clip(f"{number_of(row)} {row['title']}".strip(), 62 if public else 54)
+    # What fits the column's width (the template's c-listing-*), 1.5–1.7 mm a character;
+    # a wider text would be clipped at the column without its "…".
+    title = _clip(f"{number_of(row)} {row['title']}".strip(), 56 if public else 44)
     unit = row.get("responsible_unit") or "–"
     if public:
-        responsible = _clip(unit, 30)
+        responsible = _clip(unit, 24)
     else:
         person = row.get("responsible_person")
-        responsible = _clip(unit, 22) + (f" · {_clip(person, 16)}" if person else "")
+        responsible = _clip(unit, 18) + (f" · {_clip(person, 14)}" if person else "")
     state = [_clip(due_label(row), 16),
              f"{capfirst(statuses.get(row['status'], row['status']))} "
              f"{percent(row['progress'], 0)}"]

@@ -83,8 +83,8 @@ def test_the_full_listing_has_three_cells_a_row(full: dict[str, Any]) -> None:
     assert all(row.count("<td>") == 3 for row in rows)
     # The tiltak, who is responsible (unit and person inside the kommune), and the state.
     person = next(row["responsible_person"] for row in full["actions"] if row["code"] == "1.1.1")
-    assert person
-    assert (f"<tr><td>1.1.1 Tiltak 1.1.1 – øving</td><td>Hjemmetjenesten · {person}</td>"
+    shown = person if len(person) <= 14 else person[:13].rstrip() + "…"  # shortened to fit
+    assert (f"<tr><td>1.1.1 Tiltak 1.1.1 – øving</td><td>Hjemmetjenesten · {shown}</td>"
             "<td>30.06.2026 · Pågår 60\xa0% · Risiko</td></tr>") in rows
 
 
@@ -190,3 +190,44 @@ def test_a_short_rounds_pdf_cuts_nothing_and_says_nothing_of_it(
         report_plan: ReportPlan, today: Any) -> None:
     html = render_report_html_for_pdf(round_data(report_plan), PERIOD, language="nb")
     assert "vises ikke her" not in html and "mest presserende" not in html
+
+
+def overflowing_texts(html: str) -> list[str]:
+    """The laid-out texts that run past the edge of their table cell."""
+    from weasyprint.formatting_structure import boxes
+
+    from reports.pdf import _html_class
+
+    found: list[str] = []
+
+    def walk(box: Any, cell: Any) -> None:
+        if isinstance(box, boxes.TableCellBox):
+            cell = box
+        if (isinstance(box, boxes.TextBox) and cell is not None
+                and box.position_x + box.width > cell.content_box_x() + cell.width + 0.5):
+            found.append(box.text)
+        for child in getattr(box, "children", ()):
+            walk(child, cell)
+
+    for page in _html_class()(string=html).render().pages:
+        walk(page._page_box, None)
+    return found
+
+
+def test_the_full_listings_long_texts_are_shortened_to_fit_their_column(
+        world: Any, report_plan: ReportPlan, today: Any) -> None:
+    # Long Norwegian names, as in a kommune's real plan: shortened with "…" to fit, never
+    # cut at the column's edge (the listing clips what still runs over).
+    world.home_care.name = "Hjemmetjenesten og hjemmesykepleien i Nordre Østbygda"
+    world.home_care.save()
+    world.unit_manager.first_name, world.unit_manager.last_name = "Kari-Mette", "Løvås Bråten"
+    world.unit_manager.save()
+    action = report_plan.actions["1.1.1"]
+    action.title = "Opprettholde opplæring til servicenæringen, lag og foreninger i hele kommunen"
+    action.save()
+    for public in (False, True):
+        data = compute_progress(report_plan.plan, as_of=AS_OF, since=SINCE, public=public,
+                                include_actions=True)
+        html = render_report_html_for_pdf(data, PERIOD, language="nb")
+        assert overflowing_texts(html) == [], public
+        assert "Opprettholde opplæring til servicenæringen" in html and "…" in html
