@@ -3,6 +3,7 @@ PDF/UA-1 in the document's language."""
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import re
@@ -124,10 +125,20 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()
     _patch_pydyf()
-    document = _html_class()(string=html, encoding="utf-8").render(font_config=_FONT_CONFIG,
-                                                                   pdf_variant=PDF_VARIANT)
-    buffer = io.BytesIO()
-    document.write_pdf(buffer, pdf_variant=PDF_VARIANT)
+    # WeasyPrint makes millions of objects that live until the PDF is written, and the
+    # cyclic garbage collector walks them all again and again: a quarter of the time of
+    # the full listing. Reference counting still frees what the render drops; the few
+    # cycles wait for the collector's next run after it (16 MB for 5,000 tiltak).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        document = _html_class()(string=html, encoding="utf-8").render(
+            font_config=_FONT_CONFIG, pdf_variant=PDF_VARIANT)
+        buffer = io.BytesIO()
+        document.write_pdf(buffer, pdf_variant=PDF_VARIANT)
+    finally:
+        if enabled:
+            gc.enable()
     return buffer.getvalue(), len(document.pages)
 
 

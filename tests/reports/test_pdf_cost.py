@@ -64,6 +64,21 @@ def test_the_page_references_are_made_once_per_number_of_pages() -> None:
     assert len(pdf.page_references) == 4
 
 
+def test_the_garbage_collector_runs_again_after_a_render_as_it_did_before() -> None:
+    import gc
+
+    html = "<!doctype html><html lang='nb'><title>x</title><p>x</p></html>"
+    assert gc.isenabled()
+    html_to_pdf(html)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        html_to_pdf(html)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+
 # --- The full listing ------------------------------------------------------------------------
 
 
