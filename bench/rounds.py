@@ -39,7 +39,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from bench.report import queries, timed
+from bench.report import queries, timed, worker_timed
 
 PERIOD_KEY = "2026-T1"  # ends 30 April 2026, before the dataset's TODAY (15 June 2026)
 SMALL_SIZES = (10, 1000)
@@ -166,7 +166,7 @@ def _run(*, ids: dict[str, int], plan: Any, client: Any, rounds: int, pdf_rounds
     from planportal.models import Organization, Unit, User
     from planportal.periods import TERTIAL, parse_period_key
     from reports.docx import render_report_docx
-    from reports.pdf import html_to_pdf, render_report_html_for_pdf
+    from reports.pdf import render_report_html_for_pdf
     from reports.round_services import close_round
     from reports.xlsx import render_report_xlsx
     from strategies.models import FocusArea
@@ -251,11 +251,6 @@ def _run(*, ids: dict[str, int], plan: Any, client: Any, rounds: int, pdf_rounds
     sizes: dict[str, int] = {}
     pages: dict[str, str] = {}
 
-    def pdf() -> None:
-        content, count = html_to_pdf(render_report_html_for_pdf(frozen["data"],
-                                                                frozen["label"]))
-        sizes["round_pdf"], pages["round_pdf"] = len(content), str(count)
-
     def docx() -> None:
         content = render_report_docx(frozen["data"], frozen["label"])
         sizes["round_docx"] = len(content)
@@ -265,14 +260,16 @@ def _run(*, ids: dict[str, int], plan: Any, client: Any, rounds: int, pdf_rounds
         sizes["round_xlsx"] = len(render_report_xlsx(frozen["data"], frozen["label"]))
 
     print(f"\nload average before: {os.getloadavg()[0]:.1f} (2 cores)")
-    print("\n| scenario | p50 s | p95 s | CPU p50 s | runs | queries | size | pages |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| scenario | p50 s | p95 s | CPU p50 s | runs | queries | size | pages "
+          "| peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|")
     totals = {"p50": 0.0, "p95": 0.0, "cpu": 0.0, "queries": 0}
     scenarios: list[tuple[str, Callable[[], None], Callable[[], None], int, bool]] = [
         ("close_round", close, close, rounds, False),
-        # The PDF's queries are those of its HTML: WeasyPrint's layout makes none.
-        ("round_pdf", pdf, lambda: render_report_html_for_pdf(frozen["data"],
-                                                               frozen["label"]),
+        # The PDF's queries are those of its HTML: WeasyPrint's layout makes none. It is
+        # rendered in a fresh process, as the worker does (bench.report.render_in_worker).
+        ("round_pdf", close, lambda: render_report_html_for_pdf(frozen["data"],
+                                                                 frozen["label"]),
          pdf_rounds, False),
         ("round_docx", docx, docx, rounds, True),
         ("round_xlsx", xlsx, xlsx, rounds, True),
@@ -281,7 +278,13 @@ def _run(*, ids: dict[str, int], plan: Any, client: Any, rounds: int, pdf_rounds
         count = queries(counted)
         if name == "close_round":
             sizes[name] = len(_json(frozen["data"]))
-        result = timed(call, runs, warm=warm)
+        peak = ""
+        if name == "round_pdf":
+            result = worker_timed(frozen["data"], frozen["label"], runs)
+            sizes[name], pages[name] = result["size"], str(result["pages"])
+            peak = f"{result['peak']:,.0f} MiB"
+        else:
+            result = timed(call, runs, warm=warm)
         if name == "round_docx":
             pages[name] = _docx_pages_note(frozen["docx"])
         for key in ("p50", "p95", "cpu"):
@@ -289,11 +292,11 @@ def _run(*, ids: dict[str, int], plan: Any, client: Any, rounds: int, pdf_rounds
         totals["queries"] += count
         size = sizes.get(name, 0)
         print(f"| {name} | {result['p50']:.3f} | {result['p95']:.3f} | {result['cpu']:.3f} "
-              f"| {result['n']} | {count} | {_kib(size)} | {pages.get(name, '')} |")
+              f"| {result['n']} | {count} | {_kib(size)} | {pages.get(name, '')} | {peak} |")
         sys.stdout.flush()
     if not lists_only:
         print(f"| **close + PDF + DOCX + XLSX** | {totals['p50']:.3f} | {totals['p95']:.3f} "
-              f"| {totals['cpu']:.3f} | | {totals['queries']} | | |")
+              f"| {totals['cpu']:.3f} | | {totals['queries']} | | | |")
         print("(close_round's size is the frozen JSON data of the snapshot.)")
 
     _lists(client=client, ids=ids, rounds={

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -207,18 +209,26 @@ def _action_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str,
 
 def _listing_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str, str],
                   public: bool) -> str:
-    """An action of the full PDF listing: short texts and no comment, so that most rows
-    take one line (5,000 rows are laid out by WeasyPrint; comments are in the XLSX)."""
-    due_label_ = due_label(row)
-    title_length = 52 if public else 36  # what fits on one line beside the other columns
-    cells = [number_of(row), _clip(row["title"], title_length),
-             _clip(row.get("responsible_unit") or "–", 21)]
-    if not public:
-        cells.append(_clip(row.get("responsible_person") or "–", 14))
-    cells += [due_label_, capfirst(statuses.get(row["status"], row["status"]))]
-    risk = capfirst(risks[row["risk"]]) if row.get("risk") else "–"
-    return ("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + f'<td class="num">{percent(row["progress"], 0)}</td><td>{escape(risk)}</td></tr>')
+    """An action of the full PDF listing, in three cells: the tiltak (number and title),
+    who is responsible, and deadline, status and risk. Short texts and no comment, so
+    that a row takes one line: WeasyPrint's cost (time and memory) is per table cell, and
+    5,000 rows of eight cells took a gigabyte (every column is in the XLSX)."""
+    # What fits the column's width (the template's c-listing-*), 1.5–1.7 mm a character;
+    # a wider text would be clipped at the column without its "…".
+    title = _clip(f"{number_of(row)} {row['title']}".strip(), 56 if public else 44)
+    unit = row.get("responsible_unit") or "–"
+    if public:
+        responsible = _clip(unit, 24)
+    else:
+        person = row.get("responsible_person")
+        responsible = _clip(unit, 18) + (f" · {_clip(person, 14)}" if person else "")
+    state = [_clip(due_label(row), 16),
+             f"{capfirst(statuses.get(row['status'], row['status']))} "
+             f"{percent(row['progress'], 0)}"]
+    if row.get("risk"):
+        state.append(capfirst(risks[row["risk"]]))
+    return (f"<tr><td>{escape(title)}</td><td>{escape(responsible)}</td>"
+            f"<td>{escape(' · '.join(state))}</td></tr>")
 
 
 def _update_html(row: dict[str, Any], statuses: dict[str, str], risks: dict[str, str],
@@ -315,15 +325,39 @@ def _moved_html(row: dict[str, Any]) -> str:
     return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
 
 
+def most_urgent_returns_first(pairs: list[tuple[dict[str, Any], dict[str, Any]]]
+                              ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Approved returns (each with its tiltak's row) whose return says off track first,
+    then at risk, then the oldest deadline; the plan's order among equals."""
+    order = {StatusUpdate.Risk.OFF_TRACK.value: 0, StatusUpdate.Risk.AT_RISK.value: 1}
+    return sorted(pairs, key=lambda pair: (order.get(pair[1].get("risk") or "", 2),
+                                           pair[0].get("due_date") or "9999"))
+
+
+def _round_list(rows: list[Any], limit: int | None, render: Callable[[Any], str],
+                files: str) -> dict[str, Any]:
+    """One of a round's lists, cut to *limit* rows in its PDF. *files* names where the
+    whole list is ("word", or "word_excel"), for the "N more" line."""
+    listed = _shorten(rows, limit, render)
+    listed["files"] = files
+    return listed
+
+
 def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[str, str],
-                    focus_areas: list[dict[str, Any]]) -> dict[str, Any]:
+                    focus_areas: list[dict[str, Any]], pdf: bool = False) -> dict[str, Any]:
     """What a round adds to a report: its case facts, the assessments, the approved returns
     per focus area, the final evaluations and the changes since the previous round.
 
+    In a round's PDF (*pdf*) every list is capped (:data:`PDF_RETURN_ROWS` returns per
+    focus area, the most urgent first; :data:`PDF_ROUND_LIMITS` for the others), each cut
+    list saying how many more there are: a committee reads 30 pages, not 360. The whole
+    lists are in the round's Word and Excel files, whose page the PDF names.
+
     Every key is optional (a report frozen before rounds existed has none of them)."""
     round_ = data.get("round") if isinstance(data.get("round"), dict) else None
+    capped = pdf and round_ is not None
     # Keyed by focus area; None holds the plan-wide tiltak, listed before the areas.
-    returns_by_area: dict[Any, list[str]] = {}
+    returns_by_area: dict[Any, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     without_return = 0
     for row in data.get("actions", []) if round_ is not None else []:
         ret = round_return(row)
@@ -332,32 +366,43 @@ def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[
                 without_return += 1
             continue
         area_id = None if level_of_row(row) == "plan" else row.get("focus_area_id")
-        returns_by_area.setdefault(area_id, []).append(_return_html(row, ret, statuses, risks))
+        returns_by_area.setdefault(area_id, []).append((row, ret))
+
+    def returns_of(area: dict[str, Any], pairs: list[Any], **extra: Any) -> dict[str, Any]:
+        if capped and len(pairs) > PDF_RETURN_ROWS:
+            pairs = most_urgent_returns_first(pairs)
+        listed = _round_list(pairs, PDF_RETURN_ROWS if capped else None,
+                             lambda pair: _return_html(*pair, statuses, risks), "word_excel")
+        return {"area": area, "count": listed["total"], "list": listed,
+                "body": listed["body"], **extra}
+
     returns = []
     if returns_by_area.get(None):
-        rows = returns_by_area[None]
-        returns.append({"area": {"id": None, "code": "", "title": whole_plan_label()},
-                        "whole_plan": True, "count": len(rows),
-                        "body": mark_safe("".join(rows))})  # noqa: S308 - escaped
+        returns.append(returns_of({"id": None, "code": "", "title": whole_plan_label()},
+                                  returns_by_area[None], whole_plan=True))
     for area in focus_areas:
-        rows = returns_by_area.get(area["id"], [])
-        returns.append({"area": area, "count": len(rows),
-                        "body": mark_safe("".join(rows))})  # noqa: S308 - escaped
+        returns.append(returns_of(area, returns_by_area.get(area["id"], [])))
     evaluations = [row for row in data.get("evaluations") or [] if isinstance(row, dict)]
     changes = data.get("changes") if isinstance(data.get("changes"), dict) else None
     changes_context = None
+
+    def cap(name: str) -> int | None:
+        return PDF_ROUND_LIMITS[name] if capped else None
+
     if changes is not None:
-        new, cancelled = changes.get("new") or [], changes.get("cancelled") or []
-        moved = changes.get("moved_deadlines") or []
         changes_context = {
             "previous_round": changes.get("previous_round"),
-            "new": {"rows": new, "total": len(new), "body": mark_safe(  # noqa: S308
-                "".join(_change_html(row, statuses) for row in new))},
-            "cancelled": {"rows": cancelled, "total": len(cancelled), "body": mark_safe(  # noqa: S308
-                "".join(_change_html(row, statuses) for row in cancelled))},
-            "moved": {"rows": moved, "total": len(moved), "body": mark_safe(  # noqa: S308
-                "".join(_moved_html(row) for row in moved))},
+            "new": _round_list(changes.get("new") or [], cap("new"),
+                               lambda row: _change_html(row, statuses), "word"),
+            "cancelled": _round_list(changes.get("cancelled") or [], cap("cancelled"),
+                                     lambda row: _change_html(row, statuses), "word"),
+            "moved": _round_list(changes.get("moved_deadlines") or [], cap("moved"),
+                                 _moved_html, "word_excel"),
         }
+    evaluations_list = _round_list(evaluations, cap("evaluations"),
+                                   lambda row: _evaluation_html(row, statuses), "word_excel")
+    returns_cut = any(item["list"]["cut"] for item in returns)
+    others = [evaluations_list, *(changes_context or {}).values()]
     return {
         "round": typed(round_) if round_ is not None else None,
         "preliminary": bool(data.get("preliminary")),
@@ -369,17 +414,33 @@ def _round_sections(data: dict[str, Any], statuses: dict[str, str], risks: dict[
         "has_returns": round_ is not None and "actions" in data,
         "returns": returns,
         "returns_total": sum(item["count"] for item in returns),
+        "returns_cut": returns_cut,
+        "return_rows": PDF_RETURN_ROWS,
         # Frozen by the round: its tiltak that owed a return and have no approved one
         # (a tiltak not in the round is no missing return); older data counted its rows.
         "without_return": (round_["without_return"]
                            if isinstance((round_ or {}).get("without_return"), int)
                            else without_return),
-        "evaluations": {"rows": evaluations, "total": len(evaluations), "body": mark_safe(  # noqa: S308
-            "".join(_evaluation_html(row, statuses) for row in evaluations))},
+        "evaluations": evaluations_list,
         "has_evaluations": "evaluations" in data,
         "changes": changes_context,
         "has_continuous": "continuous" in data.get("totals", {}),
+        # Where a round's PDF sends the reader for the whole lists (its Word and Excel).
+        "round_cut": returns_cut or any(isinstance(item, dict) and item.get("cut")
+                                        for item in others),
+        "round_files_url": _round_page_url(round_) if capped else "",
     }
+
+
+def _round_page_url(round_: dict[str, Any]) -> str:
+    """The reporting round's page, where its Word and Excel files are (from SITE_URL:
+    a PDF is made in the worker, with no request); empty for data without the round's id."""
+    if not isinstance(round_.get("id"), int):
+        return ""
+    try:
+        return settings.SITE_URL + reverse("rounds:detail", args=[round_["id"]])
+    except NoReverseMatch:
+        return ""
 
 
 def most_overdue_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -410,6 +471,8 @@ def most_overdue_goals_first(goals: list[dict[str, Any]]) -> list[dict[str, Any]
 PDF_GOAL_ROWS = 10  # per focus area in the committee PDF; the full PDF lists every goal
 PDF_LIMITS = {"overdue": 50, "at_risk": 50, "completed": 25, "became_overdue": 25,
               "status_updates": 25}
+PDF_RETURN_ROWS = 10  # approved returns per focus area in a round's PDF
+PDF_ROUND_LIMITS = {"evaluations": 25, "new": 25, "cancelled": 25, "moved": 25}
 
 
 def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
@@ -424,6 +487,9 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
     The caller's data is never changed.
     """
     pdf = medium == "pdf"
+    # A round's report lists every tiltak with its approved return instead; listing
+    # them all again would double a 5,000-tiltak PDF for nothing (so no rows are built).
+    full_listing = "actions" in data and not isinstance(data.get("round"), dict)
     big = {"overdue", "at_risk", "since_previous", "actions", "changes", "evaluations"}
     # Only the small part is deep-copied with typed dates; list rows are formatted directly.
     report = typed({key: value for key, value in data.items() if key not in big})
@@ -445,7 +511,9 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         area["total_html"] = mark_safe(  # noqa: S308 - escaped
             _count_row_html(_("Focus area in all"), area["cells"]))
         goals = area["goals"]
-        if pdf and "actions" not in data:
+        # Capped in a committee PDF, a round's too (its data holds every tiltak for the
+        # returns); the full listing's PDF has every goal.
+        if pdf and not full_listing:
             goal_limit = PDF_GOAL_ROWS
             if len(goals) > goal_limit:  # the committee sees where the trouble is
                 goals = most_overdue_goals_first(goals)
@@ -481,9 +549,6 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
     def update(row: dict[str, Any]) -> str:
         return _update_html(row, statuses, risks, public)
 
-    # A round's report lists every tiltak with its approved return instead; listing
-    # them all again would double a 5,000-tiltak PDF for nothing (so no rows are built).
-    full_listing = "actions" in data and not isinstance(data.get("round"), dict)
     # Keyed by focus area; None holds the plan-wide tiltak, listed before the areas.
     actions_by_area: dict[int | None, list[dict[str, Any]]] = {}
     for row in data.get("actions", []) if full_listing else ():
@@ -512,7 +577,7 @@ def report_context(data: dict[str, Any], *, chart_prefix: str = "chart",
         "status_updates": _shorten(since["status_updates"], cap("status_updates"), update),
     }
     return {
-        **_round_sections(data, statuses, risks, report["focus_areas"]),
+        **_round_sections(data, statuses, risks, report["focus_areas"], pdf=pdf),
         "report": report,
         "lists": lists,
         "limit": limit,

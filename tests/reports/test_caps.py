@@ -137,4 +137,6 @@ def test_the_full_pdf_listing_shortens_long_titles_and_escapes_them() -> None:
     html = _listing_html(row, status_labels(), risk_labels(), public=True)
     assert "&lt;b&gt;Langt tiltak" in html and "<b>" not in html
     assert "…</td>" in html
-    assert "<td>30.06.2026</td>" in html and '<td class="num">40\xa0%</td>' in html
+    # Three cells: the tiltak, who is responsible, and deadline, status and risk.
+    assert html.count("<td>") == 3
+    assert "<td>Skole</td><td>30.06.2026 · Pågår 40\xa0% · Risiko</td>" in html

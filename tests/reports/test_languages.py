@@ -140,7 +140,7 @@ def test_the_report_page_shows_the_kommunes_report_marked_nynorsk_to_an_english_
     assert '<html lang="en"' in html
     assert "Download as PDF" in html  # the page around the report: the reader's language
     assert '<header lang="nn">' in html and '<div lang="nn">' in html
-    assert "<h2>Samandrag</h2>" in html
+    assert '<h2 id="sammendrag">Samandrag</h2>' in html
 
 
 def test_the_report_page_needs_no_mark_when_the_reader_reads_the_kommunes_language(
@@ -161,7 +161,7 @@ def test_a_public_plans_report_is_in_the_kommunes_malform_for_visitors(
     response = Client().get(reverse("reports:plan-report", args=[plan.pk]))
 
     assert response["Content-Language"] == "nn"
-    assert "<h2>Samandrag</h2>" in response.content.decode()
+    assert '<h2 id="sammendrag">Samandrag</h2>' in response.content.decode()
 
 
 def test_a_public_round_report_is_in_the_kommunes_malform_for_visitors(
@@ -178,7 +178,7 @@ def test_a_public_round_report_is_in_the_kommunes_malform_for_visitors(
     assert visitor["Content-Language"] == "nn"
     assert '<html lang="nn"' in visitor.content.decode()
     assert '<html lang="en"' in english_page and '<div lang="nn">' in english_page
-    assert "<h2>Samandrag</h2>" in english_page
+    assert '<h2 id="sammendrag">Samandrag</h2>' in english_page
 
 
 # --- The report e-mail --------------------------------------------------------------------

@@ -256,11 +256,15 @@ def template_texts_in_both(data: dict[str, Any], language: str) -> set[str]:
     own = sorted({*strings_in(data), "2. tertial 2026"}, key=len, reverse=True)
     same_in_both = {"Status"}  # the same word in either language
 
+    def shortened(part: str) -> bool:
+        return part.endswith("…") and any(s.startswith(part[:-1].rstrip()) for s in own)
+
     def ours(text: str) -> str:
-        if text.endswith("…") and any(s.startswith(text[:-1].rstrip()) for s in own):
-            return ""  # the listing shortens long texts
+        # The listing shortens long texts, one or each of a cell's parts ("unit · pers…").
+        text = " · ".join(part for part in text.split(" · ") if not shortened(part))
         for string in own:
             text = text.replace(string, " ")
+        text = re.sub(r"https?://\S+", " ", text)  # a link (the round's page) is no language
         return " ".join(text.split())
 
     return {text for text in english & norwegian
