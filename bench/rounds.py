@@ -22,8 +22,10 @@ Timed:
   tiltak with its approved return), in a savepoint rolled back after each run so it can
   be repeated. The PDF render and the subscribers' e-mails are queued on commit, and a
   rolled-back savepoint drops them: they never run inside the timed part;
-- from the frozen snapshot data: ``round_pdf`` (the committee PDF the render task makes),
-  ``round_docx`` and ``round_xlsx`` (what ``rounds:download`` answers);
+- from the frozen snapshot data: ``round_pdf`` (the committee PDF the render task makes,
+  its lists capped: 10 approved returns per focus area, the most urgent first; rendered in
+  a fresh process with its peak RSS, ``bench.report.render_in_worker``), ``round_docx``
+  and ``round_xlsx`` (what ``rounds:download`` answers, every return in them);
 - the return lists: ``GET /api/v1/reporting-rounds/{id}/returns/`` (page of 50 and
   ``page_size=500``, the pagination's maximum), and the chase page
   ``GET /rapportering/<id>/`` plain and filtered, for each round.
