@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -45,47 +46,50 @@ def _answer(report: sweep.SweepReport) -> dict[str, int]:
     return {"items": len(report.items), "published": report.published}
 
 
+def _hourly(whole: Any, part: Any, now: str | None) -> dict[str, int]:
+    """An hourly sweep: *whole* at once, or (split) the stale claims expired here, once,
+    and one *part* task per kommune, all as of the same moment."""
+    at = _moment(now)
+    if not settings.REMINDER_SWEEP_PER_KOMMUNE:
+        return _answer(whole(now=at, publish=sweep.in_sending_hours(at)))
+    uncertain = sweep.expire_claims(at)
+    kommuner = sweep.kommuner_to_sweep()
+    _fan_out(part, kommuner, at, HOURLY_PART_EXPIRES)
+    return {"parts": len(kommuner), "uncertain": uncertain}
+
+
+def _part(sweep_of: Any, organization_id: int, now: str) -> dict[str, int]:
+    """One kommune's part of a sweep, as of the whole sweep's *now*."""
+    at = datetime.fromisoformat(now)
+    return _answer(sweep_of(now=at, publish=sweep.in_sending_hours(at),
+                            organization_id=organization_id))
+
+
 @shared_task(ignore_result=True)
 def sweep_deadline_reminders(now: str | None = None) -> dict[str, int]:
     """Hourly: record due deadline reminders, nudges and the rounds' return reminders;
     publish e-mails in sending hours. Split: one :func:`sweep_deadline_reminders_for`
     per kommune."""
-    at = _moment(now)
-    if not settings.REMINDER_SWEEP_PER_KOMMUNE:
-        return _answer(sweep.sweep_deadlines(now=at, publish=sweep.in_sending_hours(at)))
-    uncertain = sweep.expire_claims(at)
-    kommuner = sweep.kommuner_to_sweep()
-    _fan_out(sweep_deadline_reminders_for, kommuner, at, HOURLY_PART_EXPIRES)
-    return {"parts": len(kommuner), "uncertain": uncertain}
+    return _hourly(sweep.sweep_deadlines, sweep_deadline_reminders_for, now)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_deadline_reminders_for(organization_id: int, now: str) -> dict[str, int]:
     """One kommune's part of the hourly deadline sweep (as of the whole sweep's *now*)."""
-    at = datetime.fromisoformat(now)
-    return _answer(sweep.sweep_deadlines(now=at, publish=sweep.in_sending_hours(at),
-                                         organization_id=organization_id))
+    return _part(sweep.sweep_deadlines, organization_id, now)
 
 
 @shared_task(ignore_result=True)
 def sweep_sector_digests(now: str | None = None) -> dict[str, int]:
     """Hourly: open this week's sector digests; publish e-mails in sending hours. Split:
     one :func:`sweep_sector_digests_for` per kommune."""
-    at = _moment(now)
-    if not settings.REMINDER_SWEEP_PER_KOMMUNE:
-        return _answer(sweep.sweep_sector_digests(now=at, publish=sweep.in_sending_hours(at)))
-    uncertain = sweep.expire_claims(at)
-    kommuner = sweep.kommuner_to_sweep()
-    _fan_out(sweep_sector_digests_for, kommuner, at, HOURLY_PART_EXPIRES)
-    return {"parts": len(kommuner), "uncertain": uncertain}
+    return _hourly(sweep.sweep_sector_digests, sweep_sector_digests_for, now)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_sector_digests_for(organization_id: int, now: str) -> dict[str, int]:
     """One kommune's part of the hourly sector-digest sweep (as of the whole's *now*)."""
-    at = datetime.fromisoformat(now)
-    return _answer(sweep.sweep_sector_digests(now=at, publish=sweep.in_sending_hours(at),
-                                              organization_id=organization_id))
+    return _part(sweep.sweep_sector_digests, organization_id, now)
 
 
 @shared_task(ignore_result=True)
