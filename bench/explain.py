@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,26 +141,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show-sql", action="store_true", help="print every flagged statement")
     args = parser.parse_args(argv)
 
-    from bench.api import PATH, _configure, _use
+    from bench.api import PATH
+    from bench.pages import _pages, _people, prepare
 
-    _configure()
-    # Production settings keep a manifest of the static files: pages need them collected.
-    os.environ.setdefault("STATIC_ROOT", os.path.join(tempfile.gettempdir(),
-                                                      "planportal-bench-static"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-    from bench.datasets import describe, seed
-    from bench.pages import _pages, _people
-
-    _use(args.dataset)
-    call_command("migrate", verbosity=0)
-    ids = seed(args.dataset)
-    print(describe(args.dataset))
+    ids = prepare(args.dataset)
     objects = _people(ids["org"])
     captured = [_get("API action list, 100 rows", PATH.format(sector=ids["sector"]),
                      ids["admin"]),

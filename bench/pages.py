@@ -229,6 +229,29 @@ def _drive(port: int, path: str, cookie: str, requests: int, warmup: int,
     return times
 
 
+def prepare(dataset: str) -> dict[str, int]:
+    """Django set up for pages (static files collected), *dataset* migrated and seeded;
+    kommune 0's ids. ``bench explain`` starts the same way."""
+    _configure()
+    # Production settings keep a manifest of the static files: pages need them collected.
+    os.environ.setdefault("STATIC_ROOT", os.path.join(tempfile.gettempdir(),
+                                                      "planportal-bench-static"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.datasets import describe, seed
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _use(dataset)
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    ids = seed(dataset)
+    print(f"{describe(dataset)} (ready in {time.perf_counter() - started:.1f} s)")
+    return ids
+
+
 def main(argv: list[str] | None = None) -> None:
     """Seed (if needed), count, time, print a Markdown table."""
     parser = argparse.ArgumentParser(prog="python -m bench pages", description=__doc__,
@@ -241,25 +264,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--blocks", type=int, default=2,
                         help="pages in this many blocks, alternating the order")
     args = parser.parse_args(argv)
-    _configure()
-    # Production settings keep a manifest of the static files: pages need them collected.
-    os.environ.setdefault("STATIC_ROOT", os.path.join(tempfile.gettempdir(),
-                                                      "planportal-bench-static"))
-
-    import django
-
-    django.setup()
+    ids = prepare(args.dataset)
     from django.contrib.sessions.models import Session
-    from django.core.management import call_command
-
-    from bench.datasets import describe, seed
-
-    call_command("collectstatic", interactive=False, verbosity=0)
-    _use(args.dataset)
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    ids = seed(args.dataset)
-    print(f"{describe(args.dataset)} (ready in {time.perf_counter() - started:.1f} s)")
     objects = _people(ids["org"])
     pages = _pages(ids, objects)
     floor = Page("API action list, 100 rows (floor)", "admin",
