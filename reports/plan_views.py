@@ -95,13 +95,13 @@ def _kommune_choice(request: HttpRequest, readable: Any) -> tuple[Any, KommuneCh
         .values_list("pk", "slug", "name"))
     wanted = request.GET.get("kommune", "")
     slugs = {slug: pk for pk, slug, _name in kommuner}
+    own_slugs = [slug for pk, slug, _name in kommuner if pk in own]
     if wanted in slugs:
         readable, selected = readable.filter(organization_id=slugs[wanted]), wanted
-    elif own and wanted != ALL_KOMMUNER and any(pk in own for pk in slugs.values()):
+    elif own_slugs and wanted != ALL_KOMMUNER:
         readable = readable.filter(organization_id__in=own)
-        selected = next(slug for pk, slug, _name in kommuner if pk in own)
-        if len([pk for pk in slugs.values() if pk in own]) > 1:
-            selected = ""  # several own kommuner: all of them, as before
+        # Several own kommuner: all of them, as before, and none chosen in the form.
+        selected = own_slugs[0] if len(own_slugs) == 1 else ""
     else:
         selected = ALL_KOMMUNER
     options = [(ALL_KOMMUNER, _("All kommuner"))] + [(slug, name) for _pk, slug, name in kommuner]
@@ -114,8 +114,8 @@ def _plan_cards(request: HttpRequest, plans: Any, readable: Any) -> Page:
     The figures are summed in a second query over the page's ids: summed in the query
     that pages, the database would add up every plan's tiltak before it could sort.
     """
-    page = page_of(request, plans.select_related("organization"), PLANS_PER_PAGE)
-    ids = [plan.pk for plan in page.object_list]
+    page = page_of(request, plans.values_list("pk", flat=True), PLANS_PER_PAGE)
+    ids = list(page.object_list)
     figures = {plan.pk: plan for plan in _with_parent(
         _with_progress(Plan.objects.filter(pk__in=ids)), readable)}
     page.object_list = [figures[pk] for pk in ids]
